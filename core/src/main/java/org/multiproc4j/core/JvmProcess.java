@@ -1,0 +1,822 @@
+package org.multiproc4j.core;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.multiproc4j.core.internal.ChildCommand;
+import org.multiproc4j.core.internal.ChildContext;
+import org.multiproc4j.core.internal.ChildLaunch;
+import org.multiproc4j.core.internal.Outcome;
+import org.multiproc4j.core.internal.TaskCodec;
+
+/**
+ * A task running in a child JVM: Java's counterpart of Python's {@code multiprocessing.Process}.
+ *
+ * <p>A {@code JvmProcess} is built from a {@link SerializableRunnable} (a lambda will do, with the
+ * arguments it captures) and started with {@link #start()}, which launches a new JVM with this JVM's
+ * java executable and classpath, sends it the task and returns at once. {@link #join()} waits for the
+ * child to end, {@link #exitCode()} tells how it ended.
+ * <pre>{@code
+ * List<JvmProcess> children = new ArrayList<>();
+ * for (int i = 0; i < 5; i++) {
+ *     int x = i;
+ *     children.add(new JvmProcess(() -> System.out.println(x * x * x)).start());
+ * }
+ * for (JvmProcess p : children) {
+ *     p.join();
+ * }
+ * }</pre>
+ * A task that computes a value uses {@link #call(SerializableCallable)}, whose {@link TaskFuture}
+ * brings the value back.
+ *
+ * <p><b>Lifecycle.</b> A process is <em>new</em> until {@link #start()}, then <em>running</em>, then
+ * <em>exited</em> once the child JVM has ended (whatever the reason) and its outcome has been collected.
+ * It can be started once. {@link #close()} ends a still-running child and releases what this object
+ * holds.
+ *
+ * <p><b>Exit semantics.</b> As in Python: when this JVM's {@code main} ends, the JVM waits for its
+ * non-daemon children to exit; daemon children are terminated when this JVM shuts down. Better than
+ * Python: a child never outlives its parent. If this JVM dies (even by {@code kill -9}), each child
+ * notices within a fraction of a second and exits with status 70.
+ *
+ * <p><b>Output.</b> By default the child's {@code System.out} and {@code System.err} are this JVM's
+ * (its lines appear on the same console); {@link Options#stdout(ProcessBuilder.Redirect)} and
+ * {@link Options#stderr(ProcessBuilder.Redirect)} redirect them, and with
+ * {@link ProcessBuilder.Redirect#PIPE} they can be read from {@link #stdout()} and {@link #stderr()}.
+ * The child's standard input is multiproc4j's control pipe, not the console.
+ *
+ * <p><b>Thread and process safety.</b> All methods may be called from any thread of the JVM that
+ * created the object. The object cannot be used from another process (it is not serializable).
+ *
+ * <p><b>Memory consistency effects.</b> Everything the child's task did happens-before
+ * {@link #join()} returns, as far as the child's outcome (exit code, result, failure) is concerned.
+ * Effects on shared memory follow the rules of the shared object used.
+ *
+ * <p><b>Failure.</b> A task that cannot be serialized fails {@link #start()} with a
+ * {@link SerializationException} naming the offending type, and no JVM is started. A task that throws
+ * in the child ends it with exit code 1, prints the stack trace on the child's standard error (as
+ * Python does) and is reported by {@link #failure()} as a {@link RemoteException}. A child killed by a
+ * signal reports {@code 128 + signal} ({@link #signal()} tells which).
+ */
+public final class JvmProcess implements AutoCloseable {
+
+    /** Exit status of a child whose task threw, as in Python. */
+    public static final int EXIT_TASK_FAILED = 1;
+
+    /** Exit status of a child that ended because its parent process was gone. */
+    public static final int EXIT_PARENT_GONE = 70;
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Map<Long, JvmProcess> ACTIVE = new ConcurrentHashMap<>();
+    private static final Object HOOK_LOCK = new Object();
+    private static boolean hookInstalled;
+
+    private enum State { NEW, RUNNING, EXITED }
+
+    private final Object task;
+    private final Options options;
+    private final String name;
+    private final CompletableFuture<JvmProcess> exited = new CompletableFuture<>();
+    private final Object lock = new Object();
+
+    private volatile State state = State.NEW;
+    private volatile boolean closed;
+    private Process process;
+    private ChildLaunch launch;
+    private OutputStream control;
+    private volatile int exitCode = -1;
+    private volatile Outcome outcome;
+
+    /**
+     * Creates a process that will run {@code task} in a child JVM, with default options.
+     *
+     * @param task the task; it and everything it captures must be serializable.
+     * @throws NullPointerException if {@code task} is {@code null}.
+     */
+    public JvmProcess(SerializableRunnable task) {
+        this(task, new Options());
+    }
+
+    /**
+     * Creates a process that will run {@code task} in a child JVM, with the given options.
+     *
+     * @param task    the task; it and everything it captures must be serializable.
+     * @param options how to start the child; copied, so later changes have no effect.
+     * @throws NullPointerException if an argument is {@code null}.
+     */
+    public JvmProcess(SerializableRunnable task, Options options) {
+        this((Object) Objects.requireNonNull(task, "task"), options);
+    }
+
+    private JvmProcess(Object task, Options options) {
+        this.task = task;
+        this.options = new Options(Objects.requireNonNull(options, "options"));
+        this.name = this.options.name != null ? this.options.name : nextName();
+    }
+
+    /**
+     * Starts a child JVM that computes {@code task}, with default options, and returns a future for its
+     * result.
+     *
+     * @param task the task; it, what it captures and its result must be serializable.
+     * @param <V>  the result type.
+     * @return the future result; {@link TaskFuture#process()} is the running child.
+     * @throws SerializationException if the task cannot be serialized; no JVM is started.
+     * @throws ProcessException       if the child JVM cannot be launched.
+     */
+    public static <V> TaskFuture<V> call(SerializableCallable<V> task) {
+        return call(task, new Options());
+    }
+
+    /**
+     * Starts a child JVM that computes {@code task} and returns a future for its result.
+     *
+     * @param task    the task; it, what it captures and its result must be serializable.
+     * @param options how to start the child.
+     * @param <V>     the result type.
+     * @return the future result; {@link TaskFuture#process()} is the running child.
+     * @throws SerializationException if the task cannot be serialized; no JVM is started.
+     * @throws ProcessException       if the child JVM cannot be launched.
+     */
+    public static <V> TaskFuture<V> call(SerializableCallable<V> task, Options options) {
+        JvmProcess p = new JvmProcess((Object) Objects.requireNonNull(task, "task"), options);
+        p.start();
+        return new TaskFuture<>(p);
+    }
+
+    private static String nextName() {
+        String prefix = ChildContext.isChild() ? ChildContext.name() + ":" : "JvmProcess-";
+        return prefix + COUNTER.incrementAndGet();
+    }
+
+    /**
+     * Launches the child JVM and sends it the task. Returns as soon as the JVM is launched; the task
+     * runs concurrently.
+     *
+     * @return this process, for chaining.
+     * @throws IllegalStateException  if this process was already started or closed.
+     * @throws SerializationException if the task cannot be serialized (the message names the type);
+     *                                no JVM is started and the process stays new.
+     * @throws ProcessException       if the JVM cannot be launched (a missing java executable, say).
+     */
+    public JvmProcess start() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("cannot start " + this + ": it is closed");
+            }
+            if (state != State.NEW) {
+                throw new IllegalStateException("cannot start " + this + " twice");
+            }
+            byte[] bytes = TaskCodec.encode(task, "task");
+            ClassLoader loader = task.getClass().getClassLoader();
+            launch = ChildLaunch.prepare(options.javaExecutable, options.allJvmOptions(), loader,
+                    options.extraClasspath, name, options.daemon);
+            ProcessBuilder pb = new ProcessBuilder(launch.command());
+            pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+            pb.redirectOutput(options.stdout);
+            pb.redirectError(options.stderr);
+            if (options.workingDirectory != null) {
+                pb.directory(options.workingDirectory.toFile());
+            }
+            if (!options.environment.isEmpty()) {
+                Map<String, String> env = pb.environment();
+                for (Map.Entry<String, String> e : options.environment.entrySet()) {
+                    if (e.getValue() == null) {
+                        env.remove(e.getKey());
+                    } else {
+                        env.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+            installShutdownHook();
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                launch.abandon();
+                throw new ProcessException("cannot launch a child JVM for " + name + " with "
+                        + launch.command().get(0) + ": " + e.getMessage(), e);
+            }
+            state = State.RUNNING;
+            ACTIVE.put(process.pid(), this);
+            control = process.getOutputStream();
+            try {
+                DataOutputStream out = new DataOutputStream(control);
+                out.writeInt(bytes.length);
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                // the child died before reading its task: its exit code tells why
+            }
+            Thread waiter = new Thread(this::awaitExit, "mp4j-waiter-" + name);
+            waiter.setDaemon(options.daemon);
+            waiter.start();
+            return this;
+        }
+    }
+
+    private void awaitExit() {
+        int code;
+        while (true) {
+            try {
+                code = process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                // keep waiting: this thread's job is to see the child end
+            }
+        }
+        Outcome read = null;
+        try {
+            byte[] bytes = Files.readAllBytes(launch.outcomeFile());
+            read = (Outcome) TaskCodec.decode(bytes, task.getClass().getClassLoader(), null);
+        } catch (NoSuchFileException e) {
+            // the child ended without reporting (killed, halted, System.exit in the task)
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            read = Outcome.failed(RemoteException.describe(new SerializationException(
+                    "the result of " + name + " cannot be read in the parent: " + e, e)));
+        }
+        launch.childExited();
+        try {
+            control.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+        synchronized (lock) {
+            exitCode = code;
+            outcome = read;
+            state = State.EXITED;
+            ACTIVE.remove(process.pid(), this);
+        }
+        exited.complete(this);
+    }
+
+    /**
+     * Waits until the child JVM has exited and its outcome has been collected.
+     *
+     * @throws InterruptedException  if the calling thread is interrupted while waiting.
+     * @throws IllegalStateException if this process was never started.
+     */
+    public void join() throws InterruptedException {
+        requireStarted("join");
+        try {
+            exited.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("onExit never completes exceptionally", e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child JVM to exit.
+     *
+     * @param timeout how long to wait; zero or negative means do not wait.
+     * @return {@code true} if the child has exited, {@code false} if the time ran out first.
+     * @throws InterruptedException  if the calling thread is interrupted while waiting.
+     * @throws IllegalStateException if this process was never started.
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        requireStarted("join");
+        long nanos = Math.max(0, timeout.toNanos());
+        try {
+            exited.get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("onExit never completes exceptionally", e);
+        }
+    }
+
+    /**
+     * Returns a future completed with this process once its child has exited and its outcome is known.
+     * Dependent actions run in the thread that collects the child's exit, so they should be short.
+     *
+     * @return the exit future; it never completes exceptionally.
+     */
+    public CompletableFuture<JvmProcess> onExit() {
+        return exited;
+    }
+
+    /**
+     * Tells whether the child JVM is running: started and not yet exited.
+     *
+     * @return {@code true} while the child runs.
+     */
+    public boolean isAlive() {
+        return state == State.RUNNING && process.isAlive();
+    }
+
+    /**
+     * Returns how the child ended: 0 for a task that returned, 1 ({@link #EXIT_TASK_FAILED}) for a task
+     * that threw, 70 ({@link #EXIT_PARENT_GONE}) for a child whose parent died, the value passed to
+     * {@code System.exit} by a task that called it, and {@code 128 + n} for a child killed by signal
+     * {@code n} (137 after {@link #kill()}, 143 after {@link #terminate()} when the child's shutdown
+     * hooks ran; this is how the JDK reports a death by signal, unlike Python's negative codes).
+     *
+     * @return the exit status.
+     * @throws IllegalStateException if the child has not exited yet ({@link #join()} first).
+     */
+    public int exitCode() {
+        if (state != State.EXITED) {
+            throw new IllegalStateException("no exit code yet: " + this + " has not exited");
+        }
+        return exitCode;
+    }
+
+    /**
+     * Tells which signal ended the child, if a signal did: the exit status was above 128 and the child
+     * did not report an outcome of its own (a task that calls {@code System.exit(137)} is not mistaken
+     * for a {@code SIGKILL} unless it bypassed multiproc4j's exit path).
+     *
+     * @return the signal number, or empty if the child exited by itself or is still running.
+     */
+    public OptionalInt signal() {
+        if (state != State.EXITED || exitCode <= 128 || outcome != null) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(exitCode - 128);
+    }
+
+    /**
+     * Returns the failure of a task that threw in the child.
+     *
+     * @return the child's exception, described as text; empty if the task returned, was not run, or the
+     *         child has not exited yet.
+     */
+    public Optional<RemoteException> failure() {
+        Outcome o = outcome;
+        return o == null ? Optional.empty() : Optional.ofNullable(o.failure());
+    }
+
+    Outcome outcome() {
+        return outcome;
+    }
+
+    /**
+     * Returns the child's operating-system process id.
+     *
+     * @return the pid.
+     * @throws IllegalStateException if the process was never started.
+     */
+    public long pid() {
+        requireStarted("pid");
+        return process.pid();
+    }
+
+    /**
+     * Returns the process's name: the one in its {@link Options}, or {@code JvmProcess-N}
+     * ({@code <parent name>:N} in a child), as Python names processes.
+     *
+     * @return the name.
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Tells whether this is a daemon child: one that is terminated, not waited for, when this JVM ends.
+     *
+     * @return the daemon flag.
+     */
+    public boolean isDaemon() {
+        return options.daemon;
+    }
+
+    /**
+     * Asks the child to end: sends it {@code SIGTERM}, so its shutdown hooks run. Does not wait; use
+     * {@link #join(Duration)}. Does nothing if the child has exited.
+     *
+     * @throws IllegalStateException if the process was never started.
+     */
+    public void terminate() {
+        requireStarted("terminate");
+        process.destroy();
+    }
+
+    /**
+     * Ends the child at once with {@code SIGKILL}. Does not wait; use {@link #join(Duration)}. Does
+     * nothing if the child has exited.
+     *
+     * @throws IllegalStateException if the process was never started.
+     */
+    public void kill() {
+        requireStarted("kill");
+        process.destroyForcibly();
+    }
+
+    /**
+     * Returns the child's standard output, when it was redirected to {@link ProcessBuilder.Redirect#PIPE}.
+     *
+     * @return the stream of what the child prints.
+     * @throws IllegalStateException if the process was never started or its output was not piped.
+     */
+    public InputStream stdout() {
+        requireStarted("stdout");
+        if (options.stdout != ProcessBuilder.Redirect.PIPE) {
+            throw new IllegalStateException("stdout of " + this + " is not piped: it goes to " + options.stdout);
+        }
+        return process.getInputStream();
+    }
+
+    /**
+     * Returns the child's standard error, when it was redirected to {@link ProcessBuilder.Redirect#PIPE}.
+     *
+     * @return the stream of what the child prints on standard error.
+     * @throws IllegalStateException if the process was never started or its error stream was not piped.
+     */
+    public InputStream stderr() {
+        requireStarted("stderr");
+        if (options.stderr != ProcessBuilder.Redirect.PIPE) {
+            throw new IllegalStateException("stderr of " + this + " is not piped: it goes to " + options.stderr);
+        }
+        return process.getErrorStream();
+    }
+
+    /**
+     * Ends a still-running child and releases what this object holds. A running child is sent
+     * {@code SIGTERM}, given {@link Options#terminateGrace(Duration)} to exit, then killed; this method
+     * returns once it has exited. Closing twice, or closing a process never started, is harmless.
+     */
+    @Override
+    public void close() {
+        State s;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            s = state;
+        }
+        if (s == State.RUNNING) {
+            stop(options.terminateGrace);
+        }
+    }
+
+    private void stop(Duration grace) {
+        process.destroy();
+        boolean interrupted = false;
+        try {
+            if (!join(grace)) {
+                process.destroyForcibly();
+                while (!join(Duration.ofSeconds(1))) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            process.destroyForcibly();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requireStarted(String what) {
+        if (state == State.NEW) {
+            throw new IllegalStateException("cannot " + what + " " + this + ": it was never started");
+        }
+    }
+
+    /**
+     * Describes the process the way Python's {@code repr} does: name, state, pid, exit code.
+     *
+     * @return e.g. {@code JvmProcess[name=JvmProcess-1, pid=4242, running, daemon]}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("JvmProcess[name=").append(name);
+        State s = state;
+        if (s == State.NEW) {
+            b.append(", new");
+        } else {
+            b.append(", pid=").append(process.pid());
+            if (s == State.RUNNING) {
+                b.append(", running");
+            } else {
+                b.append(", exited ").append(exitCode);
+                OptionalInt sig = signal();
+                if (sig.isPresent()) {
+                    b.append(" (signal ").append(sig.getAsInt()).append(')');
+                }
+            }
+        }
+        if (options.daemon) {
+            b.append(", daemon");
+        }
+        return b.append(']').toString();
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // The process we are in, and its children
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * Describes the current process: its name ({@code "MainProcess"} unless multiproc4j started it),
+     * pid and daemon flag.
+     *
+     * @return the current process.
+     */
+    public static ProcessInfo current() {
+        ProcessHandle self = ProcessHandle.current();
+        long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+        return new ProcessInfo(ChildContext.name(), self.pid(), ChildContext.isDaemon(), start);
+    }
+
+    /**
+     * Describes the process that started this one, if multiproc4j did.
+     *
+     * @return the parent, or empty in a JVM not started by multiproc4j.
+     */
+    public static Optional<ProcessInfo> parent() {
+        if (!ChildContext.isChild()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ProcessInfo(ChildContext.parentName(), ChildContext.parentPid(), false,
+                ChildContext.parentStartMillis()));
+    }
+
+    /**
+     * Returns the children this JVM started that have not exited yet, oldest first.
+     *
+     * @return a snapshot list of running children.
+     */
+    public static List<JvmProcess> activeChildren() {
+        List<JvmProcess> list = new ArrayList<>();
+        for (JvmProcess p : ACTIVE.values()) {
+            if (p.isAlive()) {
+                list.add(p);
+            }
+        }
+        list.sort(Comparator.comparingLong(p -> p.process.pid()));
+        return list;
+    }
+
+    /**
+     * Returns the number of processors this process may use: the CPUs in its affinity mask, bounded by
+     * its container's CPU quota (Python's {@code os.process_cpu_count()}, not the machine's total).
+     *
+     * @return at least 1.
+     */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static void installShutdownHook() {
+        synchronized (HOOK_LOCK) {
+            if (hookInstalled) {
+                return;
+            }
+            hookInstalled = true;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(JvmProcess::shutdownChildren, "mp4j-shutdown"));
+    }
+
+    /**
+     * Runs when this JVM shuts down: daemon children (and, when the JVM is exiting without waiting for
+     * them, non-daemon ones) are terminated, then killed if they do not exit within a second.
+     */
+    private static void shutdownChildren() {
+        List<JvmProcess> running = new ArrayList<>(ACTIVE.values());
+        for (JvmProcess p : running) {
+            p.process.destroy();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (JvmProcess p : running) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    p.process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.process.destroyForcibly();
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Options
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * How a child JVM is started. Every setting has a default a newcomer never needs to change: the
+     * parent's java executable and classpath, the parent's environment and working directory, output to
+     * the parent's console, not a daemon.
+     *
+     * <pre>{@code
+     * JvmProcess.Options options = new JvmProcess.Options()
+     *         .name("worker-1")
+     *         .daemon(true)
+     *         .maxHeap("256m")
+     *         .jvmOptions("-XX:+UseSerialGC");
+     * }</pre>
+     *
+     * <p><b>Thread safety.</b> Not thread-safe: build it in one thread. A {@link JvmProcess} copies its
+     * options when it is created.
+     */
+    public static final class Options {
+        private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgGtT]?");
+
+        private String name;
+        private boolean daemon;
+        private final List<String> jvmOptions;
+        private String maxHeap;
+        private final Map<String, String> environment;
+        private Path workingDirectory;
+        private Path javaExecutable;
+        private final List<Path> extraClasspath;
+        private ProcessBuilder.Redirect stdout = ProcessBuilder.Redirect.INHERIT;
+        private ProcessBuilder.Redirect stderr = ProcessBuilder.Redirect.INHERIT;
+        private Duration terminateGrace = Duration.ofSeconds(2);
+
+        /** Creates options with every default. */
+        public Options() {
+            jvmOptions = new ArrayList<>();
+            environment = new LinkedHashMap<>();
+            extraClasspath = new ArrayList<>();
+            javaExecutable = ChildCommand.currentJava();
+        }
+
+        Options(Options o) {
+            name = o.name;
+            daemon = o.daemon;
+            jvmOptions = new ArrayList<>(o.jvmOptions);
+            maxHeap = o.maxHeap;
+            environment = new LinkedHashMap<>(o.environment);
+            workingDirectory = o.workingDirectory;
+            javaExecutable = o.javaExecutable;
+            extraClasspath = new ArrayList<>(o.extraClasspath);
+            stdout = o.stdout;
+            stderr = o.stderr;
+            terminateGrace = o.terminateGrace;
+        }
+
+        /**
+         * Names the process (Python's {@code name=}).
+         *
+         * @param name the name; {@code null} restores the default {@code JvmProcess-N}.
+         * @return these options.
+         */
+        public Options name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Makes the child a daemon: it is terminated, not waited for, when this JVM ends.
+         *
+         * @param daemon the flag; default {@code false}.
+         * @return these options.
+         */
+        public Options daemon(boolean daemon) {
+            this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Adds JVM options for the child, such as {@code -XX:+UseSerialGC} or {@code -Dkey=value}. The
+         * options modules need (Agrona's, Chronicle's) are added by themselves.
+         *
+         * @param options the options, one command-line argument each.
+         * @return these options.
+         * @throws IllegalArgumentException if an option does not start with {@code -}.
+         */
+        public Options jvmOptions(String... options) {
+            for (String o : options) {
+                if (o == null || !o.startsWith("-")) {
+                    throw new IllegalArgumentException("not a JVM option: " + o);
+                }
+                jvmOptions.add(o);
+            }
+            return this;
+        }
+
+        /**
+         * Sets the child's maximum heap ({@code -Xmx}).
+         *
+         * @param size a size in the JVM's notation: {@code "512m"}, {@code "2g"}, {@code "1048576"}.
+         * @return these options.
+         * @throws IllegalArgumentException if the size is malformed.
+         */
+        public Options maxHeap(String size) {
+            if (size == null || !SIZE.matcher(size).matches()) {
+                throw new IllegalArgumentException("maxHeap: not a JVM size: '" + size + "' (try \"512m\" or \"2g\")");
+            }
+            this.maxHeap = size;
+            return this;
+        }
+
+        /**
+         * Sets, or with a {@code null} value removes, an environment variable of the child. The child
+         * otherwise inherits this JVM's environment.
+         *
+         * @param variable the variable's name.
+         * @param value    its value, or {@code null} to remove it.
+         * @return these options.
+         */
+        public Options environment(String variable, String value) {
+            environment.put(Objects.requireNonNull(variable, "variable"), value);
+            return this;
+        }
+
+        /**
+         * Sets the child's working directory; default: this JVM's.
+         *
+         * @param directory the directory.
+         * @return these options.
+         */
+        public Options workingDirectory(Path directory) {
+            this.workingDirectory = directory;
+            return this;
+        }
+
+        /**
+         * Chooses the java executable of the child; default: this JVM's ({@code java.home/bin/java}).
+         * The options that modules contribute are chosen for that executable's Java version.
+         *
+         * @param java the executable.
+         * @return these options.
+         */
+        public Options javaExecutable(Path java) {
+            this.javaExecutable = Objects.requireNonNull(java, "java");
+            return this;
+        }
+
+        /**
+         * Adds entries to the child's classpath, after this JVM's.
+         *
+         * @param entries jars or directories.
+         * @return these options.
+         */
+        public Options extraClasspath(Path... entries) {
+            for (Path e : entries) {
+                extraClasspath.add(Objects.requireNonNull(e, "entry"));
+            }
+            return this;
+        }
+
+        /**
+         * Redirects the child's standard output; default {@link ProcessBuilder.Redirect#INHERIT} (this
+         * JVM's console).
+         *
+         * @param redirect where the output goes; {@link ProcessBuilder.Redirect#PIPE} makes it readable
+         *                 from {@link JvmProcess#stdout()}.
+         * @return these options.
+         */
+        public Options stdout(ProcessBuilder.Redirect redirect) {
+            this.stdout = Objects.requireNonNull(redirect, "redirect");
+            return this;
+        }
+
+        /**
+         * Redirects the child's standard error; default {@link ProcessBuilder.Redirect#INHERIT}.
+         *
+         * @param redirect where the error output goes.
+         * @return these options.
+         */
+        public Options stderr(ProcessBuilder.Redirect redirect) {
+            this.stderr = Objects.requireNonNull(redirect, "redirect");
+            return this;
+        }
+
+        /**
+         * Sets how long {@link JvmProcess#close()} waits after {@code SIGTERM} before it kills a running
+         * child; default 2 seconds.
+         *
+         * @param grace the grace period, not negative.
+         * @return these options.
+         */
+        public Options terminateGrace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("terminateGrace: negative: " + grace);
+            }
+            this.terminateGrace = grace;
+            return this;
+        }
+
+        List<String> allJvmOptions() {
+            if (maxHeap == null) {
+                return jvmOptions;
+            }
+            return Stream.concat(Stream.of("-Xmx" + maxHeap), jvmOptions.stream()).toList();
+        }
+    }
+}

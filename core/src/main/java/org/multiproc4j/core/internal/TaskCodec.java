@@ -1,0 +1,152 @@
+package org.multiproc4j.core.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.Shareable;
+
+/**
+ * Java serialization of tasks and their results, with {@link Shareable} objects replaced by their
+ * {@link Handle}s on the way out and re-attached on the way in.
+ *
+ * <p>Tasks use the JDK's serialization rather than the fast codec on purpose: lambdas need it, and it
+ * costs a child nothing to start (the fast codec's first use costs hundreds of milliseconds).
+ */
+public final class TaskCodec {
+
+    private TaskCodec() {
+    }
+
+    /**
+     * Serializes {@code value}, replacing every {@link Shareable} by its handle.
+     *
+     * @param value what to serialize.
+     * @param what  what the value is, for the error message ("task", "result").
+     * @return the bytes.
+     * @throws SerializationException naming the offending type if something cannot be serialized.
+     */
+    public static byte[] encode(Object value, String what) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (ObjectOutputStream out = new HandleReplacingOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (NotSerializableException e) {
+            throw new SerializationException(what + " cannot be sent to another JVM: " + describeType(e.getMessage())
+                    + " is not serializable (it is the " + what + " itself, captured by it, or reachable from it)", e);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException(what + " cannot be sent to another JVM: " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Deserializes a value written by {@link #encode}, attaching every handle it holds.
+     *
+     * @param bytes    the serialized form.
+     * @param loader   the class loader to resolve classes with.
+     * @param attached receives every attached object that is {@link AutoCloseable}, may be {@code null}.
+     * @return the value.
+     * @throws IOException            if the bytes are damaged or a handle fails to attach.
+     * @throws ClassNotFoundException if a class is missing here.
+     */
+    public static Object decode(byte[] bytes, ClassLoader loader, List<AutoCloseable> attached)
+            throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new HandleResolvingInputStream(new ByteArrayInputStream(bytes), loader, attached)) {
+            return in.readObject();
+        }
+    }
+
+    static String describeType(String className) {
+        if (className != null && className.contains("$$Lambda")) {
+            int cut = className.indexOf("$$Lambda");
+            return "a lambda declared in " + className.substring(0, cut)
+                    + " whose functional interface is not Serializable (" + className + ")";
+        }
+        return className;
+    }
+
+    /** An object stream that writes a {@link Shareable}'s handle instead of the object. */
+    public static final class HandleReplacingOutputStream extends ObjectOutputStream {
+        /**
+         * Creates a stream over {@code out}.
+         *
+         * @param out where to write.
+         * @throws IOException if the stream header cannot be written.
+         */
+        public HandleReplacingOutputStream(OutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) {
+            if (obj instanceof Shareable) {
+                return ((Shareable) obj).handle();
+            }
+            return obj;
+        }
+    }
+
+    /** An object stream that attaches every {@link Handle} it reads. */
+    public static final class HandleResolvingInputStream extends ObjectInputStream {
+        private final ClassLoader loader;
+        private final List<AutoCloseable> attached;
+
+        /**
+         * Creates a stream over {@code in}.
+         *
+         * @param in       where to read.
+         * @param loader   the class loader for classes named in the stream.
+         * @param attached receives attached {@link AutoCloseable}s, may be {@code null}.
+         * @throws IOException if the stream header cannot be read.
+         */
+        public HandleResolvingInputStream(InputStream in, ClassLoader loader, List<AutoCloseable> attached)
+                throws IOException {
+            super(in);
+            this.loader = loader;
+            this.attached = attached == null ? new ArrayList<>() : attached;
+            enableResolveObject(true);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            if (loader != null) {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+            return super.resolveClass(desc);
+        }
+
+        @Override
+        protected Object resolveObject(Object obj) throws IOException {
+            if (obj instanceof Handle) {
+                Object resource;
+                try {
+                    resource = ((Handle) obj).attach();
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException("cannot attach " + obj + ": " + e, e);
+                }
+                if (resource instanceof AutoCloseable) {
+                    attached.add((AutoCloseable) resource);
+                }
+                return resource;
+            }
+            return obj;
+        }
+    }
+}

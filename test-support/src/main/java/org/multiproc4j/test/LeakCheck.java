@@ -1,0 +1,99 @@
+package org.multiproc4j.test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit extension that fails any test which leaves a new child process running or a new file in
+ * {@code /dev/shm} (after Chronicle Queue's {@code QueueTestCommon}). What it finds it also removes,
+ * so one leaky test does not spoil the next.
+ *
+ * <pre>{@code
+ * @ExtendWith(LeakCheck.class)
+ * class JvmProcessIT { ... }
+ * }</pre>
+ *
+ * <p>A child that is still exiting when the test ends is given {@link #GRACE} to go.
+ */
+public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
+    /** How long a test's children may take to finish exiting after the test. */
+    public static final Duration GRACE = Timeouts.scaled(Duration.ofSeconds(3));
+    private static final Path SHM = Paths.get("/dev/shm");
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getStore(NS).put("pids", descendants());
+        context.getStore(NS).put("shm", shmEntries());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        @SuppressWarnings("unchecked")
+        Set<Long> before = (Set<Long>) context.getStore(NS).get("pids");
+        @SuppressWarnings("unchecked")
+        Set<String> shmBefore = (Set<String>) context.getStore(NS).get("shm");
+        List<String> problems = new ArrayList<>();
+
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        List<ProcessHandle> leaked = newDescendants(before);
+        while (!leaked.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            leaked = newDescendants(before);
+        }
+        for (ProcessHandle p : leaked) {
+            problems.add("child process left running: pid " + p.pid() + " "
+                    + p.info().commandLine().orElse("?"));
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+
+        Set<String> shmAfter = shmEntries();
+        shmAfter.removeAll(shmBefore);
+        for (String f : shmAfter) {
+            problems.add("file left in /dev/shm: " + f);
+            try {
+                Files.deleteIfExists(SHM.resolve(f));
+            } catch (IOException e) {
+                problems.add("and it could not be removed: " + e);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError(context.getDisplayName() + " leaked:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    private static Set<Long> descendants() {
+        return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toCollection(HashSet::new));
+    }
+
+    private static List<ProcessHandle> newDescendants(Set<Long> before) {
+        return ProcessHandle.current().descendants()
+                .filter(p -> !before.contains(p.pid()) && p.isAlive())
+                .collect(Collectors.toList());
+    }
+
+    private static Set<String> shmEntries() {
+        if (!Files.isDirectory(SHM)) {
+            return new HashSet<>();
+        }
+        try (Stream<Path> files = Files.list(SHM)) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(HashSet::new));
+        } catch (IOException e) {
+            return new HashSet<>();
+        }
+    }
+}

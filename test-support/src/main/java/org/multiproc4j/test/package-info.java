@@ -1,0 +1,17 @@
+/**
+ * Test support shared by every module (test scope only): {@link org.multiproc4j.test.LeakCheck}, the
+ * extension that fails a test leaving a child process or a {@code /dev/shm} file behind, and
+ * {@link org.multiproc4j.test.Timeouts}, named delays scaled for slow CI.
+ *
+ * <pre>{@code
+ * @ExtendWith(LeakCheck.class)
+ * @Timeout(60)
+ * class SomethingIT {
+ *     @Test
+ *     void shouldFinish() throws Exception {
+ *         assertTrue(process.join(Timeouts.MEDIUM));
+ *     }
+ * }
+ * }</pre>
+ */
+package org.multiproc4j.test;
