@@ -1,0 +1,73 @@
+package org.multiproc4j.examples;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+
+/**
+ * The examples tour ({@code bin/tour}): every tutorial example, in the tutorial's order, each under a
+ * heading, each printing the same deterministic lines as the Python reference.
+ *
+ * <p>Each example's {@code main} runs in this JVM, one after the other; the child JVMs it starts print
+ * to this console. {@code bin/tour NAME...} runs only the examples whose heading or class name contains
+ * one of the given words.
+ */
+public final class Tour {
+    /** One example: its heading, the Python file it ports, and its main class. */
+    record Example(String heading, String python, String mainClass) {
+    }
+
+    /** The tour, in the tutorial's order. */
+    static final List<Example> EXAMPLES = List.of(
+            new Example("multiprocessing cube", "multiprocessing_cube.py",
+                    "org.multiproc4j.examples.multiprocessing.Cube"));
+
+    private Tour() {
+    }
+
+    /**
+     * Runs the tour.
+     *
+     * @param args optional filters.
+     * @throws Exception if an example fails.
+     */
+    public static void main(String[] args) throws Exception {
+        int run = 0;
+        for (Example e : EXAMPLES) {
+            if (!selected(e, args)) {
+                continue;
+            }
+            System.out.println();
+            System.out.println("=== " + e.heading() + " (" + e.python() + ") ===");
+            System.out.flush();
+            long t0 = System.nanoTime();
+            Method main = Class.forName(e.mainClass()).getMethod("main", String[].class);
+            try {
+                main.invoke(null, (Object) new String[0]);
+            } catch (InvocationTargetException ex) {
+                System.out.flush();
+                throw new IllegalStateException("example '" + e.heading() + "' failed", ex.getCause());
+            }
+            System.out.flush();
+            System.out.printf("--- %s: %.2f s%n", e.heading(), (System.nanoTime() - t0) / 1e9);
+            run++;
+        }
+        if (run == 0) {
+            throw new IllegalArgumentException("no example matches " + String.join(" ", args));
+        }
+    }
+
+    private static boolean selected(Example e, String[] filters) {
+        if (filters.length == 0) {
+            return true;
+        }
+        for (String f : filters) {
+            String w = f.toLowerCase(java.util.Locale.ROOT);
+            if (e.heading().toLowerCase(java.util.Locale.ROOT).contains(w)
+                    || e.mainClass().toLowerCase(java.util.Locale.ROOT).contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
