@@ -28,7 +28,7 @@ import org.multiproc4j.core.internal.ChildCommand;
 import org.multiproc4j.core.internal.ChildContext;
 import org.multiproc4j.core.internal.ChildLaunch;
 import org.multiproc4j.core.internal.Outcome;
-import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.core.internal.TaskWire;
 
 /**
  * A task running in a child JVM: Java's counterpart of Python's {@code multiprocessing.Process}.
@@ -188,7 +188,7 @@ public final class JvmProcess implements AutoCloseable {
             if (state != State.NEW) {
                 throw new IllegalStateException("cannot start " + this + " twice");
             }
-            byte[] bytes = TaskCodec.encode(task, "task");
+            byte[] bytes = TaskWire.encodeTask(task);
             ClassLoader loader = task.getClass().getClassLoader();
             launch = ChildLaunch.prepare(options.javaExecutable, options.allJvmOptions(), loader,
                     options.extraClasspath, name, options.daemon);
@@ -248,7 +248,7 @@ public final class JvmProcess implements AutoCloseable {
         Outcome read = null;
         try {
             byte[] bytes = Files.readAllBytes(launch.outcomeFile());
-            read = (Outcome) TaskCodec.decode(bytes, task.getClass().getClassLoader(), null);
+            read = TaskWire.decodeOutcome(bytes, task.getClass().getClassLoader());
         } catch (NoSuchFileException e) {
             // the child ended without reporting (killed, halted, System.exit in the task)
         } catch (IOException | ClassNotFoundException | RuntimeException e) {

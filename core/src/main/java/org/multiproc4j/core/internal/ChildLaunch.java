@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChildLaunch {
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final long SELF_PID = ProcessHandle.current().pid();
+    private static final long SELF_START_MILLIS =
+            ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
+    private static final String SELF_START_TICKS = orDash(ParentWatchdog.startTicks(SELF_PID, true));
     private static volatile Path outcomeDir;
 
     private final List<String> command;
@@ -49,28 +53,28 @@ public final class ChildLaunch {
 
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
-        // JVM log lines (CDS warnings among them) go to stdout by default, which is the user's console:
-        // keep warnings, but on stderr.
+        // JVM log lines go to stdout by default, which is the user's console: keep warnings, but on stderr,
+        // and silence class-data sharing, whose warnings about classes it skips are no business of the user's.
         cmd.add("-Xlog:disable");
-        cmd.add("-Xlog:all=warning:stderr");
-        if (!cds.options.isEmpty()) {
-            cmd.add(version.feature() >= 19 ? "-Xlog:cds*=off" : "-Xlog:cds=off");
-            cmd.add("-Xlog:cds+dynamic=off");
-            cmd.addAll(cds.options);
-        }
+        cmd.add(version.feature() >= 24 ? "-Xlog:all=warning,cds*=off,aot*=off:stderr" : "-Xlog:all=warning,cds*=off:stderr");
+        cmd.addAll(cds.options);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath));
         cmd.add(ChildMain.class.getName());
         Path outcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".outcome");
         cmd.add(outcome.toString());
-        ProcessHandle self = ProcessHandle.current();
-        cmd.add(Long.toString(self.pid()));
-        cmd.add(Long.toString(self.info().startInstant().map(Instant::toEpochMilli).orElse(-1L)));
+        cmd.add(Long.toString(SELF_PID));
+        cmd.add(Long.toString(SELF_START_MILLIS));
+        cmd.add(SELF_START_TICKS);
         cmd.add(ChildContext.name());
         cmd.add(name);
         cmd.add(Boolean.toString(daemon));
         return new ChildLaunch(Collections.unmodifiableList(cmd), outcome, cds);
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
     }
 
     private static Path outcomeDir() {

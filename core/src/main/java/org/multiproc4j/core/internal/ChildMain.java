@@ -18,9 +18,9 @@ import org.multiproc4j.core.RemoteException;
 /**
  * The entry point of every child JVM that multiproc4j starts.
  *
- * <p>Command line: {@code ChildMain <outcome-file> <parent-pid> <parent-start-ms> <parent-name> <name>
- * <daemon>}. On standard input the parent writes the task (a 4-byte big-endian length, then the task in
- * Java serialization) and then keeps the pipe open: its end-of-file tells the child the parent is gone.
+ * <p>Command line: {@code ChildMain <outcome-file> <parent-pid> <parent-start-ms> <parent-start-ticks>
+ * <parent-name> <name> <daemon>}. On standard input the parent writes the task (a 4-byte big-endian
+ * length, then the task as {@link TaskWire} encodes it). A {@link ParentWatchdog} ends the child if the parent dies.
  *
  * <p>The child decodes the task (attaching the handles it captured), runs it, closes what it attached,
  * writes its {@link Outcome} to the outcome file (atomically, through a temporary name) and ends: with
@@ -40,16 +40,17 @@ public final class ChildMain {
      * @param args see the class description.
      */
     public static void main(String[] args) {
-        if (args.length != 6) {
+        if (args.length != 7) {
             System.err.println("multiproc4j: ChildMain is started by JvmProcess, not by hand");
             System.exit(2);
         }
         Path outcomeFile = Paths.get(args[0]);
         long parentPid = Long.parseLong(args[1]);
         long parentStart = Long.parseLong(args[2]);
-        String parentName = args[3];
-        String name = args[4];
-        boolean daemon = Boolean.parseBoolean(args[5]);
+        String parentTicks = args[3];
+        String parentName = args[4];
+        String name = args[5];
+        boolean daemon = Boolean.parseBoolean(args[6]);
         ChildContext.init(name, daemon, parentPid, parentStart, parentName);
 
         InputStream control = new FileInputStream(FileDescriptor.in);
@@ -64,15 +65,15 @@ public final class ChildMain {
             Runtime.getRuntime().halt(ParentWatchdog.EXIT_ORPHANED);
             return;
         }
-        ParentWatchdog.start(control, parentPid, parentStart);
+        ParentWatchdog.start(parentPid, parentStart, parentTicks);
 
         List<AutoCloseable> attached = new ArrayList<>();
         Outcome outcome;
         boolean isCallable = false;
         try {
-            Object task = TaskCodec.decode(taskBytes, ClassLoader.getSystemClassLoader(), attached);
+            Object task = TaskWire.decodeTask(taskBytes, ClassLoader.getSystemClassLoader(), attached);
+            isCallable = TaskWire.isCallable(task);
             if (task instanceof Callable) {
-                isCallable = true;
                 outcome = Outcome.returned(((Callable<?>) task).call());
             } else {
                 ((Runnable) task).run();
@@ -112,7 +113,7 @@ public final class ChildMain {
 
     private static boolean writeOutcome(Path file, Outcome outcome) {
         try {
-            byte[] bytes = TaskCodec.encode(outcome, "result");
+            byte[] bytes = TaskWire.encodeOutcome(outcome);
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,82 +1,104 @@
 package org.multiproc4j.core.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Ends a child JVM when its parent is gone, so children never outlive a dead parent.
  *
- * <p>Two signals, either enough: end-of-file on the control pipe (the parent holds its write end open
- * for the child's whole life, and the kernel closes it when the parent dies, even under
- * {@code kill -9}), and a poll of the parent's pid whose start time must still match (against pid
- * reuse). The child then exits with {@link #EXIT_ORPHANED}, running shutdown hooks for at most
- * {@link #HOOK_GRACE_MS} before halting.
+ * <p>A daemon thread looks at the parent every {@link #POLL_MS} milliseconds: on Linux it reads
+ * {@code /proc/<pid>/stat} (a zombie counts as dead, and the kernel's start time must be the one the
+ * parent passed, so a reused pid is not taken for the parent); elsewhere it asks {@link ProcessHandle}
+ * and compares the start instant the parent passed. (On Linux the child never touches
+ * {@link ProcessHandle}, whose first use costs a few milliseconds of start-up.) The child then exits with {@link #EXIT_ORPHANED},
+ * running shutdown hooks for at most {@link #HOOK_GRACE_MS} before halting.
+ *
+ * <p>The thread sleeps between looks rather than blocking in a read of the control pipe: a thread blocked
+ * in native code at exit makes the JVM wait 300 ms before it ends (HotSpot's
+ * {@code wait_for_threads_in_native_to_block}), which would triple the cost of a short child.
  */
 final class ParentWatchdog implements Runnable {
     /** Exit status of a child whose parent died. */
     static final int EXIT_ORPHANED = 70;
-    static final long POLL_MS = 200;
+    static final long POLL_MS = 100;
     static final long HOOK_GRACE_MS = 1000;
 
-    private final InputStream control;
     private final long parentPid;
     private final long parentStartMillis;
-    private final boolean polling;
+    private final String parentStartTicks;
 
-    private ParentWatchdog(InputStream control, long parentPid, long parentStartMillis, boolean polling) {
-        this.control = control;
+    private ParentWatchdog(long parentPid, long parentStartMillis, String parentStartTicks) {
         this.parentPid = parentPid;
         this.parentStartMillis = parentStartMillis;
-        this.polling = polling;
+        this.parentStartTicks = parentStartTicks;
     }
 
-    static void start(InputStream control, long parentPid, long parentStartMillis) {
-        Thread eof = new Thread(new ParentWatchdog(control, parentPid, parentStartMillis, false), "mp4j-parent-eof");
-        eof.setDaemon(true);
-        eof.start();
-        Thread poll = new Thread(new ParentWatchdog(control, parentPid, parentStartMillis, true), "mp4j-parent-poll");
+    /**
+     * Starts watching.
+     *
+     * @param parentPid         the parent's pid.
+     * @param parentStartMillis the parent's start instant as {@link ProcessHandle} reports it, or -1.
+     * @param parentStartTicks  the parent's start time in {@code /proc/<pid>/stat}, or {@code "-"} where
+     *                          there is no {@code /proc}.
+     */
+    static void start(long parentPid, long parentStartMillis, String parentStartTicks) {
+        ParentWatchdog dog = new ParentWatchdog(parentPid, parentStartMillis, parentStartTicks);
+        Thread poll = new Thread(dog, "mp4j-parent-watchdog");
         poll.setDaemon(true);
         poll.start();
     }
 
     @Override
     public void run() {
-        if (polling) {
-            poll();
-        } else {
-            awaitEof();
-        }
-    }
-
-    private void awaitEof() {
-        byte[] sink = new byte[64];
-        try {
-            while (control.read(sink) >= 0) {
-                // the parent sends nothing after the task; anything else is ignored
-            }
-        } catch (IOException e) {
-            // a broken pipe means the same as end-of-file
-        }
-        orphaned("its control pipe was closed");
-    }
-
-    private void poll() {
+        boolean useProc = !"-".equals(parentStartTicks);
         while (true) {
+            boolean alive = useProc ? parentStartTicks.equals(startTicks(parentPid, false)) : parentAliveByHandle();
+            if (!alive) {
+                orphaned("it is no longer running");
+                return;
+            }
             try {
                 Thread.sleep(POLL_MS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (!parentAlive()) {
-                orphaned("it is no longer running");
-                return;
-            }
         }
     }
 
-    private boolean parentAlive() {
+    /**
+     * Reads a process's start time: field 22 of {@code /proc/<pid>/stat}, in clock ticks since boot. With
+     * the pid, it names a process uniquely.
+     *
+     * @param pid      the process.
+     * @param anyState whether a zombie's start time is returned too.
+     * @return the start time, or {@code null} if there is no such process (or it is a zombie, unless
+     *         {@code anyState}), or no {@code /proc}.
+     */
+    static String startTicks(long pid, boolean anyState) {
+        String stat;
+        try {
+            stat = new String(Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "stat")), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        int close = stat.lastIndexOf(')'); // the command name may contain spaces and parentheses
+        if (close < 0) {
+            return null;
+        }
+        String[] f = stat.substring(close + 2).split(" ");
+        // f[0] is field 3 (state); field 22 (starttime) is f[19]
+        if (f.length < 20 || (!anyState && (f[0].equals("Z") || f[0].equals("X")))) {
+            return null;
+        }
+        return f[19];
+    }
+
+    private boolean parentAliveByHandle() {
         Optional<ProcessHandle> handle = ProcessHandle.of(parentPid);
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return false;
