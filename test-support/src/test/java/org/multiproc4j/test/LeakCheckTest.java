@@ -1,0 +1,89 @@
+package org.multiproc4j.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+
+/** Runs small scenario tests through the JUnit engine and checks what {@link LeakCheck} says of them. */
+class LeakCheckTest {
+    static final Path SHM_FILE = Path.of("/dev/shm", "mp4j-leakcheck-test-" + ProcessHandle.current().pid());
+    static volatile long leakedPid;
+
+    /** Scenarios, run only through {@link EngineTestKit} (the name keeps Surefire from running them). */
+    @ExtendWith(LeakCheck.class)
+    static class Scenarios {
+        @Test
+        void leavesAChildRunning() throws IOException {
+            leakedPid = new ProcessBuilder("sleep", "60").start().pid();
+        }
+
+        @Test
+        void leavesAFileInDevShm() throws IOException {
+            Files.write(SHM_FILE, new byte[] {1});
+        }
+
+        @Test
+        void cleansUpAfterItself() throws Exception {
+            Process p = new ProcessBuilder("true").start();
+            p.waitFor();
+        }
+    }
+
+    private static Events run(String method) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectMethod(Scenarios.class, method)).execute().testEvents();
+    }
+
+    private static String failureMessage(Events events) {
+        List<Event> failed = events.failed().list();
+        assertEquals(1, failed.size(), "one failed test");
+        Optional<Throwable> t = failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable);
+        return t.orElseThrow().getMessage();
+    }
+
+    @Test
+    void shouldFailATestThatLeavesAChildRunningAndKillIt() {
+        String message = failureMessage(run("leavesAChildRunning"));
+        assertTrue(message.contains("child process left running: pid " + leakedPid), message);
+        assertFalse(ProcessHandle.of(leakedPid).map(ProcessHandle::isAlive).orElse(false), "the leaked child was killed");
+    }
+
+    @Test
+    void shouldFailATestThatLeavesAFileInDevShm() throws IOException {
+        try {
+            String message = failureMessage(run("leavesAFileInDevShm"));
+            assertTrue(message.contains("file left in /dev/shm: " + SHM_FILE.getFileName()), message);
+        } finally {
+            Files.deleteIfExists(SHM_FILE);
+        }
+    }
+
+    @Test
+    void shouldPassATestThatCleansUp() {
+        run("cleansUpAfterItself").assertStatistics(stats -> stats.succeeded(1).failed(0));
+    }
+
+    @Test
+    void shouldScaleTimeoutsByTheFactor() {
+        System.setProperty(Timeouts.FACTOR_PROP, "2.5");
+        try {
+            assertEquals(2500, Timeouts.scaled(java.time.Duration.ofSeconds(1)).toMillis());
+        } finally {
+            System.clearProperty(Timeouts.FACTOR_PROP);
+        }
+        assertTrue(Timeouts.factor() >= 1.0);
+    }
+}
