@@ -27,8 +27,11 @@ import java.util.Objects;
 public class RemoteException extends ProcessException {
     private static final long serialVersionUID = 1L;
 
+    /** The binary name of the exception's class in the child. */
     private final String remoteClassName;
+    /** The exception's message in the child, or {@code null}. */
     private final String remoteMessage;
+    /** The stack trace as the child printed it. */
     private final String remoteStackTrace;
 
     /**
