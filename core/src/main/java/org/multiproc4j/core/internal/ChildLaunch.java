@@ -2,17 +2,21 @@ package org.multiproc4j.core.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Everything one child launch needs: its command line, the file it reports its outcome in, and the
- * class-data sharing plan to finish when it exits.
+ * Everything one child launch needs: its command line and the file it reports its outcome in; and, the
+ * first time a classpath is used, the training JVM that writes its class-data archive.
  */
 public final class ChildLaunch {
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -21,15 +25,16 @@ public final class ChildLaunch {
             ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
     private static final String SELF_START_TICKS = orDash(ParentWatchdog.startTicks(SELF_PID, true));
     private static volatile Path outcomeDir;
+    private static final long TRAINING_TIMEOUT_S = 120;
+    private static final Set<Process> TRAINERS = ConcurrentHashMap.newKeySet();
+    private static boolean trainerHook;
 
     private final List<String> command;
     private final Path outcomeFile;
-    private final ClassDataSharing.Plan cds;
 
-    private ChildLaunch(List<String> command, Path outcomeFile, ClassDataSharing.Plan cds) {
+    private ChildLaunch(List<String> command, Path outcomeFile) {
         this.command = command;
         this.outcomeFile = outcomeFile;
-        this.cds = cds;
     }
 
     /**
@@ -50,19 +55,30 @@ public final class ChildLaunch {
         jvmOptions.addAll(userOptions);
         List<String> classpath = ChildCommand.classpath(taskLoader, extra);
         ClassDataSharing.Plan cds = ClassDataSharing.plan(java, version, classpath, jvmOptions);
+        Path outcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".outcome");
+        List<String> cmd = command(java, version, cds.options, jvmOptions, classpath, outcome, name, daemon);
+        if (cds.dumpOption != null) {
+            Path trainingOutcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".training");
+            train(command(java, version, List.of(cds.dumpOption), jvmOptions, classpath, trainingOutcome,
+                    "multiproc4j-cds-training", true), cds, trainingOutcome);
+        }
+        return new ChildLaunch(Collections.unmodifiableList(cmd), outcome);
+    }
 
+    private static List<String> command(Path java, Runtime.Version version, List<String> cdsOptions,
+                                        List<String> jvmOptions, List<String> classpath, Path outcome, String name,
+                                        boolean daemon) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         // JVM log lines go to stdout by default, which is the user's console: keep warnings, but on stderr,
         // and silence class-data sharing, whose warnings about classes it skips are no business of the user's.
         cmd.add("-Xlog:disable");
         cmd.add(version.feature() >= 24 ? "-Xlog:all=warning,cds*=off,aot*=off:stderr" : "-Xlog:all=warning,cds*=off:stderr");
-        cmd.addAll(cds.options);
+        cmd.addAll(cdsOptions);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath));
         cmd.add(ChildMain.class.getName());
-        Path outcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".outcome");
         cmd.add(outcome.toString());
         cmd.add(Long.toString(SELF_PID));
         cmd.add(Long.toString(SELF_START_MILLIS));
@@ -70,7 +86,67 @@ public final class ChildLaunch {
         cmd.add(ChildContext.name());
         cmd.add(name);
         cmd.add(Boolean.toString(daemon));
-        return new ChildLaunch(Collections.unmodifiableList(cmd), outcome, cds);
+        return cmd;
+    }
+
+    /**
+     * Starts a JVM that runs a no-op task through the child's whole path and writes the class-data archive
+     * at exit. Its output is discarded (the JVM prints about the archive on stdout); it is not a
+     * {@code JvmProcess}, and it is killed if this JVM exits first.
+     */
+    private static void train(List<String> command, ClassDataSharing.Plan cds, Path outcome) {
+        Process trainer;
+        try {
+            trainer = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            cds.trainingEnded(false);
+            return;
+        }
+        TRAINERS.add(trainer);
+        installTrainerHook();
+        try (OutputStream in = trainer.getOutputStream()) {
+            byte[] task = TaskWire.trainingTask();
+            in.write(new byte[] {(byte) (task.length >>> 24), (byte) (task.length >>> 16), (byte) (task.length >>> 8),
+                (byte) task.length});
+            in.write(task);
+        } catch (IOException e) {
+            // the trainer died: its exit code says so
+        }
+        Thread waiter = new Thread(() -> {
+            boolean ok = false;
+            try {
+                ok = trainer.waitFor(TRAINING_TIMEOUT_S, TimeUnit.SECONDS) && trainer.exitValue() == 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (trainer.isAlive()) {
+                trainer.destroyForcibly();
+            }
+            TRAINERS.remove(trainer);
+            cds.trainingEnded(ok);
+            try {
+                Files.deleteIfExists(outcome);
+            } catch (IOException e) {
+                // removed at exit with the directory
+            }
+        }, "mp4j-cds-training");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private static void installTrainerHook() {
+        synchronized (TRAINERS) {
+            if (trainerHook) {
+                return;
+            }
+            trainerHook = true;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Process p : TRAINERS) {
+                p.destroyForcibly();
+            }
+        }, "mp4j-cds-training-cleanup"));
     }
 
     private static String orDash(String s) {
@@ -134,12 +210,11 @@ public final class ChildLaunch {
 
     /** Called when the launch failed: releases what {@link #prepare} took. */
     public void abandon() {
-        cds.childExited();
+        childExited();
     }
 
     /** Called once the child has exited and its outcome was read. */
     public void childExited() {
-        cds.childExited();
         try {
             Files.deleteIfExists(outcomeFile);
             Files.deleteIfExists(outcomeFile.resolveSibling(outcomeFile.getFileName() + ".tmp"));

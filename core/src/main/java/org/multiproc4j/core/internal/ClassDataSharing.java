@@ -14,24 +14,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An application class-data sharing (AppCDS) archive per classpath, made by the first child that runs
- * with it and used by every later child: the classes a child loads to start and decode its task are then
- * mapped, not parsed. Archives live in {@code $XDG_CACHE_HOME/multiproc4j/cds} (or
- * {@code ~/.cache/multiproc4j/cds}, or the property {@value #CACHE_DIR_PROP}), keyed by the java
- * executable, its version, the JVM options and every classpath jar's size and time stamp.
+ * An archive of pre-parsed classes per classpath, made once by a training JVM and mapped by every later
+ * child: the classes a child loads to start and decode its task are then mapped, not parsed. On Java 17
+ * to 24 it is a dynamic AppCDS archive ({@code -XX:ArchiveClassesAtExit}); from Java 25 on, an
+ * ahead-of-time cache (JEP 483/514, {@code -XX:AOTCacheOutput}), which also keeps classes linked and
+ * method handles resolved, and so makes the child's reflective call of its task cheap on the Java
+ * versions whose reflection runs on method handles.
  *
- * <p>The JVM can only archive classes from jars, so a classpath with a directory on it (tests run from
+ * <p>The first launch from a classpath finds no archive: that child runs without one, and multiproc4j
+ * starts a training JVM beside it (output discarded, a no-op task) whose exit writes the archive. So no
+ * user child ever carries dump flags or prints the JVM's messages about them. Archives live in
+ * {@code $XDG_CACHE_HOME/multiproc4j/cds} (or {@code ~/.cache/multiproc4j/cds}, or the property
+ * {@value #CACHE_DIR_PROP}), keyed by the java executable, its version, the JVM options and every
+ * classpath jar's size and time stamp.
+ *
+ * <p>The JVM archives classes only from jars, so a classpath with a directory on it (tests run from
  * {@code target/classes}) gets no archive. Set {@value #ENABLED_PROP}{@code =false} to turn it off.
  */
 final class ClassDataSharing {
     static final String ENABLED_PROP = "multiproc4j.cds";
     static final String CACHE_DIR_PROP = "multiproc4j.cache.dir";
-    private static final long STALE_LOCK_MS = 10 * 60 * 1000;
+    /** From this Java version on, the archive is an ahead-of-time cache. */
+    static final int AOT_CACHE_FEATURE = 25;
+    private static final long STALE_MS = 10 * 60 * 1000;
 
-    /** What to add to a child's command line, and what to do when that child has exited. */
+    /** What to add to a child's command line, and, once, how to train the archive. */
     static final class Plan {
         static final Plan NONE = new Plan(List.of(), null, null, null);
+        /** Options for the user's child: the archive to map, or nothing. */
         final List<String> options;
+        /** The option that makes a training JVM write the archive, or {@code null}. */
+        final String dumpOption;
         private final Path dumping;
         private final Path archive;
         private final Path lock;
@@ -41,19 +54,26 @@ final class ClassDataSharing {
             this.dumping = dumping;
             this.archive = archive;
             this.lock = lock;
+            this.dumpOption = dumping == null ? null : (archive.getFileName().toString().endsWith(".aot")
+                    ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + dumping;
         }
 
-        /** Publishes the archive this child dumped, if it did. Safe to call for every plan. */
-        void childExited() {
+        /**
+         * Publishes the archive the training JVM wrote, if it ended well, and releases the lock.
+         *
+         * @param succeeded whether the training JVM exited with status 0 (a killed one may have left half
+         *                  an archive).
+         */
+        void trainingEnded(boolean succeeded) {
             if (dumping == null) {
                 return;
             }
             try {
-                if (Files.isRegularFile(dumping) && Files.size(dumping) > 0) {
+                if (succeeded && Files.isRegularFile(dumping) && Files.size(dumping) > 0) {
                     Files.move(dumping, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException e) {
-                // another child will try again
+                // a later launch will train again
             } finally {
                 try {
                     Files.deleteIfExists(dumping);
@@ -74,7 +94,7 @@ final class ClassDataSharing {
         }
         for (String opt : jvmOptions) {
             if (opt.startsWith("-Xshare") || opt.contains("SharedArchiveFile") || opt.contains("ArchiveClassesAtExit")
-                    || opt.startsWith("-XX:AOT")) {
+                    || opt.startsWith("-XX:AOT") || opt.contains("AutoCreateSharedArchive")) {
                 return Plan.NONE; // the user chose for themselves
             }
         }
@@ -88,27 +108,33 @@ final class ClassDataSharing {
         if (dir == null) {
             return Plan.NONE;
         }
-        Path archive = dir.resolve(key + ".jsa");
+        boolean aot = version.feature() >= AOT_CACHE_FEATURE;
+        Path archive = dir.resolve(key + (aot ? ".aot" : ".jsa"));
         if (Files.isRegularFile(archive)) {
-            return new Plan(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"), null, null, null);
+            return new Plan(aot ? List.of("-XX:AOTCache=" + archive)
+                    : List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"), null, null, null);
         }
         Path lock = dir.resolve(key + ".lock");
         try {
             Files.createFile(lock);
         } catch (FileAlreadyExistsException e) {
-            try {
-                if (System.currentTimeMillis() - Files.getLastModifiedTime(lock).toMillis() > STALE_LOCK_MS) {
-                    Files.deleteIfExists(lock);
-                }
-            } catch (IOException ignored) {
-                // someone else is handling it
-            }
-            return Plan.NONE; // another child is making the archive
+            removeIfStale(lock);
+            return Plan.NONE; // a training JVM is at it
         } catch (IOException e) {
             return Plan.NONE;
         }
         Path dumping = dir.resolve(key + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-        return new Plan(List.of("-XX:ArchiveClassesAtExit=" + dumping), dumping, archive, lock);
+        return new Plan(List.of(), dumping, archive, lock);
+    }
+
+    private static void removeIfStale(Path file) {
+        try {
+            if (System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > STALE_MS) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // someone else is handling it
+        }
     }
 
     private static String key(Path java, Runtime.Version version, List<String> classpath, List<String> jvmOptions)

@@ -65,6 +65,35 @@ public final class TaskWire {
         return out;
     }
 
+    /**
+     * Encodes the no-op task a class-data training JVM runs: it takes the same path through
+     * {@link ChildMain} as a user's lambda.
+     *
+     * @return the bytes to send.
+     */
+    static byte[] trainingTask() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(DIRECT);
+            out.writeUTF(TaskWire.class.getName());
+            out.writeUTF("trainingNoOp");
+            out.writeUTF("(I)V");
+            out.writeByte('R');
+            out.writeInt(1);
+            writeValue(out, 0);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // called by reflection in a training JVM
+    private static void trainingNoOp(int unused) {
+        // nothing: the point is the path to here
+    }
+
     private static byte[] tryDirect(Object task) {
         Class<?> type = task.getClass();
         if (!type.isSynthetic()) {

@@ -35,39 +35,55 @@ class ClassDataSharingTest {
         System.clearProperty(ClassDataSharing.ENABLED_PROP);
     }
 
-    @Test
-    void shouldLetOneChildDumpTheArchiveAndLaterChildrenUseIt() throws IOException {
-        ClassDataSharing.Plan first = ClassDataSharing.plan(java, v, jars, List.of());
-        assertEquals(1, first.options.size());
-        assertTrue(first.options.get(0).startsWith("-XX:ArchiveClassesAtExit="), first.options.toString());
-        assertSame(ClassDataSharing.Plan.NONE, ClassDataSharing.plan(java, v, jars, List.of()),
-                "a second child does not dump while the first one is at it");
+    private static Path dumpPath(ClassDataSharing.Plan plan) {
+        String opt = plan.dumpOption;
+        return Path.of(opt.substring(opt.indexOf('=') + 1));
+    }
 
-        Path dumped = Path.of(first.options.get(0).substring("-XX:ArchiveClassesAtExit=".length()));
-        Files.write(dumped, new byte[] {42}); // what the JVM would have written at exit
-        first.childExited();
+    @Test
+    void shouldTrainOnceAndLetLaterChildrenMapTheArchive() throws IOException {
+        ClassDataSharing.Plan first = ClassDataSharing.plan(java, v, jars, List.of());
+        assertTrue(first.options.isEmpty(), "the first child runs without an archive: " + first.options);
+        assertTrue(first.dumpOption.startsWith(v.feature() >= ClassDataSharing.AOT_CACHE_FEATURE
+                ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit="), first.dumpOption);
+        assertSame(ClassDataSharing.Plan.NONE, ClassDataSharing.plan(java, v, jars, List.of()),
+                "no second training while the first one runs");
+
+        Files.write(dumpPath(first), new byte[] {42}); // what the training JVM writes at exit
+        first.trainingEnded(true);
         try (var files = Files.list(dir.resolve("cache/cds"))) {
             List<Path> left = files.toList();
             assertEquals(1, left.size(), "only the archive is left, lock and temp file are gone: " + left);
-            assertTrue(left.get(0).toString().endsWith(".jsa"));
         }
         ClassDataSharing.Plan later = ClassDataSharing.plan(java, v, jars, List.of());
-        assertTrue(later.options.get(0).startsWith("-XX:SharedArchiveFile="), later.options.toString());
+        assertTrue(later.options.get(0).startsWith(v.feature() >= ClassDataSharing.AOT_CACHE_FEATURE
+                ? "-XX:AOTCache=" : "-XX:SharedArchiveFile="), later.options.toString());
+        assertEquals(null, later.dumpOption);
+    }
+
+    @Test
+    void shouldNotPublishWhatAFailedTrainingLeft() throws IOException {
+        ClassDataSharing.Plan first = ClassDataSharing.plan(java, v, jars, List.of());
+        Files.write(dumpPath(first), new byte[] {42});
+        first.trainingEnded(false);
+        try (var files = Files.list(dir.resolve("cache/cds"))) {
+            assertEquals(List.of(), files.toList());
+        }
+        assertTrue(ClassDataSharing.plan(java, v, jars, List.of()).dumpOption != null, "a later launch trains again");
     }
 
     @Test
     void shouldKeyTheArchiveOnTheJarsAndOptions() throws IOException {
         ClassDataSharing.Plan first = ClassDataSharing.plan(java, v, jars, List.of());
-        Path dumped = Path.of(first.options.get(0).substring("-XX:ArchiveClassesAtExit=".length()));
-        Files.write(dumped, new byte[] {42});
-        first.childExited();
+        Files.write(dumpPath(first), new byte[] {42});
+        first.trainingEnded(true);
         ClassDataSharing.Plan otherOptions = ClassDataSharing.plan(java, v, jars, List.of("-Dx=y"));
-        assertTrue(otherOptions.options.get(0).startsWith("-XX:ArchiveClassesAtExit="), "other options, other archive");
-        otherOptions.childExited();
+        assertTrue(otherOptions.dumpOption != null, "other options, other archive");
+        otherOptions.trainingEnded(false);
         Files.write(Path.of(jars.get(1)), new byte[] {2, 3});
         ClassDataSharing.Plan changedJar = ClassDataSharing.plan(java, v, jars, List.of());
-        assertTrue(changedJar.options.get(0).startsWith("-XX:ArchiveClassesAtExit="), "a rebuilt jar, a new archive");
-        changedJar.childExited();
+        assertTrue(changedJar.dumpOption != null, "a rebuilt jar, a new archive");
+        changedJar.trainingEnded(false);
     }
 
     @Test
