@@ -311,8 +311,9 @@ class JvmProcessIT {
     }
 
     @Test
-    void shouldEndChildrenWithin2SecondsWhenTheParentIsKilled() throws Exception {
-        Process parent = startParentMain("orphans");
+    void shouldEndChildrenWithin2SecondsWhenTheParentIsKilledAndSweepWhatItLeft() throws Exception {
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Process parent = startParentMain("orphans", "-Djava.io.tmpdir=" + tmp);
         Path pids = dir.resolve("pids");
         long deadline = System.nanoTime() + Timeouts.LONG.toNanos();
         while (!Files.exists(pids) && System.nanoTime() < deadline && parent.isAlive()) {
@@ -334,6 +335,16 @@ class JvmProcessIT {
                 child.destroyForcibly();
                 throw new AssertionError("child " + child.pid() + " outlived its killed parent by 2 s");
             }
+        }
+        Path left = tmp.resolve("multiproc4j-" + parent.pid() + "-");
+        try (var dirs = Files.list(tmp)) {
+            assertTrue(dirs.anyMatch(d -> d.getFileName().toString().startsWith(left.getFileName().toString())),
+                    "the killed parent left its outcome directory");
+        }
+        Process next = startParentMain("exit-semantics", "-Djava.io.tmpdir=" + tmp);
+        assertTrue(next.waitFor(Timeouts.LONG.toMillis(), TimeUnit.MILLISECONDS));
+        try (var dirs = Files.list(tmp)) {
+            assertEquals(List.of(), dirs.toList(), "the next program swept it, and cleaned up its own");
         }
     }
 
@@ -359,9 +370,11 @@ class JvmProcessIT {
         }
     }
 
-    private Process startParentMain(String scenario) throws IOException {
-        return new ProcessBuilder(javaExe(), "-cp", System.getProperty("java.class.path"), ParentMain.class.getName(),
-                scenario, dir.toString()).inheritIO().start();
+    private Process startParentMain(String scenario, String... jvmOptions) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaExe()));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ParentMain.class.getName(), scenario, dir.toString()));
+        return new ProcessBuilder(cmd).inheritIO().start();
     }
 
     private static String javaExe() {

@@ -169,10 +169,36 @@ public final class ChildLaunch {
                     Path created = dir;
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created), "mp4j-outcome-cleanup"));
                     outcomeDir = dir;
+                    Thread sweeper = new Thread(() -> sweepStale(created.getParent()), "mp4j-outcome-sweep");
+                    sweeper.setDaemon(true);
+                    sweeper.start();
                 }
             }
         }
         return dir;
+    }
+
+    /**
+     * Removes the outcome directories of JVMs that died without cleaning up ({@code kill -9}): their names
+     * carry the pid, and a pid that is no longer running owns nothing.
+     */
+    static void sweepStale(Path tmp) {
+        try (var dirs = Files.newDirectoryStream(tmp, "multiproc4j-*-*")) {
+            for (Path d : dirs) {
+                String[] parts = d.getFileName().toString().split("-");
+                long pid;
+                try {
+                    pid = Long.parseLong(parts[1]);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid != SELF_PID && Files.isDirectory(d) && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    deleteTree(d);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
     }
 
     private static void deleteTree(Path dir) {
