@@ -56,9 +56,12 @@ import org.multiproc4j.core.internal.TaskWire;
  * holds.
  *
  * <p><b>Exit semantics.</b> As in Python: when this JVM's {@code main} ends, the JVM waits for its
- * non-daemon children to exit; daemon children are terminated when this JVM shuts down. Better than
- * Python: a child never outlives its parent. If this JVM dies (even by {@code kill -9}), each child
- * notices within a fraction of a second and exits with status 70.
+ * non-daemon children to exit (each is watched by a non-daemon thread), then shuts down, terminating its
+ * daemon children. A JVM that shuts down before its non-daemon children are done ({@code System.exit},
+ * {@code SIGTERM}) terminates them too: {@code SIGTERM}, then {@code SIGKILL} after a second. Better than
+ * Python: a child never outlives its parent. If this JVM dies without shutting down (even by
+ * {@code kill -9}), each child notices within a fifth of a second and exits with status
+ * {@value #EXIT_PARENT_GONE}, running its shutdown hooks for at most a second.
  *
  * <p><b>Output.</b> By default the child's {@code System.out} and {@code System.err} are this JVM's
  * (its lines appear on the same console); {@link Options#stdout(ProcessBuilder.Redirect)} and
