@@ -131,24 +131,43 @@ final class BoundedInput extends Input {
 
     @Override
     public String readString() {
-        checkUtf8Length();
+        int p = position;
+        if (p < limit && (buffer[p] & 0x80) != 0) {
+            checkUtf8Length(p);
+        }
         return super.readString();
     }
 
     @Override
     public StringBuilder readStringBuilder() {
-        checkUtf8Length();
+        int p = position;
+        if (p < limit && (buffer[p] & 0x80) != 0) {
+            checkUtf8Length(p);
+        }
         return super.readStringBuilder();
     }
 
-    /** A UTF-8 string is written as its char count + 1 (0 for null) and at least one byte per char. */
-    private void checkUtf8Length() {
-        if (position < limit && readVarIntFlag()) {
-            int start = position;
-            int n = readVarIntFlag(true);
-            position = start;
-            if (n > 1) {
-                checkLength(n - 1L, 1, "a String");
+    /**
+     * Checks the char count of a UTF-8 string at {@code p} (bit 7 of its first byte set): a varint of the count
+     * + 1 (0 for null) after the flag bit, and at least one byte per char after it. Kryo's format: 6 bits in
+     * the first byte (bit 6: more), then 7 bits per byte (bit 7: more).
+     */
+    private void checkUtf8Length(int p) {
+        int b = buffer[p++];
+        long n = b & 0x3f;
+        int shift = 6;
+        boolean more = (b & 0x40) != 0;
+        while (more && shift <= 34 && p < limit) {
+            b = buffer[p++];
+            n |= (long) (b & 0x7f) << shift;
+            shift += 7;
+            more = (b & 0x80) != 0;
+        }
+        if (n > 1) {
+            long remaining = limit - p;
+            if (n - 1 > remaining) {
+                throw new CodecKryoException("cannot decode: a String of " + (n - 1) + " chars needs at least "
+                        + (n - 1) + " bytes but " + remaining + " remain (truncated or corrupt input)");
             }
         }
     }

@@ -58,6 +58,16 @@ import org.multiproc4j.core.Shareable;
  */
 final class KryoSetup {
 
+    static {
+        // Kryo reads this once, when its Util class initializes. Left unset, Kryo reaches for sun.misc.Unsafe,
+        // which Java 24+ reports with a warning on stderr (JEP 498) and a later Java will refuse; with it,
+        // Kryo reads fields by reflection or ReflectASM instead (records are unaffected). A JVM that set the
+        // property, or used Kryo before this class, keeps its choice.
+        if (System.getProperty("kryo.unsafe") == null) {
+            System.setProperty("kryo.unsafe", "false");
+        }
+    }
+
     static final int JDK_BASE = 10;
     static final int SHAREABLE_ID = 99;
     static final int USER_BASE = 100;

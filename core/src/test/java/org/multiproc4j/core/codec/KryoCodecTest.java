@@ -106,7 +106,7 @@ class KryoCodecTest extends CodecContractTest {
         bogus[at + 1] = (byte) 0xff;
         bogus[at + 2] = (byte) 0xff;
         bogus[at + 3] = (byte) 0x0f;
-        assertMessage(() -> CODEC.decode(bogus), "cannot decode:");
+        assertMessage(() -> CODEC.decode(bogus), "cannot decode: a String of 16777214 chars needs at least");
         // a list whose count claims two billion elements
         byte[] list = CODEC.encode(new ArrayList<>(List.of(1, 2)));
         byte[] huge = new byte[list.length + 3];
