@@ -68,7 +68,7 @@ public final class JdkCodec extends AbstractCodec implements Serializable {
     private static final long ARRAY_ELEMENTS_PER_BYTE = 8;
 
     private final transient ObjectInputFilter filter;
-    private final String pattern;
+    private final transient String pattern;
     private final transient boolean attachHandles;
 
     private JdkCodec(ObjectInputFilter filter, String pattern, boolean attachHandles) {
@@ -199,6 +199,12 @@ public final class JdkCodec extends AbstractCodec implements Serializable {
         return className;
     }
 
+    /**
+     * Replaces this codec by its serialized form: its filter pattern, or its filter if that is serializable.
+     *
+     * @return the serialized form.
+     * @throws ObjectStreamException if the filter is neither a pattern nor serializable.
+     */
     private Object writeReplace() throws ObjectStreamException {
         if (pattern == null && !(filter instanceof Serializable)) {
             throw new NotSerializableException("a JdkCodec whose filter (" + filter.getClass().getName()
@@ -207,6 +213,12 @@ public final class JdkCodec extends AbstractCodec implements Serializable {
         return new SerializedForm(pattern, pattern == null ? filter : null);
     }
 
+    /**
+     * Refuses a stream that holds a codec other than through its serialized form.
+     *
+     * @param in the stream.
+     * @throws InvalidObjectException always.
+     */
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a JdkCodec is read through its serialized form");
     }

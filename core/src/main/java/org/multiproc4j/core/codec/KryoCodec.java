@@ -291,6 +291,11 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
         return (a[i] & 0xff) | (a[i + 1] & 0xff) << 8 | (a[i + 2] & 0xff) << 16 | (a[i + 3] & 0xff) << 24;
     }
 
+    /**
+     * Replaces this codec by its serialized form: its registered class names, patterns and options.
+     *
+     * @return the serialized form.
+     */
     private Object writeReplace() {
         List<String> names = new ArrayList<>();
         for (Class<?> c : setup.userClasses()) {
@@ -299,6 +304,12 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
         return new SerializedForm(names, setup.allowPatterns(), setup.references(), setup.maxDepth());
     }
 
+    /**
+     * Refuses a stream that holds a codec other than through its serialized form.
+     *
+     * @param in the stream.
+     * @throws InvalidObjectException always.
+     */
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a KryoCodec is read through its serialized form");
     }
