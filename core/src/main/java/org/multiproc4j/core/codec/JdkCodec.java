@@ -54,12 +54,13 @@ public final class JdkCodec extends AbstractCodec implements Serializable {
      * syntax: a depth limit and the packages of known deserialization gadgets refused.
      */
     public static final String DEFAULT_FILTER_PATTERN = "maxdepth=1000"
-            + ";!java.rmi.**;!sun.rmi.**;!javax.management.**;!javax.naming.**;!java.beans.**;!javax.script.**"
-            + ";!com.sun.**;!sun.**;!jdk.internal.**"
-            + ";!org.apache.commons.collections.functors.*;!org.apache.commons.collections4.functors.*"
-            + ";!org.apache.commons.beanutils.**;!org.apache.xalan.**;!org.apache.commons.fileupload.**"
-            + ";!org.codehaus.groovy.runtime.*;!org.springframework.beans.factory.**;!org.springframework.aop.**"
-            + ";!com.mchange.v2.c3p0.**;!bsh.**;!org.python.core.**;!org.mozilla.javascript.**;!clojure.**";
+            + ";!java.rmi.**;!sun.rmi.**;!javax.management.**;!javax.naming.**;!com.sun.jndi.**;!java.beans.**"
+            + ";!javax.script.**;!sun.reflect.**;!jdk.internal.**;!com.sun.org.apache.**;!com.sun.rowset.**"
+            + ";!com.sun.corba.**;!org.apache.commons.collections.functors.*"
+            + ";!org.apache.commons.collections4.functors.*;!org.apache.commons.beanutils.**;!org.apache.xalan.**"
+            + ";!org.apache.commons.fileupload.**;!org.codehaus.groovy.runtime.*;!org.springframework.beans.factory.**"
+            + ";!org.springframework.aop.**;!com.mchange.v2.c3p0.**;!bsh.**;!org.python.core.**"
+            + ";!org.mozilla.javascript.**;!clojure.**";
 
     private static final ObjectInputFilter DEFAULT_FILTER =
             ObjectInputFilter.Config.createFilter(DEFAULT_FILTER_PATTERN);

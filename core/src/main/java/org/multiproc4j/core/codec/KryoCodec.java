@@ -54,6 +54,11 @@ import org.multiproc4j.core.Shareable;
  * use (tens of microseconds; the first use in a JVM loads Kryo, about 50 ms); virtual threads share a small
  * pool of them.
  *
+ * <p><b>JVM flags.</b> None, on Java 17 to 25. Unless the JVM set it already, building the first fast codec sets
+ * the system property {@code kryo.unsafe=false}, before Kryo initializes: Kryo then reads fields by reflection
+ * rather than through {@code sun.misc.Unsafe}, which Java 24 and later report with a warning on the console
+ * (and a later Java will refuse). Records are not affected; plain classes cost a few tens of nanoseconds more.
+ *
  * <p><b>Serializable.</b> A codec serializes as its configuration (class names, patterns, options) and is
  * rebuilt, with the same fingerprint, in the process that reads it, so a pipe's handle can carry it.
  *

@@ -53,6 +53,14 @@ class JdkCodecTest extends CodecContractTest {
     }
 
     @Test
+    void shouldCarryJdkValuesWhoseFieldsLiveInInternalPackages() {
+        java.util.GregorianCalendar calendar = new java.util.GregorianCalendar(
+                java.util.TimeZone.getTimeZone("Europe/Paris"));
+        calendar.setTimeInMillis(1_700_000_000_000L);
+        assertEquals(calendar, Codecs.jdk().decode(Codecs.jdk().encode(calendar)));
+    }
+
+    @Test
     void shouldUseAFilterObject() {
         ObjectInputFilter noOrders = info -> info.serialClass() == Order.class ? ObjectInputFilter.Status.REJECTED
                 : ObjectInputFilter.Status.UNDECIDED;
