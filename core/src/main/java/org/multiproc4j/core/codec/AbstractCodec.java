@@ -3,6 +3,7 @@ package org.multiproc4j.core.codec;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import org.multiproc4j.core.SerializationException;
 
@@ -15,7 +16,12 @@ abstract class AbstractCodec implements Codec {
     /** A scratch buffer that grew past this is dropped after use, so one huge message does not pin memory. */
     static final int MAX_RETAINED_SCRATCH = 1 << 20;
 
-    private final transient PerThread<CodecBuffer> scratch = new PerThread<>(CodecBuffer::new);
+    private final transient PerThread<CodecBuffer> scratch = new PerThread<>(new Supplier<CodecBuffer>() {
+        @Override
+        public CodecBuffer get() {
+            return new CodecBuffer();
+        }
+    });
 
     /**
      * Appends the encoded form of {@code value}, which is neither {@code null} nor a primitive array, tag

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
@@ -80,7 +81,12 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
     KryoCodec(KryoSetup setup) {
         this.setup = setup;
         this.fingerprint = setup.fingerprint();
-        this.states = new PerThread<>(() -> new State(setup.newKryo()));
+        this.states = new PerThread<>(new Supplier<State>() {
+            @Override
+            public State get() {
+                return new State(setup.newKryo());
+            }
+        });
     }
 
     /**

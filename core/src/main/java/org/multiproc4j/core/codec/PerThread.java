@@ -25,7 +25,12 @@ final class PerThread<T> {
 
     PerThread(Supplier<T> factory) {
         this.factory = factory;
-        this.local = ThreadLocal.withInitial(() -> new Slot<>(factory.get()));
+        this.local = new ThreadLocal<>() {
+            @Override
+            protected Slot<T> initialValue() {
+                return new Slot<>(factory.get());
+            }
+        };
     }
 
     T acquire() {
@@ -85,11 +90,14 @@ final class PerThread<T> {
     }
 
     private static MethodHandle isVirtualHandle() {
+        if (Runtime.version().feature() < 21) {
+            return null; // no virtual threads; and no method-handle machinery on a codec's start-up path
+        }
         try {
             return MethodHandles.publicLookup()
                     .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
         } catch (NoSuchMethodException | IllegalAccessException e) {
-            return null; // Java 17-20: no virtual threads
+            return null;
         }
     }
 

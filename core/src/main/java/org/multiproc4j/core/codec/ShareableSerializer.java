@@ -22,7 +22,10 @@ final class ShareableSerializer extends Serializer<Object> {
         }
     }
 
-    private static final JdkCodec HANDLES = JdkCodec.forHandles();
+    /** Built on first use: JDK serialization and its filter machinery stay off the fast codec's start-up. */
+    private static final class Handles {
+        static final JdkCodec CODEC = JdkCodec.forHandles();
+    }
 
     ShareableSerializer() {
         setImmutable(true);
@@ -38,7 +41,7 @@ final class ShareableSerializer extends Serializer<Object> {
         }
         byte[] bytes;
         try {
-            bytes = HANDLES.encode(handle);
+            bytes = Handles.CODEC.encode(handle);
         } catch (SerializationException e) {
             throw new CodecKryoException("cannot encode the handle of a " + object.getClass().getName() + ": "
                     + e.getMessage(), e);
@@ -53,7 +56,7 @@ final class ShareableSerializer extends Serializer<Object> {
         byte[] bytes = input.readBytes(length);
         Object decoded;
         try {
-            decoded = HANDLES.decode(bytes);
+            decoded = Handles.CODEC.decode(bytes);
         } catch (SerializationException e) {
             throw new CodecKryoException("cannot decode the handle of a shared object: " + e.getMessage(), e);
         }
