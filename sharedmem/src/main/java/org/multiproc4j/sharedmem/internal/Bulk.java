@@ -1,6 +1,7 @@
 package org.multiproc4j.sharedmem.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 
 import org.agrona.BufferUtil;
@@ -39,12 +40,63 @@ public final class Bulk {
      * @param buffer     the destination; heap or direct, not read-only.
      */
     public static void toBuffer(Segment segment, long dataOffset, ByteBuffer buffer) {
+        toBuffer(segment, dataOffset, buffer, 1);
+    }
+
+    /**
+     * Copies {@code buffer.remaining()} bytes of elements from the segment into {@code buffer}, in the
+     * buffer's byte order, and advances its position.
+     *
+     * @param segment     the segment.
+     * @param dataOffset  where in its data.
+     * @param buffer      the destination; heap or direct, not read-only; {@code remaining()} a multiple of
+     *                    {@code elementSize}.
+     * @param elementSize the element size.
+     */
+    public static void toBuffer(Segment segment, long dataOffset, ByteBuffer buffer, int elementSize) {
         if (buffer.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
         int n = buffer.remaining();
-        segment.copy(dataOffset, base(buffer), offset(buffer), n, false);
+        segment.copy(dataOffset, base(buffer), offset(buffer), n, false, swap(buffer, elementSize));
         buffer.position(buffer.position() + n);
+    }
+
+    /**
+     * Copies {@code buffer.remaining()} bytes of elements from {@code buffer}, read in the buffer's byte
+     * order, into the segment and advances its position.
+     *
+     * @param segment     the segment.
+     * @param dataOffset  where in its data.
+     * @param buffer      the source; {@code remaining()} a multiple of {@code elementSize}.
+     * @param elementSize the element size.
+     */
+    public static void fromBuffer(Segment segment, long dataOffset, ByteBuffer buffer, int elementSize) {
+        int n = buffer.remaining();
+        segment.copy(dataOffset, base(buffer), offset(buffer), n, true, swap(buffer, elementSize));
+        buffer.position(buffer.position() + n);
+    }
+
+    private static int swap(ByteBuffer b, int elementSize) {
+        return elementSize > 1 && b.order() != ByteOrder.nativeOrder() ? elementSize : 0;
+    }
+
+    /**
+     * Checks that a buffer holds whole elements.
+     *
+     * @param what        the operation, for the message.
+     * @param buffer      the buffer.
+     * @param elementSize the element size.
+     * @return the number of elements it holds.
+     * @throws IllegalArgumentException if {@code remaining()} is not a multiple of the element size.
+     */
+    public static int elements(String what, ByteBuffer buffer, int elementSize) {
+        int r = buffer.remaining();
+        if (r % elementSize != 0) {
+            throw new IllegalArgumentException(what + ": buffer.remaining()=" + r + " is not a multiple of the "
+                    + elementSize + "-byte element size");
+        }
+        return r / elementSize;
     }
 
     /**

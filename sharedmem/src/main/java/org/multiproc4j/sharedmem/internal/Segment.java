@@ -519,6 +519,21 @@ public final class Segment implements AutoCloseable {
      * @param toSegment   {@code true} to copy into the segment, {@code false} out of it.
      */
     public void copy(long dataOffset, Object other, long otherOffset, long bytes, boolean toSegment) {
+        copy(dataOffset, other, otherOffset, bytes, toSegment, 0);
+    }
+
+    /**
+     * Copies like {@link #copy(long, Object, long, long, boolean)}, reversing the byte order of each element
+     * of {@code swapSize} bytes on the way (for buffers whose order is not the native one).
+     *
+     * @param dataOffset  where in the data.
+     * @param other       the array, or {@code null} for native memory.
+     * @param otherOffset the array offset or the address.
+     * @param bytes       how many bytes, a multiple of {@code swapSize}.
+     * @param toSegment   {@code true} to copy into the segment, {@code false} out of it.
+     * @param swapSize    the element size to swap (2, 4 or 8), or 0 or 1 for a plain copy.
+     */
+    public void copy(long dataOffset, Object other, long otherOffset, long bytes, boolean toSegment, int swapSize) {
         ensureOpen();
         long done = 0;
         while (done < bytes) {
@@ -526,7 +541,13 @@ public final class Segment implements AutoCloseable {
             long inChunk = maps.length == 1 ? Long.MAX_VALUE : CHUNK - (o & CHUNK_MASK);
             long n = Math.min(Math.min(bytes - done, COPY_STEP), inChunk);
             long addr = address(dataOffset + done);
-            if (toSegment) {
+            if (swapSize > 1) {
+                if (toSegment) {
+                    UnsafeApi.copySwapMemory(other, otherOffset + done, null, addr, n, swapSize);
+                } else {
+                    UnsafeApi.copySwapMemory(null, addr, other, otherOffset + done, n, swapSize);
+                }
+            } else if (toSegment) {
                 UnsafeApi.copyMemory(other, otherOffset + done, null, addr, n);
             } else {
                 UnsafeApi.copyMemory(null, addr, other, otherOffset + done, n);
