@@ -527,11 +527,15 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         return markers.get(rollCycle.toCycle(index), rollCycle.toSequenceNumber(index));
     }
 
-    /** For tests: this consumer's slot and epoch, or {@code null} before it consumed. */
-    long[] sessionForTests() {
+    /** For tests: starts consuming (takes a slot) and returns this consumer's slot and epoch. */
+    long[] sessionForTests() throws IOException {
         consumeLock.lock();
         try {
-            return session == null ? null : new long[] {session.slot(), session.epoch()};
+            ensureOpen();
+            if (session == null) {
+                startConsuming();
+            }
+            return new long[] {session.slot(), session.epoch()};
         } finally {
             consumeLock.unlock();
         }
@@ -550,6 +554,11 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      */
     public long replay(Consumer<? super E> action) {
         Objects.requireNonNull(action, "action");
+        return replayIndexed((index, value) -> action.accept(value));
+    }
+
+    /** {@link #replay(Consumer)}, with each message's index. */
+    long replayIndexed(java.util.function.BiConsumer<Long, ? super E> action) {
         ensureOpen();
         long n = 0;
         try (ExcerptTailer t = queue.createTailer()) {
@@ -566,7 +575,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
                 }
                 @SuppressWarnings("unchecked")
                 E value = (E) decode(index, bytes);
-                action.accept(value);
+                action.accept(index, value);
                 n++;
             }
         }
