@@ -231,7 +231,7 @@ class DurableQueueIT {
         }
     }
 
-    private DurableQueue<Msg> openQueue() throws IOException {
+    private <E> DurableQueue<E> openQueue() throws IOException {
         return DurableQueue.open(dir.resolve("queue"),
                 new DurableQueue.Options().recoveryInterval(Duration.ofMillis(50)));
     }
@@ -305,6 +305,55 @@ class DurableQueueIT {
                         + run.producerKills + " producers and " + run.consumerKills + " consumers killed");
             } finally {
                 run.closeAll();
+            }
+        }
+    }
+
+    @Test
+    void shouldRedeliverTheMessageOfAConsumerKilledBeforeItsAck() throws Exception {
+        try (DurableQueue<String> q = openQueue();
+             DurableQueue<String> signals = DurableQueue.open(dir.resolve("signals"))) {
+            long index = q.append("job");
+            try (JvmProcess child = JvmProcess.call(() -> {
+                DurableQueue.Delivery<String> d = q.receive();
+                signals.append("holding " + d.value());
+                Thread.sleep(60_000);
+                return d.value();
+            }).process()) {
+                assertEquals("holding job", signals.poll(Timeouts.LONG));
+                assertTrue(QueueDescriptor.isClaimed(q.markerOf(index)), QueueDescriptor.describe(q.markerOf(index)));
+                assertEquals(null, q.receive(Duration.ofMillis(300)), "not redelivered while its consumer lives");
+                child.kill();
+                assertTrue(child.join(Timeouts.MEDIUM));
+                DurableQueue.Delivery<String> again = q.receive(Timeouts.MEDIUM);
+                assertTrue(again != null && again.redelivered(), "redelivered after its consumer was killed: " + again);
+                assertEquals("job", again.value());
+                assertEquals(index, again.index());
+                again.ack();
+                assertTrue(QueueDescriptor.isDone(q.markerOf(index)));
+                assertEquals(0, q.size());
+            }
+        }
+    }
+
+    @Test
+    void shouldCountATakenMessageAsConsumedEvenIfItsConsumerIsKilledAfterwards() throws Exception {
+        try (DurableQueue<String> q = openQueue();
+             DurableQueue<String> signals = DurableQueue.open(dir.resolve("signals"))) {
+            long index = q.append("taken");
+            q.append("next");
+            try (JvmProcess child = JvmProcess.call(() -> {
+                String m = q.take();
+                signals.append("took " + m);
+                Thread.sleep(60_000);
+                return m;
+            }).process()) {
+                assertEquals("took taken", signals.poll(Timeouts.LONG));
+                child.kill();
+                assertTrue(child.join(Timeouts.MEDIUM));
+                assertTrue(QueueDescriptor.isDone(q.markerOf(index)), QueueDescriptor.describe(q.markerOf(index)));
+                assertEquals("next", q.poll(Timeouts.SHORT), "take() consumed the first message: it is not redelivered");
+                assertEquals(null, q.poll(Duration.ofMillis(300)));
             }
         }
     }
