@@ -230,8 +230,13 @@ public final class Listener implements AutoCloseable {
                     throw new InterruptedException();
                 }
                 ensureOpen();
-                processSelected();
-                expireHandshakes();
+                try {
+                    processSelected();
+                    expireHandshakes();
+                } catch (ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
+                    ensureOpen();
+                    throw e;
+                }
             }
         } finally {
             lock.unlock();

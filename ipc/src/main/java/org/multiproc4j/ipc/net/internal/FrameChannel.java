@@ -44,6 +44,12 @@ public final class FrameChannel implements Closeable {
     public static final int MAX_PAYLOAD = Integer.MAX_VALUE - 8 - HEADER;
 
     private static final int BUFFER = 16 * 1024;
+    /**
+     * The most bytes of a large message read or written per call: the JDK copies a heap buffer through a
+     * temporary direct buffer of the whole remaining size, so a 100 MiB message would otherwise cost a 100 MiB
+     * direct buffer per thread.
+     */
+    private static final int SLICE = 1 << 20;
 
     /** A received frame. */
     public record Frame(byte kind, byte[] data) {
@@ -155,7 +161,7 @@ public final class FrameChannel implements Closeable {
     private boolean fill0() throws IOException {
         while (true) {
             if (big != null) {
-                int n = read(ByteBuffer.wrap(big, bigFilled, big.length - bigFilled));
+                int n = read(ByteBuffer.wrap(big, bigFilled, Math.min(SLICE, big.length - bigFilled)));
                 if (n < 0) {
                     throw new EOFException(peer + " closed the connection in the middle of a message ("
                             + bigFilled + " of " + big.length + " bytes received)");
@@ -356,7 +362,11 @@ public final class FrameChannel implements Closeable {
         ByteBuffer last = p[p.length - 1];
         while (last.hasRemaining()) {
             long n;
+            int limit = last.limit();
             try {
+                if (!last.isDirect() && last.remaining() > SLICE) {
+                    last.limit(last.position() + SLICE);
+                }
                 n = channel.write(p);
             } catch (ClosedChannelException e) {
                 throw closedException(e);
@@ -367,6 +377,8 @@ public final class FrameChannel implements Closeable {
                 EOFException eof = new EOFException(peer + " is gone: " + e.getMessage());
                 eof.initCause(e);
                 throw eof;
+            } finally {
+                last.limit(limit);
             }
             if (n == 0) {
                 return false;
