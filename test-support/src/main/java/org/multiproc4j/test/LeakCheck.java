@@ -35,7 +35,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long a test's children may take to finish exiting after the test. */
     public static final Duration GRACE = Timeouts.scaled(Duration.ofSeconds(3));
     private static final Path SHM = Paths.get("/dev/shm");
-    private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(?:[a-z]+-)*(\\d+)-");
+    private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(?:[a-z]+-)*(\\d+)(?:-|$)");
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
 
     @Override
