@@ -101,18 +101,29 @@ class DurableQueueIT {
                         d.ack();
                         return n;
                     }
+                    work();
                     write(out, "M " + d.index() + " " + m.producer() + " " + m.seq() + " " + m.valid() + " "
                             + d.redelivered() + "\n");
+                    work();
                     d.ack();
                 } else {
                     Msg m = q.take();
                     if (m.producer() < 0) {
                         return n;
                     }
+                    work();
                     write(out, "M 0 " + m.producer() + " " + m.seq() + " " + m.valid() + " false\n");
                 }
                 n++;
             }
+        }
+    }
+
+    /** Some processing of a message (20 µs): it widens the windows where a kill loses or repeats work. */
+    private static void work() {
+        long end = System.nanoTime() + 20_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
         }
     }
 
