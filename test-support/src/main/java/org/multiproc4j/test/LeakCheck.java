@@ -35,7 +35,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long a test's children may take to finish exiting after the test. */
     public static final Duration GRACE = Timeouts.scaled(Duration.ofSeconds(3));
     private static final Path SHM = Paths.get("/dev/shm");
-    private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(\\d+)-");
+    private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(?:[a-z]+-)*(\\d+)-");
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
 
     @Override
@@ -79,7 +79,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     /**
      * Tells whether a segment named {@code mp4j-<pid>-...} (multiproc4j names its segments after their
-     * creator) belongs to a running process outside this JVM's tree: another test run on the same machine,
+     * creator: {@code mp4j-<pid>-...}, or {@code mp4j-<word>-<pid>-...}) belongs to a running process outside this JVM's tree: another test run on the same machine,
      * not a leak of this test.
      */
     static boolean ownedByAnotherLiveProcessTree(String name) {
