@@ -23,6 +23,7 @@ import net.openhft.chronicle.queue.impl.RollingResourcesCache;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
 
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.SerializationException;
@@ -70,7 +71,9 @@ import org.multiproc4j.ipc.durable.internal.RollPeriods;
  * <li><b>Appended</b> means {@link #append(Object)} returned: the message is in the queue's files (the
  * operating system's page cache) and survives the death of any process, including its producer. It is not
  * forced to disk: a power failure or kernel crash may lose the last messages. A producer killed during
- * {@code append} appended the message whole or not at all; a torn message is never delivered.</li>
+ * {@code append} appended the message whole or not at all; a torn message is never delivered. If it died
+ * holding Chronicle's write lock, other producers wait about three seconds before the lock is broken (a
+ * process that opens the queue breaks it at once).</li>
  * <li><b>Consumed exactly once.</b> Each message has a marker in a shared file; a consumer takes a message by
  * a compare-and-set of its marker (free to consumed, or free to delivered), which succeeds for exactly one
  * consumer in one process. So across any number of consumers, kills with {@code SIGKILL} at any instruction,
@@ -116,6 +119,12 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     public static final int MAX_MESSAGE_SIZE = (16 << 20) - 1;
 
     private static final long BLOCK_SIZE = 64L << 20;
+    /**
+     * Chronicle's lock timeout: a process that died holding the queue's write lock (killed inside an append)
+     * is found dead and its lock broken after 1.5 times this, by the processes that already have the queue
+     * open (one that opens it breaks such a lock at once). A live holder is waited for, however long.
+     */
+    private static final long LOCK_TIMEOUT_MS = 2_000;
     private static final long RELEASED_BITS = 3L << 62;
     /** The first byte of every message in the files: the format of what follows (an object encoded by a codec). */
     private static final byte FORMAT = 1;
@@ -150,6 +159,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
             q = SingleChronicleQueueBuilder.single(directory.toFile())
                     .rollCycle(RollPeriods.cycle(options.rollPeriod))
                     .blockSize(BLOCK_SIZE)
+                    .timeoutMS(LOCK_TIMEOUT_MS)
                     .checkInterrupts(false)
                     .build();
         } catch (IOException | RuntimeException | Error e) {
@@ -239,17 +249,26 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
                 appender = queue.createAppender();
                 appender.singleThreadedCheckDisabled(true);
             }
-            try (DocumentContext dc = appender.writingDocument()) {
+            while (true) {
+                DocumentContext dc;
                 try {
-                    Bytes<?> out = dc.wire().bytes();
-                    out.writeByte(FORMAT);
-                    out.write(bytes);
-                } catch (RuntimeException | Error e) {
-                    dc.rollbackOnClose();
-                    throw e;
+                    dc = appender.writingDocument();
+                } catch (UnrecoverableTimeoutException e) {
+                    // the write lock is held by a live process (a long pause): keep waiting for it
+                    continue;
                 }
+                try (dc) {
+                    try {
+                        Bytes<?> out = dc.wire().bytes();
+                        out.writeByte(FORMAT);
+                        out.write(bytes);
+                    } catch (RuntimeException | Error e) {
+                        dc.rollbackOnClose();
+                        throw e;
+                    }
+                }
+                return appender.lastIndexAppended();
             }
-            return appender.lastIndexAppended();
         } finally {
             appendLock.unlock();
         }

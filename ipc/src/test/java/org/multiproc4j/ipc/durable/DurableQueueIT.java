@@ -369,6 +369,39 @@ class DurableQueueIT {
         }
     }
 
+    @Test
+    void shouldNotWedgeProducersWhenOneDiesHoldingChroniclesWriteLock() throws Exception {
+        try (DurableQueue<String> q = openQueue();
+             DurableQueue<String> signals = DurableQueue.open(dir.resolve("signals"))) {
+            q.append("before");
+            String queueDir = q.directory().toString();
+            try (JvmProcess child = JvmProcess.call(() -> {
+                // a producer killed in the middle of an append: it holds the write lock, half a message written
+                try (net.openhft.chronicle.queue.ChronicleQueue cq = net.openhft.chronicle.queue.ChronicleQueue
+                        .singleBuilder(queueDir).build()) {
+                    net.openhft.chronicle.queue.ExcerptAppender a = cq.createAppender();
+                    net.openhft.chronicle.wire.DocumentContext dc = a.writingDocument();
+                    dc.wire().bytes().writeByte((byte) 1).write(new byte[100]);
+                    signals.append("holding the lock");
+                    Thread.sleep(60_000);
+                    return dc.isPresent();
+                }
+            }).process()) {
+                assertEquals("holding the lock", signals.poll(Timeouts.LONG));
+                child.kill();
+                assertTrue(child.join(Timeouts.MEDIUM));
+                long start = System.nanoTime();
+                q.append("after");
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms < 10_000, "an append waited " + ms + " ms for the lock of a dead producer");
+                System.out.println("append after a producer died holding the write lock took " + ms + " ms");
+                assertEquals("before", q.take());
+                assertEquals("after", q.take(), "the half-written message is never delivered");
+                assertEquals(null, q.poll());
+            }
+        }
+    }
+
     /** Checks production (replay) and consumption (records and markers) against the guarantees. */
     private void verify(Run run) throws IOException {
         DurableQueue<Msg> queue = run.queue;
