@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Append → take latency of a {@link DurableQueue} across two JVMs: this JVM appends to one queue, a child JVM
  * ({@link DurableQueuePeers#echo}) takes it and appends it to a second queue, and this JVM takes it back. The
- * score is a round trip (two appends, two takes, two JDK serializations each way); one way is half of it.
+ * score is a round trip (two appends, two takes, two encodings and decodings); one way is half of it.
  * {@code SampleTime} gives the p50/p99.
  *
  * <p>Idle strategy: the queue's default backoff on both sides (100 spins, 20 yields, then parks doubling from
@@ -45,6 +45,10 @@ public class DurableQueueLatencyBenchmark {
     @Param({"1000"})
     public int maxPauseMicros;
 
+    /** The codec of messages: {@code jdk} (the default) or {@code fast}. */
+    @Param({"jdk", "fast"})
+    public String codec;
+
     private Path dir;
     private DurableQueue<Object> ping;
     private DurableQueue<Object> pong;
@@ -59,7 +63,8 @@ public class DurableQueueLatencyBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
         dir = Files.createTempDirectory("mp4j-bench-dq");
-        DurableQueue.Options options = new DurableQueue.Options().maxPause(Duration.ofNanos(maxPauseMicros * 1000L));
+        DurableQueue.Options options = new DurableQueue.Options().maxPause(Duration.ofNanos(maxPauseMicros * 1000L))
+                .codec(SocketEcho.codec(codec));
         ping = DurableQueue.open(dir.resolve("ping"), options);
         pong = DurableQueue.open(dir.resolve("pong"), options);
         DurableQueue<Object> in = ping;

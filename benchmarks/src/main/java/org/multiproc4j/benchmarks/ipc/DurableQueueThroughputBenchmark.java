@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Throughput of a {@link DurableQueue}: {@code transfer1p1c} moves a batch of {@code Long}s from a producer in a
  * child JVM ({@link DurableQueuePeers#produce}) to this JVM's {@code take} (the pipeline's rate: the slower of
  * append and take, with both running at once); {@code appendOnly} is this JVM appending alone (each append is
- * durable when it returns). Messages are JDK-serialized {@code Long}s (about 80 bytes).
+ * durable when it returns). Messages are {@code Long}s, encoded by the default JDK codec (about 80 bytes).
  *
  * <p>Idle strategy: the default backoff (up to 1 ms parks) on the waiting side.
  */

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.ipc.net.Client;
+import org.multiproc4j.ipc.net.ConnectionOptions;
 import org.multiproc4j.ipc.net.SocketConnection;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Authenticated socket connections ({@code ipc.net}) against an echo server in a child JVM
  * ({@link SocketEcho}), over TCP on the loopback interface and over a Unix domain socket: the round trip of
  * the small object Python's {@code pipe_pingpong_small} sends ({@code (123456789, 3.14159, "hello")}, here a
- * {@code List}, JDK serialization), of 64 raw bytes, and the cost of connecting with the HMAC handshake in both
+ * {@code List}, with the default JDK codec or the fast (Kryo) one), of 64 raw bytes, and the cost of connecting with the HMAC handshake in both
  * directions. Python's side: {@code multiprocessing.connection.Listener}/{@code Client} with an authkey.
  *
  * <p>Waiting: both sides block in {@code epoll} (a {@code Selector}); nothing spins.
@@ -52,6 +53,10 @@ public class SocketConnectionBenchmark {
     /** The socket family. */
     @Param({"tcp", "unix"})
     public String transport;
+
+    /** The codec of objects: {@code jdk} (the default) or {@code fast}. */
+    @Param({"jdk", "fast"})
+    public String codec;
 
     private Path dir;
     private JvmProcess server;
@@ -72,14 +77,16 @@ public class SocketConnectionBenchmark {
                 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)
                 : UnixDomainSocketAddress.of(dir.resolve("echo.sock"));
         String file = dir.resolve("address").toString();
+        String codecName = codec;
         server = JvmProcess.call(() -> {
-            SocketEcho.serve(bind, file, KEY);
+            SocketEcho.serve(bind, file, KEY, codecName);
             return null;
         }, new JvmProcess.Options().daemon(true).name("socket-echo")).process();
         address = SocketEcho.awaitAddress(Path.of(file), Duration.ofSeconds(60));
-        objects = Client.connect(address, KEY);
+        ConnectionOptions options = new ConnectionOptions().codec(SocketEcho.codec(codec));
+        objects = Client.connect(address, KEY, options);
         objects.send("objects");
-        bytes = Client.connect(address, KEY);
+        bytes = Client.connect(address, KEY, options);
         bytes.send("bytes");
         objects.send(SMALL);
         if (!SMALL.equals(objects.recv())) {

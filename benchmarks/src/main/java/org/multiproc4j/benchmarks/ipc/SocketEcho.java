@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
+import org.multiproc4j.core.codec.Codec;
+import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.ipc.AuthenticationException;
+import org.multiproc4j.ipc.net.ConnectionOptions;
 import org.multiproc4j.ipc.net.Listener;
 import org.multiproc4j.ipc.net.SocketConnection;
 
@@ -29,10 +32,12 @@ public final class SocketEcho {
      * @param address     where to listen (TCP port 0 is fine).
      * @param addressFile where to write the bound address (Java-serialized), for the parent.
      * @param authkey     the key.
+     * @param codec       {@code "jdk"} or {@code "fast"}.
      * @throws Exception if listening fails.
      */
-    public static void serve(SocketAddress address, String addressFile, byte[] authkey) throws Exception {
-        try (Listener listener = new Listener(address, authkey)) {
+    public static void serve(SocketAddress address, String addressFile, byte[] authkey, String codec)
+            throws Exception {
+        try (Listener listener = new Listener(address, authkey, new ConnectionOptions().codec(codec(codec)))) {
             Path file = Path.of(addressFile);
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(tmp))) {
@@ -63,6 +68,16 @@ public final class SocketEcho {
                 t.start();
             }
         }
+    }
+
+    /**
+     * Returns a codec by name.
+     *
+     * @param name {@code "jdk"} or {@code "fast"}.
+     * @return {@link Codecs#jdk()} or {@link Codecs#fast()}.
+     */
+    public static Codec codec(String name) {
+        return "fast".equals(name) ? Codecs.fast() : Codecs.jdk();
     }
 
     private static void echo(SocketConnection conn, boolean bytes) {

@@ -4,8 +4,6 @@ import static org.multiproc4j.ipc.durable.internal.QueueDescriptor.FREE;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.ObjectInputFilter;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,17 +23,18 @@ import net.openhft.chronicle.queue.impl.RollingResourcesCache;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
 
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.codec.Codec;
+import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.ipc.durable.internal.Backoff;
 import org.multiproc4j.ipc.durable.internal.ClaimFile;
 import org.multiproc4j.ipc.durable.internal.Markers;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
 import org.multiproc4j.ipc.durable.internal.RollPeriods;
-import org.multiproc4j.ipc.internal.codec.JdkMessageCodec;
-import org.multiproc4j.ipc.internal.codec.MessageCodec;
 
 /**
  * A persistent queue in a directory, shared by any number of producer and consumer processes on one machine:
@@ -72,7 +71,9 @@ import org.multiproc4j.ipc.internal.codec.MessageCodec;
  * <li><b>Appended</b> means {@link #append(Object)} returned: the message is in the queue's files (the
  * operating system's page cache) and survives the death of any process, including its producer. It is not
  * forced to disk: a power failure or kernel crash may lose the last messages. A producer killed during
- * {@code append} appended the message whole or not at all; a torn message is never delivered.</li>
+ * {@code append} appended the message whole or not at all; a torn message is never delivered. If it died
+ * holding Chronicle's write lock, other producers wait about three seconds before the lock is broken (a
+ * process that opens the queue breaks it at once).</li>
  * <li><b>Consumed exactly once.</b> Each message has a marker in a shared file; a consumer takes a message by
  * a compare-and-set of its marker (free to consumed, or free to delivered), which succeeds for exactly one
  * consumer in one process. So across any number of consumers, kills with {@code SIGKILL} at any instruction,
@@ -92,13 +93,13 @@ import org.multiproc4j.ipc.internal.codec.MessageCodec;
  *
  * <p><b>Memory consistency effects.</b> Actions in a producer before {@code append} happen-before the return
  * of the {@code take} or {@code receive} of that message in any thread of any process, as far as the message's
- * content is concerned (it travels as a serialized copy).
+ * content is concerned (it travels as an encoded copy).
  *
- * <p><b>Failure.</b> An unserializable value fails {@code append} in the caller's thread, naming its type;
- * nothing is appended. A message larger than {@link #MAX_MESSAGE_SIZE} once serialized is refused the same way.
- * A message that cannot be deserialized (a class refused by the {@linkplain Options#objectFilter object
- * filter} or missing) is consumed and reported with a {@link SerializationException} naming its index; it
- * remains in {@code replay}.
+ * <p><b>Failure.</b> A value its {@linkplain Options#codec(Codec) codec} cannot encode (not serializable, say)
+ * fails {@code append} in the caller's thread, naming its type; nothing is appended. A message larger than
+ * {@link #MAX_MESSAGE_SIZE} once encoded is refused the same way. A message that cannot be decoded (a class
+ * refused by the codec or missing here) is consumed and reported with a {@link SerializationException} naming
+ * its index; it remains in {@code replay}.
  *
  * <p><b>Cost.</b> Opening the first queue in a JVM costs about half a second (Chronicle Queue's start-up);
  * later ones are cheap. Chronicle's cycle files are sparse: a few hundred KiB on disk for small queues, but
@@ -114,11 +115,19 @@ import org.multiproc4j.ipc.internal.codec.MessageCodec;
  * @param <E> the type of the messages.
  */
 public final class DurableQueue<E> implements Shareable, AutoCloseable {
-    /** The largest message, serialized, that a queue accepts: 16 MiB less one byte (Chronicle's block size / 4). */
+    /** The largest message, encoded, that a queue accepts: 16 MiB less one byte (Chronicle's block size / 4). */
     public static final int MAX_MESSAGE_SIZE = (16 << 20) - 1;
 
     private static final long BLOCK_SIZE = 64L << 20;
+    /**
+     * Chronicle's lock timeout: a process that died holding the queue's write lock (killed inside an append)
+     * is found dead and its lock broken after 1.5 times this, by the processes that already have the queue
+     * open (one that opens it breaks such a lock at once). A live holder is waited for, however long.
+     */
+    private static final long LOCK_TIMEOUT_MS = 2_000;
     private static final long RELEASED_BITS = 3L << 62;
+    /** The first byte of every message in the files: the format of what follows (an object encoded by a codec). */
+    private static final byte FORMAT = 1;
 
     private final Path directory;
     private final Options options;
@@ -127,7 +136,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     private final RollingResourcesCache files;
     private final ClaimFile claims;
     private final Markers markers;
-    private final MessageCodec codec;
+    private final Codec codec;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock consumeLock = new ReentrantLock();
     private ExcerptAppender appender;
@@ -140,7 +149,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     private DurableQueue(Path directory, Options options) throws IOException {
         this.directory = directory;
         this.options = options;
-        this.codec = JdkMessageCodec.withFilter(options.objectFilter);
+        this.codec = options.codec;
         ClaimFile c = null;
         Markers m = null;
         SingleChronicleQueue q = null;
@@ -150,6 +159,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
             q = SingleChronicleQueueBuilder.single(directory.toFile())
                     .rollCycle(RollPeriods.cycle(options.rollPeriod))
                     .blockSize(BLOCK_SIZE)
+                    .timeoutMS(LOCK_TIMEOUT_MS)
                     .checkInterrupts(false)
                     .build();
         } catch (IOException | RuntimeException | Error e) {
@@ -211,16 +221,16 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     // ------------------------------------------------------------------------------------------- producing
 
     /**
-     * Appends a message: serializes it in this thread, then writes it to the queue's files. When this method
+     * Appends a message: encodes it in this thread, then writes it to the queue's files. When this method
      * returns the message is durable (see the class's guarantees) and visible to every consumer.
      *
      * @param message the message.
      * @return the message's index in the queue (increasing with every append, not consecutive across roll
      *         cycles).
      * @throws NullPointerException     if {@code message} is {@code null}.
-     * @throws SerializationException   if it cannot be serialized (the message names the type); nothing is
+     * @throws SerializationException   if it cannot be encoded (the message names the type); nothing is
      *                                  appended.
-     * @throws IllegalArgumentException if its serialized form is larger than {@link #MAX_MESSAGE_SIZE}; nothing
+     * @throws IllegalArgumentException if its encoded form is larger than {@link #MAX_MESSAGE_SIZE}; nothing
      *                                  is appended.
      * @throws IllegalStateException    if the queue is closed.
      */
@@ -229,7 +239,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         byte[] bytes = codec.encode(message);
         if (bytes.length > MAX_MESSAGE_SIZE) {
             throw new IllegalArgumentException("cannot append a " + message.getClass().getName() + " of "
-                    + bytes.length + " bytes (serialized) to " + this + ": more than the maximum of "
+                    + bytes.length + " bytes (encoded) to " + this + ": more than the maximum of "
                     + MAX_MESSAGE_SIZE + " bytes; nothing was appended");
         }
         appendLock.lock();
@@ -239,17 +249,26 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
                 appender = queue.createAppender();
                 appender.singleThreadedCheckDisabled(true);
             }
-            try (DocumentContext dc = appender.writingDocument()) {
+            while (true) {
+                DocumentContext dc;
                 try {
-                    Bytes<?> out = dc.wire().bytes();
-                    out.writeByte(codec.id());
-                    out.write(bytes);
-                } catch (RuntimeException | Error e) {
-                    dc.rollbackOnClose();
-                    throw e;
+                    dc = appender.writingDocument();
+                } catch (UnrecoverableTimeoutException e) {
+                    // the write lock is held by a live process (a long pause): keep waiting for it
+                    continue;
                 }
+                try (dc) {
+                    try {
+                        Bytes<?> out = dc.wire().bytes();
+                        out.writeByte(FORMAT);
+                        out.write(bytes);
+                    } catch (RuntimeException | Error e) {
+                        dc.rollbackOnClose();
+                        throw e;
+                    }
+                }
+                return appender.lastIndexAppended();
             }
-            return appender.lastIndexAppended();
         } finally {
             appendLock.unlock();
         }
@@ -261,7 +280,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * Takes the next message, waiting as long as it takes: the message is consumed when this method returns.
      *
      * @return the message.
-     * @throws SerializationException if the message cannot be deserialized; it is consumed nonetheless.
+     * @throws SerializationException if the message cannot be decoded; it is consumed nonetheless.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is consumed.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
      */
@@ -302,7 +321,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * releases it first.
      *
      * @return the delivery.
-     * @throws SerializationException if the message cannot be deserialized; it is consumed nonetheless.
+     * @throws SerializationException if the message cannot be decoded; it is consumed nonetheless.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is delivered.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
      */
@@ -480,10 +499,10 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     }
 
     private Object decode(long index, byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != codec.id()) {
+        if (bytes.length == 0 || bytes[0] != FORMAT) {
             throw new SerializationException("cannot read message " + Long.toHexString(index) + " of " + this
-                    + ": it was written with codec " + (bytes.length == 0 ? "none" : String.valueOf(bytes[0]))
-                    + ", unknown here", null);
+                    + ": its format " + (bytes.length == 0 ? "(empty)" : String.valueOf(bytes[0]))
+                    + " is unknown here", null);
         }
         try {
             return codec.decode(bytes, 1, bytes.length - 1);
@@ -549,7 +568,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      *
      * @param action called with each message, in this thread.
      * @return how many messages were read.
-     * @throws SerializationException if a message cannot be deserialized (the message names its index).
+     * @throws SerializationException if a message cannot be decoded (the message names its index).
      * @throws IllegalStateException  if the queue is closed.
      */
     public long replay(Consumer<? super E> action) {
@@ -713,27 +732,27 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     }
 
     /**
-     * Returns the handle this queue travels as to another process: the directory and the options (the object
-     * filter only if it is serializable).
+     * Returns the handle this queue travels as to another process: the directory and the options, codec
+     * included (a codec that cannot be serialized, such as a JDK codec built from a filter object, makes the
+     * task that captures the queue fail to start, naming it).
      *
      * @return the handle; attaching it opens the same queue.
      */
     @Override
     public Handle handle() {
-        ObjectInputFilter f = options.objectFilter;
         return new QueueHandle(directory.toString(), options.rollPeriod, options.maxPause, options.recoveryInterval,
-                f instanceof Serializable ? f : null);
+                options.codec);
     }
 
     /** What a queue travels as. */
     private record QueueHandle(String directory, Duration rollPeriod, Duration maxPause, Duration recoveryInterval,
-                               ObjectInputFilter filter) implements Handle {
+                               Codec codec) implements Handle {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Object attach() throws IOException {
             return open(Path.of(directory), new Options().rollPeriod(rollPeriod).maxPause(maxPause)
-                    .recoveryInterval(recoveryInterval).objectFilter(filter));
+                    .recoveryInterval(recoveryInterval).codec(codec));
         }
     }
 
@@ -899,7 +918,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * DurableQueue.Options options = new DurableQueue.Options()
      *         .rollPeriod(Duration.ofHours(1))
      *         .maxPause(Duration.ofMillis(1))
-     *         .objectFilter(ObjectInputFilter.Config.createFilter("com.example.*;java.base/*;!*"));
+     *         .codec(Codecs.fast(Order.class));
      * }</pre>
      *
      * <p><b>Thread safety.</b> Not thread-safe: build it in one thread. A queue copies its options.
@@ -908,7 +927,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         private Duration rollPeriod = Duration.ofDays(1);
         private Duration maxPause = Duration.ofMillis(1);
         private Duration recoveryInterval = Duration.ofMillis(100);
-        private ObjectInputFilter objectFilter;
+        private Codec codec = Codecs.jdk();
 
         /** Creates options with every default. */
         public Options() {
@@ -918,7 +937,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
             rollPeriod = o.rollPeriod;
             maxPause = o.maxPause;
             recoveryInterval = o.recoveryInterval;
-            objectFilter = o.objectFilter;
+            codec = o.codec;
         }
 
         /**
@@ -974,21 +993,25 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         }
 
         /**
-         * Sets the filter every message read from the queue passes through (an allow-list of classes, say).
+         * Sets the codec that turns messages into bytes and back. Every process that opens the queue must use
+         * the same kind of codec, registered alike, for as long as its files hold messages (a mismatch is
+         * reported by {@code take} as a {@link SerializationException}).
          *
-         * @param filter the filter, or {@code null} (the default) for the JVM-wide filter or, if there is none,
-         *               limits on depth (100) and references (ten million) only.
+         * @param codec the codec; default {@link Codecs#jdk()} (any {@link java.io.Serializable}).
+         *              {@code Codecs.jdk("com.example.*;java.base/*;!*")} allow-lists classes;
+         *              {@code Codecs.fast(Order.class)} is many times faster for registered classes.
          * @return these options.
+         * @throws NullPointerException if {@code codec} is {@code null}.
          */
-        public Options objectFilter(ObjectInputFilter filter) {
-            this.objectFilter = filter;
+        public Options codec(Codec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
             return this;
         }
 
         @Override
         public String toString() {
             return "DurableQueue.Options[rollPeriod=" + rollPeriod + ", maxPause=" + maxPause + ", recoveryInterval="
-                    + recoveryInterval + ", objectFilter=" + (objectFilter == null ? "default" : objectFilter) + "]";
+                    + recoveryInterval + ", codec=" + codec + "]";
         }
     }
 }

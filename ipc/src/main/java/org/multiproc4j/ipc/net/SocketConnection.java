@@ -12,8 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.multiproc4j.core.SerializationException;
-import org.multiproc4j.ipc.internal.codec.JdkMessageCodec;
-import org.multiproc4j.ipc.internal.codec.MessageCodec;
+import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.ipc.net.internal.FrameChannel;
 
 /**
@@ -29,9 +28,10 @@ import org.multiproc4j.ipc.net.internal.FrameChannel;
  * }
  * }</pre>
  *
- * <p>The connection is duplex. Objects are serialized in the sender's thread (the JDK's serialization), so
- * an unserializable value fails at {@code send} and nothing is sent; they are deserialized in the receiving
- * thread, through the {@link ConnectionOptions#objectFilter(java.io.ObjectInputFilter) object filter}.
+ * <p>The connection is duplex. Objects are encoded in the sender's thread by the connection's
+ * {@linkplain ConnectionOptions#codec(Codec) codec} (JDK serialization by default), so an unserializable value
+ * fails at {@code send} and nothing is sent; they are decoded in the receiving thread. Primitive arrays
+ * bypass the codec.
  *
  * <p><b>Thread and process safety.</b> One thread may send while another receives. Concurrent senders are
  * serialised (their messages never interleave), and so are concurrent receivers. A connection cannot be
@@ -50,7 +50,7 @@ import org.multiproc4j.ipc.net.internal.FrameChannel;
  */
 public final class SocketConnection implements AutoCloseable {
     private final FrameChannel channel;
-    private final MessageCodec codec;
+    private final Codec codec;
     private final int maxMessageSize;
     private final SocketAddress local;
     private final SocketAddress remote;
@@ -59,7 +59,7 @@ public final class SocketConnection implements AutoCloseable {
 
     SocketConnection(FrameChannel channel, ConnectionOptions options) throws IOException {
         this.channel = channel;
-        this.codec = JdkMessageCodec.withFilter(options.objectFilter());
+        this.codec = options.codec();
         this.maxMessageSize = options.maxMessageSize();
         this.local = channel.channel().getLocalAddress();
         this.remote = channel.channel().getRemoteAddress();
@@ -73,7 +73,7 @@ public final class SocketConnection implements AutoCloseable {
      *
      * @param obj the object; {@code null} is allowed.
      * @throws SerializationException   if it cannot be serialized (the message names the type); nothing is sent.
-     * @throws IllegalArgumentException if its serialized form is larger than the maximum message size; nothing
+     * @throws IllegalArgumentException if its encoded form is larger than the maximum message size; nothing
      *                                  is sent.
      * @throws EOFException             if the peer is gone.
      * @throws InterruptedIOException   if the thread is interrupted while the socket's buffers are full; the
@@ -82,7 +82,8 @@ public final class SocketConnection implements AutoCloseable {
      */
     public void send(Object obj) throws IOException {
         byte[] bytes = codec.encode(obj);
-        write(codec.id(), ByteBuffer.wrap(bytes), "an object of type " + (obj == null ? "null" : obj.getClass().getName()));
+        write(FrameChannel.KIND_OBJECT, ByteBuffer.wrap(bytes),
+                "an object of type " + (obj == null ? "null" : obj.getClass().getName()));
     }
 
     /**
@@ -161,8 +162,9 @@ public final class SocketConnection implements AutoCloseable {
      * @return the object.
      * @throws EOFException           if the peer closed its end or died, and every message it sent before was
      *                                received.
-     * @throws SerializationException if the object cannot be deserialized (a class refused by the filter or
-     *                                missing here; the message names it); the message is consumed.
+     * @throws SerializationException if the object cannot be decoded (a class refused by the codec or missing
+     *                                here, or bytes of another kind of codec; the message names it); the
+     *                                message is consumed.
      * @throws IllegalStateException  if the next message is raw bytes (read it with {@link #recvBytes()}; it
      *                                is not consumed).
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is lost.
@@ -207,16 +209,21 @@ public final class SocketConnection implements AutoCloseable {
         } finally {
             recvLock.unlock();
         }
-        if (f.kind() != codec.id()) {
+        if (f.kind() != FrameChannel.KIND_OBJECT) {
             throw new SerializationException("cannot read a message of " + f.data().length + " bytes from "
-                    + channel.peer() + ": it was encoded with codec " + f.kind() + ", unknown here", null);
+                    + channel.peer() + ": its frame kind " + f.kind() + " is unknown here", null);
         }
-        return codec.decode(f.data(), 0, f.data().length);
+        try {
+            return codec.decode(f.data(), 0, f.data().length);
+        } catch (SerializationException e) {
+            throw new SerializationException("cannot read a message of " + f.data().length + " bytes from "
+                    + channel.peer() + " (it is consumed): " + e.getMessage(), e);
+        }
     }
 
     /**
      * Receives the next message as bytes, waiting as long as it takes. A message sent with
-     * {@link #send(Object)} arrives as its serialized form.
+     * {@link #send(Object)} arrives as its encoded form.
      *
      * @return the bytes.
      * @throws EOFException         as for {@link #recv()}.

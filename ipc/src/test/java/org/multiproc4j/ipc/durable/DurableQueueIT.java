@@ -101,18 +101,29 @@ class DurableQueueIT {
                         d.ack();
                         return n;
                     }
+                    work();
                     write(out, "M " + d.index() + " " + m.producer() + " " + m.seq() + " " + m.valid() + " "
                             + d.redelivered() + "\n");
+                    work();
                     d.ack();
                 } else {
                     Msg m = q.take();
                     if (m.producer() < 0) {
                         return n;
                     }
+                    work();
                     write(out, "M 0 " + m.producer() + " " + m.seq() + " " + m.valid() + " false\n");
                 }
                 n++;
             }
+        }
+    }
+
+    /** Some processing of a message (20 µs): it widens the windows where a kill loses or repeats work. */
+    private static void work() {
+        long end = System.nanoTime() + 20_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
         }
     }
 
@@ -354,6 +365,39 @@ class DurableQueueIT {
                 assertTrue(QueueDescriptor.isDone(q.markerOf(index)), QueueDescriptor.describe(q.markerOf(index)));
                 assertEquals("next", q.poll(Timeouts.SHORT), "take() consumed the first message: it is not redelivered");
                 assertEquals(null, q.poll(Duration.ofMillis(300)));
+            }
+        }
+    }
+
+    @Test
+    void shouldNotWedgeProducersWhenOneDiesHoldingChroniclesWriteLock() throws Exception {
+        try (DurableQueue<String> q = openQueue();
+             DurableQueue<String> signals = DurableQueue.open(dir.resolve("signals"))) {
+            q.append("before");
+            String queueDir = q.directory().toString();
+            try (JvmProcess child = JvmProcess.call(() -> {
+                // a producer killed in the middle of an append: it holds the write lock, half a message written
+                try (net.openhft.chronicle.queue.ChronicleQueue cq = net.openhft.chronicle.queue.ChronicleQueue
+                        .singleBuilder(queueDir).build()) {
+                    net.openhft.chronicle.queue.ExcerptAppender a = cq.createAppender();
+                    net.openhft.chronicle.wire.DocumentContext dc = a.writingDocument();
+                    dc.wire().bytes().writeByte((byte) 1).write(new byte[100]);
+                    signals.append("holding the lock");
+                    Thread.sleep(60_000);
+                    return dc.isPresent();
+                }
+            }).process()) {
+                assertEquals("holding the lock", signals.poll(Timeouts.LONG));
+                child.kill();
+                assertTrue(child.join(Timeouts.MEDIUM));
+                long start = System.nanoTime();
+                q.append("after");
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms < 10_000, "an append waited " + ms + " ms for the lock of a dead producer");
+                System.out.println("append after a producer died holding the write lock took " + ms + " ms");
+                assertEquals("before", q.take());
+                assertEquals("after", q.take(), "the half-written message is never delivered");
+                assertEquals(null, q.poll());
             }
         }
     }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.net.SocketAddress;
@@ -43,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.ipc.AuthenticationException;
 import org.multiproc4j.test.Timeouts;
 
@@ -213,15 +213,35 @@ abstract class ConnectionContract {
 
     @Test
     void shouldApplyTheObjectFilterWhenReceiving() throws Exception {
-        ConnectionOptions strict = new ConnectionOptions()
-                .objectFilter(ObjectInputFilter.Config.createFilter("java.lang.String;!*"));
+        ConnectionOptions strict = new ConnectionOptions().codec(Codecs.jdk("java.lang.String;!*"));
         SocketConnection[] p = pair(strict, new ConnectionOptions());
         try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
             client.send(new ArrayList<>(List.of("a")));
             SerializationException e = assertThrows(SerializationException.class, () -> server.recv(Timeouts.SHORT));
-            assertTrue(e.getMessage().contains("class java.util.ArrayList refused"), e.getMessage());
+            assertTrue(e.getMessage().contains("java.util.ArrayList") && e.getMessage().contains("(it is consumed)"),
+                    e.getMessage());
             client.send("allowed");
             assertEquals("allowed", server.recv(Timeouts.SHORT));
+        }
+    }
+
+    @Test
+    void shouldCarryObjectsWithTheFastCodecAndReportACodecMismatch() throws Exception {
+        ConnectionOptions fast = new ConnectionOptions().codec(Codecs.fast());
+        SocketConnection[] p = pair(fast, fast);
+        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
+            client.send(List.of(123456789, 3.14159, "hello"));
+            assertEquals(List.of(123456789, 3.14159, "hello"), server.recv(Timeouts.SHORT));
+            client.send(new double[] {1.5, 2.5});
+            assertArrayEquals(new double[] {1.5, 2.5}, (double[]) server.recv(Timeouts.SHORT), 0.0);
+        }
+        SocketConnection[] q = pair(new ConnectionOptions(), fast);
+        try (SocketConnection server = q[0]; SocketConnection client = q[1]) {
+            client.send("from a fast codec");
+            SerializationException e = assertThrows(SerializationException.class, () -> server.recv(Timeouts.SHORT));
+            assertTrue(e.getMessage().contains("cannot read a message"), e.getMessage());
+            server.send(7);
+            assertThrows(SerializationException.class, () -> client.recv(Timeouts.SHORT));
         }
     }
 

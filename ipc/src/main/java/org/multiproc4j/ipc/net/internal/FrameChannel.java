@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>
  *  frame  := int:length (big-endian, 0 ≤ length ≤ maxFrame) byte:kind bytes[length]
- *  kind   := 0 raw bytes (sendBytes) | 'H' handshake | a codec id (an encoded object)
+ *  kind   := 0 raw bytes (sendBytes) | 1 an object, encoded by the connection's codec | 'H' handshake
  * </pre>
  *
  * <p>Reading keeps its state between calls, so a timed-out read resumes where it stopped and never
@@ -36,6 +36,8 @@ public final class FrameChannel implements Closeable {
     public static final int HEADER = 5;
     /** Kind of a frame that carries raw bytes. */
     public static final byte KIND_BYTES = 0;
+    /** Kind of a frame that carries an object encoded by the connection's codec. */
+    public static final byte KIND_OBJECT = 1;
     /** Kind of a handshake frame. */
     public static final byte KIND_HANDSHAKE = 'H';
     /** Deadline meaning "wait forever". */
