@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.sharedmem.internal.Segments;
 import org.multiproc4j.sharedmem.sync.SharedCondition;
@@ -104,27 +105,56 @@ class SegmentCleanupIT {
         }
     }
 
+    /** The task of a child that creates segments, writes their names to a file and waits to be killed. */
+    static void createIntoAndWait(String namesFile) {
+        try {
+            SharedInt v = SharedInt.createWithLock(1);
+            SharedMemory m = SharedMemory.create("next-start-" + ProcessHandle.current().pid(), 4096);
+            String all = String.join(" ", v.name(), v.lock().name(), m.name());
+            Files.writeString(Path.of(namesFile + ".tmp"), all);
+            Files.move(Path.of(namesFile + ".tmp"), Path.of(namesFile));
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
-    void shouldSweepThemAtTheNextStartAtTheLatest() throws Exception {
-        Segments.pauseSweeper(true);                                 // this JVM looks away
-        try (SharedMemory names = SharedMemory.create(4096)) {
-            JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
-            List<Path> files = awaitNames(names);
-            child.kill();
-            assertTrue(child.join(Timeouts.MEDIUM));
-            Thread.sleep(1500);
-            assertTrue(files.stream().allMatch(Files::exists), "nobody swept yet");
-            JvmProcess next = new JvmProcess(() -> {                  // the next program to use shared memory
-                try (SharedInt any = SharedInt.create(0)) {
-                    any.incrementAndGet();
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }).start();
-            assertTrue(next.join(Timeouts.MEDIUM));
-            assertEquals(0, next.exitCode());
-            assertFalse(files.stream().anyMatch(Files::exists), "left: " + files.stream().filter(Files::exists).toList());
+    void shouldSweepThemAtTheNextStartAtTheLatest(@TempDir Path dir) throws Exception {
+        // a private segment directory: no other JVM on this machine sweeps it, so the next start is the first
+        Path shm = Files.createDirectories(dir.resolve("shm"));
+        JvmProcess.Options options = new JvmProcess.Options().jvmOptions("-D" + Segments.DIR_PROPERTY + "=" + shm);
+        String namesFile = dir.resolve("names").toString();
+        JvmProcess creator = new JvmProcess(() -> createIntoAndWait(namesFile), options).start();
+        long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
+        while (!Files.exists(Path.of(namesFile))) {
+            assertTrue(System.nanoTime() < deadline, "the creator never reported its segments");
+            Thread.sleep(5);
+        }
+        List<Path> files = new ArrayList<>();
+        for (String n : Files.readString(Path.of(namesFile)).split(" ")) {
+            files.add(shm.resolve(n));
+        }
+        assertTrue(files.stream().allMatch(Files::exists), files.toString());
+        creator.kill();
+        assertTrue(creator.join(Timeouts.MEDIUM));
+        Thread.sleep(1500);
+        assertTrue(files.stream().allMatch(Files::exists), "nobody swept the private directory yet");
+        JvmProcess next = new JvmProcess(() -> {                      // the next program to use shared memory
+            try (SharedInt any = SharedInt.create(0)) {
+                any.incrementAndGet();
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, options).start();
+        assertTrue(next.join(Timeouts.MEDIUM));
+        assertEquals(0, next.exitCode());
+        assertFalse(files.stream().anyMatch(Files::exists), "left: " + files.stream().filter(Files::exists).toList());
+        try (java.util.stream.Stream<Path> left = Files.list(shm)) {
+            assertEquals(List.of(), left.toList(), "the next program's own segment is gone too");
         }
     }
 

@@ -28,7 +28,9 @@ import org.multiproc4j.core.ProcessException;
 public class OwnerDiedException extends ProcessException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the lock that was taken over. */
     private final String lockName;
+    /** The pid of the owner that died. */
     private final long deadOwnerPid;
 
     /**
