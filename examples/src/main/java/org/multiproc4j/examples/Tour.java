@@ -20,7 +20,9 @@ public final class Tour {
     /** The tour, in the tutorial's order. */
     static final List<Example> EXAMPLES = List.of(
             new Example("multiprocessing cube", "multiprocessing_cube.py",
-                    "org.multiproc4j.examples.multiprocessing.Cube"));
+                    "org.multiproc4j.examples.multiprocessing.Cube"),
+            new Example("Value", "value_cube.py", "org.multiproc4j.examples.multiprocessing.SharedValue"),
+            new Example("Array", "array_add_one.py", "org.multiproc4j.examples.multiprocessing.SharedArray"));
 
     private Tour() {
     }

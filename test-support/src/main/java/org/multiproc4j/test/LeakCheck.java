@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class JvmProcessIT { ... }
  * }</pre>
  *
- * <p>A child that is still exiting when the test ends is given {@link #GRACE} to go.
+ * <p>A child that is still exiting when the test ends is given {@link #GRACE} to go, and so is a segment
+ * whose creator died (the survivors sweep it).
  */
 public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long a test's children may take to finish exiting after the test. */
@@ -65,9 +66,12 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
             p.destroyForcibly();
         }
 
-        Set<String> shmAfter = shmEntries();
-        shmAfter.removeAll(shmBefore);
-        shmAfter.removeIf(LeakCheck::ownedByAnotherLiveProcessTree);
+        Set<String> shmAfter = newShmEntries(shmBefore);
+        while (!shmAfter.isEmpty() && System.nanoTime() < deadline) {
+            // a dead creator's segments are swept by the survivors within a second or so: give them the time
+            Thread.sleep(50);
+            shmAfter = newShmEntries(shmBefore);
+        }
         for (String f : shmAfter) {
             // reported, not removed: on a shared machine it may belong to another test run
             problems.add("file left in /dev/shm: " + f);
@@ -101,6 +105,13 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
             }
         }
         return true;
+    }
+
+    private static Set<String> newShmEntries(Set<String> before) {
+        Set<String> now = shmEntries();
+        now.removeAll(before);
+        now.removeIf(LeakCheck::ownedByAnotherLiveProcessTree);
+        return now;
     }
 
     private static Set<Long> descendants() {
