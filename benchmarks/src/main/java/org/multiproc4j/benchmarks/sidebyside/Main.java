@@ -208,6 +208,8 @@ public final class Main {
                 int done = 0;
                 double spent = 0;
                 for (int round = 1; round <= settings.rounds(); round++) {
+                    List<Double> load = Machine.loadAverage();
+                    r.roundLoad.add(load.isEmpty() ? null : load.get(0));
                     long t = System.nanoTime();
                     TrialSet set = new TrialSet();
                     w.runJava(set, settings);

@@ -101,6 +101,7 @@ final class Report {
             w.put("python_notes", r.pythonNotes);
             w.put("errors", r.errors);
             w.put("wall_s", Stats.round(r.wallSeconds));
+            w.put("round_loadavg_1min", r.roundLoad);
             w.put("multiproc4j", seriesJson(r.java));
             w.put("python", seriesJson(r.python));
             List<Object> comps = new ArrayList<>();

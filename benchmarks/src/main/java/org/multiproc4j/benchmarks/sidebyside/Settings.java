@@ -13,9 +13,9 @@ import java.nio.file.Path;
  */
 public record Settings(boolean quick, int rounds, int trials, int warmup, Path out) {
     /** Rounds of a full run. */
-    public static final int FULL_ROUNDS = 6;
+    public static final int FULL_ROUNDS = 10;
     /** Timed trials per trial set of a full run. */
-    public static final int FULL_TRIALS = 5;
+    public static final int FULL_TRIALS = 6;
     /** Rounds in quick mode. */
     public static final int QUICK_ROUNDS = 2;
     /** Timed trials per trial set in quick mode. */

@@ -20,6 +20,8 @@ final class WorkloadResult {
     final Map<String, Object> pythonParameters = new LinkedHashMap<>();
     final List<String> pythonNotes = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
+    /** The 1-minute load average when each round started: a round that ran beside other work shows here. */
+    final List<Double> roundLoad = new ArrayList<>();
     double wallSeconds;
 
     WorkloadResult(Workload workload, Map<String, Object> parameters) {
