@@ -89,7 +89,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
      * @throws java.io.UncheckedIOException if the shared memory cannot be created.
      */
     public static <E> SharedQueue<E> create() {
-        return create(0, new ChannelOptions());
+        return create(new ChannelOptions());
     }
 
     /**
@@ -114,7 +114,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
      * @throws java.io.UncheckedIOException if the shared memory cannot be created.
      */
     public static <E> SharedQueue<E> create(ChannelOptions options) {
-        return create(0, options);
+        return new SharedQueue<>(newCore(QueueDescriptor.KIND_QUEUE, 0, options));
     }
 
     /**

@@ -48,7 +48,7 @@ public final class MappedSegment implements AutoCloseable {
     private final boolean creator;
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger references = new java.util.concurrent.atomic.AtomicInteger(1);
     private final AtomicBoolean unlinked = new AtomicBoolean();
 
     private MappedSegment(String name, Path path, boolean creator, MappedByteBuffer mapped) {
@@ -169,10 +169,24 @@ public final class MappedSegment implements AutoCloseable {
         }
     }
 
-    /** Unmaps the segment in this process; closing twice is harmless. Does not unlink. */
+    /**
+     * Counts one more local user of this mapping (the two ends of a pipe created here share one); each calls
+     * {@link #close()}.
+     *
+     * @return this segment.
+     * @throws IllegalStateException if it was already unmapped.
+     */
+    public MappedSegment retain() {
+        if (references.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
+            throw new IllegalStateException(this + " is already unmapped");
+        }
+        return this;
+    }
+
+    /** Drops one local user; the last one unmaps the segment. Does not unlink. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (references.getAndUpdate(n -> n == 0 ? 0 : n - 1) == 1) {
             buffer.wrap(new byte[8]); // a stray use after close fails softly instead of crashing the JVM
             IoUtil.unmap(mapped);
         }

@@ -132,7 +132,7 @@ public final class PipeEnd implements AutoCloseable {
         SegmentUsers users = new SegmentUsers(b, PipeDescriptor.USERS_OFFSET);
         users.join(segment.toString());
         users.join(segment.toString());
-        return new PipeEnd[] {new PipeEnd(segment, 0, idle), new PipeEnd(segment, 1, idle)};
+        return new PipeEnd[] {new PipeEnd(segment, 0, idle), new PipeEnd(segment.retain(), 1, idle)};
     }
 
     /**

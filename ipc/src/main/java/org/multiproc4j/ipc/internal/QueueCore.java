@@ -363,7 +363,7 @@ public final class QueueCore implements AutoCloseable {
             buffer.putLongRelease(P_MSG_TAIL, ring.tail());
             buffer.putLongRelease(P_FRAG_TAIL, -1);
             buffer.putLongRelease(P_STATE, ((puts + 1) << 2) | P_COMMITTING);
-            writeFragment(wholeType, payload, 0, length);
+            writeFragment(wholeType, payload, -1, length);
             buffer.putLongRelease(P_STATE, (puts + 1) << 2 | P_IDLE);
             return true;
         }
