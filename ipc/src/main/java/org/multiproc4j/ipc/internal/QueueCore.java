@@ -305,6 +305,7 @@ public final class QueueCore implements AutoCloseable {
         if (got == SharedLockWord.Acquired.TIMED_OUT) {
             return false;
         }
+        boolean died = false;
         try {
             if (got == SharedLockWord.Acquired.FROM_DEAD_HOLDER) {
                 repairProducer();
@@ -320,11 +321,17 @@ public final class QueueCore implements AutoCloseable {
             return writeMessage(payload, wholeType, deadlineNanos);
         } catch (IOException e) {
             throw new IllegalStateException(e); // payloads of values never fail
+        } catch (CrashPoints.SimulatedDeath d) {
+            died = true;
+            buffer.putLongVolatile(QueueDescriptor.PRODUCER_LOCK, CrashPoints.DEAD);
+            throw d;
         } finally {
-            if (stage(buffer.getLongVolatile(P_STATE)) != P_IDLE) {
-                repairProducer(); // an Error or exception mid-message: finish it as a repairer would
+            if (!died) {
+                if (stage(buffer.getLongVolatile(P_STATE)) != P_IDLE) {
+                    repairProducer(); // an Error or exception mid-message: finish it as a repairer would
+                }
+                producerLock.unlock();
             }
-            producerLock.unlock();
         }
     }
 
@@ -361,10 +368,14 @@ public final class QueueCore implements AutoCloseable {
             }
             putIdle.reset();
             buffer.putLongRelease(P_MSG_TAIL, ring.tail());
+            CrashPoints.hit(CrashPoints.P_MSG_TAIL);
             buffer.putLongRelease(P_FRAG_TAIL, -1);
+            CrashPoints.hit(CrashPoints.P_MSG_FRAG_CLEARED);
             buffer.putLongRelease(P_STATE, ((puts + 1) << 2) | P_COMMITTING);
+            CrashPoints.hit(CrashPoints.P_STAGE);
             writeFragment(wholeType, payload, -1, length);
             buffer.putLongRelease(P_STATE, (puts + 1) << 2 | P_IDLE);
+            CrashPoints.hit(CrashPoints.P_DONE);
             return true;
         }
         // fragmented: BEGIN (total length + data), MIDDLE..., END
@@ -398,17 +409,23 @@ public final class QueueCore implements AutoCloseable {
             putIdle.reset();
             if (!begun) {
                 buffer.putLongRelease(P_MSG_TAIL, ring.tail());
+                CrashPoints.hit(CrashPoints.P_MSG_TAIL);
                 buffer.putLongRelease(P_FRAG_TAIL, -1);
+                CrashPoints.hit(CrashPoints.P_MSG_FRAG_CLEARED);
                 buffer.putLongRelease(P_STATE, (puts << 2) | P_WRITING);
+                CrashPoints.hit(CrashPoints.P_STAGE);
                 begun = true;
             } else if (last) {
                 buffer.putLongRelease(P_FRAG_TAIL, -1);
+                CrashPoints.hit(CrashPoints.P_MSG_FRAG_CLEARED);
                 buffer.putLongRelease(P_STATE, ((puts + 1) << 2) | P_COMMITTING);
+                CrashPoints.hit(CrashPoints.P_STAGE);
             }
             writeFragment(type, payload, head == 0 ? -1 : total, chunk);
             sent += chunk;
         }
         buffer.putLongRelease(P_STATE, ((puts + 1) << 2) | P_IDLE);
+        CrashPoints.hit(CrashPoints.P_DONE);
         return true;
     }
 
@@ -416,15 +433,20 @@ public final class QueueCore implements AutoCloseable {
     private void writeFragment(int type, Payload payload, long beginTotal, int chunk) throws IOException {
         int length = beginTotal >= 0 ? chunk + Frames.BEGIN_HEADER : chunk;
         buffer.putLongRelease(P_FRAG_TAIL, -1);
+        CrashPoints.hit(CrashPoints.P_FRAG_CLEARED);
         buffer.putLongRelease(P_FRAG_META, ((long) length << 32) | (type & 0xFFFF_FFFFL));
+        CrashPoints.hit(CrashPoints.P_FRAG_META);
         buffer.putLongRelease(P_FRAG_TAIL, ring.tail());
+        CrashPoints.hit(CrashPoints.P_FRAG_TAIL);
         int index = ring.claim(length);
         int at = index;
         if (beginTotal >= 0) {
             ringBuffer.putLong(at, beginTotal);
+            CrashPoints.hit(CrashPoints.P_BEGIN_TOTAL);
             at += Frames.BEGIN_HEADER;
         }
         payload.next(ringBuffer, at, chunk);
+        CrashPoints.hit(CrashPoints.P_COPIED);
         ring.commit(index, type, length);
     }
 
@@ -581,6 +603,7 @@ public final class QueueCore implements AutoCloseable {
         }
         byte[] encodedCopy = null;
         Object result;
+        boolean died = false;
         try {
             if (got == SharedLockWord.Acquired.FROM_DEAD_HOLDER) {
                 repairConsumer();
@@ -589,11 +612,17 @@ public final class QueueCore implements AutoCloseable {
             if (result instanceof Encoded) {
                 encodedCopy = ((Encoded) result).bytes;
             }
+        } catch (CrashPoints.SimulatedDeath d) {
+            died = true;
+            buffer.putLongVolatile(QueueDescriptor.CONSUMER_LOCK, CrashPoints.DEAD);
+            throw d;
         } finally {
-            if (stage(buffer.getLongVolatile(C_STATE)) != C_IDLE) {
-                repairConsumer();
+            if (!died) {
+                if (stage(buffer.getLongVolatile(C_STATE)) != C_IDLE) {
+                    repairConsumer();
+                }
+                consumerLock.unlock();
             }
-            consumerLock.unlock();
         }
         if (encodedCopy != null) {
             // decoded after releasing the lock: other consumers need not wait for Java serialization
@@ -643,6 +672,7 @@ public final class QueueCore implements AutoCloseable {
                         throw new IllegalStateException(e);
                     }
                 }
+                CrashPoints.hit(CrashPoints.C_READ);
                 finish(head + aligned);
                 return value;
             }
@@ -662,9 +692,13 @@ public final class QueueCore implements AutoCloseable {
     private void finish(long newHead) {
         long takes = takes() + 1;
         buffer.putLongRelease(C_END_HEAD, newHead);
+        CrashPoints.hit(CrashPoints.C_END_HEAD);
         buffer.putLongRelease(C_STATE, (takes << 2) | C_FINISHING);
+        CrashPoints.hit(CrashPoints.C_FINISHING);
         ring.advance(newHead);
+        CrashPoints.hit(CrashPoints.C_HEAD);
         buffer.putLongRelease(C_STATE, (takes << 2) | C_IDLE);
+        CrashPoints.hit(CrashPoints.C_DONE);
     }
 
     private Object consumeFragmented(long start, int beginType) throws InterruptedException {
@@ -679,7 +713,9 @@ public final class QueueCore implements AutoCloseable {
                     + " is larger than a Java array");
         }
         buffer.putLongRelease(C_MSG_HEAD, start);
+        CrashPoints.hit(CrashPoints.C_MSG_HEAD);
         buffer.putLongRelease(C_STATE, (takes << 2) | C_TAKING);
+        CrashPoints.hit(CrashPoints.C_TAKING);
         try {
             sink.accept(ringBuffer, index + HEADER_LENGTH + Frames.BEGIN_HEADER,
                     length - HEADER_LENGTH - Frames.BEGIN_HEADER);
@@ -688,6 +724,7 @@ public final class QueueCore implements AutoCloseable {
         }
         long head = start + QueueRing.aligned(length);
         ring.advance(head);
+        CrashPoints.hit(CrashPoints.C_FRAGMENT);
         long nextCheck = System.nanoTime() + LIVENESS_NANOS;
         while (true) {
             int len = ring.recordLength(head);
@@ -728,6 +765,7 @@ public final class QueueCore implements AutoCloseable {
                     }
                     head += aligned;
                     ring.advance(head);
+                    CrashPoints.hit(CrashPoints.C_FRAGMENT);
                     break;
                 case Frames.ABORT:
                     sink.discard();

@@ -146,13 +146,18 @@ public final class QueueRing {
         int writeIndex = padding == 0 ? index : 0;
         int next = (writeIndex + aligned) & mask;
         buffer.putLong(next, 0L);
+        CrashPoints.hit(CrashPoints.R_NEXT_ZEROED);
         if (padding != 0) {
             buffer.putLong(0, 0L);
+            CrashPoints.hit(CrashPoints.R_WRAP_ZEROED);
         }
         buffer.putLongRelease(tailIndex, tail + padding + aligned);
+        CrashPoints.hit(CrashPoints.R_TAIL);
         if (padding != 0) {
             buffer.putInt(index + 4, Frames.PADDING);
+            CrashPoints.hit(CrashPoints.R_PADDING_TYPE);
             buffer.putIntRelease(index, padding);
+            CrashPoints.hit(CrashPoints.R_PADDING);
         }
         return writeIndex + HEADER_LENGTH;
     }
@@ -167,7 +172,9 @@ public final class QueueRing {
     public void commit(int payloadIndex, int type, int length) {
         int record = payloadIndex - HEADER_LENGTH;
         buffer.putInt(record + 4, type);
+        CrashPoints.hit(CrashPoints.R_TYPE);
         buffer.putIntRelease(record, length + HEADER_LENGTH);
+        CrashPoints.hit(CrashPoints.R_COMMITTED);
     }
 
     /**
