@@ -1,4 +1,46 @@
 /**
- * Memory shared between processes: named segments, typed shared values and arrays, and (in a subpackage) cross-process locks. This module is being built; see the project's issues.
+ * Memory shared between processes: Python's {@code Value}, {@code Array}, {@code RawValue},
+ * {@code RawArray} and {@code shared_memory.SharedMemory}, on memory-mapped files under {@code /dev/shm}.
+ *
+ * <ul>
+ *   <li>{@link org.multiproc4j.sharedmem.SharedMemory}: a named block of bytes, viewed as an Agrona
+ *       {@code AtomicBuffer} (the one place Agrona shows), of any size, also beyond 2 GiB.</li>
+ *   <li>Typed values with the verbs of {@code java.util.concurrent.atomic}:
+ *       {@link org.multiproc4j.sharedmem.SharedInt}, {@link org.multiproc4j.sharedmem.SharedLong},
+ *       {@link org.multiproc4j.sharedmem.SharedDouble}, {@link org.multiproc4j.sharedmem.SharedBoolean}.</li>
+ *   <li>Typed arrays with {@code long} indices, element atomics, bulk copies and streams:
+ *       {@link org.multiproc4j.sharedmem.SharedIntArray}, {@link org.multiproc4j.sharedmem.SharedLongArray},
+ *       {@link org.multiproc4j.sharedmem.SharedDoubleArray}, {@link org.multiproc4j.sharedmem.SharedFloatArray},
+ *       {@link org.multiproc4j.sharedmem.SharedShortArray}, {@link org.multiproc4j.sharedmem.SharedByteArray},
+ *       {@link org.multiproc4j.sharedmem.SharedCharArray}.</li>
+ *   <li>{@link org.multiproc4j.sharedmem.ResourceTracker}: segments never leak, even when their creator is
+ *       killed.</li>
+ *   <li>Locks, semaphores, events, conditions and barriers across processes:
+ *       {@link org.multiproc4j.sharedmem.sync}.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (SharedInt num = SharedInt.create(4);
+ *      SharedIntArray arr = SharedIntArray.create(3)) {
+ *     JvmProcess child = new JvmProcess(() -> {        // the child attaches both by name
+ *         num.set(num.get() * num.get() * num.get());
+ *         for (long i = 0; i < arr.length(); i++) {
+ *             arr.incrementAndGet(i);
+ *         }
+ *     });
+ *     child.start().join();
+ *     System.out.println(num.get() + " " + arr);        // 64 [1, 1, 1]
+ * }
+ * }</pre>
+ *
+ * <p>Every object is {@link org.multiproc4j.core.Shareable}: captured by a task, it travels to the child as
+ * its name and is mapped there, so both processes use the same memory. The process that creates an object
+ * owns it; its {@code close()} (or its JVM's end, or a sweep after its death) removes the object's name,
+ * while the processes that have it keep it until they close it.
+ *
+ * <p>Every JVM that uses this package needs {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}
+ * (Agrona's requirement). Children started by multiproc4j get it automatically; a JVM without it gets a
+ * {@link org.multiproc4j.sharedmem.SharedMemoryException} naming the flag at its first use of shared
+ * memory.
  */
 package org.multiproc4j.sharedmem;

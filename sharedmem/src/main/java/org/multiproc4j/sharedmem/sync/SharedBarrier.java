@@ -1,0 +1,322 @@
+package org.multiproc4j.sharedmem.sync;
+
+import java.time.Duration;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeoutException;
+
+import org.agrona.UnsafeApi;
+import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.Shareable;
+import org.multiproc4j.sharedmem.SharedMemoryException;
+import org.multiproc4j.sharedmem.internal.Backoff;
+import org.multiproc4j.sharedmem.internal.BarrierDescriptor;
+import org.multiproc4j.sharedmem.internal.HolderTable;
+import org.multiproc4j.sharedmem.internal.HolderTableDescriptor;
+import org.multiproc4j.sharedmem.internal.Segment;
+import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
+
+/**
+ * A barrier shared by processes: Python's {@code multiprocessing.Barrier}, with the semantics of
+ * {@link java.util.concurrent.CyclicBarrier}. A fixed number of parties (threads of any processes) call
+ * {@link #await()}; each waits until all have arrived, then all proceed, and the barrier is ready for the
+ * next round.
+ *
+ * <pre>{@code
+ * try (SharedBarrier start = SharedBarrier.create(3)) {
+ *     for (int i = 0; i < 2; i++) {
+ *         new JvmProcess(() -> {
+ *             start.await();          // all three start together
+ *             work();
+ *         }).start();
+ *     }
+ *     start.await();
+ * }
+ * }</pre>
+ *
+ * <p>As with {@link java.util.concurrent.CyclicBarrier}, the barrier <em>breaks</em> when a waiting party
+ * leaves early (interrupted, timed out) or when {@link #abort()} or {@link #reset()} is called: every
+ * waiting party and every later arrival gets a {@link BrokenBarrierException} until {@link #reset()}.
+ * (Python's {@code Barrier.wait} raises {@code BrokenBarrierError} on a timeout; here the one that timed out
+ * gets a {@link TimeoutException} and the others a {@link BrokenBarrierException}.) There is no barrier
+ * action.
+ *
+ * <p>Waiting spins briefly, then parks with pauses growing to 1 ms: the last arrival releases a parked
+ * waiter within its current pause.
+ *
+ * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
+ * the barrier.
+ *
+ * <p><b>Memory consistency effects.</b> Actions of each party before {@code await()} happen-before the
+ * return of {@code await()} in every other party of the same round, in any process.
+ *
+ * <p><b>Failure.</b> A process that dies while one of its threads waits at the barrier breaks it: the
+ * other waiters notice within about 0.1 s of parking and get a {@link BrokenBarrierException}, as they would
+ * if that thread had been interrupted. A party that dies before it arrives cannot be told from a slow one:
+ * use the timed {@link #await(Duration)}.
+ */
+public final class SharedBarrier implements Shareable, AutoCloseable {
+    private final Segment segment;
+    private final HolderTable waiting;
+    private final int parties;
+    private long base;
+
+    private SharedBarrier(Segment segment) {
+        this.segment = segment;
+        this.parties = UnsafeApi.getInt(null, segment.headerAddress(BarrierDescriptor.PARTIES_OFFSET));
+        int slots = UnsafeApi.getInt(null, segment.headerAddress(BarrierDescriptor.SLOTS_OFFSET));
+        this.waiting = new HolderTable(segment, BarrierDescriptor.TABLE_OFFSET, slots, "SharedBarrier " + segment.name());
+        this.base = segment.address(0);
+    }
+
+    /**
+     * Creates a barrier for the given number of parties.
+     *
+     * @param parties how many parties must arrive, at least 1.
+     * @return the barrier; this process is its creator.
+     * @throws IllegalArgumentException if {@code parties} is less than 1.
+     * @throws SharedMemoryException    if the segment cannot be created.
+     */
+    public static SharedBarrier create(int parties) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("barrier parties must be at least 1: parties=" + parties);
+        }
+        int slots = HolderTableDescriptor.DEFAULT_SLOTS;
+        return new SharedBarrier(Segment.create(null, SegmentDescriptor.KIND_BARRIER, BarrierDescriptor.VERSION,
+                BarrierDescriptor.length(slots), s -> {
+                    UnsafeApi.putInt(null, s.headerAddress(BarrierDescriptor.PARTIES_OFFSET), parties);
+                    UnsafeApi.putInt(null, s.headerAddress(BarrierDescriptor.SLOTS_OFFSET), slots);
+                }));
+    }
+
+    /**
+     * Attaches a barrier created by another process (or this one), by name.
+     *
+     * @param name the barrier's name ({@link #name()}).
+     * @return the barrier.
+     * @throws SharedMemoryException if there is no such segment or it is not a barrier.
+     */
+    public static SharedBarrier attach(String name) {
+        return new SharedBarrier(Segment.attach(name, SegmentDescriptor.KIND_BARRIER, BarrierDescriptor.VERSION, "a SharedBarrier"));
+    }
+
+    private long base() {
+        long b = base;
+        if (b == 0) {
+            throw new IllegalStateException("SharedBarrier " + segment.name() + " is closed");
+        }
+        return b;
+    }
+
+    /**
+     * Waits until all parties have arrived.
+     *
+     * @return the arrival index: {@code parties() - 1} for the first to arrive, 0 for the last.
+     * @throws InterruptedException   if the thread is interrupted while waiting (the barrier breaks).
+     * @throws BrokenBarrierException if the barrier is or becomes broken while waiting.
+     */
+    public int await() throws InterruptedException, BrokenBarrierException {
+        try {
+            return awaitUntil(Long.MAX_VALUE);
+        } catch (TimeoutException e) {
+            throw new AssertionError("untimed wait timed out", e);
+        }
+    }
+
+    /**
+     * Waits until all parties have arrived, or the timeout elapses.
+     *
+     * @param timeout the longest wait.
+     * @return the arrival index: {@code parties() - 1} for the first to arrive, 0 for the last.
+     * @throws InterruptedException   if the thread is interrupted while waiting (the barrier breaks).
+     * @throws BrokenBarrierException if the barrier is or becomes broken while waiting.
+     * @throws TimeoutException       if the time elapses (the barrier breaks).
+     */
+    public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        return awaitUntil(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)));
+    }
+
+    private int awaitUntil(long deadline) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        long b = base();
+        long state = b + BarrierDescriptor.STATE_OFFSET;
+        if (Thread.interrupted()) {
+            breakGeneration(b, generation(UnsafeApi.getLongVolatile(null, state)));
+            throw new InterruptedException();
+        }
+        int generation;
+        int index;
+        while (true) {
+            long s = UnsafeApi.getLongVolatile(null, state);
+            generation = generation(s);
+            int arrived = (int) s;
+            if (isBroken(b, generation)) {
+                throw broken();
+            }
+            if (arrived + 1 >= parties) {
+                if (UnsafeApi.compareAndSetLong(null, state, s, (long) (generation + 1) << 32)) {
+                    return 0;
+                }
+                continue;
+            }
+            if (UnsafeApi.compareAndSetLong(null, state, s, s + 1)) {
+                index = parties - 1 - arrived;
+                break;
+            }
+        }
+        waiting.generation(generation & 0xFFFF_FFFFL);
+        waiting.add(1);
+        try {
+            Backoff backoff = new Backoff();
+            int g = generation;
+            while (true) {
+                if (generation(UnsafeApi.getLongVolatile(null, state)) != g) {
+                    return index;
+                }
+                if (isBroken(b, g)) {
+                    throw broken();
+                }
+                if (backoff.shouldCheck()) {
+                    waiting.recoverDead((token, count, gen) -> {
+                        if (count > 0 && (int) gen == g) {
+                            breakGeneration(b, g);
+                        }
+                    });
+                    continue;
+                }
+                if (Backoff.expired(deadline)) {
+                    breakGeneration(b, g);
+                    if (generation(UnsafeApi.getLongVolatile(null, state)) != g) {
+                        return index; // tripped just now
+                    }
+                    throw new TimeoutException("SharedBarrier " + segment.name() + ": timed out with "
+                            + numberWaiting() + " of " + parties + " parties waiting; the barrier is now broken");
+                }
+                backoff.idle(deadline);
+                if (Thread.interrupted()) {
+                    breakGeneration(b, g);
+                    if (generation(UnsafeApi.getLongVolatile(null, state)) != g) {
+                        Thread.currentThread().interrupt();
+                        return index;
+                    }
+                    throw new InterruptedException();
+                }
+            }
+        } finally {
+            waiting.add(-1);
+        }
+    }
+
+    private static int generation(long state) {
+        return (int) (state >>> 32);
+    }
+
+    private static boolean isBroken(long b, int generation) {
+        return UnsafeApi.getLongVolatile(null, b + BarrierDescriptor.BROKEN_OFFSET) == (generation & 0xFFFF_FFFFL) + 1;
+    }
+
+    private static void breakGeneration(long b, int generation) {
+        UnsafeApi.putLongVolatile(null, b + BarrierDescriptor.BROKEN_OFFSET, (generation & 0xFFFF_FFFFL) + 1);
+    }
+
+    private BrokenBarrierException broken() {
+        return new BrokenBarrierException("SharedBarrier " + segment.name() + " is broken (a party timed out, was "
+                + "interrupted or died, or the barrier was aborted or reset)");
+    }
+
+    /**
+     * Returns the number of parties.
+     *
+     * @return the parties, as created.
+     */
+    public int parties() {
+        return parties;
+    }
+
+    /**
+     * Returns how many parties are waiting now.
+     *
+     * @return the number of arrivals in the current round.
+     */
+    public int numberWaiting() {
+        return (int) UnsafeApi.getLongVolatile(null, base() + BarrierDescriptor.STATE_OFFSET);
+    }
+
+    /**
+     * Tells whether the current round is broken.
+     *
+     * @return {@code true} if broken.
+     */
+    public boolean isBroken() {
+        long b = base();
+        return isBroken(b, generation(UnsafeApi.getLongVolatile(null, b + BarrierDescriptor.STATE_OFFSET)));
+    }
+
+    /**
+     * Breaks the barrier: waiting parties and later arrivals get {@link BrokenBarrierException} until
+     * {@link #reset()} (Python's {@code abort()}).
+     */
+    public void abort() {
+        long b = base();
+        breakGeneration(b, generation(UnsafeApi.getLongVolatile(null, b + BarrierDescriptor.STATE_OFFSET)));
+    }
+
+    /**
+     * Resets the barrier for a new round: parties waiting now get {@link BrokenBarrierException}; later
+     * arrivals start the new round.
+     */
+    public void reset() {
+        long b = base();
+        long state = b + BarrierDescriptor.STATE_OFFSET;
+        while (true) {
+            long s = UnsafeApi.getLongVolatile(null, state);
+            int g = generation(s);
+            breakGeneration(b, g);
+            if (UnsafeApi.compareAndSetLong(null, state, s, (long) (g + 1) << 32)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Returns the name of the barrier's segment, by which {@link #attach(String)} finds it.
+     *
+     * @return the name.
+     */
+    public String name() {
+        return segment.name();
+    }
+
+    /** Unmaps the barrier; its creator also removes its name. Closing twice is harmless. */
+    @Override
+    public void close() {
+        if (base == 0) {
+            return;
+        }
+        waiting.close();
+        base = 0;
+        segment.close();
+    }
+
+    /**
+     * Returns the descriptor this barrier travels as to a child JVM: its name.
+     *
+     * @return the handle.
+     */
+    @Override
+    public Handle handle() {
+        return new SyncHandle(SegmentDescriptor.KIND_BARRIER, name());
+    }
+
+    /**
+     * Describes the barrier.
+     *
+     * @return e.g. {@code SharedBarrier[mp4j-4242-1f3a-6, 1 of 3 waiting]}.
+     */
+    @Override
+    public String toString() {
+        if (base == 0) {
+            return "SharedBarrier[" + segment.name() + ", closed]";
+        }
+        return "SharedBarrier[" + segment.name() + ", " + numberWaiting() + " of " + parties + " waiting"
+                + (isBroken() ? ", broken" : "") + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package org.multiproc4j.sharedmem.sync;
+
+import org.multiproc4j.sharedmem.SharedMemoryException;
+import org.multiproc4j.sharedmem.internal.Segment;
+
+/**
+ * A semaphore shared by processes that may never hold more permits than it started with: Python's
+ * {@code multiprocessing.BoundedSemaphore}. A {@link #release()} that would exceed the initial count throws
+ * {@link IllegalStateException} (Python raises {@code ValueError}) and changes nothing, which catches a
+ * release too many.
+ *
+ * <pre>{@code
+ * SharedBoundedSemaphore sem = SharedBoundedSemaphore.create(1);
+ * sem.acquire();
+ * sem.release();
+ * sem.release();   // IllegalStateException: ... released too many times: permits would be 2, bound is 1
+ * }</pre>
+ *
+ * <p>Everything said of {@link SharedSemaphore} holds here; permits given back from dead holders never take
+ * it above the bound either.
+ */
+public final class SharedBoundedSemaphore extends SharedSemaphore {
+
+    SharedBoundedSemaphore(Segment segment) {
+        super(segment);
+    }
+
+    /**
+     * Creates a bounded semaphore with the given number of permits, which is also its bound.
+     *
+     * @param permits the initial permits and bound, not negative.
+     * @return the semaphore; this process is its creator.
+     * @throws IllegalArgumentException if {@code permits} is negative.
+     * @throws SharedMemoryException    if the segment cannot be created.
+     */
+    public static SharedBoundedSemaphore create(int permits) {
+        return new SharedBoundedSemaphore(newSegment(permits, true));
+    }
+
+    /**
+     * Attaches a bounded semaphore created by another process (or this one), by name.
+     *
+     * @param name the semaphore's name ({@link #name()}).
+     * @return the semaphore.
+     * @throws SharedMemoryException if there is no such segment or it is not a bounded semaphore.
+     */
+    public static SharedBoundedSemaphore attach(String name) {
+        SharedSemaphore s = SharedSemaphore.attach(name);
+        if (!(s instanceof SharedBoundedSemaphore)) {
+            s.close();
+            throw new SharedMemoryException("cannot attach " + s.name() + " as a SharedBoundedSemaphore: it is an "
+                    + "unbounded SharedSemaphore");
+        }
+        return (SharedBoundedSemaphore) s;
+    }
+}

@@ -1,0 +1,401 @@
+package org.multiproc4j.sharedmem.sync;
+
+import java.time.Duration;
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+import org.agrona.UnsafeApi;
+import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.Shareable;
+import org.multiproc4j.sharedmem.SharedMemoryException;
+import org.multiproc4j.sharedmem.internal.Backoff;
+import org.multiproc4j.sharedmem.internal.ConditionDescriptor;
+import org.multiproc4j.sharedmem.internal.Segment;
+import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
+
+/**
+ * A condition variable shared by processes: Python's {@code multiprocessing.Condition} as a
+ * {@link Condition}. Threads of any process that hold its lock may {@link #await()} until another thread
+ * (of any process) {@link #signal() signals}.
+ *
+ * <pre>{@code
+ * SharedCondition ready = SharedCondition.create();      // with its own SharedReentrantLock
+ * SharedInt count = SharedInt.create(0);
+ * // consumer, in any process:
+ * ready.lock().lock();
+ * try {
+ *     while (count.get() == 0) {
+ *         ready.await();
+ *     }
+ *     count.decrementAndGet();
+ * } finally {
+ *     ready.lock().unlock();
+ * }
+ * // producer, in any process:
+ * ready.lock().lock();
+ * try {
+ *     count.incrementAndGet();
+ *     ready.signal();
+ * } finally {
+ *     ready.lock().unlock();
+ * }
+ * }</pre>
+ *
+ * <p>A waiter releases the lock (every hold of a reentrant lock), waits as a {@link SharedLock} waiter does
+ * (spinning briefly, then parking with pauses of up to 1 ms: a signal is seen within that pause), and takes
+ * the lock back before it returns or throws. Spurious wake-ups are possible, as the {@link Condition}
+ * contract allows: always wait in a loop that tests the predicate.
+ *
+ * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
+ * the condition; {@code await} and {@code signal} require the calling thread to hold {@link #lock()}.
+ *
+ * <p><b>Memory consistency effects.</b> Those of the lock: actions before a {@code signal} and the unlock
+ * that follows it happen-before the return of an {@code await} woken by it, which takes the lock again.
+ *
+ * <p><b>Failure.</b> If the holder of the lock dies, the waiter that takes the lock back gets an
+ * {@link OwnerDiedException} from {@code await}, holding the lock. A waiter that dies while waiting may cost
+ * one later waiter a spurious wake-up, nothing more; a {@code signal()} given while only dead waiters are
+ * counted wakes no one, so prefer {@link #signalAll()} where processes may die.
+ */
+public final class SharedCondition implements Condition, Shareable, AutoCloseable {
+    private final Segment segment;
+    private final AbstractSharedLock lock;
+    private final boolean closesLock;
+    private long base;
+
+    private SharedCondition(Segment segment, AbstractSharedLock lock, boolean closesLock) {
+        this.segment = segment;
+        this.lock = lock;
+        this.closesLock = closesLock;
+        this.base = segment.address(0);
+    }
+
+    /**
+     * Creates a condition with a new {@link SharedReentrantLock} of its own (Python's
+     * {@code Condition()}); closing the condition closes that lock too.
+     *
+     * @return the condition; this process is its creator.
+     * @throws SharedMemoryException if a segment cannot be created.
+     */
+    public static SharedCondition create() {
+        SharedReentrantLock lock = SharedReentrantLock.create();
+        try {
+            return new SharedCondition(newSegment(lock), lock, true);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a condition bound to an existing lock (Python's {@code Condition(lock)}); closing the condition
+     * leaves the lock open.
+     *
+     * @param lock the lock.
+     * @return the condition; this process is its creator.
+     * @throws SharedMemoryException if the segment cannot be created.
+     */
+    public static SharedCondition create(SharedLock lock) {
+        return bind(lock);
+    }
+
+    /**
+     * Creates a condition bound to an existing reentrant lock; closing the condition leaves the lock open.
+     *
+     * @param lock the lock.
+     * @return the condition; this process is its creator.
+     * @throws SharedMemoryException if the segment cannot be created.
+     */
+    public static SharedCondition create(SharedReentrantLock lock) {
+        return bind(lock);
+    }
+
+    static SharedCondition bind(AbstractSharedLock lock) {
+        return new SharedCondition(newSegment(lock), lock, false);
+    }
+
+    private static Segment newSegment(AbstractSharedLock lock) {
+        String lockName = lock.name();
+        int lockKind = lock.segment.kind();
+        return Segment.create(null, SegmentDescriptor.KIND_CONDITION, ConditionDescriptor.VERSION, ConditionDescriptor.LENGTH,
+                s -> {
+                    UnsafeApi.putInt(null, s.headerAddress(ConditionDescriptor.LOCK_KIND_OFFSET), lockKind);
+                    s.putHeaderString(ConditionDescriptor.LOCK_NAME_LENGTH_OFFSET, ConditionDescriptor.LOCK_NAME_OFFSET,
+                            ConditionDescriptor.MAX_LOCK_NAME, lockName);
+                });
+    }
+
+    /**
+     * Attaches a condition created by another process (or this one), by name, together with its lock.
+     * Closing it closes the lock attached with it.
+     *
+     * @param name the condition's name ({@link #name()}).
+     * @return the condition.
+     * @throws SharedMemoryException if there is no such segment, it is not a condition, or its lock is gone.
+     */
+    public static SharedCondition attach(String name) {
+        Segment s = Segment.attach(name, SegmentDescriptor.KIND_CONDITION, ConditionDescriptor.VERSION, "a SharedCondition");
+        try {
+            int lockKind = UnsafeApi.getInt(null, s.headerAddress(ConditionDescriptor.LOCK_KIND_OFFSET));
+            String lockName = s.headerString(ConditionDescriptor.LOCK_NAME_LENGTH_OFFSET, ConditionDescriptor.LOCK_NAME_OFFSET,
+                    ConditionDescriptor.MAX_LOCK_NAME);
+            AbstractSharedLock lock = lockKind == SegmentDescriptor.KIND_REENTRANT_LOCK
+                    ? SharedReentrantLock.attach(lockName) : SharedLock.attach(lockName);
+            return new SharedCondition(s, lock, true);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private long base() {
+        long b = base;
+        if (b == 0) {
+            throw new IllegalStateException("SharedCondition " + segment.name() + " is closed");
+        }
+        return b;
+    }
+
+    /**
+     * Returns the lock this condition is bound to: a {@link SharedReentrantLock} or a {@link SharedLock}.
+     *
+     * @return the lock.
+     */
+    public Lock lock() {
+        return lock;
+    }
+
+    /**
+     * Returns the name of the condition's segment, by which {@link #attach(String)} finds it.
+     *
+     * @return the name.
+     */
+    public String name() {
+        return segment.name();
+    }
+
+    // ------------------------------------------------------------------------------------------ await
+
+    /**
+     * Releases the lock, waits until signalled or interrupted, and takes the lock back.
+     *
+     * @throws InterruptedException         if the thread is interrupted before or while waiting (the lock is
+     *                                      held again when it is thrown).
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws OwnerDiedException           if, while this thread waited, a holder of the lock died: this
+     *                                      thread holds the lock.
+     */
+    @Override
+    public void await() throws InterruptedException {
+        awaitInternal(Long.MAX_VALUE, true);
+    }
+
+    /**
+     * Releases the lock, waits until signalled, and takes the lock back; interrupts are remembered and
+     * re-asserted on return.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     */
+    @Override
+    public void awaitUninterruptibly() {
+        try {
+            awaitInternal(Long.MAX_VALUE, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
+        }
+    }
+
+    /**
+     * Releases the lock, waits until signalled, interrupted or the time elapses, and takes the lock back.
+     *
+     * @param nanosTimeout the longest wait, in nanoseconds.
+     * @return an estimate of the time left, not positive if it elapsed.
+     * @throws InterruptedException         if the thread is interrupted before or while waiting.
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     */
+    @Override
+    public long awaitNanos(long nanosTimeout) throws InterruptedException {
+        long deadline = Backoff.deadline(nanosTimeout);
+        awaitInternal(deadline, true);
+        return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+    }
+
+    /**
+     * Releases the lock, waits until signalled, interrupted or the time elapses, and takes the lock back.
+     *
+     * @param time the longest wait.
+     * @param unit the unit of {@code time}.
+     * @return {@code false} if the time elapsed before a signal came.
+     * @throws InterruptedException         if the thread is interrupted before or while waiting.
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     */
+    @Override
+    public boolean await(long time, TimeUnit unit) throws InterruptedException {
+        return awaitInternal(Backoff.deadline(unit.toNanos(time)), true);
+    }
+
+    /**
+     * Releases the lock, waits until signalled, interrupted or the time elapses, and takes the lock back.
+     *
+     * @param timeout the longest wait.
+     * @return {@code false} if the time elapsed before a signal came.
+     * @throws InterruptedException         if the thread is interrupted before or while waiting.
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return awaitInternal(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)), true);
+    }
+
+    /**
+     * Releases the lock, waits until signalled, interrupted or the deadline passes, and takes the lock back.
+     *
+     * @param deadline the wall-clock deadline.
+     * @return {@code false} if the deadline passed before a signal came.
+     * @throws InterruptedException         if the thread is interrupted before or while waiting.
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     */
+    @Override
+    public boolean awaitUntil(Date deadline) throws InterruptedException {
+        long ms = deadline.getTime() - System.currentTimeMillis();
+        return awaitInternal(Backoff.deadline(TimeUnit.MILLISECONDS.toNanos(ms)), true);
+    }
+
+    private boolean awaitInternal(long deadline, boolean interruptible) throws InterruptedException {
+        long b = base();
+        lock.requireHeld("await");
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        UnsafeApi.getAndAddLong(null, b + ConditionDescriptor.WAITERS_OFFSET, 1);
+        long holds = lock.fullyRelease();
+        boolean signalled = false;
+        boolean interrupted = false;
+        boolean interruptedQuietly = false;
+        Backoff backoff = new Backoff();
+        while (true) {
+            if (takeSignal(b)) {
+                signalled = true;
+                break;
+            }
+            if (Backoff.expired(deadline)) {
+                break;
+            }
+            backoff.idle(deadline);
+            if (Thread.interrupted()) {
+                if (interruptible) {
+                    interrupted = true;
+                    break;
+                }
+                interruptedQuietly = true;
+            }
+        }
+        try {
+            lock.reacquire(holds);
+        } finally {
+            if (!signalled) {
+                // holding the lock again: a signal may have been given for us after we stopped looking
+                if (takeSignal(b)) {
+                    signalled = true;
+                } else {
+                    UnsafeApi.getAndAddLong(null, b + ConditionDescriptor.WAITERS_OFFSET, -1);
+                }
+            }
+            if (interruptedQuietly || (interrupted && signalled)) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (interrupted && !signalled) {
+            throw new InterruptedException();
+        }
+        return signalled;
+    }
+
+    private static boolean takeSignal(long b) {
+        long a = b + ConditionDescriptor.SIGNALS_OFFSET;
+        while (true) {
+            long s = UnsafeApi.getLongVolatile(null, a);
+            if (s <= 0) {
+                return false;
+            }
+            if (UnsafeApi.compareAndSetLong(null, a, s, s - 1)) {
+                return true;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ signal
+
+    /**
+     * Wakes one waiting thread, of any process, if there is one.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     */
+    @Override
+    public void signal() {
+        long b = base();
+        lock.requireHeld("signal");
+        long w = UnsafeApi.getLongVolatile(null, b + ConditionDescriptor.WAITERS_OFFSET);
+        if (w > 0) {
+            UnsafeApi.getAndAddLong(null, b + ConditionDescriptor.WAITERS_OFFSET, -1);
+            UnsafeApi.getAndAddLong(null, b + ConditionDescriptor.SIGNALS_OFFSET, 1);
+        }
+    }
+
+    /**
+     * Wakes every waiting thread, of every process.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     */
+    @Override
+    public void signalAll() {
+        long b = base();
+        lock.requireHeld("signalAll");
+        long w = UnsafeApi.getAndSetLong(null, b + ConditionDescriptor.WAITERS_OFFSET, 0);
+        if (w > 0) {
+            UnsafeApi.getAndAddLong(null, b + ConditionDescriptor.SIGNALS_OFFSET, w);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ lifecycle
+
+    /**
+     * Unmaps the condition; its creator also removes its name. A lock created or attached with the condition
+     * is closed too; a lock passed to {@code create} is not. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        base = 0;
+        segment.close();
+        if (closesLock) {
+            lock.close();
+        }
+    }
+
+    /**
+     * Returns the descriptor this condition travels as to a child JVM: its name (the child attaches the lock
+     * with it).
+     *
+     * @return the handle.
+     */
+    @Override
+    public Handle handle() {
+        return new SyncHandle(SegmentDescriptor.KIND_CONDITION, name());
+    }
+
+    /**
+     * Describes the condition.
+     *
+     * @return e.g. {@code SharedCondition[mp4j-4242-1f3a-3, lock mp4j-4242-1f3a-2]}.
+     */
+    @Override
+    public String toString() {
+        return "SharedCondition[" + segment.name() + ", lock " + lock.name() + (base == 0 ? ", closed" : "") + "]";
+    }
+}

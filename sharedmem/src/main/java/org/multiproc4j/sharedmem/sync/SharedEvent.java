@@ -1,0 +1,182 @@
+package org.multiproc4j.sharedmem.sync;
+
+import java.time.Duration;
+
+import org.agrona.UnsafeApi;
+import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.Shareable;
+import org.multiproc4j.sharedmem.SharedMemoryException;
+import org.multiproc4j.sharedmem.internal.Backoff;
+import org.multiproc4j.sharedmem.internal.EventDescriptor;
+import org.multiproc4j.sharedmem.internal.Segment;
+import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
+
+/**
+ * A flag shared by processes that threads can wait for: Python's {@code multiprocessing.Event}. It starts
+ * clear; {@link #set()} sets it and releases every waiter, {@link #clear()} clears it again.
+ * (Python's {@code wait} is {@link #await()} here: {@code wait} is {@link Object}'s.)
+ *
+ * <pre>{@code
+ * try (SharedEvent ready = SharedEvent.create()) {
+ *     JvmProcess child = new JvmProcess(() -> {
+ *         prepare();
+ *         ready.set();
+ *     }).start();
+ *     if (!ready.await(Duration.ofSeconds(10))) {
+ *         throw new TimeoutException("child not ready");
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A waiter spins briefly, then parks with pauses growing to 1 ms: it sees {@code set()} within a fraction
+ * of a microsecond while spinning, within its current pause (at most about 1 ms) once parked.
+ *
+ * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
+ * the event.
+ *
+ * <p><b>Memory consistency effects.</b> Actions before {@link #set()} happen-before the return of an
+ * {@code await} (or an {@link #isSet()} returning {@code true}) that observes it, in any process (a volatile
+ * write and read of the flag).
+ *
+ * <p><b>Failure.</b> An event has no holder: a process that dies changes nothing. Use after
+ * {@link #close()} throws {@link IllegalStateException}.
+ */
+public final class SharedEvent implements Shareable, AutoCloseable {
+    private final Segment segment;
+    private long base;
+
+    private SharedEvent(Segment segment) {
+        this.segment = segment;
+        this.base = segment.address(0);
+    }
+
+    /**
+     * Creates a new, clear event.
+     *
+     * @return the event; this process is its creator.
+     * @throws SharedMemoryException if the segment cannot be created.
+     */
+    public static SharedEvent create() {
+        return new SharedEvent(Segment.create(null, SegmentDescriptor.KIND_EVENT, EventDescriptor.VERSION,
+                EventDescriptor.LENGTH, null));
+    }
+
+    /**
+     * Attaches an event created by another process (or this one), by name.
+     *
+     * @param name the event's name ({@link #name()}).
+     * @return the event.
+     * @throws SharedMemoryException if there is no such segment or it is not an event.
+     */
+    public static SharedEvent attach(String name) {
+        return new SharedEvent(Segment.attach(name, SegmentDescriptor.KIND_EVENT, EventDescriptor.VERSION, "a SharedEvent"));
+    }
+
+    private long base() {
+        long b = base;
+        if (b == 0) {
+            throw new IllegalStateException("SharedEvent " + segment.name() + " is closed");
+        }
+        return b;
+    }
+
+    /**
+     * Tells whether the flag is set.
+     *
+     * @return {@code true} if set.
+     */
+    public boolean isSet() {
+        return UnsafeApi.getIntVolatile(null, base() + EventDescriptor.FLAG_OFFSET) != 0;
+    }
+
+    /** Sets the flag: every waiter, of every process, returns. */
+    public void set() {
+        long b = base();
+        UnsafeApi.putIntVolatile(null, b + EventDescriptor.FLAG_OFFSET, 1);
+        UnsafeApi.getAndAddLong(null, b + EventDescriptor.SETS_OFFSET, 1);
+    }
+
+    /** Clears the flag: later waiters wait until it is set again. */
+    public void clear() {
+        UnsafeApi.putIntVolatile(null, base() + EventDescriptor.FLAG_OFFSET, 0);
+    }
+
+    /**
+     * Waits until the flag is set.
+     *
+     * @throws InterruptedException  if the thread is interrupted before or while waiting.
+     * @throws IllegalStateException if the event is closed.
+     */
+    public void await() throws InterruptedException {
+        awaitUntil(Long.MAX_VALUE);
+    }
+
+    /**
+     * Waits until the flag is set or the timeout elapses.
+     *
+     * @param timeout the longest wait.
+     * @return {@code true} if the flag is set, {@code false} if the time elapsed first (Python's
+     *         {@code wait(timeout)} returns the same).
+     * @throws InterruptedException  if the thread is interrupted before or while waiting.
+     * @throws IllegalStateException if the event is closed.
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return awaitUntil(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)));
+    }
+
+    private boolean awaitUntil(long deadline) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long flag = base() + EventDescriptor.FLAG_OFFSET;
+        Backoff backoff = new Backoff();
+        while (UnsafeApi.getIntVolatile(null, flag) == 0) {
+            if (Backoff.expired(deadline)) {
+                return false;
+            }
+            backoff.idle(deadline);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Returns the name of the event's segment, by which {@link #attach(String)} finds it.
+     *
+     * @return the name.
+     */
+    public String name() {
+        return segment.name();
+    }
+
+    /** Unmaps the event; its creator also removes its name. Closing twice is harmless. */
+    @Override
+    public void close() {
+        base = 0;
+        segment.close();
+    }
+
+    /**
+     * Returns the descriptor this event travels as to a child JVM: its name.
+     *
+     * @return the handle.
+     */
+    @Override
+    public Handle handle() {
+        return new SyncHandle(SegmentDescriptor.KIND_EVENT, name());
+    }
+
+    /**
+     * Describes the event.
+     *
+     * @return e.g. {@code SharedEvent[mp4j-4242-1f3a-5, set]}.
+     */
+    @Override
+    public String toString() {
+        long b = base;
+        return "SharedEvent[" + segment.name() + ", "
+                + (b == 0 ? "closed" : UnsafeApi.getIntVolatile(null, b) != 0 ? "set" : "clear") + "]";
+    }
+}

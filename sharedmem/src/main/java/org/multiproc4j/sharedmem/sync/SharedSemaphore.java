@@ -1,0 +1,434 @@
+package org.multiproc4j.sharedmem.sync;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.UnsafeApi;
+import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.Shareable;
+import org.multiproc4j.sharedmem.SharedMemoryException;
+import org.multiproc4j.sharedmem.internal.Backoff;
+import org.multiproc4j.sharedmem.internal.HolderTable;
+import org.multiproc4j.sharedmem.internal.HolderTableDescriptor;
+import org.multiproc4j.sharedmem.internal.Segment;
+import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
+import org.multiproc4j.sharedmem.internal.SemaphoreDescriptor;
+
+/**
+ * A counting semaphore shared by processes: Python's {@code multiprocessing.Semaphore}, with the methods of
+ * {@link java.util.concurrent.Semaphore}. It holds a number of permits; {@link #acquire()} takes one,
+ * waiting until one is available, and {@link #release()} gives one back. Any thread of any process may
+ * release, also permits it did not acquire.
+ *
+ * <pre>{@code
+ * try (SharedSemaphore slots = SharedSemaphore.create(2)) {      // at most two processes at once
+ *     for (int i = 0; i < 5; i++) {
+ *         new JvmProcess(() -> {
+ *             slots.acquire();
+ *             try {
+ *                 useScarceResource();
+ *             } finally {
+ *                 slots.release();
+ *             }
+ *         }).start();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Waiting spins briefly, then parks with pauses that grow to 1 ms, as for {@link SharedLock}; a waiter
+ * that has parked sees a release within its current pause. The semaphore is not fair.
+ *
+ * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
+ * the semaphore.
+ *
+ * <p><b>Memory consistency effects.</b> Actions of a thread before it releases a permit happen-before the
+ * return of a later successful acquire, in any process, that takes it (both are atomic operations on the
+ * shared permit count).
+ *
+ * <p><b>Failure.</b> Each process's net holding (permits acquired less permits released) is recorded in the
+ * semaphore. When a process dies without closing the semaphore ({@code kill -9}, a crash), a waiter that has
+ * parked gives its net holding back within about 0.1 s, so survivors proceed (a bounded semaphore never
+ * rises above its bound this way). A process that closes the semaphore, as a child does when its task ends,
+ * has its holding counted as consumed: a permit acquired as a signal and never released is not given back.
+ * Up to 128 processes can hold permits at once (slots of dead processes are reused).
+ */
+public class SharedSemaphore implements Shareable, AutoCloseable {
+    private final Segment segment;
+    private final HolderTable holders;
+    private final boolean bounded;
+    private final long bound;
+    private long permits;
+    private volatile long nextTryCheck;
+
+    SharedSemaphore(Segment segment) {
+        this.segment = segment;
+        this.bounded = UnsafeApi.getInt(null, segment.headerAddress(SemaphoreDescriptor.BOUNDED_OFFSET)) != 0;
+        this.bound = bounded ? UnsafeApi.getLong(null, segment.headerAddress(SemaphoreDescriptor.BOUND_OFFSET)) : Long.MAX_VALUE;
+        int slots = UnsafeApi.getInt(null, segment.headerAddress(SemaphoreDescriptor.SLOTS_OFFSET));
+        this.holders = new HolderTable(segment, SemaphoreDescriptor.TABLE_OFFSET, slots,
+                getClass().getSimpleName() + " " + segment.name());
+        this.permits = segment.address(SemaphoreDescriptor.PERMITS_OFFSET);
+    }
+
+    /**
+     * Creates a semaphore with the given number of permits (Python's {@code Semaphore(value)}).
+     *
+     * @param permits the initial permits, not negative.
+     * @return the semaphore; this process is its creator.
+     * @throws IllegalArgumentException if {@code permits} is negative.
+     * @throws SharedMemoryException    if the segment cannot be created.
+     */
+    public static SharedSemaphore create(int permits) {
+        return new SharedSemaphore(newSegment(permits, false));
+    }
+
+    static Segment newSegment(int permits, boolean bounded) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("semaphore permits must not be negative: permits=" + permits);
+        }
+        int slots = HolderTableDescriptor.DEFAULT_SLOTS;
+        return Segment.create(null, SegmentDescriptor.KIND_SEMAPHORE, SemaphoreDescriptor.VERSION,
+                SemaphoreDescriptor.length(slots), s -> {
+                    UnsafeApi.putInt(null, s.headerAddress(SemaphoreDescriptor.BOUNDED_OFFSET), bounded ? 1 : 0);
+                    UnsafeApi.putInt(null, s.headerAddress(SemaphoreDescriptor.SLOTS_OFFSET), slots);
+                    UnsafeApi.putLong(null, s.headerAddress(SemaphoreDescriptor.BOUND_OFFSET), permits);
+                    UnsafeApi.putLong(null, s.headerAddress(SemaphoreDescriptor.INITIAL_OFFSET), permits);
+                    UnsafeApi.putLong(null, s.address(SemaphoreDescriptor.PERMITS_OFFSET), permits);
+                });
+    }
+
+    /**
+     * Attaches a semaphore created by another process (or this one), by name. A bounded semaphore is
+     * returned as a {@link SharedBoundedSemaphore}.
+     *
+     * @param name the semaphore's name ({@link #name()}).
+     * @return the semaphore.
+     * @throws SharedMemoryException if there is no such segment or it is not a semaphore.
+     */
+    public static SharedSemaphore attach(String name) {
+        Segment s = Segment.attach(name, SegmentDescriptor.KIND_SEMAPHORE, SemaphoreDescriptor.VERSION, "a SharedSemaphore");
+        boolean isBounded = UnsafeApi.getInt(null, s.headerAddress(SemaphoreDescriptor.BOUNDED_OFFSET)) != 0;
+        return isBounded ? new SharedBoundedSemaphore(s) : new SharedSemaphore(s);
+    }
+
+    private long permitsAddress() {
+        long p = permits;
+        if (p == 0) {
+            throw new IllegalStateException(getClass().getSimpleName() + " " + segment.name() + " is closed");
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------------------------------ acquire
+
+    /**
+     * Takes a permit, waiting until one is available.
+     *
+     * @throws InterruptedException  if the thread is interrupted before or while waiting.
+     * @throws IllegalStateException if the semaphore is closed.
+     */
+    public void acquire() throws InterruptedException {
+        acquire(1);
+    }
+
+    /**
+     * Takes {@code n} permits at once, waiting until that many are available.
+     *
+     * @param n how many, not negative.
+     * @throws InterruptedException     if the thread is interrupted before or while waiting.
+     * @throws IllegalArgumentException if {@code n} is negative.
+     * @throws IllegalStateException    if the semaphore is closed.
+     */
+    public void acquire(int n) throws InterruptedException {
+        checkCount(n);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (!tryTake(permitsAddress(), n)) {
+            acquireSlow(n, Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Takes a permit if one is available now.
+     *
+     * @return {@code true} if it took one.
+     * @throws IllegalStateException if the semaphore is closed.
+     */
+    public boolean tryAcquire() {
+        return tryAcquire(1);
+    }
+
+    /**
+     * Takes {@code n} permits if that many are available now. Permits held by dead processes count as
+     * available, but to keep failing calls cheap they are looked for at most every 50 ms per object.
+     *
+     * @param n how many, not negative.
+     * @return {@code true} if it took them.
+     * @throws IllegalArgumentException if {@code n} is negative.
+     * @throws IllegalStateException    if the semaphore is closed.
+     */
+    public boolean tryAcquire(int n) {
+        checkCount(n);
+        long p = permitsAddress();
+        if (tryTake(p, n)) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - nextTryCheck >= 0) {
+            nextTryCheck = now + Backoff.CHECK_INTERVAL_NS;
+            if (recoverDead() > 0) {
+                return tryTake(p, n);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes a permit, waiting at most {@code timeout}.
+     *
+     * @param timeout the longest wait.
+     * @return {@code true} if it took one, {@code false} if the time elapsed.
+     * @throws InterruptedException  if the thread is interrupted before or while waiting.
+     * @throws IllegalStateException if the semaphore is closed.
+     */
+    public boolean tryAcquire(Duration timeout) throws InterruptedException {
+        return tryAcquire(1, timeout);
+    }
+
+    /**
+     * Takes {@code n} permits, waiting at most {@code timeout} for that many.
+     *
+     * @param n       how many, not negative.
+     * @param timeout the longest wait.
+     * @return {@code true} if it took them, {@code false} if the time elapsed.
+     * @throws InterruptedException     if the thread is interrupted before or while waiting.
+     * @throws IllegalArgumentException if {@code n} is negative.
+     * @throws IllegalStateException    if the semaphore is closed.
+     */
+    public boolean tryAcquire(int n, Duration timeout) throws InterruptedException {
+        return tryAcquireNanos(n, AbstractSharedLock.saturatedNanos(timeout));
+    }
+
+    /**
+     * Takes a permit, waiting at most the given time.
+     *
+     * @param timeout the longest wait.
+     * @param unit    the unit of {@code timeout}.
+     * @return {@code true} if it took one, {@code false} if the time elapsed.
+     * @throws InterruptedException  if the thread is interrupted before or while waiting.
+     * @throws IllegalStateException if the semaphore is closed.
+     */
+    public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+        return tryAcquireNanos(1, unit.toNanos(timeout));
+    }
+
+    /**
+     * Takes {@code n} permits, waiting at most the given time for that many.
+     *
+     * @param n       how many, not negative.
+     * @param timeout the longest wait.
+     * @param unit    the unit of {@code timeout}.
+     * @return {@code true} if it took them, {@code false} if the time elapsed.
+     * @throws InterruptedException     if the thread is interrupted before or while waiting.
+     * @throws IllegalArgumentException if {@code n} is negative.
+     * @throws IllegalStateException    if the semaphore is closed.
+     */
+    public boolean tryAcquire(int n, long timeout, TimeUnit unit) throws InterruptedException {
+        return tryAcquireNanos(n, unit.toNanos(timeout));
+    }
+
+    private boolean tryAcquireNanos(int n, long nanos) throws InterruptedException {
+        checkCount(n);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (tryTake(permitsAddress(), n)) {
+            return true;
+        }
+        return acquireSlow(n, Backoff.deadline(nanos));
+    }
+
+    private boolean tryTake(long p, int n) {
+        while (true) {
+            long available = UnsafeApi.getLongVolatile(null, p);
+            if (available < n) {
+                return false;
+            }
+            if (UnsafeApi.compareAndSetLong(null, p, available, available - n)) {
+                if (n > 0) {
+                    holders.add(n);
+                }
+                return true;
+            }
+        }
+    }
+
+    private boolean acquireSlow(int n, long deadline) throws InterruptedException {
+        long p = permitsAddress();
+        Backoff backoff = new Backoff();
+        while (true) {
+            if (tryTake(p, n)) {
+                return true;
+            }
+            if (backoff.shouldCheck() && recoverDead() > 0) {
+                continue;
+            }
+            if (Backoff.expired(deadline)) {
+                return false;
+            }
+            backoff.idle(deadline);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    /** Gives back what dead processes held; returns how many permits it gave back. */
+    private long recoverDead() {
+        long p = permitsAddress();
+        long[] given = new long[1];
+        holders.recoverDead((token, count, generation) -> {
+            if (count <= 0) {
+                return;
+            }
+            while (true) {
+                long available = UnsafeApi.getLongVolatile(null, p);
+                long back = Math.min(count, bound - available);
+                if (back <= 0) {
+                    return;
+                }
+                if (UnsafeApi.compareAndSetLong(null, p, available, available + back)) {
+                    UnsafeApi.getAndAddLong(null, segment.address(SemaphoreDescriptor.RECOVERED_OFFSET), back);
+                    given[0] += back;
+                    return;
+                }
+            }
+        });
+        return given[0];
+    }
+
+    // ------------------------------------------------------------------------------------------ release
+
+    /**
+     * Gives a permit back, waking a waiter of any process.
+     *
+     * @throws IllegalStateException if the semaphore is closed, or it is bounded and the release would take
+     *                               it above its initial permits.
+     */
+    public void release() {
+        release(1);
+    }
+
+    /**
+     * Gives {@code n} permits back.
+     *
+     * @param n how many, not negative.
+     * @throws IllegalArgumentException if {@code n} is negative.
+     * @throws IllegalStateException    if the semaphore is closed, or it is bounded and the release would take
+     *                                  it above its initial permits.
+     */
+    public void release(int n) {
+        checkCount(n);
+        long p = permitsAddress();
+        if (n == 0) {
+            return;
+        }
+        holders.add(-n);
+        while (true) {
+            long available = UnsafeApi.getLongVolatile(null, p);
+            if (available + n > bound) {
+                holders.add(n);
+                throw new IllegalStateException(getClass().getSimpleName() + " " + segment.name()
+                        + " released too many times: permits would be " + (available + n) + ", bound is " + bound);
+            }
+            if (UnsafeApi.compareAndSetLong(null, p, available, available + n)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Returns the number of permits available now.
+     *
+     * @return the permits.
+     */
+    public int availablePermits() {
+        return (int) Math.min(Integer.MAX_VALUE, UnsafeApi.getLongVolatile(null, permitsAddress()));
+    }
+
+    /**
+     * Takes every permit available now.
+     *
+     * @return how many it took.
+     */
+    public int drainPermits() {
+        long p = permitsAddress();
+        while (true) {
+            long available = UnsafeApi.getLongVolatile(null, p);
+            if (available <= 0) {
+                return 0;
+            }
+            int n = (int) Math.min(Integer.MAX_VALUE, available);
+            if (UnsafeApi.compareAndSetLong(null, p, available, available - n)) {
+                holders.add(n);
+                return n;
+            }
+        }
+    }
+
+    long recoveredPermits() {
+        return UnsafeApi.getLongVolatile(null, segment.address(SemaphoreDescriptor.RECOVERED_OFFSET));
+    }
+
+    private static void checkCount(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("permit count must not be negative: n=" + n);
+        }
+    }
+
+    /**
+     * Returns the name of the semaphore's segment, by which {@link #attach(String)} finds it.
+     *
+     * @return the name.
+     */
+    public String name() {
+        return segment.name();
+    }
+
+    /**
+     * Unmaps the semaphore; its creator also removes its name. The permits this process holds at that moment
+     * (acquired and not released) count as consumed: they are not given back. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        if (permits == 0) {
+            return;
+        }
+        holders.close();
+        permits = 0;
+        segment.close();
+    }
+
+    /**
+     * Returns the descriptor this semaphore travels as to a child JVM: its name.
+     *
+     * @return the handle.
+     */
+    @Override
+    public Handle handle() {
+        return new SyncHandle(SegmentDescriptor.KIND_SEMAPHORE, name());
+    }
+
+    /**
+     * Describes the semaphore.
+     *
+     * @return e.g. {@code SharedSemaphore[mp4j-4242-1f3a-4, permits=2]}.
+     */
+    @Override
+    public String toString() {
+        long p = permits;
+        return getClass().getSimpleName() + "[" + segment.name() + ", "
+                + (p == 0 ? "closed" : "permits=" + UnsafeApi.getLongVolatile(null, p)) + (bounded ? ", bound=" + bound : "") + "]";
+    }
+}

@@ -1,0 +1,44 @@
+/**
+ * Synchronisation between processes: Python's {@code multiprocessing} locks, semaphores, events, conditions
+ * and barriers, as Java types. {@link org.multiproc4j.sharedmem.sync.SharedLock} and
+ * {@link org.multiproc4j.sharedmem.sync.SharedReentrantLock} are {@link java.util.concurrent.locks.Lock}s,
+ * {@link org.multiproc4j.sharedmem.sync.SharedCondition} a {@link java.util.concurrent.locks.Condition};
+ * {@link org.multiproc4j.sharedmem.sync.SharedSemaphore},
+ * {@link org.multiproc4j.sharedmem.sync.SharedBoundedSemaphore},
+ * {@link org.multiproc4j.sharedmem.sync.SharedEvent} and {@link org.multiproc4j.sharedmem.sync.SharedBarrier}
+ * follow {@link java.util.concurrent.Semaphore} and {@link java.util.concurrent.CyclicBarrier}.
+ *
+ * <pre>{@code
+ * try (SharedLock lock = SharedLock.create(); SharedLong total = SharedLong.create(0)) {
+ *     List<JvmProcess> workers = new ArrayList<>();
+ *     for (int i = 0; i < 4; i++) {
+ *         workers.add(new JvmProcess(() -> {
+ *             for (int n = 0; n < 1000; n++) {
+ *                 lock.lock();
+ *                 try {
+ *                     total.set(total.get() + 1);
+ *                 } finally {
+ *                     lock.unlock();
+ *                 }
+ *             }
+ *         }).start());
+ *     }
+ *     for (JvmProcess w : workers) {
+ *         w.join();
+ *     }
+ *     System.out.println(total.get());   // 4000
+ * }
+ * }</pre>
+ *
+ * <p>Each object lives in its own shared-memory segment and reaches a child JVM captured in a task (it
+ * travels as its name). Waiting never burns a core: a waiter spins for a few microseconds, yields, then
+ * parks with pauses that double up to 1 ms; so a hand-off to a thread that has only just started waiting
+ * takes a fraction of a microsecond, and to one that has waited long, up to about a millisecond.
+ *
+ * <p>Death is handled, where Python deadlocks. A lock whose holder's process died is taken over by the next
+ * waiter, which gets an {@link org.multiproc4j.sharedmem.sync.OwnerDiedException} while holding the lock;
+ * permits held by a dead process return to their semaphore; a process that dies while waiting at a barrier
+ * breaks it. Survivors notice within about 0.1 s of parking: liveness (pid and start time) is checked only
+ * by waiters that have parked, never on the fast path.
+ */
+package org.multiproc4j.sharedmem.sync;

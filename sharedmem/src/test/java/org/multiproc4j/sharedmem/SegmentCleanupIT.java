@@ -1,0 +1,175 @@
+package org.multiproc4j.sharedmem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.core.JvmProcess;
+import org.multiproc4j.sharedmem.internal.Segments;
+import org.multiproc4j.sharedmem.sync.SharedCondition;
+import org.multiproc4j.sharedmem.sync.SharedReentrantLock;
+import org.multiproc4j.sharedmem.sync.SharedSemaphore;
+import org.multiproc4j.test.LeakCheck;
+import org.multiproc4j.test.Timeouts;
+
+/**
+ * Segments of a creator that ends are removed: at close, at a normal exit or {@code SIGTERM} (shutdown
+ * hook), and after {@code kill -9} by the sweep of any JVM using shared memory.
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SegmentCleanupIT {
+
+    @AfterEach
+    void resumeSweeps() {
+        Segments.pauseSweeper(false);
+    }
+
+    /** The task of a child that creates segments, reports their names and then waits to be ended. */
+    static void createAndWait(SharedMemory names, boolean close) {
+        SharedInt v = SharedInt.createWithLock(1);                  // two segments: the value and its lock
+        SharedDoubleArray a = SharedDoubleArray.create(1000);
+        SharedMemory named = SharedMemory.create("cleanup-" + ProcessHandle.current().pid(), 4096);
+        SharedSemaphore s = SharedSemaphore.create(1);
+        SharedCondition c = SharedCondition.create();               // two segments: the condition and its lock
+        String all = String.join(" ", v.name(), v.lock().name(), a.name(), named.name(), s.name(), c.name(),
+                ((SharedReentrantLock) c.lock()).name());
+        byte[] bytes = all.getBytes(StandardCharsets.US_ASCII);
+        names.write(4, bytes, 0, bytes.length);
+        names.buffer().putIntVolatile(0, bytes.length);
+        if (close) {
+            return;                                                  // a normal exit without close()
+        }
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<Path> awaitNames(SharedMemory names) throws InterruptedException {
+        long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
+        while (names.buffer().getIntVolatile(0) == 0) {
+            assertTrue(System.nanoTime() < deadline, "the child never reported its segments");
+            Thread.sleep(5);
+        }
+        byte[] bytes = new byte[names.buffer().getInt(0)];
+        names.read(4, bytes, 0, bytes.length);
+        List<Path> files = new ArrayList<>();
+        for (String n : new String(bytes, StandardCharsets.US_ASCII).split(" ")) {
+            files.add(ResourceTracker.directory().resolve(n));
+        }
+        assertEquals(7, files.size(), files.toString());
+        for (Path f : files) {
+            assertTrue(Files.exists(f), f + " exists while its creator lives");
+        }
+        return files;
+    }
+
+    private static long millisUntilGone(List<Path> files, long limitMs) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (files.stream().anyMatch(Files::exists)) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (ms > limitMs) {
+                return ms;
+            }
+            Thread.sleep(10);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    @Test
+    void shouldSweepTheSegmentsOfAKilledCreatorWithinSeconds() throws Exception {
+        try (SharedMemory names = SharedMemory.create(4096)) {
+            JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
+            List<Path> files = awaitNames(names);
+            child.kill();
+            assertTrue(child.join(Timeouts.MEDIUM));
+            long ms = millisUntilGone(files, 5000);
+            System.out.println("SegmentCleanupIT: segments of the killed creator gone " + ms + " ms after it died");
+            assertTrue(ms <= 3000, "segments left " + ms + " ms after the creator died: "
+                    + files.stream().filter(Files::exists).toList());
+        }
+    }
+
+    @Test
+    void shouldSweepThemAtTheNextStartAtTheLatest() throws Exception {
+        Segments.pauseSweeper(true);                                 // this JVM looks away
+        try (SharedMemory names = SharedMemory.create(4096)) {
+            JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
+            List<Path> files = awaitNames(names);
+            child.kill();
+            assertTrue(child.join(Timeouts.MEDIUM));
+            Thread.sleep(1500);
+            assertTrue(files.stream().allMatch(Files::exists), "nobody swept yet");
+            JvmProcess next = new JvmProcess(() -> {                  // the next program to use shared memory
+                try (SharedInt any = SharedInt.create(0)) {
+                    any.incrementAndGet();
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }).start();
+            assertTrue(next.join(Timeouts.MEDIUM));
+            assertEquals(0, next.exitCode());
+            assertFalse(files.stream().anyMatch(Files::exists), "left: " + files.stream().filter(Files::exists).toList());
+        }
+    }
+
+    @Test
+    void shouldUnlinkAtANormalExitWithoutClose() throws Exception {
+        Segments.pauseSweeper(true);
+        try (SharedMemory names = SharedMemory.create(4096)) {
+            JvmProcess child = new JvmProcess(() -> createAndWait(names, true)).start();
+            assertTrue(child.join(Timeouts.MEDIUM));
+            assertEquals(0, child.exitCode());
+            List<Path> files = new ArrayList<>();
+            byte[] bytes = new byte[names.buffer().getInt(0)];
+            names.read(4, bytes, 0, bytes.length);
+            Arrays.stream(new String(bytes, StandardCharsets.US_ASCII).split(" "))
+                    .forEach(n -> files.add(ResourceTracker.directory().resolve(n)));
+            assertFalse(files.stream().anyMatch(Files::exists), "left: " + files.stream().filter(Files::exists).toList());
+        }
+    }
+
+    @Test
+    void shouldUnlinkWhenTheCreatorIsTerminated() throws Exception {
+        Segments.pauseSweeper(true);
+        try (SharedMemory names = SharedMemory.create(4096)) {
+            JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
+            List<Path> files = awaitNames(names);
+            child.terminate();                                        // SIGTERM: shutdown hooks run
+            assertTrue(child.join(Timeouts.MEDIUM));
+            assertFalse(files.stream().anyMatch(Files::exists), "left: " + files.stream().filter(Files::exists).toList());
+        }
+    }
+
+    @Test
+    void shouldKeepTheMemoryOfAKilledCreatorForProcessesThatHaveIt() throws Exception {
+        try (SharedMemory names = SharedMemory.create(4096)) {
+            JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
+            List<Path> files = awaitNames(names);
+            String arrayName = files.get(2).getFileName().toString();
+            try (SharedDoubleArray a = SharedDoubleArray.attach(arrayName)) {
+                a.set(999, 1.25);
+                child.kill();
+                assertTrue(child.join(Timeouts.MEDIUM));
+                millisUntilGone(files, 5000);
+                assertFalse(Files.exists(files.get(2)));
+                assertEquals(1.25, a.get(999), "the mapping outlives the name");
+            }
+        }
+    }
+}
