@@ -53,7 +53,7 @@ public final class PipeEnd implements AutoCloseable {
     /** {@code byte[]} values at least this long are copied straight from the array. */
     private static final int ZERO_COPY_BYTES = 16 * 1024;
 
-    private final MappedSegment segment;
+    private final ChannelSegment segment;
     private final AtomicBuffer header;
     private final String name;
     private final int end;
@@ -79,7 +79,7 @@ public final class PipeEnd implements AutoCloseable {
     private long nextSendLivenessCheck;
     private long nextRecvLivenessCheck;
 
-    private PipeEnd(MappedSegment segment, int end, IdlePolicy idle) {
+    private PipeEnd(ChannelSegment segment, int end, IdlePolicy idle) {
         this.segment = segment;
         this.header = segment.buffer();
         this.name = segment.name();
@@ -119,7 +119,7 @@ public final class PipeEnd implements AutoCloseable {
      * @return the two ends.
      */
     public static PipeEnd[] open(boolean duplex, int capacity, IdlePolicy idle) {
-        MappedSegment segment = MappedSegment.create("pipe", PipeDescriptor.segmentLength(capacity, duplex));
+        ChannelSegment segment = ChannelSegment.create(PipeDescriptor.segmentLength(capacity, duplex));
         AtomicBuffer b = segment.buffer();
         b.putInt(PipeDescriptor.VERSION_OFFSET, PipeDescriptor.VERSION);
         b.putInt(PipeDescriptor.FLAGS_OFFSET, duplex ? PipeDescriptor.DUPLEX : 0);
@@ -147,11 +147,12 @@ public final class PipeEnd implements AutoCloseable {
      * @throws IOException if the pipe no longer exists.
      */
     public static PipeEnd attach(String name, int end, long sender, IdlePolicy idle) throws IOException {
-        MappedSegment segment;
+        ChannelSegment segment;
         try {
-            segment = MappedSegment.attach(name);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new EOFException("pipe " + name + " no longer exists: every process that used it closed it");
+            segment = ChannelSegment.attach(name);
+        } catch (IOException e) {
+            throw new EOFException("cannot attach pipe " + name + ": " + e.getMessage()
+                    + " (every process that used it closed it?)");
         }
         try {
             PipeEnd p = new PipeEnd(segment, end, idle);
@@ -159,7 +160,7 @@ public final class PipeEnd implements AutoCloseable {
             p.header.putLongRelease(p.endState() + PipeDescriptor.OWNER, ProcessIdentity.current());
             return p;
         } catch (RuntimeException e) {
-            segment.close();
+            segment.release(false, -1);
             throw e;
         }
     }
@@ -813,11 +814,7 @@ public final class PipeEnd implements AutoCloseable {
             if (header.getLongVolatile(endState() + PipeDescriptor.OWNER) == ProcessIdentity.current()) {
                 header.putIntRelease(endState() + PipeDescriptor.CLOSED, 1);
             }
-            boolean last = users.release();
-            if (last) {
-                segment.unlink();
-            }
-            segment.close();
+            segment.release(users.release(), PipeDescriptor.USERS_OFFSET + SegmentUsers.RETIRED);
         } finally {
             recvLock.unlock();
             sendLock.unlock();

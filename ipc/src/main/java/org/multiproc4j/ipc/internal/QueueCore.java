@@ -69,7 +69,7 @@ public final class QueueCore implements AutoCloseable {
     private static final int KEEP_ENCODE_BUFFER = 1 << 20;
     private static final long LIVENESS_NANOS = SharedLockWord.LIVENESS_CHECK_NANOS;
 
-    private final MappedSegment segment;
+    private final ChannelSegment segment;
     private final AtomicBuffer buffer;
     private final QueueRing ring;
     private final AtomicBuffer ringBuffer;
@@ -88,7 +88,7 @@ public final class QueueCore implements AutoCloseable {
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
     private volatile boolean closed;
 
-    private QueueCore(MappedSegment segment, IdlePolicy idle) {
+    private QueueCore(ChannelSegment segment, IdlePolicy idle) {
         this.segment = segment;
         this.buffer = segment.buffer();
         if (buffer.getLongVolatile(QueueDescriptor.MAGIC_OFFSET) != QueueDescriptor.MAGIC) {
@@ -121,7 +121,7 @@ public final class QueueCore implements AutoCloseable {
      * @return the queue, used once by this process.
      */
     public static QueueCore create(int kind, int capacity, int maxSize, IdlePolicy idle) {
-        MappedSegment segment = MappedSegment.create("queue", QueueDescriptor.segmentLength(capacity));
+        ChannelSegment segment = ChannelSegment.create(QueueDescriptor.segmentLength(capacity));
         AtomicBuffer b = segment.buffer();
         b.putInt(QueueDescriptor.VERSION_OFFSET, QueueDescriptor.VERSION);
         b.putInt(QueueDescriptor.KIND_OFFSET, kind);
@@ -144,19 +144,19 @@ public final class QueueCore implements AutoCloseable {
      * @throws IOException if the queue no longer exists.
      */
     public static QueueCore attach(String name, long sender, IdlePolicy idle) throws IOException {
-        MappedSegment segment;
+        ChannelSegment segment;
         try {
-            segment = MappedSegment.attach(name);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new java.io.FileNotFoundException("queue " + name
-                    + " no longer exists: every process that used it closed it");
+            segment = ChannelSegment.attach(name);
+        } catch (IOException e) {
+            throw new IOException("cannot attach queue " + name + ": " + e.getMessage()
+                    + " (every process that used it closed it?)", e);
         }
         try {
             QueueCore q = new QueueCore(segment, idle);
             q.users.join(segment.toString(), sender);
             return q;
         } catch (RuntimeException e) {
-            segment.close();
+            segment.release(false, -1);
             throw e;
         }
     }
@@ -967,10 +967,7 @@ public final class QueueCore implements AutoCloseable {
         putLock.lock();
         takeLock.lock();
         try {
-            if (users.release()) {
-                segment.unlink();
-            }
-            segment.close();
+            segment.release(users.release(), QueueDescriptor.USERS_OFFSET + SegmentUsers.RETIRED);
         } finally {
             takeLock.unlock();
             putLock.unlock();

@@ -28,7 +28,8 @@ public final class SegmentUsers {
     /** Bytes this table occupies. */
     public static final int LENGTH = 16 + ENTRIES * 16;
 
-    private static final int RETIRED = 8;
+    /** Offset of the retired flag within the table. */
+    public static final int RETIRED = 8;
     private static final int TABLE = 16;
 
     private final AtomicBuffer buffer;
