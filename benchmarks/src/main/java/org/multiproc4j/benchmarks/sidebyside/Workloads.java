@@ -1,0 +1,30 @@
+package org.multiproc4j.benchmarks.sidebyside;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The registry of side-by-side workloads, in the order they run. Later modules add theirs here (and their
+ * Python halves to {@code mp_side.py}).
+ */
+public final class Workloads {
+    private static final List<Supplier<Workload>> ALL = List.of(
+            ProcessStartWorkload::new);
+
+    private Workloads() {
+    }
+
+    /**
+     * Creates every workload.
+     *
+     * @return fresh instances, in running order.
+     */
+    public static List<Workload> all() {
+        List<Workload> list = new ArrayList<>();
+        for (Supplier<Workload> s : ALL) {
+            list.add(s.get());
+        }
+        return list;
+    }
+}
