@@ -10,6 +10,7 @@ import java.io.IOException;
 public class BufferTooShortException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The length of the message that did not fit. */
     private final long messageLength;
 
     /**

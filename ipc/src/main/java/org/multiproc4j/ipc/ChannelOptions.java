@@ -27,7 +27,9 @@ public final class ChannelOptions implements Serializable {
     /** The largest ring capacity, in bytes. */
     public static final int MAX_CAPACITY = 1 << 30;
 
+    /** The ring capacity in bytes, 0 for the channel's default. */
     private int capacity;
+    /** How waiting threads idle. */
     private IdlePolicy idle = IdlePolicy.defaultPolicy();
 
     /** Creates options with the defaults: the channel's default ring capacity and {@link IdlePolicy#defaultPolicy()}. */

@@ -38,10 +38,15 @@ public final class IdlePolicy implements Serializable {
 
     private enum Kind { BACKOFF, SPIN, YIELD, SLEEP }
 
+    /** Which family of strategy. */
     private final Kind kind;
+    /** How long to busy-spin, in nanoseconds. */
     private final long spinNanos;
+    /** How long to yield after spinning, in nanoseconds. */
     private final long yieldNanos;
+    /** The first park, in nanoseconds. */
     private final long minParkNanos;
+    /** The longest park, in nanoseconds. */
     private final long maxParkNanos;
 
     private IdlePolicy(Kind kind, long spinNanos, long yieldNanos, long minParkNanos, long maxParkNanos) {
