@@ -67,7 +67,7 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  * is a release store and the receiver's read an acquire load on the same mapped memory.
  *
  * <p><b>Waiting.</b> A receiver waiting for a message, or a sender waiting for room in a full ring, polls
- * shared memory following the pipe's {@link IdlePolicy} (by default spin 20 µs, yield 100 µs, then park up to
+ * shared memory following the pipe's {@link IdlePolicy} (by default spin 2 µs, yield 100 µs, then park up to
  * 1 ms): it costs little CPU when idle.
  *
  * <p><b>Failure.</b> An unserializable value fails {@code send} with {@link SerializationException} naming the

@@ -18,15 +18,17 @@ import org.multiproc4j.ipc.internal.TimedBackoffIdleStrategy;
  * <pre>{@code
  * // lowest latency, one core per waiting thread:
  * Pipe pipe = Pipe.open(new ChannelOptions().idle(IdlePolicy.busySpin()));
- * // the default: spin 20 µs, yield 100 µs, then park 1 µs doubling up to 1 ms
+ * // the default: spin 2 µs, yield 100 µs, then park 1 µs doubling up to 1 ms
  * SharedQueue<String> q = SharedQueue.create(new ChannelOptions().idle(IdlePolicy.defaultPolicy()));
  * }</pre>
  *
  * <p>The {@linkplain #defaultPolicy() default} answers a message that arrives while the waiter is still spinning
- * (a ping-pong, a busy queue) in well under a microsecond, and costs almost no CPU when idle: a waiter idle for
- * more than about 0.1 ms parks and then notices a new message within about a millisecond. On a machine with
- * fewer cores than busy processes, {@link #busySpin()} starves the very process it waits for: keep it for
- * dedicated cores.
+ * (a ping-pong between processes on two cores, a busy queue) in well under a microsecond, and costs almost no
+ * CPU when idle: a waiter idle for more than about 0.1 ms parks and then notices a new message within about a
+ * millisecond. Its spin is short on purpose: when the waiter and the process it waits for share one core (a
+ * busy machine puts them there), every microsecond spun is a microsecond the other cannot run, and yielding
+ * hands the core over. For the same reason, on a machine with fewer cores than busy processes,
+ * {@link #busySpin()} starves the very process it waits for: keep it for dedicated cores.
  *
  * <p>A policy is an immutable, serializable description; it travels with a pipe end or queue to a child
  * process. Each waiting thread gets its own Agrona {@link IdleStrategy} from {@link #newIdleStrategy()}.
@@ -34,7 +36,7 @@ import org.multiproc4j.ipc.internal.TimedBackoffIdleStrategy;
 public final class IdlePolicy implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private static final IdlePolicy DEFAULT = new IdlePolicy(Kind.BACKOFF, 20_000, 100_000, 1_000, 1_000_000);
+    private static final IdlePolicy DEFAULT = new IdlePolicy(Kind.BACKOFF, 2_000, 100_000, 1_000, 1_000_000);
 
     private enum Kind { BACKOFF, SPIN, YIELD, SLEEP }
 
@@ -58,7 +60,7 @@ public final class IdlePolicy implements Serializable {
     }
 
     /**
-     * Returns the default policy: busy-spin for 20 µs, yield for 100 µs, then park for 1 µs, doubling up to
+     * Returns the default policy: busy-spin for 2 µs, yield for 100 µs, then park for 1 µs, doubling up to
      * 1 ms.
      *
      * @return the default policy.
@@ -158,7 +160,7 @@ public final class IdlePolicy implements Serializable {
     }
 
     /**
-     * Describes the policy, as benchmark reports quote it: {@code backoff(spin 20us, yield 100us, park
+     * Describes the policy, as benchmark reports quote it: {@code backoff(spin 2us, yield 100us, park
      * 1us..1000us)}, {@code busy-spin}, {@code yielding}, {@code sleeping(1000us)}.
      *
      * @return the description.

@@ -57,7 +57,7 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * ring record), that one value is lost and the rest of it is skipped. {@link #size()} stays exact.
  *
  * <p><b>Waiting.</b> Waiting threads poll shared memory with the queue's {@link IdlePolicy} (by default spin
- * 20 µs, yield 100 µs, then park up to 1 ms).
+ * 2 µs, yield 100 µs, then park up to 1 ms).
  *
  * <p><b>Collection views.</b> {@link #iterator()} returns a snapshot of the values in the queue (decoded copies;
  * its {@code remove} is unsupported), and {@link #remove(Object)} is unsupported. {@link #peek()} returns the

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * echoes it ({@link PipePeers#echoObjects}); one way is half the score. The object is Python's
  * {@code (123456789, 3.14159, "hello")}, an {@code Object[]} here (the codec's fast path).
  *
- * <p>{@code idle} is the pipe's {@link IdlePolicy} on both sides: {@code default} (spin 20 µs, yield 100 µs, park
+ * <p>{@code idle} is the pipe's {@link IdlePolicy} on both sides: {@code default} (spin 2 µs, yield 100 µs, park
  * up to 1 ms) or {@code busySpin} (the same as the raw-Agrona floor,
  * {@code baseline.RingBufferPingPongBenchmark}).
  */

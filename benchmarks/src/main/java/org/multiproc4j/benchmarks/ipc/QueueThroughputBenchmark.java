@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * parent waits for them, puts one end-of-round marker per consumer and waits for the consumers' counts. The
  * score is items per second. Process start-up is outside the measurement (children start in the set-up).
  *
- * <p>Idle policy: the default (spin 20 µs, yield 100 µs, park up to 1 ms). 4p1c and 2p2c run 5 and 4 busy
+ * <p>Idle policy: the default (spin 2 µs, yield 100 µs, park up to 1 ms). 4p1c and 2p2c run 5 and 4 busy
  * processes on the machine's cores.
  */
 @BenchmarkMode(Mode.Throughput)

@@ -15,7 +15,7 @@ import org.agrona.concurrent.IdleStrategy;
  * instance per waiting thread.
  */
 public final class TimedBackoffIdleStrategy implements IdleStrategy {
-    private static final int CHECK_EVERY = 64;
+    private static final int CHECK_EVERY = 16;
 
     private final long spinNanos;
     private final long yieldNanos;
