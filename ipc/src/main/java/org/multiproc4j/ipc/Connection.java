@@ -206,6 +206,23 @@ public final class Connection implements Shareable, AutoCloseable {
     }
 
     /**
+     * Sends {@code length} bytes of a buffer from index {@code offset} as one message; the buffer's position
+     * and limit are not changed.
+     *
+     * @param src    the bytes, heap or direct.
+     * @param offset the first byte's index in the buffer.
+     * @param length how many bytes.
+     * @throws IndexOutOfBoundsException if the region is not inside the buffer's capacity.
+     * @throws BrokenPipeException       if the other end is gone.
+     * @throws IOException               if this end is closed.
+     * @throws InterruptedException      if interrupted while waiting for room.
+     */
+    public void sendBytes(ByteBuffer src, int offset, int length) throws IOException, InterruptedException {
+        Objects.checkFromIndexSize(offset, length, src.capacity());
+        sendBytes(src.duplicate().limit(offset + length).position(offset));
+    }
+
+    /**
      * Sends the next {@code length} bytes of a channel as one message, streaming them through the ring: for
      * messages of any size, 2 GiB and beyond, without holding them in memory.
      *

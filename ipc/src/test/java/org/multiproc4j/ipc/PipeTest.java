@@ -98,6 +98,32 @@ class PipeTest {
     }
 
     @Test
+    void shouldSendARegionOfABufferWithoutMovingIt() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            ByteBuffer src = ByteBuffer.allocateDirect(100);
+            for (int i = 0; i < 100; i++) {
+                src.put(i, (byte) i);
+            }
+            pipe.first().sendBytes(src, 10, 5);
+            assertArrayEquals(new byte[] {10, 11, 12, 13, 14}, pipe.second().recvBytes());
+            assertEquals(0, src.position());
+            assertEquals(100, src.limit());
+            assertThrows(IndexOutOfBoundsException.class, () -> pipe.first().sendBytes(src, 98, 5));
+        }
+    }
+
+    @Test
+    void shouldCarryAPipeEndInsideAMessage() throws Exception {
+        try (Pipe carrier = Pipe.open(); Pipe inner = Pipe.open()) {
+            carrier.first().send(inner.second()); // travels as its handle
+            try (Connection received = (Connection) carrier.second().recv()) {
+                inner.first().send("through the received end");
+                assertEquals("through the received end", received.recv());
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseATooSmallBufferAndKeepTheMessage() throws Exception {
         try (Pipe pipe = Pipe.open()) {
             Connection a = pipe.first();

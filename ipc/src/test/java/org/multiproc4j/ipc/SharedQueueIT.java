@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.TaskFuture;
+import org.multiproc4j.sharedmem.SharedMemory;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 
@@ -187,6 +188,31 @@ class SharedQueueIT {
             assertEquals(2000, producer.get(Timeouts.LONG));
             assertTrue(maxSeen <= 10, "never more than 10 values: saw " + maxSeen);
             assertEquals(10, maxSeen, "the producer filled it up to its bound");
+        }
+    }
+
+    static long sumMarks(SharedQueue<SharedMemory> q) throws InterruptedException {
+        try (SharedMemory block = q.take()) { // arrives as its handle: mapped here, not copied
+            long sum = 0;
+            for (long at = 0; at < block.size(); at += 512L << 20) {
+                sum += block.buffer(at, 8).getLong(0);
+            }
+            return sum;
+        }
+    }
+
+    @Test
+    void shouldHandAMultiGibibyteBlockToAConsumerThroughAQueue() throws Exception {
+        long size = 3L << 30; // larger than any byte[]: it travels by reference, as a SharedMemory handle
+        try (SharedQueue<SharedMemory> q = SharedQueue.create(); SharedMemory block = SharedMemory.create(size)) {
+            long expected = 0;
+            for (long at = 0; at < size; at += 512L << 20) {
+                block.buffer(at, 8).putLong(0, at + 7);
+                expected += at + 7;
+            }
+            TaskFuture<Long> consumer = JvmProcess.call(() -> sumMarks(q));
+            q.put(block);
+            assertEquals(expected, consumer.get(Timeouts.LONG));
         }
     }
 
