@@ -17,8 +17,15 @@ public final class QueuePeers {
     private QueuePeers() {
     }
 
+    /**
+     * Puts a value on a {@link SharedQueue} or {@link SimpleSharedQueue}.
+     *
+     * @param queue the queue.
+     * @param v     the value.
+     * @throws InterruptedException if interrupted.
+     */
     @SuppressWarnings("unchecked")
-    static void put(Object queue, Integer v) throws InterruptedException {
+    public static void put(Object queue, Integer v) throws InterruptedException {
         if (queue instanceof SharedQueue) {
             ((SharedQueue<Integer>) queue).put(v);
         } else {
