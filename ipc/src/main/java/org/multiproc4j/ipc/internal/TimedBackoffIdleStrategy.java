@@ -6,9 +6,15 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * Spin, then yield, then park, with each phase bounded in <em>time</em> rather than in iterations (Agrona's
- * {@code BackoffIdleStrategy} counts iterations, whose duration depends on the CPU): busy-spin for
+ * {@code BackoffIdleStrategy} counts iterations, whose duration depends on the CPU): busy-spin for up to
  * {@code spinNanos}, then {@link Thread#yield()} until {@code yieldNanos} more have passed, then
  * {@link LockSupport#parkNanos} starting at {@code minParkNanos} and doubling up to {@code maxParkNanos}.
+ *
+ * <p><b>Adaptive spin.</b> Spinning only pays when the process being waited for runs on another core. When both
+ * share one core (a busy machine puts them there), every microsecond spun is a microsecond the other cannot
+ * run, and a ping-pong's round trip grows by twice the spin. So the spin adapts: a wait that ends while spinning
+ * keeps the full spin; a wait that ends only after yielding halves it (down to none, yielding at once); and every
+ * sixteenth wait probes with the full spin, so spinning comes back when the cores free up.
  *
  * <p>A waiter that gets work within the spin window answers in well under a microsecond; one that has been
  * idle for long costs almost no CPU and answers within about {@code maxParkNanos}. Not thread-safe: one
@@ -26,6 +32,9 @@ public final class TimedBackoffIdleStrategy implements IdleStrategy {
     private int spins;
     private long parkNanos;
     private boolean yielding;
+    private long spinBudget;
+    private long currentSpin;
+    private int waits;
 
     /**
      * Creates the strategy.
@@ -44,7 +53,7 @@ public final class TimedBackoffIdleStrategy implements IdleStrategy {
         this.yieldNanos = yieldNanos;
         this.minParkNanos = minParkNanos;
         this.maxParkNanos = maxParkNanos;
-        this.yielding = spinNanos == 0;
+        this.spinBudget = spinNanos;
     }
 
     @Override
@@ -65,6 +74,8 @@ public final class TimedBackoffIdleStrategy implements IdleStrategy {
         }
         if (spins == 0) {
             start = System.nanoTime();
+            currentSpin = (++waits & 15) == 0 ? spinNanos : spinBudget;
+            yielding = currentSpin == 0;
         }
         spins++;
         if ((spins & (CHECK_EVERY - 1)) != 0 && spins > 1) {
@@ -77,10 +88,10 @@ public final class TimedBackoffIdleStrategy implements IdleStrategy {
             return;
         }
         long elapsed = System.nanoTime() - start;
-        if (elapsed < spinNanos) {
+        if (elapsed < currentSpin) {
             yielding = false;
             Thread.onSpinWait();
-        } else if (elapsed < spinNanos + yieldNanos) {
+        } else if (elapsed < currentSpin + yieldNanos) {
             yielding = true;
             Thread.yield();
         } else {
@@ -91,9 +102,15 @@ public final class TimedBackoffIdleStrategy implements IdleStrategy {
 
     @Override
     public void reset() {
+        if (spins != 0 && parkNanos == 0) {
+            if (!yielding) {
+                spinBudget = spinNanos; // the wait ended while spinning: spinning pays
+            } else {
+                spinBudget = spinBudget >= 200 ? spinBudget >> 1 : 0; // it ended only after yielding
+            }
+        }
         spins = 0;
         parkNanos = 0;
-        yielding = spinNanos == 0;
     }
 
     @Override
