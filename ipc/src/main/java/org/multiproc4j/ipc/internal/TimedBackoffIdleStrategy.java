@@ -113,6 +113,24 @@ public final class TimedBackoffIdleStrategy implements IdleStrategy {
         parkNanos = 0;
     }
 
+    /**
+     * The spin the next wait will use (for tests).
+     *
+     * @return nanoseconds.
+     */
+    long spinBudget() {
+        return spinBudget;
+    }
+
+    /**
+     * Tells whether the strategy has reached its park phase (for tests).
+     *
+     * @return {@code true} once parking.
+     */
+    boolean parking() {
+        return parkNanos != 0;
+    }
+
     @Override
     public String alias() {
         return "backoff(spin " + spinNanos / 1000 + "us, yield " + yieldNanos / 1000 + "us, park "
