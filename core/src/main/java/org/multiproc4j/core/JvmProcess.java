@@ -61,7 +61,7 @@ import org.multiproc4j.core.internal.TaskWire;
  * {@code SIGTERM}) terminates them too: {@code SIGTERM}, then {@code SIGKILL} after a second. Better than
  * Python: a child never outlives its parent. If this JVM dies without shutting down (even by
  * {@code kill -9}), each child notices within a fifth of a second and exits with status
- * {@value #EXIT_PARENT_GONE}, running its shutdown hooks for at most a second.
+ * {@value #EXIT_PARENT_GONE}, running its shutdown hooks for at most half a second.
  *
  * <p><b>Output.</b> By default the child's {@code System.out} and {@code System.err} are this JVM's
  * (its lines appear on the same console); {@link Options#stdout(ProcessBuilder.Redirect)} and

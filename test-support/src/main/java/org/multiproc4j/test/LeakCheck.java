@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A JUnit extension that fails any test which leaves a new child process running or a new file in
  * {@code /dev/shm} (after Chronicle Queue's {@code QueueTestCommon}). Leaked child processes are
  * also killed, so one leaky test does not spoil the next; leaked files are reported only, because on a
- * shared machine a new file may belong to another test run.
+ * shared machine a new file may belong to another test run. A new segment named after a creator
+ * ({@code mp4j-<pid>-...}) that is alive and outside this JVM's process tree is another run's, not a leak.
  *
  * <pre>{@code
  * @ExtendWith(LeakCheck.class)
@@ -33,6 +35,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long a test's children may take to finish exiting after the test. */
     public static final Duration GRACE = Timeouts.scaled(Duration.ofSeconds(3));
     private static final Path SHM = Paths.get("/dev/shm");
+    private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(?:[a-z]+-)*(\\d+)-");
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
 
     @Override
@@ -64,6 +67,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
         Set<String> shmAfter = shmEntries();
         shmAfter.removeAll(shmBefore);
+        shmAfter.removeIf(LeakCheck::ownedByAnotherLiveProcessTree);
         for (String f : shmAfter) {
             // reported, not removed: on a shared machine it may belong to another test run
             problems.add("file left in /dev/shm: " + f);
@@ -71,6 +75,32 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         if (!problems.isEmpty()) {
             throw new AssertionError(context.getDisplayName() + " leaked:\n  " + String.join("\n  ", problems));
         }
+    }
+
+    /**
+     * Tells whether a segment named {@code mp4j-<pid>-...} (multiproc4j names its segments after their
+     * creator: {@code mp4j-<pid>-...}, or {@code mp4j-<word>-<pid>-...}) belongs to a running process outside this JVM's tree: another test run on the same machine,
+     * not a leak of this test.
+     */
+    static boolean ownedByAnotherLiveProcessTree(String name) {
+        java.util.regex.Matcher m = OWNER.matcher(name);
+        if (!m.lookingAt()) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(1));
+        if (pid == ProcessHandle.current().pid()) {
+            return false;
+        }
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
+        if (owner.isEmpty() || !owner.get().isAlive()) {
+            return false; // a dead creator's segment: ours to report (a killed child's leftover)
+        }
+        for (Optional<ProcessHandle> p = owner.get().parent(); p.isPresent(); p = p.get().parent()) {
+            if (p.get().pid() == ProcessHandle.current().pid()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Set<Long> descendants() {

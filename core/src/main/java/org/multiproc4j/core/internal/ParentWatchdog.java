@@ -26,7 +26,7 @@ final class ParentWatchdog implements Runnable {
     /** Exit status of a child whose parent died. */
     static final int EXIT_ORPHANED = 70;
     static final long POLL_MS = 100;
-    static final long HOOK_GRACE_MS = 1000;
+    static final long HOOK_GRACE_MS = 500;
 
     private final long parentPid;
     private final long parentStartMillis;

@@ -136,8 +136,6 @@ public final class TaskCodec {
                 Object resource;
                 try {
                     resource = ((Handle) obj).attach();
-                } catch (IOException | RuntimeException e) {
-                    throw e;
                 } catch (Exception e) {
                     throw new IOException("cannot attach " + obj + ": " + e, e);
                 }
