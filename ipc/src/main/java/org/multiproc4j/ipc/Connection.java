@@ -39,8 +39,10 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  *
  * <p><b>Messages.</b> {@link #send(Object)} encodes the value in the caller's thread and writes it as one
  * message; {@link #recv()} returns it. {@code null}, boxed primitives, strings, primitive arrays and
- * {@code Object[]} of those take a fast path; other values must be {@link java.io.Serializable}, and a
- * {@link Shareable} inside them (another pipe end, a queue) travels as a handle and attaches in the receiver.
+ * {@code Object[]} of those take a fast path; other values go through the pipe's codec
+ * ({@link ChannelOptions#codec(org.multiproc4j.core.codec.Codec)}: by default Java serialization, so they must
+ * be {@link java.io.Serializable}), and a {@link Shareable} inside them (another pipe end, a queue, a
+ * {@code SharedMemory} block) travels as a handle and attaches in the receiver.
  * {@link #sendBytes(byte[])} sends raw bytes, received with {@link #recvBytes()} or into the caller's buffer
  * with {@link #recvBytesInto(byte[], int)}. Messages of any size work: those larger than an eighth of the
  * ring are sent in fragments, and {@link #sendBytes(ReadableByteChannel, long)} /
@@ -522,7 +524,7 @@ public final class Connection implements Shareable, AutoCloseable {
     @Override
     public Handle handle() {
         long sender = end.sending();
-        return new ConnectionHandle(end.name(), end.end(), sender, end.idlePolicy());
+        return new ConnectionHandle(end.name(), end.end(), sender, end.options());
     }
 
     @Override
@@ -538,18 +540,18 @@ public final class Connection implements Shareable, AutoCloseable {
         private final String segment;
         private final int end;
         private final long sender;
-        private final IdlePolicy idle;
+        private final ChannelOptions options;
 
-        ConnectionHandle(String segment, int end, long sender, IdlePolicy idle) {
+        ConnectionHandle(String segment, int end, long sender, ChannelOptions options) {
             this.segment = segment;
             this.end = end;
             this.sender = sender;
-            this.idle = idle;
+            this.options = options;
         }
 
         @Override
         public Object attach() throws IOException {
-            return new Connection(PipeEnd.attach(segment, end, sender, idle));
+            return new Connection(PipeEnd.attach(segment, end, sender, options));
         }
 
         @Override

@@ -81,7 +81,7 @@ public final class Pipe implements AutoCloseable {
 
     private static Pipe make(boolean duplex, ChannelOptions options) {
         Objects.requireNonNull(options, "options");
-        PipeEnd[] ends = PipeEnd.open(duplex, options.capacityOr(PipeEnd.DEFAULT_CAPACITY), options.idle());
+        PipeEnd[] ends = PipeEnd.open(duplex, options.capacityOr(PipeEnd.DEFAULT_CAPACITY), new ChannelOptions(options));
         return new Pipe(new Connection(ends[0]), new Connection(ends[1]));
     }
 

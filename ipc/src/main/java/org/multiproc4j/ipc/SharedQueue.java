@@ -32,7 +32,9 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  *
  * <p>A queue reaches a child by being captured in the child's task; the child attaches to the same shared
  * memory. Values are encoded in the putting thread (no hidden feeder thread that can lose data at exit, unlike
- * Python's), with the same codec and fast paths as {@link Connection#send(Object)}; a value of any size works
+ * Python's), with the same fast paths as {@link Connection#send(Object)} and the queue's codec
+ * ({@link ChannelOptions#codec(org.multiproc4j.core.codec.Codec)}, Java serialization by default); a value of
+ * any size works
  * (one larger than an eighth of the ring is written in fragments while a consumer reads it). {@code null} is
  * not allowed, as in every {@code BlockingQueue}.
  *
@@ -140,7 +142,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
 
     static QueueCore newCore(int kind, int maxSize, ChannelOptions options) {
         Objects.requireNonNull(options, "options");
-        return QueueCore.create(kind, options.capacityOr(QueueCore.DEFAULT_CAPACITY), maxSize, options.idle());
+        return QueueCore.create(kind, options.capacityOr(QueueCore.DEFAULT_CAPACITY), maxSize, new ChannelOptions(options));
     }
 
     static long deadline(long timeout, TimeUnit unit) {
@@ -418,7 +420,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
      */
     @Override
     public Handle handle() {
-        return new QueueHandle(core.name(), core.kind(), core.sending(), core.idlePolicy());
+        return new QueueHandle(core.name(), core.kind(), core.sending(), core.options());
     }
 
     @Override
@@ -433,18 +435,18 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
         private final String segment;
         private final int kind;
         private final long sender;
-        private final IdlePolicy idle;
+        private final ChannelOptions options;
 
-        QueueHandle(String segment, int kind, long sender, IdlePolicy idle) {
+        QueueHandle(String segment, int kind, long sender, ChannelOptions options) {
             this.segment = segment;
             this.kind = kind;
             this.sender = sender;
-            this.idle = idle;
+            this.options = options;
         }
 
         @Override
         public Object attach() throws IOException {
-            QueueCore core = QueueCore.attach(segment, sender, idle);
+            QueueCore core = QueueCore.attach(segment, sender, options);
             switch (kind) {
                 case QueueDescriptor.KIND_SIMPLE:
                     return new SimpleSharedQueue<>(core);

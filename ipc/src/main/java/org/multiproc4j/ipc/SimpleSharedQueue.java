@@ -122,7 +122,7 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
      */
     @Override
     public Handle handle() {
-        return new SharedQueue.QueueHandle(core.name(), core.kind(), core.sending(), core.idlePolicy());
+        return new SharedQueue.QueueHandle(core.name(), core.kind(), core.sending(), core.options());
     }
 
     @Override

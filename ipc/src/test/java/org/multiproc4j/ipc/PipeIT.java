@@ -88,6 +88,21 @@ class PipeIT {
     }
 
     @Test
+    void shouldCarryTheChannelsCodecToTheChild() throws Exception {
+        ChannelOptions fast = new ChannelOptions().codec(org.multiproc4j.core.codec.Codecs.fast(PipeTest.Point.class));
+        try (Pipe pipe = Pipe.open(fast)) {
+            Connection childs = pipe.second();
+            TaskFuture<Integer> child = JvmProcess.call(() -> echo(childs));
+            childs.close();
+            pipe.first().send(new PipeTest.Point(3, 4));
+            assertEquals(new PipeTest.Point(3, 4), pipe.first().recv(Timeouts.LONG), "the child decoded and re-encoded "
+                    + "it with the registered Kryo codec it received with its end");
+            pipe.first().close();
+            assertEquals(1, child.get(Timeouts.LONG));
+        }
+    }
+
+    @Test
     void shouldReceiveEverythingThenEndOfFileWhenThePeerIsKilled() throws Exception {
         try (Pipe pipe = Pipe.openOneWay()) {
             Connection reader = pipe.first();

@@ -123,6 +123,53 @@ class PipeTest {
         }
     }
 
+    /** A message class registered with the fast codec. */
+    record Point(int x, int y) implements java.io.Serializable {
+    }
+
+    @Test
+    void shouldUseTheChannelsCodecForValuesOffTheFastPath() throws Exception {
+        ChannelOptions fast = new ChannelOptions().codec(org.multiproc4j.core.codec.Codecs.fast(Point.class));
+        try (Pipe pipe = Pipe.open(fast)) {
+            pipe.first().send(new Point(1, 2));
+            pipe.first().send(42); // plain values keep their own fast path
+            assertEquals(new Point(1, 2), pipe.second().recv());
+            assertEquals(42, pipe.second().recv());
+            SerializationException e = assertThrows(SerializationException.class,
+                    () -> pipe.first().send(java.util.Optional.of(new StringBuilder("x"))));
+            assertTrue(e.getMessage().contains("nothing was sent"), e.getMessage());
+            assertFalse(pipe.second().poll(), "nothing was sent");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ChannelOptions().codec(new org.multiproc4j.core.codec.Codec() {
+                    @Override
+                    public byte[] encode(Object value) {
+                        return new byte[0];
+                    }
+
+                    @Override
+                    public int encode(Object value, org.multiproc4j.core.codec.CodecBuffer out) {
+                        return 0;
+                    }
+
+                    @Override
+                    public int encode(Object value, ByteBuffer target) {
+                        return 0;
+                    }
+
+                    @Override
+                    public Object decode(byte[] bytes, int offset, int length) {
+                        return null;
+                    }
+
+                    @Override
+                    public Object decode(ByteBuffer source) {
+                        return null;
+                    }
+                }));
+        assertTrue(e.getMessage().contains("must be Serializable"), e.getMessage());
+    }
+
     @Test
     void shouldRefuseATooSmallBufferAndKeepTheMessage() throws Exception {
         try (Pipe pipe = Pipe.open()) {

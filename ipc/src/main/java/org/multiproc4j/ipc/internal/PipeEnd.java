@@ -25,6 +25,7 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.multiproc4j.ipc.BrokenPipeException;
 import org.multiproc4j.ipc.BufferTooShortException;
+import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.IdlePolicy;
 
 /**
@@ -65,13 +66,15 @@ public final class PipeEnd implements AutoCloseable {
     private final AtomicBuffer outBuffer;
     private final AtomicBuffer inBuffer;
     private final SegmentUsers users;
+    private final ChannelOptions options;
     private final IdlePolicy idlePolicy;
+    private final ValueCodec codec;
     private final IdleStrategy sendIdle;
     private final IdleStrategy recvIdle;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock recvLock = new ReentrantLock();
     private final Receiver receiver = new Receiver();
-    private final Sink sink = new Sink();
+    private final Sink sink;
     private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[1]);
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
 
@@ -79,7 +82,7 @@ public final class PipeEnd implements AutoCloseable {
     private long nextSendLivenessCheck;
     private long nextRecvLivenessCheck;
 
-    private PipeEnd(ChannelSegment segment, int end, IdlePolicy idle) {
+    private PipeEnd(ChannelSegment segment, int end, ChannelOptions options) {
         this.segment = segment;
         this.header = segment.buffer();
         this.name = segment.name();
@@ -101,9 +104,12 @@ public final class PipeEnd implements AutoCloseable {
         this.out = outBuffer == null ? null : new OneToOneRingBuffer(outBuffer);
         this.in = inBuffer == null ? null : new OneToOneRingBuffer(inBuffer);
         this.users = new SegmentUsers(header, PipeDescriptor.USERS_OFFSET);
-        this.idlePolicy = idle;
-        this.sendIdle = idle.newIdleStrategy();
-        this.recvIdle = idle.newIdleStrategy();
+        this.options = options;
+        this.idlePolicy = options.idle();
+        this.codec = ValueCodec.of(options.codec());
+        this.sink = new Sink(codec);
+        this.sendIdle = idlePolicy.newIdleStrategy();
+        this.recvIdle = idlePolicy.newIdleStrategy();
     }
 
     private AtomicBuffer ring(int ring) {
@@ -115,10 +121,10 @@ public final class PipeEnd implements AutoCloseable {
      *
      * @param duplex   two directions, or one (end 0 receives, end 1 sends).
      * @param capacity ring capacity per direction, a power of two.
-     * @param idle     how waiting threads idle.
+     * @param options  the idle policy and codec.
      * @return the two ends.
      */
-    public static PipeEnd[] open(boolean duplex, int capacity, IdlePolicy idle) {
+    public static PipeEnd[] open(boolean duplex, int capacity, ChannelOptions options) {
         ChannelSegment segment = ChannelSegment.create(PipeDescriptor.segmentLength(capacity, duplex));
         AtomicBuffer b = segment.buffer();
         b.putInt(PipeDescriptor.VERSION_OFFSET, PipeDescriptor.VERSION);
@@ -132,7 +138,7 @@ public final class PipeEnd implements AutoCloseable {
         SegmentUsers users = new SegmentUsers(b, PipeDescriptor.USERS_OFFSET);
         users.join(segment.toString());
         users.join(segment.toString());
-        return new PipeEnd[] {new PipeEnd(segment, 0, idle), new PipeEnd(segment.retain(), 1, idle)};
+        return new PipeEnd[] {new PipeEnd(segment, 0, options), new PipeEnd(segment.retain(), 1, options)};
     }
 
     /**
@@ -142,11 +148,11 @@ public final class PipeEnd implements AutoCloseable {
      * @param name   the segment name.
      * @param end    0 or 1.
      * @param sender the identity of the process that wrote the handle.
-     * @param idle   how waiting threads idle.
+     * @param options the idle policy and codec.
      * @return the end.
      * @throws IOException if the pipe no longer exists.
      */
-    public static PipeEnd attach(String name, int end, long sender, IdlePolicy idle) throws IOException {
+    public static PipeEnd attach(String name, int end, long sender, ChannelOptions options) throws IOException {
         ChannelSegment segment;
         try {
             segment = ChannelSegment.attach(name);
@@ -155,7 +161,7 @@ public final class PipeEnd implements AutoCloseable {
                     + " (every process that used it closed it?)");
         }
         try {
-            PipeEnd p = new PipeEnd(segment, end, idle);
+            PipeEnd p = new PipeEnd(segment, end, options);
             p.users.join(segment.toString(), sender);
             p.header.putLongRelease(p.endState() + PipeDescriptor.OWNER, ProcessIdentity.current());
             return p;
@@ -216,6 +222,15 @@ public final class PipeEnd implements AutoCloseable {
      */
     public IdlePolicy idlePolicy() {
         return idlePolicy;
+    }
+
+    /**
+     * Returns the options (idle policy and codec), which travel with the end.
+     *
+     * @return the options.
+     */
+    public ChannelOptions options() {
+        return options;
     }
 
     /**
@@ -289,7 +304,7 @@ public final class PipeEnd implements AutoCloseable {
         sendLock.lockInterruptibly();
         try {
             checkWritable();
-            int n = ValueCodec.instance().encode(value, encoded);
+            int n = codec.encode(value, encoded);
             try {
                 if (n <= out.maxMsgLength()) {
                     writeWhole(Frames.WHOLE_OBJECT, encoded, 0, n, deadlineNanos);

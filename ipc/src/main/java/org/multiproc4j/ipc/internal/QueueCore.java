@@ -25,6 +25,7 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.IdlePolicy;
 
 /**
@@ -78,17 +79,19 @@ public final class QueueCore implements AutoCloseable {
     private final SharedLockWord consumerLock;
     private final int kind;
     private final int maxSize;
+    private final ChannelOptions options;
     private final IdlePolicy idlePolicy;
+    private final ValueCodec codec;
     private final IdleStrategy putIdle;
     private final IdleStrategy takeIdle;
     private final ReentrantLock putLock = new ReentrantLock();
     private final ReentrantLock takeLock = new ReentrantLock();
     private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[1]);
-    private final Sink sink = new Sink();
+    private final Sink sink;
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
     private volatile boolean closed;
 
-    private QueueCore(ChannelSegment segment, IdlePolicy idle) {
+    private QueueCore(ChannelSegment segment, ChannelOptions options) {
         this.segment = segment;
         this.buffer = segment.buffer();
         if (buffer.getLongVolatile(QueueDescriptor.MAGIC_OFFSET) != QueueDescriptor.MAGIC) {
@@ -106,9 +109,12 @@ public final class QueueCore implements AutoCloseable {
         this.consumerLock = new SharedLockWord(buffer, QueueDescriptor.CONSUMER_LOCK);
         this.kind = buffer.getInt(QueueDescriptor.KIND_OFFSET);
         this.maxSize = buffer.getInt(QueueDescriptor.MAX_SIZE_OFFSET);
-        this.idlePolicy = idle;
-        this.putIdle = idle.newIdleStrategy();
-        this.takeIdle = idle.newIdleStrategy();
+        this.options = options;
+        this.idlePolicy = options.idle();
+        this.codec = ValueCodec.of(options.codec());
+        this.sink = new Sink(codec);
+        this.putIdle = idlePolicy.newIdleStrategy();
+        this.takeIdle = idlePolicy.newIdleStrategy();
     }
 
     /**
@@ -117,10 +123,10 @@ public final class QueueCore implements AutoCloseable {
      * @param kind     one of {@code QueueDescriptor.KIND_*}.
      * @param capacity ring capacity, a power of two.
      * @param maxSize  the most messages it holds, 0 for no limit but the ring's.
-     * @param idle     how waiting threads idle.
+     * @param options  the idle policy and codec.
      * @return the queue, used once by this process.
      */
-    public static QueueCore create(int kind, int capacity, int maxSize, IdlePolicy idle) {
+    public static QueueCore create(int kind, int capacity, int maxSize, ChannelOptions options) {
         ChannelSegment segment = ChannelSegment.create(QueueDescriptor.segmentLength(capacity));
         AtomicBuffer b = segment.buffer();
         b.putInt(QueueDescriptor.VERSION_OFFSET, QueueDescriptor.VERSION);
@@ -131,7 +137,7 @@ public final class QueueCore implements AutoCloseable {
         b.putLong(P_FRAG_TAIL, -1);
         b.putLongRelease(QueueDescriptor.MAGIC_OFFSET, QueueDescriptor.MAGIC);
         new SegmentUsers(b, QueueDescriptor.USERS_OFFSET).join(segment.toString());
-        return new QueueCore(segment, idle);
+        return new QueueCore(segment, options);
     }
 
     /**
@@ -139,11 +145,11 @@ public final class QueueCore implements AutoCloseable {
      *
      * @param name   the segment name.
      * @param sender the identity of the process that wrote the handle.
-     * @param idle   how waiting threads idle.
+     * @param options the idle policy and codec.
      * @return the queue.
      * @throws IOException if the queue no longer exists.
      */
-    public static QueueCore attach(String name, long sender, IdlePolicy idle) throws IOException {
+    public static QueueCore attach(String name, long sender, ChannelOptions options) throws IOException {
         ChannelSegment segment;
         try {
             segment = ChannelSegment.attach(name);
@@ -152,7 +158,7 @@ public final class QueueCore implements AutoCloseable {
                     + " (every process that used it closed it?)", e);
         }
         try {
-            QueueCore q = new QueueCore(segment, idle);
+            QueueCore q = new QueueCore(segment, options);
             q.users.join(segment.toString(), sender);
             return q;
         } catch (RuntimeException e) {
@@ -204,6 +210,15 @@ public final class QueueCore implements AutoCloseable {
      */
     public IdlePolicy idlePolicy() {
         return idlePolicy;
+    }
+
+    /**
+     * Returns the options (idle policy and codec), which travel with the queue.
+     *
+     * @return the options.
+     */
+    public ChannelOptions options() {
+        return options;
     }
 
     /**
@@ -284,7 +299,7 @@ public final class QueueCore implements AutoCloseable {
                 prefix.putByte(0, (byte) 'b');
                 payload = Payload.of(prefix, 1, a, 0, a.length);
             } else {
-                int n = ValueCodec.instance().encode(value, encoded);
+                int n = codec.encode(value, encoded);
                 payload = Payload.of(encoded, 0, n);
             }
             try {
@@ -626,7 +641,7 @@ public final class QueueCore implements AutoCloseable {
         }
         if (encodedCopy != null) {
             // decoded after releasing the lock: other consumers need not wait for Java serialization
-            return ValueCodec.instance().decode(new UnsafeBuffer(encodedCopy), 0, encodedCopy.length);
+            return codec.decode(new UnsafeBuffer(encodedCopy), 0, encodedCopy.length);
         }
         return result;
     }
@@ -892,7 +907,7 @@ public final class QueueCore implements AutoCloseable {
         java.util.List<Object> values = new java.util.ArrayList<>(raw.size());
         for (Object r : raw) {
             values.add(r instanceof Encoded
-                    ? ValueCodec.instance().decode(new UnsafeBuffer(((Encoded) r).bytes), 0, ((Encoded) r).bytes.length)
+                    ? codec.decode(new UnsafeBuffer(((Encoded) r).bytes), 0, ((Encoded) r).bytes.length)
                     : r);
         }
         return values;

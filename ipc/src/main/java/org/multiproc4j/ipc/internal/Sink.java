@@ -22,10 +22,20 @@ public final class Sink {
 
     private enum Mode { OBJECT, BYTES, ARRAY, BUFFER, CHANNEL }
 
-    private final ValueCodec codec = ValueCodec.instance();
+    private final ValueCodec codec;
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(64 * 1024);
 
     private Mode mode;
+
+    /**
+     * Creates a sink decoding with a channel's codec.
+     *
+     * @param codec the codec.
+     */
+    public Sink(ValueCodec codec) {
+        this.codec = codec;
+    }
+
     private byte[] array;
     private int arrayOffset;
     private ByteBuffer target;

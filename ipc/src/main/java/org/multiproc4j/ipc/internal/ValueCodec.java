@@ -1,51 +1,55 @@
 package org.multiproc4j.ipc.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.io.DirectBufferInputStream;
 import org.multiproc4j.core.SerializationException;
-import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.core.codec.Codec;
+import org.multiproc4j.core.codec.Codecs;
 
 /**
- * Turns the objects sent through pipes and queues into bytes and back: the one seam where the message codec is
- * chosen. Values are encoded in the sender's thread, before anything is written to shared memory, so an
- * unserializable value fails the {@code send}/{@code put} and nothing is sent.
+ * Turns the objects sent through pipes and queues into bytes and back, in the sender's thread, before anything is
+ * written to shared memory: an unserializable value fails the {@code send}/{@code put} and nothing is sent.
  *
  * <p>Plain values take a fast path of one tag byte and their raw bytes: {@code null}, boxed primitives,
  * {@code String}, {@code byte[]}, {@code int[]}, {@code long[]}, {@code double[]}, and {@code Object[]} of such
- * values. Everything else is written with Java serialization, where every {@link org.multiproc4j.core.Shareable}
- * (a pipe end, a queue, a shared array) travels as its handle and re-attaches in the receiver.
- *
- * <p><b>Replacing it.</b> When {@code org.multiproc4j.core.codec.Codec} (issue 2's fast codec) is available,
- * {@link #encodeSerialized} and {@link #decodeSerialized} are the only two methods to change; the tags stay.
- * Primitive values are written in the machine's byte order: both ends of a channel run on one machine.
+ * values. Everything else goes to the channel's {@link Codec} (by default {@link Codecs#jdk()}, Java
+ * serialization with an input filter, where every {@link org.multiproc4j.core.Shareable} (a pipe end, a queue, a
+ * shared array) travels as its handle and re-attaches in the receiver). Primitive values are written in the
+ * machine's byte order: both ends of a channel run on one machine.
  *
  * <p>Thread-safe and stateless.
  */
 public final class ValueCodec {
-    /** Tag of a value written with Java serialization. */
+    /** Tag of a value written by the channel's codec. */
     public static final byte SERIALIZED = 'X';
 
-    private static final ValueCodec INSTANCE = new ValueCodec();
+    private static final ValueCodec DEFAULT = new ValueCodec(Codecs.jdk());
 
-    private ValueCodec() {
+    private final Codec codec;
+
+    private ValueCodec(Codec codec) {
+        this.codec = codec;
     }
 
     /**
-     * Returns the codec.
+     * Returns the value codec that sends what is not a plain value through {@code codec}.
+     *
+     * @param codec the channel's codec.
+     * @return the value codec.
+     */
+    public static ValueCodec of(Codec codec) {
+        return codec == Codecs.jdk() ? DEFAULT : new ValueCodec(codec);
+    }
+
+    /**
+     * Returns the value codec of channels with the default codec.
      *
      * @return the shared instance.
      */
     public static ValueCodec instance() {
-        return INSTANCE;
+        return DEFAULT;
     }
 
     /**
@@ -61,7 +65,12 @@ public final class ValueCodec {
         if (n >= 0) {
             return n;
         }
-        byte[] bytes = encodeSerialized(value);
+        byte[] bytes;
+        try {
+            bytes = codec.encode(value);
+        } catch (SerializationException e) {
+            throw new SerializationException(e.getMessage() + "; nothing was sent", e);
+        }
         out.putByte(0, SERIALIZED);
         out.putBytes(1, bytes);
         return 1 + bytes.length;
@@ -144,8 +153,11 @@ public final class ValueCodec {
                 }
                 return a;
             }
-            case SERIALIZED:
-                return decodeSerialized(new DirectBufferInputStream(buffer, p, n), n);
+            case SERIALIZED: {
+                byte[] bytes = new byte[n];
+                buffer.getBytes(p, bytes);
+                return codec.decode(bytes, 0, n);
+            }
             default:
                 throw new SerializationException("cannot decode a message of " + length + " bytes: unknown tag "
                         + (tag & 0xFF) + " (it was sent as bytes, or by another version of multiproc4j)", null);
@@ -267,50 +279,6 @@ public final class ValueCodec {
         if ((long) length * elementSize > Integer.MAX_VALUE - 16) {
             throw new SerializationException("cannot send an array of " + length + " elements of " + elementSize
                     + " bytes as one message: it exceeds 2 GiB; send it in parts or through shared memory", null);
-        }
-    }
-
-    /**
-     * Serializes a value that is not on the fast path (the part a fast codec replaces).
-     *
-     * @param value the value.
-     * @return its bytes.
-     * @throws SerializationException naming the type if it cannot be serialized.
-     */
-    static byte[] encodeSerialized(Object value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new TaskCodec.HandleReplacingOutputStream(bytes)) {
-            out.writeObject(value);
-        } catch (NotSerializableException e) {
-            throw new SerializationException("cannot send a " + value.getClass().getName() + ": " + e.getMessage()
-                    + " is not serializable (it is the value itself or reachable from it); nothing was sent", e);
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot send a " + value.getClass().getName() + ": " + e
-                    + "; nothing was sent", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /**
-     * Deserializes what {@link #encodeSerialized} wrote, attaching every handle it holds.
-     *
-     * @param in     the bytes.
-     * @param length how many, for messages.
-     * @return the value.
-     * @throws SerializationException if it cannot be read.
-     */
-    static Object decodeSerialized(InputStream in, int length) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = ValueCodec.class.getClassLoader();
-        }
-        try (ObjectInputStream oin = new TaskCodec.HandleResolvingInputStream(in, loader, null)) {
-            return oin.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new SerializationException("cannot read a received message of " + length + " bytes: class "
-                    + e.getMessage() + " is not on this JVM's classpath", e);
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot read a received message of " + length + " bytes: " + e, e);
         }
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.multiproc4j.ipc.IdlePolicy;
+import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.test.LeakCheck;
 
 /**
@@ -105,7 +105,7 @@ class QueueCrashTest {
     @MethodSource("producerPoints")
     void shouldRepairAProducerThatDiedAnywhere(String shape, int point, int occurrence, boolean repairByConsumer)
             throws Exception {
-        q = QueueCore.create(QueueDescriptor.KIND_QUEUE, RING, 0, IdlePolicy.defaultPolicy());
+        q = QueueCore.create(QueueDescriptor.KIND_QUEUE, RING, 0, new ChannelOptions());
         int xLength = shape.equals("fragmented") ? 2500 : 100;
         if (shape.equals("wrapping")) {
             moveTailNearEnd(xLength);
@@ -160,7 +160,7 @@ class QueueCrashTest {
     @MethodSource("consumerPoints")
     void shouldLoseAtMostTheValueADeadConsumerWasTaking(String shape, int point, int occurrence, boolean lost)
             throws Exception {
-        q = QueueCore.create(QueueDescriptor.KIND_QUEUE, RING, 0, IdlePolicy.defaultPolicy());
+        q = QueueCore.create(QueueDescriptor.KIND_QUEUE, RING, 0, new ChannelOptions());
         byte[] x = value(shape.equals("fragmented") ? 2500 : 100, 5);
         q.put(x, Long.MAX_VALUE);
         q.put("after", Long.MAX_VALUE);
