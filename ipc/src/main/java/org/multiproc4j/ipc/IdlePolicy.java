@@ -25,9 +25,9 @@ import org.multiproc4j.ipc.internal.TimedBackoffIdleStrategy;
  * <p>The {@linkplain #defaultPolicy() default} answers a message that arrives while the waiter is still spinning
  * (a ping-pong between processes on two cores, a busy queue) in well under a microsecond, and costs almost no
  * CPU when idle: a waiter idle for more than about 0.1 ms parks and then notices a new message within about a
- * millisecond. Its spin is short on purpose: when the waiter and the process it waits for share one core (a
- * busy machine puts them there), every microsecond spun is a microsecond the other cannot run, and yielding
- * hands the core over. For the same reason, on a machine with fewer cores than busy processes,
+ * millisecond. Its spin is short, and adapts: when the waiter and the process it waits for share one core (a
+ * busy machine puts them there), every microsecond spun is a microsecond the other cannot run, so a waiter
+ * whose waits end only after it yielded stops spinning (and probes now and then whether spinning pays again). For the same reason, on a machine with fewer cores than busy processes,
  * {@link #busySpin()} starves the very process it waits for: keep it for dedicated cores.
  *
  * <p>A policy is an immutable, serializable description; it travels with a pipe end or queue to a child
