@@ -41,6 +41,76 @@ def noop():
     pass
 
 
+def echo_obj(conn):
+    recv, send = conn.recv, conn.send
+    while True:
+        o = recv()
+        if o is None:
+            break
+        send(o)
+    conn.close()
+
+
+def echo_bytes(conn):
+    recv, send = conn.recv_bytes, conn.send_bytes
+    while True:
+        b = recv()
+        if b == b"q":
+            break
+        send(b)
+    conn.close()
+
+
+def stream_sink(r, ack):
+    """Receive messages; an empty message ends a trial (ack it), b'q' quits."""
+    recv = r.recv_bytes
+    total = 0
+    while True:
+        b = recv()
+        n = len(b)
+        if n == 0:
+            ack.send_bytes(total.to_bytes(8, "little"))
+            total = 0
+            continue
+        if n == 1 and b == b"q":
+            break
+        total += n
+    r.close()
+    ack.close()
+
+
+def q_prod(q, start, count, ready, go):
+    ready.release()
+    go.wait()
+    put = q.put
+    for i in range(start, start + count):
+        put(i)
+
+
+def q_cons(q, ready, go, res):
+    ready.release()
+    go.wait()
+    get = q.get
+    n = 0
+    t_last = 0
+    while True:
+        x = get()
+        if x is None:
+            break
+        n += 1
+        t_last = now()
+    res.send((n, t_last))
+    res.close()
+
+
+def jq_worker(q):
+    while True:
+        x = q.get()
+        q.task_done()
+        if x is None:
+            break
+
+
 # ------------------------------------------------------------------ recording
 class TrialSet:
     """Metric values of one trial set, plus checks that must hold."""
@@ -130,8 +200,194 @@ def wl_process_start(ts, warmup, trials, params):
                     "the floor under any spawn-style start")
 
 
+def wl_pipe_pingpong_small(ts, warmup, trials, params):
+    """Round trips of a small tuple through a duplex Pipe (a socketpair) to an echoing child."""
+    n = int(params.get("rounds", "10000"))
+    msg = (123456789, 3.14159, "hello")
+    ts.params.update(rounds=n, message=repr(msg), pipe="Pipe() duplex (socketpair)")
+    ctx = mp.get_context()
+    a, b = ctx.Pipe()
+    p = ctx.Process(target=echo_obj, args=(b,))
+    p.start()
+    b.close()
+    a.send(msg)
+    ts.check("echo_equal", a.recv() == msg)
+
+    def trial():
+        send, recv = a.send, a.recv
+        t0 = now()
+        for _ in range(n):
+            send(msg)
+            recv()
+        t1 = now()
+        rtt = (t1 - t0) / n / 1e3
+        ts.add("rtt_us", rtt, "us")
+        ts.add("oneway_us", rtt / 2, "us")
+        ts.add("roundtrips_per_s", n / ((t1 - t0) / 1e9), "1/s", "higher")
+
+    ts.repeat(warmup, trials, trial)
+    a.send(None)
+    p.join()
+    a.close()
+
+
+def wl_pipe_pingpong_bytes(ts, warmup, trials, params):
+    """Round trips of byte messages through a duplex Pipe; one-way streaming of 1 MiB messages."""
+    plan = []
+    for part in params.get("size_rounds", "64:10000,65536:2000,1048576:200").split(","):
+        size, rounds = part.split(":")
+        plan.append((int(size), int(rounds)))
+    msgs = int(params.get("stream_msgs", "256"))
+    size_stream = 1 << 20
+    ts.params.update(size_rounds=plan, stream_size=size_stream, stream_msgs=msgs,
+                     pipe="Pipe() duplex (socketpair) for round trips and the stream")
+    ctx = mp.get_context()
+    a, b = ctx.Pipe()
+    p = ctx.Process(target=echo_bytes, args=(b,))
+    p.start()
+    b.close()
+    for size, rounds in plan:
+        buf = bytes(range(256)) * (size // 256) + bytes(size % 256)
+        a.send_bytes(buf)
+        ts.check(f"echo_equal_{size}", a.recv_bytes() == buf)
+
+        def trial(buf=buf, size=size, rounds=rounds):
+            send, recv = a.send_bytes, a.recv_bytes
+            t0 = now()
+            for _ in range(rounds):
+                send(buf)
+                recv()
+            t1 = now()
+            rtt = (t1 - t0) / rounds / 1e3
+            ts.add(f"rtt_{size}B_us", rtt, "us")
+            ts.add(f"oneway_{size}B_us", rtt / 2, "us")
+
+        ts.repeat(warmup, trials, trial)
+    a.send_bytes(b"q")
+    p.join()
+    a.close()
+
+    buf = bytes(range(256)) * (size_stream // 256)
+    r, w = ctx.Pipe(duplex=True)
+    ack_r, ack_w = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=stream_sink, args=(r, ack_w))
+    p.start()
+    r.close()
+    ack_w.close()
+
+    def stream_trial():
+        send = w.send_bytes
+        t0 = now()
+        for _ in range(msgs):
+            send(buf)
+        send(b"")
+        got = int.from_bytes(ack_r.recv_bytes(), "little")
+        t1 = now()
+        ts.check("stream_all_bytes", got == size_stream * msgs, got)
+        ts.add("stream_1048576B_oneway_socketpair_MBps", got / 1e6 / ((t1 - t0) / 1e9), "MB/s", "higher")
+
+    ts.repeat(warmup, trials, stream_trial)
+    w.send_bytes(b"q")
+    p.join()
+    w.close()
+    ack_r.close()
+
+
+def _queue_trial(ts, kind, P, C, N):
+    ctx = mp.get_context()
+    q = ctx.Queue() if kind == "queue" else ctx.SimpleQueue()
+    ready = ctx.Semaphore(0)
+    go = ctx.Event()
+    base, extra = divmod(N, P)
+    prods, start = [], 0
+    for i in range(P):
+        cnt = base + (1 if i < extra else 0)
+        prods.append(ctx.Process(target=q_prod, args=(q, start, cnt, ready, go)))
+        start += cnt
+    cons, pipes = [], []
+    for _ in range(C):
+        r, w = ctx.Pipe(duplex=False)
+        cons.append(ctx.Process(target=q_cons, args=(q, ready, go, w)))
+        pipes.append((r, w))
+    for p in prods + cons:
+        p.start()
+    for _, w in pipes:
+        w.close()
+    for _ in range(P + C):
+        ready.acquire()
+    t0 = now()
+    go.set()
+    for p in prods:
+        p.join()
+    for _ in range(C):
+        q.put(None)
+    results = [r.recv() for r, _ in pipes]
+    for p in cons:
+        p.join()
+    for r, _ in pipes:
+        r.close()
+    total = sum(n for n, _ in results)
+    ts.check("all_items_received", total == N, total)
+    t_end = max(t for n, t in results if n > 0)
+    ts.add("items_per_s", N / ((t_end - t0) / 1e9), "items/s", "higher")
+    q.close()
+    if kind == "queue":
+        q.join_thread()
+
+
+def _wl_queue(kind, P, C):
+    def wl(ts, warmup, trials, params):
+        n = int(params.get("items", "100000"))
+        ts.params.update(items=n, producers=P, consumers=C, item="int",
+                         queue="multiprocessing.Queue" if kind == "queue" else "multiprocessing.SimpleQueue")
+        ts.notes.append("fresh processes per trial; clock from a shared start Event to the last item taken")
+        ts.repeat(warmup, trials, lambda: _queue_trial(ts, kind, P, C, n))
+    return wl
+
+
+def wl_joinablequeue_roundtrip(ts, warmup, trials, params):
+    """put + join round trips with one worker doing get + task_done; a batch of puts then one join."""
+    k = int(params.get("roundtrips", "2000"))
+    n = int(params.get("batch", "20000"))
+    ts.params.update(roundtrips=k, batch_items=n)
+    ctx = mp.get_context()
+    q = ctx.JoinableQueue()
+    p = ctx.Process(target=jq_worker, args=(q,))
+    p.start()
+    q.put(0)
+    q.join()
+
+    def trial():
+        t0 = now()
+        for i in range(k):
+            q.put(i)
+            q.join()
+        t1 = now()
+        ts.add("put_join_roundtrip_us", (t1 - t0) / k / 1e3, "us")
+        t0 = now()
+        for i in range(n):
+            q.put(i)
+        q.join()
+        t1 = now()
+        ts.add("batch_put_then_join_items_per_s", n / ((t1 - t0) / 1e9), "items/s", "higher")
+
+    ts.repeat(warmup, trials, trial)
+    q.put(None)
+    q.join()
+    p.join()
+    q.close()
+    q.join_thread()
+
+
 WORKLOADS = {
     "process_start": wl_process_start,
+    "pipe_pingpong_small": wl_pipe_pingpong_small,
+    "pipe_pingpong_bytes": wl_pipe_pingpong_bytes,
+    "queue_throughput_1p1c": _wl_queue("queue", 1, 1),
+    "queue_throughput_4p1c": _wl_queue("queue", 4, 1),
+    "queue_throughput_2p2c": _wl_queue("queue", 2, 2),
+    "simplequeue_throughput_1p1c": _wl_queue("simple", 1, 1),
+    "joinablequeue_roundtrip": wl_joinablequeue_roundtrip,
 }
 
 

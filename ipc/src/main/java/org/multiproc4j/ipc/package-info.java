@@ -1,4 +1,28 @@
 /**
- * Moving messages between processes: pipes, queues, durable queues and authenticated sockets. This module is being built; see the project's issues.
+ * Moving messages between processes: pipes and queues on Agrona rings in shared memory (this package), durable
+ * queues ({@code ipc.durable}) and authenticated sockets ({@code ipc.net}).
+ *
+ * <p>{@link org.multiproc4j.ipc.Pipe} and {@link org.multiproc4j.ipc.Connection} are Python's {@code Pipe()}
+ * and its connections; {@link org.multiproc4j.ipc.SharedQueue} (a {@code java.util.concurrent.BlockingQueue}),
+ * {@link org.multiproc4j.ipc.SimpleSharedQueue} and {@link org.multiproc4j.ipc.JoinableSharedQueue} are
+ * Python's {@code Queue}, {@code SimpleQueue} and {@code JoinableQueue}. A pipe end or a queue captured by a
+ * {@code JvmProcess} task reaches the child, which attaches to the same shared memory.
+ *
+ * <pre>{@code
+ * try (Pipe pipe = Pipe.open(); SharedQueue<Integer> results = SharedQueue.create()) {
+ *     Connection toChild = pipe.first();
+ *     Connection inChild = pipe.second();
+ *     JvmProcess child = new JvmProcess(() -> {
+ *         int x = (Integer) inChild.recv();
+ *         results.put(x * x * x);
+ *     }).start();
+ *     toChild.send(5);
+ *     System.out.println(results.take());   // 125
+ *     child.join();
+ * }
+ * }</pre>
+ *
+ * <p>Every JVM that uses a pipe or a queue needs {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}
+ * (Agrona); children started by multiproc4j get it automatically.
  */
 package org.multiproc4j.ipc;

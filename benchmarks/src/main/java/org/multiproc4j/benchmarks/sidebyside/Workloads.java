@@ -10,7 +10,14 @@ import java.util.function.Supplier;
  */
 public final class Workloads {
     private static final List<Supplier<Workload>> ALL = List.of(
-            ProcessStartWorkload::new);
+            ProcessStartWorkload::new,
+            PipeWorkload::small,
+            PipeWorkload::bytes,
+            () -> new QueueWorkload("queue_throughput_1p1c"),
+            () -> new QueueWorkload("queue_throughput_4p1c"),
+            () -> new QueueWorkload("queue_throughput_2p2c"),
+            () -> new QueueWorkload("simplequeue_throughput_1p1c"),
+            () -> new QueueWorkload("joinablequeue_roundtrip"));
 
     private Workloads() {
     }

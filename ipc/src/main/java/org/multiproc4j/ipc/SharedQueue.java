@@ -1,0 +1,465 @@
+package org.multiproc4j.ipc;
+
+import java.io.IOException;
+import java.util.AbstractQueue;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.Shareable;
+import org.multiproc4j.ipc.internal.QueueCore;
+import org.multiproc4j.ipc.internal.QueueDescriptor;
+
+/**
+ * A queue shared by processes, any number of which put and take at once: Java's counterpart of Python's
+ * {@code multiprocessing.Queue}, usable as a {@link BlockingQueue}.
+ * <pre>{@code
+ * SharedQueue<Integer> q = SharedQueue.create();
+ * for (int i = 1; i <= 10; i++) {
+ *     int x = i;
+ *     new JvmProcess(() -> q.put(x * x * x)).start();
+ * }
+ * for (int i = 0; i < 10; i++) {
+ *     System.out.println(q.take());
+ * }
+ * }</pre>
+ *
+ * <p>A queue reaches a child by being captured in the child's task; the child attaches to the same shared
+ * memory. Values are encoded in the putting thread (no hidden feeder thread that can lose data at exit, unlike
+ * Python's), with the same fast paths as {@link Connection#send(Object)} and the queue's codec
+ * ({@link ChannelOptions#codec(org.multiproc4j.core.codec.Codec)}, Java serialization by default); a value of
+ * any size works
+ * (one larger than an eighth of the ring is written in fragments while a consumer reads it). {@code null} is
+ * not allowed, as in every {@code BlockingQueue}.
+ *
+ * <p><b>Bounds.</b> {@link #create(int)} bounds the number of values: {@code put} waits and {@code offer}
+ * fails while it is reached. A queue from {@link #create()} has no bound on the number of values, but its ring
+ * (4 MiB by default, see {@link ChannelOptions#capacity(int)}) bounds the bytes in flight: {@code put} waits
+ * for consumers when the ring is full, and {@code offer} returns {@code false}.
+ *
+ * <p><b>Thread and process safety.</b> Every method may be called from any thread of any process using the
+ * queue. Producers take turns through a lock in shared memory, and so do consumers; a value is taken by
+ * exactly one consumer, and values put by one producer are taken in the order it put them.
+ *
+ * <p><b>Memory consistency effects.</b> Actions in a thread before putting a value happen-before actions after
+ * the value is taken, in whatever process takes it.
+ *
+ * <p><b>When a process dies.</b> A producer killed while putting (even by {@code kill -9}, at any instant)
+ * never blocks the queue: within a few milliseconds a waiting consumer or producer takes over its lock, turns
+ * what it half-wrote into padding, and the others carry on; a value it had not finished putting is not
+ * delivered (a partly written value is never delivered). A consumer killed while taking loses at most the one
+ * value it was taking: if it dies before it has passed any of the value's bytes in the ring, the value stays
+ * and the next consumer takes it; if it dies after (it had copied the value, or part of a value larger than a
+ * ring record), that one value is lost and the rest of it is skipped. {@link #size()} stays exact.
+ *
+ * <p><b>Waiting.</b> Waiting threads poll shared memory with the queue's {@link IdlePolicy} (by default spin
+ * 2 µs, yield 100 µs, then park up to 1 ms).
+ *
+ * <p><b>Collection views.</b> {@link #iterator()} returns a snapshot of the values in the queue (decoded copies;
+ * its {@code remove} is unsupported), and {@link #remove(Object)} is unsupported. {@link #peek()} returns the
+ * head value if all its bytes are in the ring.
+ *
+ * <p><b>Failure.</b> An unserializable value fails the put with {@link SerializationException}; nothing is
+ * put. A value that cannot be decoded fails the take with {@link SerializationException} and is consumed.
+ * Using a closed queue throws {@link IllegalStateException}; so does a thread blocked in a queue that another
+ * thread of its process closes.
+ *
+ * @param <E> the type of the values.
+ */
+public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Shareable, AutoCloseable
+        permits JoinableSharedQueue {
+    /** How long {@code offer(e)} and {@code poll()} wait for a lock held by another process. */
+    private static final long LOCK_PATIENCE_NANOS = 2_000_000L;
+
+    final QueueCore core;
+
+    SharedQueue(QueueCore core) {
+        this.core = core;
+    }
+
+    /**
+     * Creates an unbounded queue with the default options.
+     *
+     * @param <E> the type of the values.
+     * @return the queue.
+     * @throws java.io.UncheckedIOException if the shared memory cannot be created.
+     */
+    public static <E> SharedQueue<E> create() {
+        return create(new ChannelOptions());
+    }
+
+    /**
+     * Creates a queue holding at most {@code maxSize} values, with the default options.
+     *
+     * @param maxSize the bound, at least 1.
+     * @param <E>     the type of the values.
+     * @return the queue.
+     * @throws IllegalArgumentException     if {@code maxSize < 1}.
+     * @throws java.io.UncheckedIOException if the shared memory cannot be created.
+     */
+    public static <E> SharedQueue<E> create(int maxSize) {
+        return create(checkMaxSize(maxSize), new ChannelOptions());
+    }
+
+    /**
+     * Creates an unbounded queue.
+     *
+     * @param options the ring capacity and idle policy.
+     * @param <E>     the type of the values.
+     * @return the queue.
+     * @throws java.io.UncheckedIOException if the shared memory cannot be created.
+     */
+    public static <E> SharedQueue<E> create(ChannelOptions options) {
+        return new SharedQueue<>(newCore(QueueDescriptor.KIND_QUEUE, 0, options));
+    }
+
+    /**
+     * Creates a queue holding at most {@code maxSize} values.
+     *
+     * @param maxSize the bound, at least 1.
+     * @param options the ring capacity and idle policy.
+     * @param <E>     the type of the values.
+     * @return the queue.
+     * @throws IllegalArgumentException     if {@code maxSize < 1}.
+     * @throws java.io.UncheckedIOException if the shared memory cannot be created.
+     */
+    public static <E> SharedQueue<E> create(int maxSize, ChannelOptions options) {
+        return new SharedQueue<>(newCore(QueueDescriptor.KIND_QUEUE, checkMaxSize(maxSize), options));
+    }
+
+    static int checkMaxSize(int maxSize) {
+        if (maxSize < 1) {
+            throw new IllegalArgumentException("maxSize must be at least 1, got " + maxSize);
+        }
+        return maxSize;
+    }
+
+    static QueueCore newCore(int kind, int maxSize, ChannelOptions options) {
+        Objects.requireNonNull(options, "options");
+        return QueueCore.create(kind, options.capacityOr(QueueCore.DEFAULT_CAPACITY), maxSize, new ChannelOptions(options));
+    }
+
+    static long deadline(long timeout, TimeUnit unit) {
+        return Connection.deadline(java.time.Duration.ofNanos(unit.toNanos(timeout)));
+    }
+
+    // ------------------------------------------------------------------------------------------- inserting
+
+    /**
+     * Puts a value, waiting for room if the queue is full.
+     *
+     * @param e the value.
+     * @throws NullPointerException   if {@code e} is {@code null}.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws InterruptedException   if interrupted while waiting; nothing was put.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    public void put(E e) throws InterruptedException {
+        Objects.requireNonNull(e, "a SharedQueue does not hold null");
+        core.put(e, Long.MAX_VALUE);
+    }
+
+    /**
+     * Puts a value if there is room now (waiting at most a couple of milliseconds for another process to
+     * finish its own put).
+     *
+     * @param e the value.
+     * @return {@code true} if put, {@code false} if the queue (or its ring) is full.
+     * @throws NullPointerException   if {@code e} is {@code null}.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    public boolean offer(E e) {
+        Objects.requireNonNull(e, "a SharedQueue does not hold null");
+        long now = System.nanoTime();
+        try {
+            return core.put(e, now + LOCK_PATIENCE_NANOS, now);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Puts a value, waiting at most the given time for room.
+     *
+     * @param e       the value.
+     * @param timeout how long to wait.
+     * @param unit    the unit of {@code timeout}.
+     * @return {@code true} if put, {@code false} if there was no room in time (nothing was put).
+     * @throws NullPointerException   if {@code e} is {@code null}.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws InterruptedException   if interrupted while waiting; nothing was put.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(e, "a SharedQueue does not hold null");
+        return core.put(e, deadline(timeout, unit));
+    }
+
+    // ------------------------------------------------------------------------------------------- removing
+
+    /**
+     * Takes the value at the head, waiting for one.
+     *
+     * @return the value.
+     * @throws SerializationException if the value cannot be decoded (it is consumed).
+     * @throws InterruptedException   if interrupted while waiting.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E take() throws InterruptedException {
+        return (E) core.take(Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes the value at the head, waiting at most the given time.
+     *
+     * @param timeout how long to wait.
+     * @param unit    the unit of {@code timeout}.
+     * @return the value, or {@code null} if none came in time.
+     * @throws SerializationException if the value cannot be decoded (it is consumed).
+     * @throws InterruptedException   if interrupted while waiting.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+        Object v = core.take(deadline(timeout, unit));
+        return v == QueueCore.NOTHING ? null : (E) v;
+    }
+
+    /**
+     * Takes the value at the head if there is one now.
+     *
+     * @return the value, or {@code null} if the queue is empty.
+     * @throws SerializationException if the value cannot be decoded (it is consumed).
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E poll() {
+        long now = System.nanoTime();
+        try {
+            Object v = core.take(now + LOCK_PATIENCE_NANOS, now);
+            return v == QueueCore.NOTHING ? null : (E) v;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Returns (a decoded copy of) the value at the head without taking it, if all its bytes are in the ring.
+     *
+     * @return the value, or {@code null} if the queue is empty (or its head value is still being written).
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E peek() {
+        try {
+            List<Object> head = core.peek(1);
+            return head.isEmpty() ? null : (E) head.get(0);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Takes every value available now and adds them to {@code c}.
+     *
+     * @param c where to add them.
+     * @return how many were taken.
+     * @throws IllegalArgumentException if {@code c} is this queue.
+     * @throws NullPointerException     if {@code c} is {@code null}.
+     */
+    @Override
+    public int drainTo(Collection<? super E> c) {
+        return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Takes at most {@code maxElements} values available now and adds them to {@code c}.
+     *
+     * @param c           where to add them.
+     * @param maxElements the most to take.
+     * @return how many were taken.
+     * @throws IllegalArgumentException if {@code c} is this queue.
+     * @throws NullPointerException     if {@code c} is {@code null}.
+     */
+    @Override
+    public int drainTo(Collection<? super E> c, int maxElements) {
+        Objects.requireNonNull(c, "c");
+        if (c == this) {
+            throw new IllegalArgumentException("cannot drain a queue into itself");
+        }
+        int n = 0;
+        while (n < maxElements) {
+            E e = poll();
+            if (e == null) {
+                break;
+            }
+            c.add(e);
+            n++;
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------------------------------- state
+
+    /**
+     * Returns the number of values in the queue, across all processes: exact at the instant it is read.
+     *
+     * @return the size.
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    @Override
+    public int size() {
+        return core.size();
+    }
+
+    /**
+     * Tells whether the queue holds no value.
+     *
+     * @return {@code true} if empty.
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    @Override
+    public boolean isEmpty() {
+        return core.size() == 0;
+    }
+
+    /**
+     * Returns how many more values the queue accepts now: {@code maxSize - size()} for a bounded queue,
+     * {@link Integer#MAX_VALUE} for an unbounded one (whose ring may still be full).
+     *
+     * @return the remaining capacity.
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    @Override
+    public int remainingCapacity() {
+        int max = core.maxSize();
+        return max == 0 ? Integer.MAX_VALUE : Math.max(0, max - core.size());
+    }
+
+    /**
+     * Returns the bound given at creation.
+     *
+     * @return the most values the queue holds, 0 if unbounded.
+     */
+    public int maxSize() {
+        return core.maxSize();
+    }
+
+    /**
+     * Returns a snapshot of the values in the queue, head first, as decoded copies; its {@code remove} is
+     * unsupported.
+     *
+     * @return an iterator over the snapshot.
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public Iterator<E> iterator() {
+        try {
+            return Collections.unmodifiableList((List<E>) (List<?>) core.peek(Integer.MAX_VALUE)).iterator();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return Collections.emptyIterator();
+        }
+    }
+
+    /**
+     * Not supported: a value can only leave a shared queue from its head.
+     *
+     * @param o ignored.
+     * @return never.
+     * @throws UnsupportedOperationException always.
+     */
+    @Override
+    public boolean remove(Object o) {
+        throw new UnsupportedOperationException("a SharedQueue cannot remove a value from its middle");
+    }
+
+    /**
+     * Closes the queue in this process: its threads blocked in it fail with {@link IllegalStateException}. The
+     * shared memory is removed once no process uses the queue (other processes keep using it). Closing twice
+     * is harmless.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    /**
+     * Tells whether the queue was closed in this process.
+     *
+     * @return {@code true} once closed.
+     */
+    public boolean isClosed() {
+        return core.isClosed();
+    }
+
+    /**
+     * Returns the handle this queue travels as to another process.
+     *
+     * @return the handle.
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    @Override
+    public Handle handle() {
+        return new QueueHandle(core.name(), core.kind(), core.sending(), core.options());
+    }
+
+    @Override
+    public String toString() {
+        return (core.isClosed() ? "closed " : "") + core;
+    }
+
+    /** What a queue travels as. */
+    static final class QueueHandle implements Handle {
+        private static final long serialVersionUID = 1L;
+
+        private final String segment;
+        private final int kind;
+        private final long sender;
+        private final ChannelOptions options;
+
+        QueueHandle(String segment, int kind, long sender, ChannelOptions options) {
+            this.segment = segment;
+            this.kind = kind;
+            this.sender = sender;
+            this.options = options;
+        }
+
+        @Override
+        public Object attach() throws IOException {
+            QueueCore core = QueueCore.attach(segment, sender, options);
+            switch (kind) {
+                case QueueDescriptor.KIND_SIMPLE:
+                    return new SimpleSharedQueue<>(core);
+                case QueueDescriptor.KIND_JOINABLE:
+                    return new JoinableSharedQueue<>(core);
+                default:
+                    return new SharedQueue<>(core);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "QueueHandle[" + segment + "]";
+        }
+    }
+}

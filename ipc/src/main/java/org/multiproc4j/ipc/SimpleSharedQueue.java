@@ -1,0 +1,132 @@
+package org.multiproc4j.ipc;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.Shareable;
+import org.multiproc4j.ipc.internal.QueueCore;
+import org.multiproc4j.ipc.internal.QueueDescriptor;
+
+/**
+ * A plain shared queue with few operations: Java's counterpart of Python's {@code multiprocessing.SimpleQueue}
+ * ({@code put}, {@code get}, {@code empty}, {@code close}). It is the same machinery as {@link SharedQueue},
+ * unbounded, without the {@code BlockingQueue} surface.
+ * <pre>{@code
+ * SimpleSharedQueue<String> q = SimpleSharedQueue.create();
+ * new JvmProcess(() -> q.put("hello")).start();
+ * System.out.println(q.take());
+ * }</pre>
+ *
+ * <p>Thread and process safety, memory consistency and what happens when a process dies are as for
+ * {@link SharedQueue}.
+ *
+ * @param <E> the type of the values.
+ */
+public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
+    private final QueueCore core;
+
+    SimpleSharedQueue(QueueCore core) {
+        this.core = core;
+    }
+
+    /**
+     * Creates a queue with the default options.
+     *
+     * @param <E> the type of the values.
+     * @return the queue.
+     * @throws java.io.UncheckedIOException if the shared memory cannot be created.
+     */
+    public static <E> SimpleSharedQueue<E> create() {
+        return create(new ChannelOptions());
+    }
+
+    /**
+     * Creates a queue.
+     *
+     * @param options the ring capacity and idle policy.
+     * @param <E>     the type of the values.
+     * @return the queue.
+     * @throws java.io.UncheckedIOException if the shared memory cannot be created.
+     */
+    public static <E> SimpleSharedQueue<E> create(ChannelOptions options) {
+        return new SimpleSharedQueue<>(SharedQueue.newCore(QueueDescriptor.KIND_SIMPLE, 0, options));
+    }
+
+    /**
+     * Puts a value, waiting for room in the ring if it is full.
+     *
+     * @param e the value.
+     * @throws NullPointerException   if {@code e} is {@code null}.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws InterruptedException   if interrupted while waiting; nothing was put.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    public void put(E e) throws InterruptedException {
+        Objects.requireNonNull(e, "a SimpleSharedQueue does not hold null");
+        core.put(e, Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes the value at the head, waiting for one (Python's {@code get()}).
+     *
+     * @return the value.
+     * @throws SerializationException if the value cannot be decoded (it is consumed).
+     * @throws InterruptedException   if interrupted while waiting.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @SuppressWarnings("unchecked")
+    public E take() throws InterruptedException {
+        return (E) core.take(Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes the value at the head, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait.
+     * @return the value, or {@code null} if none came in time.
+     * @throws SerializationException if the value cannot be decoded (it is consumed).
+     * @throws InterruptedException   if interrupted while waiting.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @SuppressWarnings("unchecked")
+    public E poll(Duration timeout) throws InterruptedException {
+        Object v = core.take(Connection.deadline(timeout));
+        return v == QueueCore.NOTHING ? null : (E) v;
+    }
+
+    /**
+     * Tells whether the queue holds no value.
+     *
+     * @return {@code true} if empty.
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    public boolean isEmpty() {
+        return core.size() == 0;
+    }
+
+    /**
+     * Closes the queue in this process (see {@link SharedQueue#close()}). Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    /**
+     * Returns the handle this queue travels as to another process.
+     *
+     * @return the handle.
+     * @throws IllegalStateException if the queue is closed in this process.
+     */
+    @Override
+    public Handle handle() {
+        return new SharedQueue.QueueHandle(core.name(), core.kind(), core.sending(), core.options());
+    }
+
+    @Override
+    public String toString() {
+        return (core.isClosed() ? "closed " : "") + core;
+    }
+}

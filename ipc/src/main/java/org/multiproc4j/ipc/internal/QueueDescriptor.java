@@ -1,0 +1,123 @@
+package org.multiproc4j.ipc.internal;
+
+import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
+
+/**
+ * The layout of a queue's segment: a header, the users table, the producer side's lock and progress markers,
+ * the consumer side's, the joinable queue's counter, then the ring. Offsets and sizes only; the protocol that
+ * reads and writes them is {@link QueueCore}'s.
+ *
+ * <pre>
+ *    0 +----------------------------------------------------------------+
+ *      | magic "MP4JQUEU" (long)                                        |
+ *    8 | version (int)                  | kind (int): 0 queue, 1 simple, 2 joinable
+ *   16 | ring capacity (int)            | max size (int), 0 = unbounded |
+ *   24 | creator identity (long)                                        |
+ *  128 +----------------------------------------------------------------+
+ *      | users: lock, retired, 64 x (identity, open count, in transit)  |
+ * 1280 +--- producer side (written only by the producer lock's holder) -+
+ *      | producer lock word: holder identity (long)                     |
+ * 1288 | pState: puts << 2 | stage (IDLE, WRITING, COMMITTING, ABORTING) |
+ * 1296 | pMsgTail: ring tail where the current message started          |
+ * 1304 | pFragTail: ring tail where the current fragment's claim starts, -1 = none in flight
+ * 1312 | pFragMeta: fragment payload length << 32 | record type         |
+ * 1408 +--- consumer side (written only by the consumer lock's holder) -+
+ *      | consumer lock word: holder identity (long)                     |
+ * 1416 | cState: takes << 2 | stage (IDLE, TAKING, FINISHING)           |
+ * 1424 | cMsgHead: ring head where the message being taken started      |
+ * 1432 | cEndHead: ring head after the message being finished           |
+ * 1536 +----------------------------------------------------------------+
+ *      | tasks done (long), joinable queues only                        |
+ * 1664 +----------------------------------------------------------------+
+ *      | ring: capacity bytes + Agrona ring trailer (tail, head, ...)   |
+ *      +----------------------------------------------------------------+
+ * </pre>
+ */
+public final class QueueDescriptor {
+    /** "MP4JQUEU" in ASCII. */
+    public static final long MAGIC = 0x4D50344A51554555L;
+    /** Layout version. */
+    public static final int VERSION = 1;
+
+    /** Kind: {@code SharedQueue}. */
+    public static final int KIND_QUEUE = 0;
+    /** Kind: {@code SimpleSharedQueue}. */
+    public static final int KIND_SIMPLE = 1;
+    /** Kind: {@code JoinableSharedQueue}. */
+    public static final int KIND_JOINABLE = 2;
+
+    /** Offset of the magic. */
+    public static final int MAGIC_OFFSET = 0;
+    /** Offset of the version. */
+    public static final int VERSION_OFFSET = 8;
+    /** Offset of the kind. */
+    public static final int KIND_OFFSET = 12;
+    /** Offset of the ring capacity. */
+    public static final int CAPACITY_OFFSET = 16;
+    /** Offset of the maximum size. */
+    public static final int MAX_SIZE_OFFSET = 20;
+    /** Offset of the creator's identity. */
+    public static final int CREATOR_OFFSET = 24;
+    /** Offset of the users table. */
+    public static final int USERS_OFFSET = 128;
+
+    /** Offset of the producer lock word. */
+    public static final int PRODUCER_LOCK = 1280;
+    /** Offset of the producer state word. */
+    public static final int P_STATE = 1288;
+    /** Offset of the tail at which the current message started. */
+    public static final int P_MSG_TAIL = 1296;
+    /** Offset of the tail at which the current fragment's claim started. */
+    public static final int P_FRAG_TAIL = 1304;
+    /** Offset of the current fragment's length and type. */
+    public static final int P_FRAG_META = 1312;
+
+    /** Offset of the consumer lock word. */
+    public static final int CONSUMER_LOCK = 1408;
+    /** Offset of the consumer state word. */
+    public static final int C_STATE = 1416;
+    /** Offset of the head at which the message being taken started. */
+    public static final int C_MSG_HEAD = 1424;
+    /** Offset of the head after the message being finished. */
+    public static final int C_END_HEAD = 1432;
+
+    /** Offset of the joinable queue's count of finished tasks. */
+    public static final int DONE = 1536;
+    /** Offset of the ring. */
+    public static final int RING_OFFSET = 1664;
+
+    /** Producer stage: no message in progress. */
+    public static final int P_IDLE = 0;
+    /** Producer stage: writing the fragments of a message before its last. */
+    public static final int P_WRITING = 1;
+    /** Producer stage: writing a message's last (or only) record; it is already counted in puts. */
+    public static final int P_COMMITTING = 2;
+    /** Producer stage: writing an {@link Frames#ABORT} record for an abandoned message. */
+    public static final int P_ABORTING = 3;
+
+    /** Consumer stage: no message in progress. */
+    public static final int C_IDLE = 0;
+    /** Consumer stage: reading the fragments of a message. */
+    public static final int C_TAKING = 1;
+    /** Consumer stage: moving the head past a message already read; already counted in takes. */
+    public static final int C_FINISHING = 2;
+
+    static {
+        if (USERS_OFFSET + SegmentUsers.LENGTH > PRODUCER_LOCK) {
+            throw new AssertionError("users table overlaps the producer side");
+        }
+    }
+
+    private QueueDescriptor() {
+    }
+
+    /**
+     * Returns the size of a queue's segment.
+     *
+     * @param capacity the ring capacity.
+     * @return bytes.
+     */
+    public static int segmentLength(int capacity) {
+        return RING_OFFSET + capacity + TRAILER_LENGTH;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The machinery behind {@code org.multiproc4j.ipc}'s pipes and queues: segment layouts (the
+ * {@code *Descriptor} classes), the crash-repairable queue ring, fragmentation of large messages, the
+ * message codec seam, process identities and the idle strategy. Not an API: anything here may change.
+ *
+ * <pre>{@code
+ * // a queue ring over any AtomicBuffer of capacity + TRAILER_LENGTH bytes
+ * QueueRing ring = new QueueRing(new UnsafeBuffer(ByteBuffer.allocateDirect(4096 + RingBufferDescriptor.TRAILER_LENGTH)));
+ * }</pre>
+ */
+package org.multiproc4j.ipc.internal;
