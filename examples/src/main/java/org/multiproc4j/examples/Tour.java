@@ -21,6 +21,10 @@ public final class Tour {
     static final List<Example> EXAMPLES = List.of(
             new Example("multiprocessing cube", "multiprocessing_cube.py",
                     "org.multiproc4j.examples.multiprocessing.Cube"),
+            new Example("pipe communication", "pipe_communication.py",
+                    "org.multiproc4j.examples.multiprocessing.PipeCommunication"),
+            new Example("queue: cubes, then plus one", "queue_cube_add.py",
+                    "org.multiproc4j.examples.multiprocessing.QueueCubesPlusOne"),
             new Example("Value", "value_cube.py", "org.multiproc4j.examples.multiprocessing.SharedValue"),
             new Example("Array", "array_add_one.py", "org.multiproc4j.examples.multiprocessing.SharedArray"));
 
