@@ -111,8 +111,12 @@ public final class ProcessStartWorkload implements Workload {
             long t0 = System.nanoTime();
             p.start();
             long t1 = System.nanoTime();
-            String line = new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.US_ASCII)).readLine();
-            long t2 = System.nanoTime();
+            String line;
+            long t2;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.US_ASCII))) {
+                line = r.readLine();
+                t2 = System.nanoTime();
+            }
             awaitExit(p);
             if (line == null) {
                 throw new IllegalStateException("the first-line child printed nothing; it ended with exit code "

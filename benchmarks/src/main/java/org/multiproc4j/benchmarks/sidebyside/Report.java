@@ -329,7 +329,7 @@ final class Report {
         if (a >= 1) {
             return String.format(Locale.ROOT, "%.2f", v);
         }
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).toPlainString();
     }
 
     /** Converts between time units; other units must match. */
