@@ -375,7 +375,7 @@ final class Report {
                 + run.machine.get("cores_available") + " cores · " + Machine.javaLabel() + " · "
                 + (run.python == null ? "no Python" : "Python " + run.python.get("version"))
                 + (run.settings.quick() ? " · QUICK, not meaningful" : "");
-        CategoryChart chart = new CategoryChartBuilder().width(1100).height(560).title(title)
+        CategoryChart chart = new CategoryChartBuilder().width(1200).height(820).title(title)
                 .xAxisTitle("workload: measure")
                 .yAxisTitle("speed-up of multiproc4j (×), above 1 = faster than Python").build();
         chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -388,13 +388,17 @@ final class Report {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setYAxisDecimalPattern("0.00'×'"); // the axis and the bars' labels
-        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisDecimalPattern("0.##'×'"); // the axis and the bars' labels
+        // ratios span 0.05× to 300×: a logarithmic axis shows both ends, and long labels are turned
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(0.1);
+        chart.getStyler().setXAxisLabelRotation(50);
+        chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         chart.getStyler().setOverlapped(true);
         chart.getStyler().setAvailableSpaceFill(0.55);
         double top = 1.2;
         for (double s : speedups) {
-            top = Math.max(top, s * 1.15);
+            top = Math.max(top, s * 2);
         }
         chart.getStyler().setYAxisMax(top);
         if (labels.isEmpty()) {
