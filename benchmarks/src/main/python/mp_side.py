@@ -111,6 +111,31 @@ def jq_worker(q):
             break
 
 
+def val_incr(v, m, ready, go, res):
+    ready.release()
+    go.wait()
+    lock = v.get_lock()
+    for _ in range(m):
+        with lock:
+            v.value += 1
+    res.send_bytes(now().to_bytes(8, "little"))
+    res.close()
+
+
+def arr_writer(arr, n, cmd):
+    import array
+    src = memoryview(array.array("d", range(n))).cast("B")
+    dst = memoryview(arr).cast("B")
+    while True:
+        if cmd.recv_bytes() == b"q":
+            break
+        t0 = now()
+        dst[:] = src
+        t1 = now()
+        cmd.send((t0, t1))
+    cmd.close()
+
+
 # ------------------------------------------------------------------ recording
 class TrialSet:
     """Metric values of one trial set, plus checks that must hold."""
@@ -379,6 +404,77 @@ def wl_joinablequeue_roundtrip(ts, warmup, trials, params):
     q.join_thread()
 
 
+def _value_trial(ts, ctx, m):
+    v = ctx.Value("i", 0)
+    ready = ctx.Semaphore(0)
+    go = ctx.Event()
+    ps, pipes = [], []
+    for _ in range(2):
+        r, w = ctx.Pipe(duplex=False)
+        ps.append(ctx.Process(target=val_incr, args=(v, m, ready, go, w)))
+        pipes.append((r, w))
+    for p in ps:
+        p.start()
+    for _, w in pipes:
+        w.close()
+    for _ in ps:
+        ready.acquire()
+    t0 = now()
+    go.set()
+    end = max(int.from_bytes(r.recv_bytes(), "little") for r, _ in pipes)
+    for p in ps:
+        p.join()
+    for r, _ in pipes:
+        r.close()
+    ts.check("2proc_locked_final_count_exact", v.value == 2 * m, f"final={v.value} expected={2 * m}")
+    ts.add("2proc_locked_increments_per_s", 2 * m / ((end - t0) / 1e9), "incr/s", "higher")
+
+
+def wl_value_increment_locked(ts, warmup, trials, params):
+    """2 spawn processes each doing M increments of one Value('i') under its lock."""
+    m = int(params.get("increments", "100000"))
+    ctx = mp.get_context("spawn")
+    ts.params.update(increments_per_process=m, processes=2, value="Value('i') (default RLock)",
+                     start_method="spawn")
+    ts.notes.append("each increment is `with v.get_lock(): v.value += 1`; fresh processes per trial, "
+                    "clock from a start Event to the later child's end stamp")
+    ts.repeat(warmup, trials, lambda: _value_trial(ts, ctx, m))
+
+
+def wl_array_bulk(ts, warmup, trials, params):
+    """A child writes Array('d', n, lock=False) by memoryview slice assignment; the parent sums it."""
+    n = int(params.get("n", "10000000"))
+    nbytes = n * 8
+    ctx = mp.get_context("spawn")
+    ts.params.update(array_n=n, array_MB=nbytes / 1e6, array="Array('d', n, lock=False)",
+                     write="memoryview(arr).cast('B')[:] = memoryview(src).cast('B') in a child",
+                     sum="sum(memoryview(arr)) in the parent")
+    arr = ctx.Array("d", n, lock=False)
+    a, b = ctx.Pipe()
+    p = ctx.Process(target=arr_writer, args=(arr, n, b))
+    p.start()
+    b.close()
+    view = memoryview(arr).cast("B")
+    zeros = bytes(nbytes)
+    expected = float(n * (n - 1) // 2)
+
+    def trial():
+        view[:] = zeros
+        a.send_bytes(b"w")
+        t0, t1 = a.recv()
+        ts.add("child_write_GBps", nbytes / (t1 - t0), "GB/s", "higher")
+        t0 = now()
+        s = sum(view.cast("d"))
+        t1 = now()
+        ts.check("sum_exact", s == expected, f"sum={s} expected={expected}")
+        ts.add("parent_sum_GBps", nbytes / (t1 - t0), "GB/s", "higher")
+
+    ts.repeat(warmup, trials, trial)
+    a.send_bytes(b"q")
+    p.join()
+    a.close()
+
+
 WORKLOADS = {
     "process_start": wl_process_start,
     "pipe_pingpong_small": wl_pipe_pingpong_small,
@@ -388,6 +484,8 @@ WORKLOADS = {
     "queue_throughput_2p2c": _wl_queue("queue", 2, 2),
     "simplequeue_throughput_1p1c": _wl_queue("simple", 1, 1),
     "joinablequeue_roundtrip": wl_joinablequeue_roundtrip,
+    "value_increment_locked": wl_value_increment_locked,
+    "array_bulk": wl_array_bulk,
 }
 
 

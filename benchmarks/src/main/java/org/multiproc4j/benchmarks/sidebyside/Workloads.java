@@ -17,7 +17,9 @@ public final class Workloads {
             () -> new QueueWorkload("queue_throughput_4p1c"),
             () -> new QueueWorkload("queue_throughput_2p2c"),
             () -> new QueueWorkload("simplequeue_throughput_1p1c"),
-            () -> new QueueWorkload("joinablequeue_roundtrip"));
+            () -> new QueueWorkload("joinablequeue_roundtrip"),
+            SharedMemWorkload::valueIncrement,
+            SharedMemWorkload::arrayBulk);
 
     private Workloads() {
     }
