@@ -1,6 +1,5 @@
 package org.multiproc4j.core;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +27,7 @@ import org.multiproc4j.core.internal.ChildCommand;
 import org.multiproc4j.core.internal.ChildContext;
 import org.multiproc4j.core.internal.ChildLaunch;
 import org.multiproc4j.core.internal.Outcome;
+import org.multiproc4j.core.internal.Spares;
 import org.multiproc4j.core.internal.TaskWire;
 
 /**
@@ -54,6 +54,14 @@ import org.multiproc4j.core.internal.TaskWire;
  * <em>exited</em> once the child JVM has ended (whatever the reason) and its outcome has been collected.
  * It can be started once. {@link #close()} ends a still-running child and releases what this object
  * holds.
+ *
+ * <p><b>Start methods.</b> Booting a JVM takes tens of milliseconds, the bulk of a start. By default
+ * ({@link StartMethod#WARM_SPARE}) a start launches, in the background, a spare JVM of the same
+ * configuration that boots and waits; the next {@link #start()} hands its task to that spare, so the task's
+ * first line runs milliseconds after {@code start()}. {@link StartMethod#SPAWN} launches a fresh JVM every
+ * time. Choose per process with {@link Options#startMethod}, or for all with
+ * {@link #setDefaultStartMethod} or the system property {@value #START_METHOD_PROP}. Either way the child
+ * is a child of this JVM with its own pid, options and name; only the moment its JVM booted differs.
  *
  * <p><b>Exit semantics.</b> As in Python: when this JVM's {@code main} ends, the JVM waits for its
  * non-daemon children to exit (each is watched by a non-daemon thread), then shuts down, terminating its
@@ -174,8 +182,8 @@ public final class JvmProcess implements AutoCloseable {
     }
 
     /**
-     * Launches the child JVM and sends it the task. Returns as soon as the JVM is launched; the task
-     * runs concurrently.
+     * Launches the child JVM (or takes the warm spare of its configuration, see {@link StartMethod}) and
+     * sends it the task. Returns as soon as the JVM is launched; the task runs concurrently.
      *
      * @return this process, for chaining.
      * @throws IllegalStateException  if this process was already started or closed.
@@ -194,48 +202,68 @@ public final class JvmProcess implements AutoCloseable {
             byte[] bytes = TaskWire.encodeTask(task);
             ClassLoader loader = task.getClass().getClassLoader();
             launch = ChildLaunch.prepare(options.javaExecutable, options.allJvmOptions(), loader,
-                    options.extraClasspath, name, options.daemon);
-            ProcessBuilder pb = new ProcessBuilder(launch.command());
-            pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-            pb.redirectOutput(options.stdout);
-            pb.redirectError(options.stderr);
-            if (options.workingDirectory != null) {
-                pb.directory(options.workingDirectory.toFile());
-            }
-            if (!options.environment.isEmpty()) {
-                Map<String, String> env = pb.environment();
-                for (Map.Entry<String, String> e : options.environment.entrySet()) {
-                    if (e.getValue() == null) {
-                        env.remove(e.getKey());
-                    } else {
-                        env.put(e.getKey(), e.getValue());
-                    }
+                    options.extraClasspath);
+            installShutdownHook();
+            boolean warm = options.startMethod() == StartMethod.WARM_SPARE && options.spareable();
+            Spares.Key key = warm ? new Spares.Key(launch.spareKey(), options.environment,
+                    options.workingDirectory, options.stdout, options.stderr) : null;
+            process = warm ? Spares.take(key, launch.command()) : null;
+            if (process != null) {
+                control = process.getOutputStream();
+                try {
+                    launch.sendAssignment(control, name, options.daemon, bytes);
+                } catch (IOException e) {
+                    // the spare died (killed by someone) before it got its task: start afresh
+                    process.destroyForcibly();
+                    process = null;
                 }
             }
-            installShutdownHook();
-            try {
-                process = pb.start();
-            } catch (IOException e) {
-                launch.abandon();
-                throw new ProcessException("cannot launch a child JVM for " + name + " with "
-                        + launch.command().get(0) + ": " + e.getMessage(), e);
+            if (process == null) {
+                try {
+                    process = processBuilder().start();
+                } catch (IOException e) {
+                    launch.abandon();
+                    throw new ProcessException("cannot launch a child JVM for " + name + " with "
+                            + launch.command().get(0) + ": " + e.getMessage(), e);
+                }
+                control = process.getOutputStream();
+                try {
+                    launch.sendAssignment(control, name, options.daemon, bytes);
+                } catch (IOException e) {
+                    // the child died before reading its task: its exit code tells why
+                }
             }
             state = State.RUNNING;
             ACTIVE.put(process.pid(), this);
-            control = process.getOutputStream();
-            try {
-                DataOutputStream out = new DataOutputStream(control);
-                out.writeInt(bytes.length);
-                out.write(bytes);
-                out.flush();
-            } catch (IOException e) {
-                // the child died before reading its task: its exit code tells why
+            if (warm && !launch.archiveInTraining()) {
+                Spares.replenish(key, launch.command(), processBuilder());
             }
             Thread waiter = new Thread(this::awaitExit, "mp4j-waiter-" + name);
             waiter.setDaemon(options.daemon);
             waiter.start();
             return this;
         }
+    }
+
+    private ProcessBuilder processBuilder() {
+        ProcessBuilder pb = new ProcessBuilder(launch.command());
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.redirectOutput(options.stdout);
+        pb.redirectError(options.stderr);
+        if (options.workingDirectory != null) {
+            pb.directory(options.workingDirectory.toFile());
+        }
+        if (!options.environment.isEmpty()) {
+            Map<String, String> env = pb.environment();
+            for (Map.Entry<String, String> e : options.environment.entrySet()) {
+                if (e.getValue() == null) {
+                    env.remove(e.getKey());
+                } else {
+                    env.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        return pb;
     }
 
     private void awaitExit() {
@@ -615,6 +643,86 @@ public final class JvmProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * How {@link #start()} gets a child JVM, after Python's start methods. A JVM takes tens of milliseconds to
+     * boot, far more than the rest of a start, so the default keeps one booted JVM ready.
+     *
+     * <p><b>Thread safety.</b> Immutable.
+     */
+    public enum StartMethod {
+        /**
+         * Launch a fresh JVM at every {@link #start()} (Python's {@code spawn}): nothing runs ahead of need,
+         * and each start pays a JVM boot.
+         */
+        SPAWN,
+        /**
+         * Serve {@link #start()} from a warm spare, a JVM of the same configuration started ahead of need,
+         * booted and waiting for its task, and start the next spare in the background (the role Python's
+         * {@code forkserver} plays). The task then runs a few milliseconds after {@code start()}. The
+         * first start of a configuration launches a fresh JVM, as {@link #SPAWN} does. The cost is one idle
+         * JVM per recently used configuration (at most two configurations keep one): spares are not listed
+         * by {@link #activeChildren()}, and they end when this JVM exits, when it dies, or on
+         * {@link #discardSpares()}. A child whose output goes to a file
+         * ({@link ProcessBuilder.Redirect#to}) is always launched fresh, so that nothing is created before
+         * {@code start()}.
+         */
+        WARM_SPARE
+    }
+
+    private static volatile StartMethod defaultStartMethod = initialStartMethod();
+
+    private static StartMethod initialStartMethod() {
+        String value = System.getProperty(START_METHOD_PROP, "warm-spare").trim();
+        for (StartMethod m : StartMethod.values()) {
+            if (m.name().replace('_', '-').equalsIgnoreCase(value) || m.name().equalsIgnoreCase(value)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("system property " + START_METHOD_PROP + "=" + value
+                + ": expected spawn or warm-spare");
+    }
+
+    /**
+     * The system property that sets the initial {@link #defaultStartMethod()}: {@code spawn} or
+     * {@code warm-spare} (the default).
+     */
+    public static final String START_METHOD_PROP = "multiproc4j.startMethod";
+
+    /**
+     * Returns the start method of processes whose options do not choose one: the value of the system
+     * property {@value #START_METHOD_PROP} when this class was loaded, or {@link StartMethod#WARM_SPARE},
+     * until {@link #setDefaultStartMethod} changes it.
+     *
+     * @return the default start method.
+     */
+    public static StartMethod defaultStartMethod() {
+        return defaultStartMethod;
+    }
+
+    /**
+     * Sets the start method of processes whose options do not choose one (Python's
+     * {@code set_start_method}). Choosing {@link StartMethod#SPAWN} also ends the idle spares. Thread-safe;
+     * affects later {@link #start()} calls only.
+     *
+     * @param method the new default.
+     * @throws NullPointerException if {@code method} is {@code null}.
+     */
+    public static void setDefaultStartMethod(StartMethod method) {
+        defaultStartMethod = Objects.requireNonNull(method, "method");
+        if (method == StartMethod.SPAWN) {
+            discardSpares();
+        }
+    }
+
+    /**
+     * Ends the idle warm spares of this JVM (see {@link StartMethod#WARM_SPARE}) and waits up to a second for
+     * them to be gone, for instance to free their memory before a long pause. Later starts with
+     * {@code WARM_SPARE} start new spares. Thread-safe; never affects started processes.
+     */
+    public static void discardSpares() {
+        Spares.discardAll();
+    }
+
     // ----------------------------------------------------------------------------------------------
     // Options
     // ----------------------------------------------------------------------------------------------
@@ -649,6 +757,7 @@ public final class JvmProcess implements AutoCloseable {
         private ProcessBuilder.Redirect stdout = ProcessBuilder.Redirect.INHERIT;
         private ProcessBuilder.Redirect stderr = ProcessBuilder.Redirect.INHERIT;
         private Duration terminateGrace = Duration.ofSeconds(2);
+        private StartMethod startMethod;
 
         /** Creates options with every default. */
         public Options() {
@@ -670,6 +779,7 @@ public final class JvmProcess implements AutoCloseable {
             stdout = o.stdout;
             stderr = o.stderr;
             terminateGrace = o.terminateGrace;
+            startMethod = o.startMethod;
         }
 
         /**
@@ -813,6 +923,31 @@ public final class JvmProcess implements AutoCloseable {
             }
             this.terminateGrace = grace;
             return this;
+        }
+
+        /**
+         * Chooses how the child JVM is started; default {@link JvmProcess#defaultStartMethod()}.
+         *
+         * @param method the start method; {@code null} restores the default.
+         * @return these options.
+         */
+        public Options startMethod(StartMethod method) {
+            this.startMethod = method;
+            return this;
+        }
+
+        StartMethod startMethod() {
+            return startMethod != null ? startMethod : defaultStartMethod;
+        }
+
+        /** A spare started ahead of need must not show: so no redirect that creates or truncates a file. */
+        boolean spareable() {
+            return spareable(stdout) && spareable(stderr);
+        }
+
+        private static boolean spareable(ProcessBuilder.Redirect r) {
+            return r == ProcessBuilder.Redirect.INHERIT || r == ProcessBuilder.Redirect.PIPE
+                    || r == ProcessBuilder.Redirect.DISCARD;
         }
 
         List<String> allJvmOptions() {

@@ -31,12 +31,13 @@ public final class ParentMain {
                     write(Path.of(d, "daemon-done"), "should never happen");
                 }, new JvmProcess.Options().daemon(true)).start();
                 write(dir.resolve("daemon.pid"), Long.toString(daemon.pid()));
+                write(dir.resolve("spare.pid"), Long.toString(awaitSpare()));
                 return; // main ends: the JVM must wait for the non-daemon child and end the daemon one
             }
             case "orphans": {
                 JvmProcess a = new JvmProcess(() -> sleep(60_000)).start();
                 JvmProcess b = new JvmProcess(() -> sleep(60_000), new JvmProcess.Options().daemon(true)).start();
-                write(dir.resolve("pids.tmp"), a.pid() + " " + b.pid());
+                write(dir.resolve("pids.tmp"), a.pid() + " " + b.pid() + " " + awaitSpare());
                 Files.move(dir.resolve("pids.tmp"), dir.resolve("pids"));
                 sleep(120_000);
                 return;
@@ -44,6 +45,18 @@ public final class ParentMain {
             default:
                 throw new IllegalArgumentException("unknown scenario " + args[0]);
         }
+    }
+
+    /** Waits for the idle warm spare the starts above left, and returns its pid. */
+    static long awaitSpare() {
+        for (int i = 0; i < 1000; i++) {
+            String pids = System.getProperty(org.multiproc4j.core.internal.Spares.IDLE_PIDS_PROP, "");
+            if (!pids.isEmpty()) {
+                return Long.parseLong(pids.split(",")[0]);
+            }
+            sleep(10);
+        }
+        throw new IllegalStateException("no warm spare after 10 s");
     }
 
     static void sleep(long ms) {

@@ -29,6 +29,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class JvmProcessIT { ... }
  * }</pre>
  *
+ * <p>multiproc4j's idle warm spares (JVMs started ahead of the next {@code start()}) are not leaks, and a
+ * spare taken during a test counts as that test's child.
+ *
  * <p>A child that is still exiting when the test ends is given {@link #GRACE} to go, and so is a segment
  * whose creator died (the survivors sweep it).
  */
@@ -36,6 +39,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long a test's children may take to finish exiting after the test. */
     public static final Duration GRACE = Timeouts.scaled(Duration.ofSeconds(3));
     private static final Path SHM = Paths.get("/dev/shm");
+    private static final String IDLE_SPARES_PROP = "multiproc4j.internal.idleSparePids";
     private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(?:[a-z]+-)*(\\d+)(?:-|$)");
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
 
@@ -115,13 +119,32 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     }
 
     private static Set<Long> descendants() {
-        return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toCollection(HashSet::new));
+        Set<Long> spares = idleSpares();
+        return ProcessHandle.current().descendants().map(ProcessHandle::pid).filter(pid -> !spares.contains(pid))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     private static List<ProcessHandle> newDescendants(Set<Long> before) {
+        Set<Long> spares = idleSpares();
         return ProcessHandle.current().descendants()
-                .filter(p -> !before.contains(p.pid()) && p.isAlive())
+                .filter(p -> !before.contains(p.pid()) && !spares.contains(p.pid()) && p.isAlive())
                 .collect(Collectors.toList());
+    }
+
+    /**
+     * The idle warm spares of this JVM, which multiproc4j's core publishes in a system property (read here
+     * by name: this module depends on none of ours). A spare waits for a future start, so it is no leak; once
+     * a test's start takes it, it is that test's child like any other.
+     */
+    static Set<Long> idleSpares() {
+        Set<Long> pids = new HashSet<>();
+        String list = System.getProperty(IDLE_SPARES_PROP, "");
+        for (String pid : list.split(",")) {
+            if (!pid.isEmpty()) {
+                pids.add(Long.parseLong(pid));
+            }
+        }
+        return pids;
     }
 
     private static Set<String> shmEntries() {

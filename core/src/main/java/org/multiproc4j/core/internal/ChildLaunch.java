@@ -30,10 +30,14 @@ public final class ChildLaunch {
     private static boolean trainerHook;
 
     private final List<String> command;
+    private final List<String> spareKey;
+    private final boolean training;
     private final Path outcomeFile;
 
-    private ChildLaunch(List<String> command, Path outcomeFile) {
+    private ChildLaunch(List<String> command, List<String> spareKey, boolean training, Path outcomeFile) {
         this.command = command;
+        this.spareKey = spareKey;
+        this.training = training;
         this.outcomeFile = outcomeFile;
     }
 
@@ -44,30 +48,27 @@ public final class ChildLaunch {
      * @param userOptions the user's JVM options.
      * @param taskLoader  the task's class loader.
      * @param extra       extra classpath entries.
-     * @param name        the child's name.
-     * @param daemon      whether the child is a daemon.
      * @return the launch.
      */
-    public static ChildLaunch prepare(Path java, List<String> userOptions, ClassLoader taskLoader, List<Path> extra,
-                                      String name, boolean daemon) {
+    public static ChildLaunch prepare(Path java, List<String> userOptions, ClassLoader taskLoader, List<Path> extra) {
         Runtime.Version version = ChildCommand.versionOf(java);
         List<String> jvmOptions = new ArrayList<>(ChildCommand.providerOptions(version));
         jvmOptions.addAll(userOptions);
         List<String> classpath = ChildCommand.classpath(taskLoader, extra);
         ClassDataSharing.Plan cds = ClassDataSharing.plan(java, version, classpath, jvmOptions);
         Path outcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".outcome");
-        List<String> cmd = command(java, version, cds.options, jvmOptions, classpath, outcome, name, daemon);
+        List<String> cmd = command(java, version, cds.options, jvmOptions, classpath);
         if (cds.dumpOption != null) {
             Path trainingOutcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".training");
-            train(command(java, version, List.of(cds.dumpOption), jvmOptions, classpath, trainingOutcome,
-                    "multiproc4j-cds-training", true), cds, trainingOutcome);
+            train(command(java, version, List.of(cds.dumpOption), jvmOptions, classpath), cds, trainingOutcome);
         }
-        return new ChildLaunch(Collections.unmodifiableList(cmd), outcome);
+        List<String> key = command(java, version, List.of(), jvmOptions, classpath);
+        return new ChildLaunch(Collections.unmodifiableList(cmd), Collections.unmodifiableList(key),
+                cds.dumpOption != null || cds.training, outcome);
     }
 
     private static List<String> command(Path java, Runtime.Version version, List<String> cdsOptions,
-                                        List<String> jvmOptions, List<String> classpath, Path outcome, String name,
-                                        boolean daemon) {
+                                        List<String> jvmOptions, List<String> classpath) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         // JVM log lines go to stdout by default, which is the user's console: keep warnings, but on stderr,
@@ -79,14 +80,50 @@ public final class ChildLaunch {
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath));
         cmd.add(ChildMain.class.getName());
-        cmd.add(outcome.toString());
         cmd.add(Long.toString(SELF_PID));
         cmd.add(Long.toString(SELF_START_MILLIS));
         cmd.add(SELF_START_TICKS);
         cmd.add(ChildContext.name());
-        cmd.add(name);
-        cmd.add(Boolean.toString(daemon));
         return cmd;
+    }
+
+    /**
+     * Sends a child its assignment on its standard input, in the form {@link ChildMain} reads: its outcome
+     * file, name and daemon flag, then the task's length and bytes.
+     *
+     * @param control     the child's standard input.
+     * @param outcomeFile where the child reports its outcome.
+     * @param name        the child's name.
+     * @param daemon      whether the child is a daemon.
+     * @param task        the task as {@link TaskWire} encodes it.
+     * @throws IOException if the child is gone.
+     */
+    static void sendAssignment(OutputStream control, Path outcomeFile, String name, boolean daemon, byte[] task)
+            throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(task.length + 256);
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeInt(ChildMain.ASSIGNMENT_MAGIC);
+        out.writeUTF(outcomeFile.toString());
+        out.writeUTF(name);
+        out.writeBoolean(daemon);
+        out.writeInt(task.length);
+        out.write(task);
+        out.flush();
+        bytes.writeTo(control);
+        control.flush();
+    }
+
+    /**
+     * Sends this launch's child its assignment.
+     *
+     * @param control the child's standard input.
+     * @param name    the child's name.
+     * @param daemon  whether the child is a daemon.
+     * @param task    the task as {@link TaskWire} encodes it.
+     * @throws IOException if the child is gone.
+     */
+    public void sendAssignment(OutputStream control, String name, boolean daemon, byte[] task) throws IOException {
+        sendAssignment(control, outcomeFile, name, daemon, task);
     }
 
     /**
@@ -106,10 +143,7 @@ public final class ChildLaunch {
         TRAINERS.add(trainer);
         installTrainerHook();
         try (OutputStream in = trainer.getOutputStream()) {
-            byte[] task = TaskWire.trainingTask();
-            in.write(new byte[] {(byte) (task.length >>> 24), (byte) (task.length >>> 16), (byte) (task.length >>> 8),
-                (byte) task.length});
-            in.write(task);
+            sendAssignment(in, outcome, "multiproc4j-cds-training", true, TaskWire.trainingTask());
         } catch (IOException e) {
             // the trainer died: its exit code says so
         }
@@ -223,6 +257,26 @@ public final class ChildLaunch {
      */
     public List<String> command() {
         return command;
+    }
+
+    /**
+     * Returns what identifies the JVMs this launch could use as a spare: its command line without the
+     * class-data options, which change once an archive is trained.
+     *
+     * @return the key, java executable first.
+     */
+    public List<String> spareKey() {
+        return spareKey;
+    }
+
+    /**
+     * Tells whether a class-data archive for this classpath is being trained: a spare started now would
+     * start without it and be stale as soon as it exists.
+     *
+     * @return {@code true} while training.
+     */
+    public boolean archiveInTraining() {
+        return training;
     }
 
     /**

@@ -18,9 +18,15 @@ import org.multiproc4j.core.RemoteException;
 /**
  * The entry point of every child JVM that multiproc4j starts.
  *
- * <p>Command line: {@code ChildMain <outcome-file> <parent-pid> <parent-start-ms> <parent-start-ticks>
- * <parent-name> <name> <daemon>}. On standard input the parent writes the task (a 4-byte big-endian
- * length, then the task as {@link TaskWire} encodes it). A {@link ParentWatchdog} ends the child if the parent dies.
+ * <p>Command line: {@code ChildMain <parent-pid> <parent-start-ms> <parent-start-ticks> <parent-name>}: only
+ * what every child of one parent shares, so that a JVM can be started before it has a task (a warm spare,
+ * see {@link Spares}). Its assignment comes on standard input: {@link #ASSIGNMENT_MAGIC}, the outcome file, the
+ * child's name and daemon flag, then the task's length and bytes as {@link TaskWire} encodes them. A
+ * {@link ParentWatchdog} ends the child if the parent dies, and end of input before an assignment (the
+ * parent is gone, or discarded this spare) ends it at once.
+ *
+ * <p>While it waits, the child runs a no-op task through the path every task takes (decoding, the
+ * reflective call), so that a real task finds those classes loaded and linked.
  *
  * <p>The child decodes the task (attaching the handles it captured), runs it, closes what it attached,
  * writes its {@link Outcome} to the outcome file (atomically, through a temporary name) and ends: with
@@ -30,6 +36,8 @@ import org.multiproc4j.core.RemoteException;
 public final class ChildMain {
     /** Exit status of a child whose task threw, as in Python. */
     static final int EXIT_FAILED = 1;
+    /** The first four bytes of an assignment: {@code "mp4j"}. */
+    static final int ASSIGNMENT_MAGIC = 0x6d70346a;
 
     private ChildMain() {
     }
@@ -40,32 +48,49 @@ public final class ChildMain {
      * @param args see the class description.
      */
     public static void main(String[] args) {
-        if (args.length != 7) {
+        if (args.length != 4) {
             System.err.println("multiproc4j: ChildMain is started by JvmProcess, not by hand");
             System.exit(2);
         }
-        Path outcomeFile = Paths.get(args[0]);
-        long parentPid = Long.parseLong(args[1]);
-        long parentStart = Long.parseLong(args[2]);
-        String parentTicks = args[3];
-        String parentName = args[4];
-        String name = args[5];
-        boolean daemon = Boolean.parseBoolean(args[6]);
-        ChildContext.init(name, daemon, parentPid, parentStart, parentName);
-
+        long parentPid = Long.parseLong(args[0]);
+        long parentStart = Long.parseLong(args[1]);
+        String parentTicks = args[2];
+        String parentName = args[3];
+        ParentWatchdog.start(parentPid, parentStart, parentTicks);
         InputStream control = new FileInputStream(FileDescriptor.in);
+        if (!assignmentWaiting(control)) {
+            warmUp(); // a spare: it has the time
+        }
+
+        Path outcomeFile;
+        String name;
+        boolean daemon;
         byte[] taskBytes;
         try {
             DataInputStream in = new DataInputStream(control);
+            int magic;
+            try {
+                magic = in.readInt();
+            } catch (java.io.EOFException e) {
+                // a spare that was never used: its parent discarded it or is gone
+                Runtime.getRuntime().halt(ParentWatchdog.EXIT_ORPHANED);
+                return;
+            }
+            if (magic != ASSIGNMENT_MAGIC) {
+                throw new IOException("not an assignment from multiproc4j (bad magic " + Integer.toHexString(magic) + ")");
+            }
+            outcomeFile = Paths.get(in.readUTF());
+            name = in.readUTF();
+            daemon = in.readBoolean();
             taskBytes = new byte[in.readInt()];
             in.readFully(taskBytes);
         } catch (IOException e) {
-            // the parent died before it sent the task
-            System.err.println("multiproc4j: child " + name + " got no task from its parent: " + e);
+            // the parent died while it sent the task
+            System.err.println("multiproc4j: a child of " + parentName + " got no task from its parent: " + e);
             Runtime.getRuntime().halt(ParentWatchdog.EXIT_ORPHANED);
             return;
         }
-        ParentWatchdog.start(parentPid, parentStart, parentTicks);
+        ChildContext.init(name, daemon, parentPid, parentStart, parentName);
 
         List<AutoCloseable> attached = new ArrayList<>();
         Outcome outcome;
@@ -110,6 +135,31 @@ public final class ChildMain {
     }
 
     private static Throwable lastWriteFailure;
+
+    private static boolean assignmentWaiting(InputStream control) {
+        try {
+            return control.available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Takes a no-op task down the path a real one takes, so its classes are loaded and linked. */
+    private static void warmUp() {
+        try {
+            Object task = TaskWire.decodeTask(TaskWire.trainingTask(), ClassLoader.getSystemClassLoader(),
+                    new ArrayList<AutoCloseable>());
+            ((Runnable) task).run();
+            TaskWire.encodeOutcome(Outcome.returned(null));
+            // open every jar on the classpath now, not when the task's first class is looked up
+            java.util.Enumeration<java.net.URL> jars = ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF");
+            while (jars.hasMoreElements()) {
+                jars.nextElement();
+            }
+        } catch (Exception | LinkageError e) {
+            // only a warm-up: the real task will meet the same problem and report it
+        }
+    }
 
     private static boolean writeOutcome(Path file, Outcome outcome) {
         try {

@@ -41,6 +41,7 @@ final class ClassDataSharing {
     /** What to add to a child's command line, and, once, how to train the archive. */
     static final class Plan {
         static final Plan NONE = new Plan(List.of(), null, null, null);
+        static final Plan TRAINING_ELSEWHERE = new Plan(List.of(), null, null, null, true);
         /** Options for the user's child: the archive to map, or nothing. */
         final List<String> options;
         /** The option that makes a training JVM write the archive, or {@code null}. */
@@ -48,8 +49,15 @@ final class ClassDataSharing {
         private final Path dumping;
         private final Path archive;
         private final Path lock;
+        /** Whether an archive for this classpath is being trained (here or by another JVM). */
+        final boolean training;
 
         private Plan(List<String> options, Path dumping, Path archive, Path lock) {
+            this(options, dumping, archive, lock, dumping != null);
+        }
+
+        private Plan(List<String> options, Path dumping, Path archive, Path lock, boolean training) {
+            this.training = training;
             this.options = options;
             this.dumping = dumping;
             this.archive = archive;
@@ -119,7 +127,7 @@ final class ClassDataSharing {
             Files.createFile(lock);
         } catch (FileAlreadyExistsException e) {
             removeIfStale(lock);
-            return Plan.NONE; // a training JVM is at it
+            return Plan.TRAINING_ELSEWHERE; // a training JVM is at it
         } catch (IOException e) {
             return Plan.NONE;
         }

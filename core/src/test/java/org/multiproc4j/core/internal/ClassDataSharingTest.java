@@ -46,8 +46,10 @@ class ClassDataSharingTest {
         assertTrue(first.options.isEmpty(), "the first child runs without an archive: " + first.options);
         assertTrue(first.dumpOption.startsWith(v.feature() >= ClassDataSharing.AOT_CACHE_FEATURE
                 ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit="), first.dumpOption);
-        assertSame(ClassDataSharing.Plan.NONE, ClassDataSharing.plan(java, v, jars, List.of()),
-                "no second training while the first one runs");
+        ClassDataSharing.Plan second = ClassDataSharing.plan(java, v, jars, List.of());
+        assertSame(ClassDataSharing.Plan.TRAINING_ELSEWHERE, second, "no second training while the first one runs");
+        assertTrue(second.options.isEmpty() && second.dumpOption == null && second.training);
+        assertTrue(first.training);
 
         Files.write(dumpPath(first), new byte[] {42}); // what the training JVM writes at exit
         first.trainingEnded(true);

@@ -1,0 +1,249 @@
+package org.multiproc4j.core.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Warm spares: child JVMs started ahead of need, one per launch configuration, that have booted and wait on
+ * their standard input for an assignment (see {@link ChildMain}). A {@code start()} takes the spare of its
+ * configuration, if there is one, and sends it the task: the child's first line then runs a few milliseconds
+ * after {@code start()}, not a JVM boot later. Each use starts the next spare in a background thread.
+ *
+ * <p>At most {@value #MAX_IDLE} configurations keep a spare (least recently used goes first). Idle spares
+ * are not children in the API's sense ({@code activeChildren()} does not list them); they end when this JVM
+ * exits (a shutdown hook kills them, and a spare whose parent died sees the end of its input and halts),
+ * or on {@link #discardAll()}. The pids of idle spares are published in the system property
+ * {@value #IDLE_PIDS_PROP} (comma-separated) for tools such as a test's leak check.
+ */
+public final class Spares {
+    /** The system property that lists the pids of idle spares. */
+    public static final String IDLE_PIDS_PROP = "multiproc4j.internal.idleSparePids";
+    static final int MAX_IDLE = 2;
+    private static final long TAKE_WAIT_MS = 2_000;
+
+    /** What a spare must share with a launch to serve it. */
+    public static final class Key {
+        private final List<String> command;
+        private final Map<String, String> environment;
+        private final Path workingDirectory;
+        private final ProcessBuilder.Redirect stdout;
+        private final ProcessBuilder.Redirect stderr;
+
+        /**
+         * Creates a key.
+         *
+         * @param command          the command line without class-data options.
+         * @param environment      the environment changes ({@code null} values remove a variable).
+         * @param workingDirectory the working directory, or {@code null} for this JVM's.
+         * @param stdout           where the child's output goes.
+         * @param stderr           where the child's error output goes.
+         */
+        public Key(List<String> command, Map<String, String> environment, Path workingDirectory,
+                   ProcessBuilder.Redirect stdout, ProcessBuilder.Redirect stderr) {
+            this.command = List.copyOf(command);
+            this.environment = new LinkedHashMap<>(environment);
+            this.workingDirectory = workingDirectory;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return command.equals(k.command) && environment.equals(k.environment)
+                    && Objects.equals(workingDirectory, k.workingDirectory) && stdout.equals(k.stdout)
+                    && stderr.equals(k.stderr);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(command, environment, workingDirectory, stdout, stderr);
+        }
+    }
+
+    /** A spare on its way or waiting: the command it was started with, and its process once launched. */
+    private static final class Spare {
+        final List<String> command;
+        final CompletableFuture<Process> process;
+
+        Spare(List<String> command, CompletableFuture<Process> process) {
+            this.command = command;
+            this.process = process;
+        }
+    }
+
+    private static final Map<Key, Spare> IDLE = new LinkedHashMap<>(4, 0.75f, true);
+    private static ExecutorService launcher;
+    private static boolean shutDown;
+
+    private Spares() {
+    }
+
+    /**
+     * Takes the spare for a launch, if one is waiting (or being launched) for exactly this command.
+     *
+     * @param key     the launch's configuration.
+     * @param command the launch's full command line; a spare started with another (one started before the
+     *                class-data archive existed) is discarded.
+     * @return a live spare, now the caller's, or {@code null}.
+     */
+    public static Process take(Key key, List<String> command) {
+        Spare spare;
+        synchronized (Spares.class) {
+            spare = IDLE.remove(key);
+            publish();
+        }
+        if (spare == null) {
+            return null;
+        }
+        Process p;
+        try {
+            p = spare.process.get(TAKE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            spare.process.thenAccept(Process::destroyForcibly);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            spare.process.thenAccept(Process::destroyForcibly);
+            return null;
+        }
+        if (p == null || !spare.command.equals(command) || !p.isAlive()) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            return null;
+        }
+        return p;
+    }
+
+    /**
+     * Starts, in the background, the spare for the next launch of a configuration, replacing any spare it
+     * had. Does nothing once this JVM is shutting down.
+     *
+     * @param key     the configuration.
+     * @param command the full command line.
+     * @param builder a process builder set up for this configuration (command, redirects, environment).
+     */
+    public static void replenish(Key key, List<String> command, ProcessBuilder builder) {
+        CompletableFuture<Process> future = new CompletableFuture<>();
+        List<Spare> evicted = new ArrayList<>();
+        synchronized (Spares.class) {
+            if (shutDown) {
+                return;
+            }
+            if (launcher == null) {
+                launcher = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "mp4j-spare-launcher");
+                    t.setDaemon(true);
+                    return t;
+                });
+                Runtime.getRuntime().addShutdownHook(new Thread(Spares::shutdown, "mp4j-spare-cleanup"));
+            }
+            Spare old = IDLE.put(key, new Spare(List.copyOf(command), future));
+            if (old != null) {
+                evicted.add(old);
+            }
+            Iterator<Spare> it = IDLE.values().iterator();
+            while (IDLE.size() > MAX_IDLE && it.hasNext()) {
+                evicted.add(it.next());
+                it.remove();
+            }
+            launcher.execute(() -> launch(builder, future));
+        }
+        for (Spare s : evicted) {
+            s.process.thenAccept(Process::destroyForcibly);
+        }
+    }
+
+    private static void launch(ProcessBuilder builder, CompletableFuture<Process> future) {
+        Process p;
+        try {
+            p = builder.start();
+        } catch (IOException | RuntimeException e) {
+            future.complete(null); // no spare: the next start() launches a fresh JVM and reports any problem
+            return;
+        }
+        boolean keep;
+        synchronized (Spares.class) {
+            keep = !shutDown;
+            future.complete(p);
+            publish();
+        }
+        if (!keep) {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Ends every idle spare and waits (briefly) for them to be gone. Later launches start fresh spares
+     * again.
+     */
+    public static void discardAll() {
+        List<Spare> all;
+        synchronized (Spares.class) {
+            all = new ArrayList<>(IDLE.values());
+            IDLE.clear();
+            publish();
+        }
+        killAndWait(all);
+    }
+
+    private static void shutdown() {
+        synchronized (Spares.class) {
+            shutDown = true;
+        }
+        discardAll();
+    }
+
+    private static void killAndWait(List<Spare> spares) {
+        List<Process> killed = new ArrayList<>();
+        for (Spare s : spares) {
+            Process p = s.process.getNow(null);
+            if (p != null) {
+                p.destroyForcibly();
+                killed.add(p);
+            } else {
+                s.process.thenAccept(Process::destroyForcibly);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (Process p : killed) {
+            try {
+                p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Called with the lock held. */
+    private static void publish() {
+        StringBuilder pids = new StringBuilder();
+        for (Spare s : IDLE.values()) {
+            Process p = s.process.getNow(null);
+            if (p != null) {
+                if (pids.length() > 0) {
+                    pids.append(',');
+                }
+                pids.append(p.pid());
+            }
+        }
+        System.setProperty(IDLE_PIDS_PROP, pids.toString());
+    }
+}
