@@ -35,6 +35,8 @@ public final class ProcessStartWorkload implements Workload {
     private static final SerializableRunnable FIRST_LINE = ChildTasks::printStamp;
     private static final SerializableRunnable NOOP = ChildTasks::noop;
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+    /** Long enough for a spare JVM to boot on a loaded 2-core machine. */
+    private static final Duration SPARE_BOOT = Duration.ofMillis(300);
 
     @Override
     public String name() {
@@ -54,7 +56,12 @@ public final class ProcessStartWorkload implements Workload {
     @Override
     public Map<String, Object> parameters(Settings settings) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("java_child", "JvmProcess, default options, classpath " + System.getProperty("java.class.path"));
+        p.put("java_child", "JvmProcess, default options (start method WARM_SPARE), classpath "
+                + System.getProperty("java.class.path") + "; untimed pause of " + SPARE_BOOT.toMillis()
+                + " ms before each start, so the spare the previous start launched has booted");
+        p.put("java_child_back_to_back", "the same without the pause: each start gets a spare that has booted"
+                + " only for as long as the previous trial took");
+        p.put("java_child_spawn", "the same with StartMethod.SPAWN: a fresh JVM at every start()");
         p.put("java_floor", "java -cp <same classpath> " + Hello.class.getName());
         p.put("python_start_method", "spawn (fork for context)");
         p.put("python_floor", "python3 -c pass");
@@ -68,6 +75,15 @@ public final class ProcessStartWorkload implements Workload {
                         "first_line_ms", "spawn_first_line_ms"),
                 new Comparison("start → join of a no-op (Python: spawn)", "start → join (no-op)",
                         "start_to_join_noop_ms", "spawn_start_to_join_noop_ms"),
+                new Comparison("WARM_SPARE, starts back to back: start → first line (Python: spawn)",
+                        "back to back: start → first line", "first_line_back_to_back_ms", "spawn_first_line_ms"),
+                new Comparison("WARM_SPARE, starts back to back: start → join of a no-op (Python: spawn)",
+                        "back to back: start → join", "start_to_join_noop_back_to_back_ms",
+                        "spawn_start_to_join_noop_ms"),
+                new Comparison("StartMethod.SPAWN: start → first line (Python: spawn)", "SPAWN: start → first line",
+                        "first_line_spawn_ms", "spawn_first_line_ms"),
+                new Comparison("StartMethod.SPAWN: start → join of a no-op (Python: spawn)", "SPAWN: start → join",
+                        "start_to_join_noop_spawn_ms", "spawn_start_to_join_noop_ms"),
                 new Comparison("bare interpreter, whole run: `java -cp <jar> Hello` vs `python3 -c pass`",
                         "bare interpreter run", "hello_run_ms", "bare_interpreter_run_ms"));
     }
@@ -80,7 +96,12 @@ public final class ProcessStartWorkload implements Workload {
                 new Target("start → first line ≤ 1.3× bare `java Hello` whole run",
                         Target.Ref.java("first_line_ms"), Target.Ref.java("hello_run_ms"), 1.3, "issue 2"),
                 new Target("start → first line ≤ 1.0× Python spawn start → first line",
-                        Target.Ref.java("first_line_ms"), Target.Ref.python("spawn_first_line_ms"), 1.0, "issue 2"));
+                        Target.Ref.java("first_line_ms"), Target.Ref.python("spawn_first_line_ms"), 1.0, "issue 2"),
+                new Target("SPAWN: start → first line ≤ 1.3× bare `java Hello` start → its first line",
+                        Target.Ref.java("first_line_spawn_ms"), Target.Ref.java("hello_first_line_ms"), 1.3, "issue 2"),
+                new Target("SPAWN: start → first line ≤ 1.0× Python spawn start → first line",
+                        Target.Ref.java("first_line_spawn_ms"), Target.Ref.python("spawn_first_line_ms"), 1.0,
+                        "issue 2"));
     }
 
     @Override
@@ -100,13 +121,28 @@ public final class ProcessStartWorkload implements Workload {
 
     @Override
     public void runJava(TrialSet set, Settings settings) throws Exception {
-        set.repeat(settings.warmup(), settings.trials(), () -> firstLine(set));
-        set.repeat(settings.warmup(), settings.trials(), () -> startJoin(set));
+        Duration pause = settings.quick() ? Duration.ofMillis(150) : SPARE_BOOT;
+        set.repeat(settings.warmup(), settings.trials(), () -> {
+            Thread.sleep(pause.toMillis());
+            firstLine(set, JvmProcess.StartMethod.WARM_SPARE, "");
+        });
+        set.repeat(settings.warmup(), settings.trials(), () -> {
+            Thread.sleep(pause.toMillis());
+            startJoin(set, JvmProcess.StartMethod.WARM_SPARE, "");
+        });
+        set.repeat(settings.warmup(), settings.trials(),
+                () -> firstLine(set, JvmProcess.StartMethod.WARM_SPARE, "_back_to_back"));
+        set.repeat(settings.warmup(), settings.trials(),
+                () -> startJoin(set, JvmProcess.StartMethod.WARM_SPARE, "_back_to_back"));
+        JvmProcess.discardSpares();
+        set.repeat(settings.warmup(), settings.trials(), () -> firstLine(set, JvmProcess.StartMethod.SPAWN, "_spawn"));
+        set.repeat(settings.warmup(), settings.trials(), () -> startJoin(set, JvmProcess.StartMethod.SPAWN, "_spawn"));
         set.repeat(settings.warmup(), settings.trials(), () -> bareHello(set));
     }
 
-    private static void firstLine(TrialSet set) throws Exception {
-        JvmProcess p = new JvmProcess(FIRST_LINE, new JvmProcess.Options().stdout(ProcessBuilder.Redirect.PIPE));
+    private static void firstLine(TrialSet set, JvmProcess.StartMethod method, String suffix) throws Exception {
+        JvmProcess p = new JvmProcess(FIRST_LINE, new JvmProcess.Options().stdout(ProcessBuilder.Redirect.PIPE)
+                .startMethod(method));
         try {
             long t0 = System.nanoTime();
             p.start();
@@ -123,16 +159,16 @@ public final class ProcessStartWorkload implements Workload {
                         + p.exitCode());
             }
             long tc = Long.parseLong(line.trim());
-            set.addMillis("start_call_ms", t0, t1);
-            set.addMillis("first_line_ms", t0, tc);
-            set.addMillis("first_line_seen_by_parent_ms", t0, t2);
+            set.addMillis("start_call" + suffix + "_ms", t0, t1);
+            set.addMillis("first_line" + suffix + "_ms", t0, tc);
+            set.addMillis("first_line_seen_by_parent" + suffix + "_ms", t0, t2);
         } finally {
             p.close();
         }
     }
 
-    private static void startJoin(TrialSet set) throws Exception {
-        JvmProcess p = new JvmProcess(NOOP);
+    private static void startJoin(TrialSet set, JvmProcess.StartMethod method, String suffix) throws Exception {
+        JvmProcess p = new JvmProcess(NOOP, new JvmProcess.Options().startMethod(method));
         try {
             long t0 = System.nanoTime();
             p.start();
@@ -141,7 +177,7 @@ public final class ProcessStartWorkload implements Workload {
             if (p.exitCode() != 0) {
                 throw new IllegalStateException("the no-op child ended with exit code " + p.exitCode());
             }
-            set.addMillis("start_to_join_noop_ms", t0, t1);
+            set.addMillis("start_to_join_noop" + suffix + "_ms", t0, t1);
         } finally {
             p.close();
         }
@@ -185,6 +221,6 @@ public final class ProcessStartWorkload implements Workload {
 
     @Override
     public double estimatedSecondsPerSet(Settings settings) {
-        return (settings.warmup() + settings.trials()) * 3 * 0.08 + 0.3;
+        return (settings.warmup() + settings.trials()) * (7 * 0.08 + 2 * SPARE_BOOT.toMillis() / 1000.0) + 0.3;
     }
 }

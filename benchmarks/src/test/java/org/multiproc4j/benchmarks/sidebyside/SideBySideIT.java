@@ -64,7 +64,9 @@ class SideBySideIT {
         Map<String, Object> facts = (Map<String, Object>) ps.get("facts");
         assertTrue(facts.containsKey("class_data_archive_in_use"), "warm-up facts: " + facts);
         Map<String, Object> java = (Map<String, Object>) ps.get("multiproc4j");
-        for (String metric : List.of("first_line_ms", "start_to_join_noop_ms", "hello_first_line_ms", "hello_run_ms")) {
+        for (String metric : List.of("first_line_ms", "start_to_join_noop_ms", "first_line_back_to_back_ms",
+                "start_to_join_noop_back_to_back_ms", "first_line_spawn_ms", "start_to_join_noop_spawn_ms",
+                "hello_first_line_ms", "hello_run_ms")) {
             Map<String, Object> m = (Map<String, Object>) java.get(metric);
             assertNotNull(m, metric + " missing from " + java.keySet());
             assertEquals("ms", m.get("unit"));
@@ -75,9 +77,9 @@ class SideBySideIT {
             assertNotNull(m.get("p99"), metric + " has no percentiles: " + m);
         }
         List<Map<String, Object>> comparisons = (List<Map<String, Object>>) ps.get("comparisons");
-        assertEquals(3, comparisons.size(), comparisons.toString());
+        assertEquals(7, comparisons.size(), comparisons.toString());
         List<Map<String, Object>> targets = (List<Map<String, Object>>) ps.get("targets");
-        assertEquals(3, targets.size(), targets.toString());
+        assertEquals(5, targets.size(), targets.toString());
         if (python) {
             assertTrue(String.valueOf(((Map<String, Object>) json.get("python")).get("version")).startsWith("3."));
             Map<String, Object> py = (Map<String, Object>) ps.get("python");
