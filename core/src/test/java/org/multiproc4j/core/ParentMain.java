@@ -31,7 +31,7 @@ public final class ParentMain {
                     write(Path.of(d, "daemon-done"), "should never happen");
                 }, new JvmProcess.Options().daemon(true)).start();
                 write(dir.resolve("daemon.pid"), Long.toString(daemon.pid()));
-                write(dir.resolve("spare.pid"), Long.toString(awaitSpare()));
+                write(dir.resolve("spare.pid"), awaitSpare());
                 return; // main ends: the JVM must wait for the non-daemon child and end the daemon one
             }
             case "orphans": {
@@ -47,12 +47,12 @@ public final class ParentMain {
         }
     }
 
-    /** Waits for the idle warm spare the starts above left, and returns its pid. */
-    static long awaitSpare() {
+    /** Waits for the idle warm spares the starts above left, and returns their pids, space-separated. */
+    static String awaitSpare() {
         for (int i = 0; i < 1000; i++) {
-            String pids = System.getProperty(org.multiproc4j.core.internal.Spares.IDLE_PIDS_PROP, "");
-            if (!pids.isEmpty()) {
-                return Long.parseLong(pids.split(",")[0]);
+            if (!System.getProperty(org.multiproc4j.core.internal.Spares.IDLE_PIDS_PROP, "").isEmpty()) {
+                sleep(300); // a second one may be on its way
+                return System.getProperty(org.multiproc4j.core.internal.Spares.IDLE_PIDS_PROP).replace(',', ' ');
             }
             sleep(10);
         }

@@ -2,6 +2,7 @@ package org.multiproc4j.core.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * configuration, if there is one, and sends it the task: the child's first line then runs a few milliseconds
  * after {@code start()}, not a JVM boot later. Each use starts the next spare in a background thread.
  *
- * <p>At most {@value #MAX_IDLE} configurations keep a spare (least recently used goes first). Idle spares
+ * <p>At most {@value #MAX_IDLE} configurations keep spares (least recently used goes first), one each, or
+ * {@value #MAX_DEPTH} while starts come faster than a spare boots. Idle spares
  * are not children in the API's sense ({@code activeChildren()} does not list them); they end when this JVM
  * exits (a shutdown hook kills them, and a spare whose parent died sees the end of its input and halts),
  * or on {@link #discardAll()}. The pids of idle spares are published in the system property
@@ -31,6 +33,12 @@ public final class Spares {
     /** The system property that lists the pids of idle spares. */
     public static final String IDLE_PIDS_PROP = "multiproc4j.internal.idleSparePids";
     static final int MAX_IDLE = 2;
+    /** The most spares one configuration keeps. */
+    static final int MAX_DEPTH = 2;
+    /** A spare taken younger than this had no time to boot. */
+    private static final long YOUNG_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    /** A spare taken older than this shows starts far apart. */
+    private static final long OLD_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long TAKE_WAIT_MS = 2_000;
 
     /** What a spare must share with a launch to serve it. */
@@ -79,15 +87,21 @@ public final class Spares {
     /** A spare on its way or waiting: the command it was started with, and its process once launched. */
     private static final class Spare {
         final List<String> command;
-        final CompletableFuture<Process> process;
+        final CompletableFuture<Process> process = new CompletableFuture<>();
+        final long launchedNanos = System.nanoTime();
 
-        Spare(List<String> command, CompletableFuture<Process> process) {
+        Spare(List<String> command) {
             this.command = command;
-            this.process = process;
         }
     }
 
-    private static final Map<Key, Spare> IDLE = new LinkedHashMap<>(4, 0.75f, true);
+    /** The spares of one configuration, oldest first, and how many it should keep. */
+    private static final class Line {
+        final ArrayDeque<Spare> spares = new ArrayDeque<>();
+        int depth = 1;
+    }
+
+    private static final Map<Key, Line> IDLE = new LinkedHashMap<>(4, 0.75f, true);
     private static ExecutorService launcher;
     private static boolean shutDown;
 
@@ -95,18 +109,40 @@ public final class Spares {
     }
 
     /**
-     * Takes the spare for a launch, if one is waiting (or being launched) for exactly this command.
+     * Takes the oldest spare for a launch, if one is waiting (or being launched) for exactly this command.
+     * A spare taken before it had time to boot shows that starts come faster than one spare keeps up with:
+     * the configuration then keeps {@value #MAX_DEPTH} spares, and goes back to one once starts are far
+     * apart again.
      *
      * @param key     the launch's configuration.
-     * @param command the launch's full command line; a spare started with another (one started before the
-     *                class-data archive existed) is discarded.
+     * @param command the launch's full command line; spares started with another (before the class-data
+     *                archive existed) are discarded.
      * @return a live spare, now the caller's, or {@code null}.
      */
     public static Process take(Key key, List<String> command) {
         Spare spare;
+        List<Spare> stale = new ArrayList<>();
         synchronized (Spares.class) {
-            spare = IDLE.remove(key);
+            Line line = IDLE.get(key);
+            spare = line == null ? null : line.spares.pollFirst();
+            if (spare != null && !spare.command.equals(command)) {
+                stale.add(spare);
+                stale.addAll(line.spares);
+                line.spares.clear();
+                spare = null;
+            }
+            if (spare != null) {
+                long age = System.nanoTime() - spare.launchedNanos;
+                if (age < YOUNG_NANOS) {
+                    line.depth = MAX_DEPTH;
+                } else if (age > OLD_NANOS) {
+                    line.depth = 1;
+                }
+            }
             publish();
+        }
+        for (Spare s : stale) {
+            s.process.thenAccept(Spares::destroy);
         }
         if (spare == null) {
             return null;
@@ -115,32 +151,36 @@ public final class Spares {
         try {
             p = spare.process.get(TAKE_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            spare.process.thenAccept(Process::destroyForcibly);
+            spare.process.thenAccept(Spares::destroy);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            spare.process.thenAccept(Process::destroyForcibly);
+            spare.process.thenAccept(Spares::destroy);
             return null;
         }
-        if (p == null || !spare.command.equals(command) || !p.isAlive()) {
-            if (p != null) {
-                p.destroyForcibly();
-            }
+        if (p == null || !p.isAlive()) {
+            destroy(p);
             return null;
         }
         return p;
     }
 
+    private static void destroy(Process p) {
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
     /**
-     * Starts, in the background, the spare for the next launch of a configuration, replacing any spare it
-     * had. Does nothing once this JVM is shutting down.
+     * Starts, in the background, the spares a configuration should keep for its next launches. Does nothing
+     * once this JVM is shutting down.
      *
      * @param key     the configuration.
      * @param command the full command line.
-     * @param builder a process builder set up for this configuration (command, redirects, environment).
+     * @param builder a process builder set up for this configuration (command, redirects, environment);
+     *                used for every spare it starts.
      */
     public static void replenish(Key key, List<String> command, ProcessBuilder builder) {
-        CompletableFuture<Process> future = new CompletableFuture<>();
         List<Spare> evicted = new ArrayList<>();
         synchronized (Spares.class) {
             if (shutDown) {
@@ -154,19 +194,21 @@ public final class Spares {
                 });
                 Runtime.getRuntime().addShutdownHook(new Thread(Spares::shutdown, "mp4j-spare-cleanup"));
             }
-            Spare old = IDLE.put(key, new Spare(List.copyOf(command), future));
-            if (old != null) {
-                evicted.add(old);
+            Line line = IDLE.computeIfAbsent(key, k -> new Line());
+            List<String> cmd = List.copyOf(command);
+            while (line.spares.size() < line.depth) {
+                Spare spare = new Spare(cmd);
+                line.spares.addLast(spare);
+                launcher.execute(() -> launch(builder, spare.process));
             }
-            Iterator<Spare> it = IDLE.values().iterator();
+            Iterator<Line> it = IDLE.values().iterator();
             while (IDLE.size() > MAX_IDLE && it.hasNext()) {
-                evicted.add(it.next());
+                evicted.addAll(it.next().spares);
                 it.remove();
             }
-            launcher.execute(() -> launch(builder, future));
         }
         for (Spare s : evicted) {
-            s.process.thenAccept(Process::destroyForcibly);
+            s.process.thenAccept(Spares::destroy);
         }
     }
 
@@ -194,9 +236,11 @@ public final class Spares {
      * again.
      */
     public static void discardAll() {
-        List<Spare> all;
+        List<Spare> all = new ArrayList<>();
         synchronized (Spares.class) {
-            all = new ArrayList<>(IDLE.values());
+            for (Line line : IDLE.values()) {
+                all.addAll(line.spares);
+            }
             IDLE.clear();
             publish();
         }
@@ -235,13 +279,15 @@ public final class Spares {
     /** Called with the lock held. */
     private static void publish() {
         StringBuilder pids = new StringBuilder();
-        for (Spare s : IDLE.values()) {
-            Process p = s.process.getNow(null);
-            if (p != null) {
-                if (pids.length() > 0) {
-                    pids.append(',');
+        for (Line line : IDLE.values()) {
+            for (Spare s : line.spares) {
+                Process p = s.process.getNow(null);
+                if (p != null) {
+                    if (pids.length() > 0) {
+                        pids.append(',');
+                    }
+                    pids.append(p.pid());
                 }
-                pids.append(p.pid());
             }
         }
         System.setProperty(IDLE_PIDS_PROP, pids.toString());
