@@ -131,6 +131,24 @@ class WarmSpareIT {
     }
 
     @Test
+    void shouldNotServeFromASpareWhoseClasspathJarWasRebuilt() throws Exception {
+        Path jar = dir.resolve("extra.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("extra.txt"));
+            out.write("one".getBytes(StandardCharsets.UTF_8));
+        }
+        JvmProcess.Options withJar = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE)
+                .extraClasspath(jar);
+        JvmProcess.call(() -> 1, withJar).get(Timeouts.MEDIUM);
+        long spare = awaitOneSpare();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() + 10_000));
+        TaskFuture<Integer> f = JvmProcess.call(() -> 2, withJar);
+        assertNotEquals(spare, f.process().pid(), "a spare that opened the old jar must not run the task");
+        assertEquals(2, f.get(Timeouts.MEDIUM));
+    }
+
+    @Test
     void shouldEndTheSparesOnDiscard() throws Exception {
         JvmProcess.call(() -> 1, new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE))
                 .get(Timeouts.MEDIUM);

@@ -63,8 +63,27 @@ public final class ChildLaunch {
             train(command(java, version, List.of(cds.dumpOption), jvmOptions, classpath), cds, trainingOutcome);
         }
         List<String> key = command(java, version, List.of(), jvmOptions, classpath);
+        addStamps(key, classpath);
         return new ChildLaunch(Collections.unmodifiableList(cmd), Collections.unmodifiableList(key),
                 cds.dumpOption != null || cds.training, outcome);
+    }
+
+    /**
+     * Adds each classpath file's size and modification time to a spare's key: a spare opened the jars of its
+     * day, and must not run a task after one of them was rebuilt.
+     */
+    private static void addStamps(List<String> key, List<String> classpath) {
+        for (String entry : classpath) {
+            try {
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(Path.of(entry),
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                if (a.isRegularFile()) {
+                    key.add(a.size() + "@" + a.lastModifiedTime().toMillis());
+                }
+            } catch (IOException | RuntimeException e) {
+                key.add("?"); // missing: the JVM skips it, and so may the spare
+            }
+        }
     }
 
     private static List<String> command(Path java, Runtime.Version version, List<String> cdsOptions,
@@ -261,7 +280,8 @@ public final class ChildLaunch {
 
     /**
      * Returns what identifies the JVMs this launch could use as a spare: its command line without the
-     * class-data options, which change once an archive is trained.
+     * class-data options, which change once an archive is trained, and the size and time of every classpath
+     * file.
      *
      * @return the key, java executable first.
      */
