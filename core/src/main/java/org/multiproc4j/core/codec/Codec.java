@@ -21,11 +21,14 @@ import org.multiproc4j.core.Shareable;
  * message is one contiguous run of bytes, decoded by giving exactly that run (offset and length), as a
  * ring or a length-prefixed stream delivers it.
  *
- * <p><b>Primitive arrays.</b> {@code byte[]}, {@code boolean[]}, {@code char[]}, {@code short[]},
+ * <p><b>Primitive arrays, scalars and tuples.</b> {@code byte[]}, {@code boolean[]}, {@code char[]}, {@code short[]},
  * {@code int[]}, {@code long[]}, {@code float[]} and {@code double[]} values (at the top level of a message)
  * bypass the codec's library: a one-byte tag, a four-byte element count and the elements' raw little-endian
- * bytes. Every codec writes and reads them the same way, so any codec can decode them. {@code null} is a
- * valid message too.
+ * bytes. So do the common scalars ({@code Integer}, {@code Long}, {@code Double}, {@code Boolean},
+ * {@code String}, lossless for any chars) and {@code Object[]} tuples of them, of primitive arrays and of
+ * {@code null}, nested up to four deep, Python's small tuples (a tuple holding anything else is encoded
+ * whole by the codec's library). Every codec writes and reads them the same way, so any codec can decode
+ * them, and they need no registration. {@code null} is a valid message too.
  *
  * <p><b>Shared objects.</b> A {@link Shareable} anywhere in a message travels as its {@link Handle} and is
  * re-attached ({@link Handle#attach()}) when the message is decoded, in every codec; the attached object

@@ -88,6 +88,12 @@ abstract class CodecContractTest {
                 new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}, new float[] {1.5f, Float.NaN},
                 new double[] {Math.PI, -0.0, Double.MAX_VALUE}, new double[1000],
                 new String[] {"a", null, "c"}, new Integer[] {1, null, 3}, new Object[] {1, "two", 3.0, null},
+                // the fast path's tuples and scalars, and their edges
+                Integer.MIN_VALUE, Long.MAX_VALUE, Double.NaN, -0.0d, false, "\u00ff\u0000", "lone \ud800 surrogate",
+                new Object[] {123456789, 3.14159, "hello"}, new Object[0], new Object[] {new Object[] {1L, true},
+                    new int[] {1, 2}, new double[0], null, "\u4e2d"},
+                new Object[] {new Object[] {new Object[] {new Object[] {new Object[] {"five deep"}}}}},
+                new Object[] {1, new ArrayList<>(List.of(2))},
                 new ArrayList<>(List.of(1, 2, 3)), new LinkedList<>(List.of("a", "b")),
                 new HashSet<>(Set.of(1, 2, 3)), new LinkedHashSet<>(List.of("z", "a")),
                 new TreeSet<>(Set.of(5, 1, 3)), new HashMap<>(Map.of("a", 1, "b", 2)),
@@ -275,8 +281,22 @@ abstract class CodecContractTest {
         assertMessage(() -> codec().decode(new byte[] {(byte) 200, 1, 2}), "first byte 200");
         Codec other = codec() instanceof JdkCodec ? Codecs.fast() : Codecs.jdk();
         String otherKind = other instanceof JdkCodec ? "the JDK codec" : "the fast (Kryo) codec";
-        assertMessage(() -> codec().decode(other.encode("hi")), "written by " + otherKind);
+        assertMessage(() -> codec().decode(other.encode('c')), "written by " + otherKind);
         assertThrows(IndexOutOfBoundsException.class, () -> codec().decode(new byte[4], 2, 3));
+    }
+
+    @Test
+    void shouldTakeTheFastPathForScalarsAndTuplesWhichEveryCodecReads() {
+        Object[] tuple = {123456789, 3.14159, "hello"};
+        byte[] bytes = codec().encode(tuple);
+        assertEquals(Wire.TUPLE, bytes[0]);
+        assertEquals(5 + 5 + 9 + (5 + 5), bytes.length, "tag+count, int, double, Latin-1 string");
+        assertEquals(5, codec().encode(7).length);
+        assertEquals(5 + 2 * 3, codec().encode("\u4e2d\u6587!").length, "UTF-16 when a char is above 255");
+        Codec other = codec() instanceof JdkCodec ? Codecs.fast() : Codecs.jdk();
+        assertArrayEquals(tuple, (Object[]) other.decode(bytes));
+        assertEquals(0, codec().encode(new Object[] {1, new ArrayList<>()})[0] == Wire.TUPLE ? 1 : 0,
+                "a tuple holding anything else takes the codec's own path");
     }
 
     @Test
