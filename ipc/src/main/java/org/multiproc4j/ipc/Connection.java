@@ -56,10 +56,23 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  *
  * <p><b>End of file and dead peers.</b> When the process owning the other end closes it, or dies (even by
  * {@code kill -9}), this end first receives every message already sent, then {@code recv} throws
- * {@link EOFException}; {@code send} throws {@link BrokenPipeException}. A peer that died while writing a
- * message never delivers half of it. A dead peer is noticed within about 10 ms while waiting. A peer that
- * is alive but never sends blocks {@code recv} as in Python: use a timed form, or {@link #await} with the
- * child's {@link JvmProcess}.
+ * {@link EOFException}. A peer that died while writing a message never delivers half of it; a receiver
+ * waiting for a message notices a dead peer within about 10 ms. A peer that is alive but never sends blocks
+ * {@code recv} as in Python: use a timed form, or {@link #await} with the child's {@link JvmProcess}.
+ *
+ * <p>Sending to a peer that is gone fails with {@link BrokenPipeException}, as writing to an operating-system
+ * pipe whose reader is gone does:
+ * <ul>
+ * <li>once the other end was <em>closed</em>, every send fails at once and writes nothing;</li>
+ * <li>once the process holding the other end has <em>died</em> (it has exited, reaped or not: a zombie counts as
+ * dead), every send that begins a millisecond or more after that fails. A sender looks at the other end's owner
+ * at most once a millisecond, just after writing a message, so that the check adds nothing to a message's way
+ * to the receiver and little to a send; the send whose look finds the owner dead fails although its message
+ * was written, and later sends fail without writing. What was sent to a peer that died without receiving it
+ * is lost: the messages waiting in the ring when it died, and those sent before its death was noticed
+ * (within that millisecond), the failing send's included.</li>
+ * </ul>
+ * A sender waiting for room in a full ring notices either within a millisecond as well.
  *
  * <p><b>Thread and process safety.</b> Sends from several threads of a process are serialized, as are
  * receives: messages never interleave. Use an end from one process at a time.
@@ -95,7 +108,9 @@ public final class Connection implements Shareable, AutoCloseable {
      *
      * @param obj the value, may be {@code null}.
      * @throws SerializationException if the value cannot be serialized; nothing was sent.
-     * @throws BrokenPipeException    if the other end was closed or its process died.
+     * @throws BrokenPipeException    if the other end was closed (nothing was sent) or its process died (this
+     *                                message may have been written, but nobody will receive it); see the class
+     *                                description for when a death is noticed.
      * @throws ClosedChannelException if this end is closed.
      * @throws IOException            if this end is closed by another thread meanwhile.
      * @throws InterruptedException   if interrupted while waiting for room.
@@ -116,7 +131,8 @@ public final class Connection implements Shareable, AutoCloseable {
      * @param timeout how long to wait for room before the message starts.
      * @throws TimeoutException       if there was no room in time; nothing was sent.
      * @throws SerializationException if the value cannot be serialized; nothing was sent.
-     * @throws BrokenPipeException    if the other end was closed or its process died.
+     * @throws BrokenPipeException    if the other end was closed (nothing was sent) or its process died (this
+     *                                message may have been written, but nobody will receive it).
      * @throws IOException            if this end is closed.
      * @throws InterruptedException   if interrupted while waiting.
      */
@@ -163,7 +179,8 @@ public final class Connection implements Shareable, AutoCloseable {
      * Sends the bytes of an array as one message.
      *
      * @param buf the bytes.
-     * @throws BrokenPipeException  if the other end is gone.
+     * @throws BrokenPipeException  if the other end was closed or its process died (as for
+     *                              {@link #send(Object)}).
      * @throws IOException          if this end is closed.
      * @throws InterruptedException if interrupted while waiting for room.
      */
@@ -178,7 +195,8 @@ public final class Connection implements Shareable, AutoCloseable {
      * @param offset the region's first byte.
      * @param length the region's length.
      * @throws IndexOutOfBoundsException if the region is not inside the array.
-     * @throws BrokenPipeException       if the other end is gone.
+     * @throws BrokenPipeException       if the other end was closed or its process died (as for
+     *                                   {@link #send(Object)}).
      * @throws IOException               if this end is closed.
      * @throws InterruptedException      if interrupted while waiting for room.
      */
@@ -195,7 +213,8 @@ public final class Connection implements Shareable, AutoCloseable {
      * Sends a buffer's remaining bytes as one message; the buffer's position advances to its limit.
      *
      * @param src the bytes, heap or direct.
-     * @throws BrokenPipeException  if the other end is gone.
+     * @throws BrokenPipeException  if the other end was closed or its process died (as for
+     *                              {@link #send(Object)}).
      * @throws IOException          if this end is closed.
      * @throws InterruptedException if interrupted while waiting for room.
      */
@@ -215,7 +234,8 @@ public final class Connection implements Shareable, AutoCloseable {
      * @param offset the first byte's index in the buffer.
      * @param length how many bytes.
      * @throws IndexOutOfBoundsException if the region is not inside the buffer's capacity.
-     * @throws BrokenPipeException       if the other end is gone.
+     * @throws BrokenPipeException       if the other end was closed or its process died (as for
+     *                                   {@link #send(Object)}).
      * @throws IOException               if this end is closed.
      * @throws InterruptedException      if interrupted while waiting for room.
      */
@@ -232,7 +252,8 @@ public final class Connection implements Shareable, AutoCloseable {
      * @param length how many bytes to send.
      * @throws EOFException         if the channel ends before {@code length} bytes (the receiver drops the
      *                              partial message).
-     * @throws BrokenPipeException  if the other end is gone.
+     * @throws BrokenPipeException  if the other end was closed or its process died (as for
+     *                              {@link #send(Object)}).
      * @throws IOException          if this end is closed or the channel fails (the receiver drops the partial
      *                              message).
      * @throws InterruptedException if interrupted (the receiver drops the partial message).

@@ -153,20 +153,102 @@ class PipeIT {
     }
 
     @Test
-    void shouldFailToSendToADeadPeer() throws Exception {
+    void shouldFailToSendToAPeerKilledWithSigkillAndStillDrainWhatItSent() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            Connection mine = pipe.first();
+            Connection childs = pipe.second();
+            TaskFuture<Void> child = JvmProcess.call(() -> sendThenLinger(childs, 3, 60_000));
+            assertEquals(0, mine.recv(Timeouts.LONG)); // the child holds its end
+            for (int i = 0; i < 10; i++) {
+                mine.send("unread " + i); // the ring has room: these wait for a reader that will die
+            }
+            child.process().kill();
+            assertTrue(child.process().join(Timeouts.MEDIUM));
+            // a sender looks at its peer at most once a millisecond: any send from now on must see the death
+            Thread.sleep(2);
+            long pid = child.process().pid();
+            BrokenPipeException first = assertThrows(BrokenPipeException.class, () -> mine.send("after the kill"));
+            assertTrue(first.getMessage().contains("(pid " + pid + ") died"), first.getMessage());
+            BrokenPipeException again = assertThrows(BrokenPipeException.class, () -> mine.sendBytes(new byte[8]));
+            assertTrue(again.getMessage().contains("(pid " + pid + ") died; nothing was sent"), again.getMessage());
+            assertEquals(1, mine.recv(Timeouts.LONG), "what the child sent before it died is still received");
+            assertEquals(2, mine.recv(Timeouts.LONG));
+            EOFException eof = assertThrows(EOFException.class, () -> mine.recv(Timeouts.LONG));
+            assertTrue(eof.getMessage().contains("pid " + pid + ", which died"), eof.getMessage());
+        }
+    }
+
+    @Test
+    void shouldFailASendWaitingForRoomWhenThePeerIsKilled() throws Exception {
         try (Pipe pipe = Pipe.open(new ChannelOptions().capacity(4096))) {
             Connection mine = pipe.first();
             Connection childs = pipe.second();
             TaskFuture<Void> child = JvmProcess.call(() -> sendThenLinger(childs, 1, 60_000));
-            assertEquals(0, mine.recv(Timeouts.LONG)); // the child holds its end
-            child.process().kill();
-            child.process().join();
+            assertEquals(0, mine.recv(Timeouts.LONG));
+            long[] killedAt = {0};
+            Thread killer = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                killedAt[0] = System.nanoTime();
+                child.process().kill();
+            });
+            killer.start();
             BrokenPipeException e = assertThrows(BrokenPipeException.class, () -> {
-                for (int i = 0; i < 100_000; i++) {
-                    mine.send(i); // fills the ring, then notices
+                for (int i = 0; ; i++) {
+                    mine.send(i); // fills the 4 KiB ring, then waits for room
                 }
             });
-            assertTrue(e.getMessage().contains("pid " + child.process().pid() + ") died"), e.getMessage());
+            long failedAt = System.nanoTime();
+            killer.join();
+            assertTrue(e.getMessage().contains("(pid " + child.process().pid() + ") died while this end waited for room"),
+                    e.getMessage());
+            assertTrue(child.process().join(Timeouts.MEDIUM));
+            System.out.printf("a send waiting for room failed %.1f ms after kill -9 of the receiver%n",
+                    (failedAt - killedAt[0]) / 1e6);
+        }
+    }
+
+    @Test
+    void shouldFailToSendToAPeerThatClosedItsEndAndStillDrainWhatItSent() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            Connection mine = pipe.first();
+            Connection childs = pipe.second();
+            try (JvmProcess child = JvmProcess.call(() -> {
+                childs.send("one");
+                childs.send("two");
+                childs.close(); // the process lives on: only its end is closed
+                Thread.sleep(60_000);
+                return null;
+            }).process()) {
+                assertEquals("one", mine.recv(Timeouts.LONG));
+                assertEquals("two", mine.recv(Timeouts.LONG));
+                EOFException eof = assertThrows(EOFException.class, () -> mine.recv(Timeouts.LONG));
+                assertTrue(eof.getMessage().contains("closed by pid " + child.pid()), eof.getMessage());
+                assertTrue(child.isAlive());
+                BrokenPipeException e = assertThrows(BrokenPipeException.class, () -> mine.send("too late"));
+                assertTrue(e.getMessage().contains("the other end was closed by pid " + child.pid()), e.getMessage());
+                assertThrows(BrokenPipeException.class, () -> mine.sendBytes(new byte[8]));
+                child.kill();
+                assertTrue(child.join(Timeouts.MEDIUM));
+            }
+        }
+    }
+
+    @Test
+    void shouldFailToSendToAPeerWhoseTaskEnded() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            Connection mine = pipe.first();
+            Connection childs = pipe.second();
+            TaskFuture<Void> child = JvmProcess.call(() -> sendThenLinger(childs, 1, 0));
+            assertEquals(0, mine.recv(Timeouts.LONG));
+            child.get(Timeouts.LONG);
+            assertTrue(child.process().join(Timeouts.MEDIUM));
+            assertThrows(EOFException.class, () -> mine.recv(Timeouts.LONG), "its end closed when its task ended");
+            BrokenPipeException e = assertThrows(BrokenPipeException.class, () -> mine.send("too late"));
+            assertTrue(e.getMessage().contains("pid " + child.process().pid()), e.getMessage());
         }
     }
 

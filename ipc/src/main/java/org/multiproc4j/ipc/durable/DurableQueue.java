@@ -73,7 +73,9 @@ import org.multiproc4j.ipc.durable.internal.RollPeriods;
  * forced to disk: a power failure or kernel crash may lose the last messages. A producer killed during
  * {@code append} appended the message whole or not at all; a torn message is never delivered. If it died
  * holding Chronicle's write lock, other producers wait about three seconds before the lock is broken (a
- * process that opens the queue breaks it at once).</li>
+ * process that opens the queue breaks it at once). If it died while creating the file of a new roll cycle,
+ * before any message was in it, readers and writers wait about two seconds more; then Chronicle sets that file
+ * aside ({@code *.discard}, which may be deleted) and starts the cycle anew.</li>
  * <li><b>Consumed exactly once.</b> Each message has a marker in a shared file; a consumer takes a message by
  * a compare-and-set of its marker (free to consumed, or free to delivered), which succeeds for exactly one
  * consumer in one process. So across any number of consumers, kills with {@code SIGKILL} at any instruction,
@@ -390,6 +392,9 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
                 nextSweep = now + options.recoveryInterval.toNanos();
                 Claimed c = sweep(mine, true);
                 if (c != null) {
+                    if (!c.redelivered()) {
+                        resumeTailerAt(c.index());
+                    }
                     return c;
                 }
             }
@@ -420,6 +425,19 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         tailer.singleThreadedCheckDisabled(true);
         position(tailer, claims.lowWater());
         nextSweep = System.nanoTime();
+    }
+
+    /**
+     * Moves the consuming tailer on to a message the sweep found free, which the tailer should have found itself.
+     * Usually the tailer simply had not got there yet, and the move skips nothing free: a marker never becomes
+     * free again, and the sweep takes the first takeable message from the low-water mark on. But a Chronicle
+     * tailer that looked at a cycle file while its first header was incomplete (a producer killed while creating
+     * the file; Chronicle waits for the header, then sets the file aside as {@code *.discard} and starts the cycle
+     * anew) reads nothing ever after; repositioning it is what brings it back. Without this, such a consumer got
+     * one message per recovery interval, from the sweep alone.
+     */
+    private void resumeTailerAt(long index) {
+        position(tailer, index);
     }
 
     private static void position(ExcerptTailer t, long index) {

@@ -37,8 +37,10 @@ import org.multiproc4j.ipc.IdlePolicy;
  * for another process marks the end "in transit" (owned by the sender until the receiver attaches); attaching
  * makes the receiver the owner. When the owner closes the end its closed flag is set; when the owner dies its
  * identity no longer names a live process. Either way the other end receives what was sent, then
- * {@link EOFException}, and its sends fail with {@link BrokenPipeException}. A non-owner closing its object only
- * unmaps it.
+ * {@link EOFException}, and its sends fail with {@link BrokenPipeException}: every send reads the closed flag
+ * before writing, and looks at the owner's identity (a read of {@code /proc}) at most every
+ * {@link #SEND_LIVENESS_NANOS}, after writing, so that the check adds nothing to a message's way to the
+ * receiver and one clock read to a send. A non-owner closing its object only unmaps it.
  *
  * <p><b>Threads.</b> Sends are serialized by a send lock and receives by a receive lock, so several threads may
  * use one end (messages never interleave). {@link #close()} takes both locks; threads blocked in a send or
@@ -47,8 +49,13 @@ import org.multiproc4j.ipc.IdlePolicy;
 public final class PipeEnd implements AutoCloseable {
     /** Default ring capacity per direction. */
     public static final int DEFAULT_CAPACITY = 1 << 20;
-    /** How often a waiting end checks that the other end's owner still lives. */
+    /** How often a waiting receiver checks that the other end's owner still lives. */
     private static final long LIVENESS_NANOS = 10_000_000L;
+    /**
+     * How often a sender checks that the other end's owner still lives, on every send as well as while it
+     * waits for room: a send made this long after the owner's death was observable fails.
+     */
+    public static final long SEND_LIVENESS_NANOS = 1_000_000L;
     /** Encode buffers larger than this are dropped after use, not kept. */
     private static final int KEEP_ENCODE_BUFFER = 1 << 20;
     /** {@code byte[]} values at least this long are copied straight from the array. */
@@ -81,6 +88,8 @@ public final class PipeEnd implements AutoCloseable {
     private volatile boolean closed;
     private long nextSendLivenessCheck;
     private long nextRecvLivenessCheck;
+    /** The identity of the other end's owner once a send found it dead (0: not found dead); guarded by sendLock. */
+    private long deadPeer;
 
     private PipeEnd(ChannelSegment segment, int end, ChannelOptions options) {
         this.segment = segment;
@@ -296,6 +305,7 @@ public final class PipeEnd implements AutoCloseable {
             try {
                 checkWritable();
                 write(Frames.WHOLE_OBJECT, Frames.BEGIN_OBJECT, Payload.of(prefix, 1, a, 0, a.length), deadlineNanos);
+                checkPeerAfterSend();
             } finally {
                 sendLock.unlock();
             }
@@ -311,6 +321,7 @@ public final class PipeEnd implements AutoCloseable {
                 } else {
                     write(Frames.WHOLE_OBJECT, Frames.BEGIN_OBJECT, Payload.of(encoded, 0, n), deadlineNanos);
                 }
+                checkPeerAfterSend();
             } finally {
                 if (encoded.capacity() > KEEP_ENCODE_BUFFER) {
                     encoded = new ExpandableArrayBuffer(256);
@@ -335,6 +346,7 @@ public final class PipeEnd implements AutoCloseable {
         try {
             checkWritable();
             write(Frames.WHOLE_BYTES, Frames.BEGIN_BYTES, payload, deadlineNanos);
+            checkPeerAfterSend();
         } finally {
             sendLock.unlock();
         }
@@ -351,6 +363,35 @@ public final class PipeEnd implements AutoCloseable {
             throw new BrokenPipeException("cannot send on " + describe() + ": the other end was closed by "
                     + ProcessIdentity.describe(header.getLongVolatile(peerState() + PipeDescriptor.OWNER)));
         }
+        if (deadPeer != 0 && header.getLongVolatile(peerState() + PipeDescriptor.OWNER) == deadPeer) {
+            throw peerDied(deadPeer, "; nothing was sent");
+        }
+    }
+
+    /**
+     * Checks, at most every {@link #SEND_LIVENESS_NANOS}, that the other end's owner still lives, after a message
+     * was written: on the message's way to the receiver the check costs nothing, and a message written to a dead
+     * peer is lost whether or not its send fails.
+     */
+    private void checkPeerAfterSend() throws BrokenPipeException {
+        long now = System.nanoTime();
+        if (now - nextSendLivenessCheck >= 0) {
+            nextSendLivenessCheck = now + SEND_LIVENESS_NANOS;
+            checkPeerAlive("; this message and those the other end had not yet received are lost");
+        }
+    }
+
+    private void checkPeerAlive(String consequence) throws BrokenPipeException {
+        long owner = header.getLongVolatile(peerState() + PipeDescriptor.OWNER);
+        if (!ProcessIdentity.isAlive(owner)) {
+            deadPeer = owner;
+            throw peerDied(owner, consequence);
+        }
+    }
+
+    private BrokenPipeException peerDied(long owner, String consequence) {
+        return new BrokenPipeException("cannot send on " + describe() + ": the process holding the other end ("
+                + ProcessIdentity.describe(owner) + ") died" + consequence);
     }
 
     private void writeWhole(int type, DirectBuffer src, int offset, int length, long deadlineNanos)
@@ -461,12 +502,8 @@ public final class PipeEnd implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (now - nextSendLivenessCheck >= 0) {
-            nextSendLivenessCheck = now + LIVENESS_NANOS;
-            long owner = header.getLongVolatile(peerState() + PipeDescriptor.OWNER);
-            if (!ProcessIdentity.isAlive(owner)) {
-                throw new BrokenPipeException("cannot send on " + describe() + ": the process holding the other end ("
-                        + ProcessIdentity.describe(owner) + ") died");
-            }
+            nextSendLivenessCheck = now + SEND_LIVENESS_NANOS;
+            checkPeerAlive(" while this end waited for room");
         }
         if (deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0) {
             throw new TimeoutException("no room in " + describe() + "'s " + capacity + "-byte ring before the deadline");

@@ -281,9 +281,6 @@ class DurableQueueIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("intermittent: in 1 of 4 full-suite runs a restarted consumer got no result within"
-            + " 30 s after random kills in receive/ack mode (a hang in redelivery or the pills, not yet diagnosed);"
-            + " the deterministic redelivery tests below still run")
     void shouldRedeliverWhatKilledConsumersHadNotAcknowledged() throws Exception {
         killAndRestart(true);
     }

@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.wire.Wires;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
+import org.multiproc4j.ipc.durable.internal.RollPeriods;
 import org.multiproc4j.test.Timeouts;
 
 /** The durable queue in one JVM: several queue objects on one directory compete as processes would. */
@@ -59,6 +70,57 @@ class DurableQueueTest {
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         for (AutoCloseable c : open) {
             c.close();
+        }
+    }
+
+    /**
+     * A producer killed while Chronicle creates a cycle file leaves the file's first header incomplete: Chronicle
+     * makes readers wait for it in vain (about two seconds each time), then the next producer renames the file
+     * {@code *.discard} and starts the cycle anew. A consumer that had looked at the queue meanwhile must still
+     * read every message at full speed, not only the one per recovery interval that its sweep finds.
+     */
+    @Test
+    void shouldReadAtFullSpeedAfterAProducerDiedCreatingTheCycleFile() throws Exception {
+        Path q = dir.resolve("q");
+        Files.createDirectories(q);
+        plantCycleFileWithIncompleteHeader(q);
+        DurableQueue<Integer> consumer = open(new DurableQueue.Options().recoveryInterval(Duration.ofMillis(50)));
+        DurableQueue<Integer> producer = open();
+        assertNull(consumer.poll(), "nothing to read in a cycle file whose header is not written");
+        int n = 1000;
+        for (int i = 0; i < n; i++) {
+            producer.append(i);
+        }
+        try (Stream<Path> files = Files.list(q)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".discard")),
+                    "Chronicle set the unreadable cycle file aside");
+        }
+        long start = System.nanoTime();
+        Set<Integer> got = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Integer m = consumer.poll(Timeouts.MEDIUM);
+            assertNotNull(m, "message " + i + " of " + n + " after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            assertTrue(got.add(m), "taken twice: " + m);
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        // one message per 50 ms sweep would take 50 s
+        assertTrue(ms < 5_000, n + " messages took " + ms + " ms");
+        assertNull(consumer.poll());
+    }
+
+    /**
+     * Makes the queue's current cycle file as a producer killed between Chronicle's two writes of its first header
+     * leaves it (Chronicle's own tests do the same): the header word says "not complete".
+     */
+    private static void plantCycleFileWithIncompleteHeader(Path q) throws IOException {
+        try (SingleChronicleQueue cq = SingleChronicleQueueBuilder.single(q.toFile())
+                .rollCycle(RollPeriods.cycle(Duration.ofDays(1))).build()) {
+            SingleChronicleQueueStore store = cq.storeForCycle(cq.cycle(), cq.epoch(), true, null);
+            File file = store.file();
+            cq.closeStore(store);
+            try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, Wires.NOT_COMPLETE), 0);
+            }
         }
     }
 
