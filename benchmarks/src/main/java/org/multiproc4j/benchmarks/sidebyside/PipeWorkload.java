@@ -199,31 +199,32 @@ public final class PipeWorkload implements Workload {
     }
 
     /**
-     * Starts the two busy-spinning peers. They run only while their figures are taken: two processes spinning
-     * all the time would take both cores of a small machine from everything else, Python's trials included.
+     * Starts the busy-spinning pipe peer. It runs only while its figures are taken, and never beside the raw
+     * ring's peer: on a 2-core machine a third spinning process would take a core from the pair measured.
      */
-    private void startSpinningPeers() throws Exception {
+    private void startSpinningPipePeer() throws Exception {
         peers.spinPipe = Pipe.open(new ChannelOptions().idle(IdlePolicy.busySpin()));
         Connection s = peers.spinPipe.second();
         peers.spinEcho = JvmProcess.call(() -> PipePeers.echoObjects(s), new JvmProcess.Options().daemon(true));
         s.close();
         peers.spinPipe.first().send(SMALL);
         peers.spinPipe.first().recv(START);
-        startRawPeer();
-        for (int i = 0; i < 100_000; i++) { // the fresh children compile their loops before the warm-up trial
+        for (int i = 0; i < 100_000; i++) { // the fresh child compiles its loop before the warm-up trial
             peers.spinPipe.first().send(SMALL);
             peers.spinPipe.first().recv();
         }
-        rawRoundTrips(100_000, START.toNanos());
     }
 
-    private void stopSpinningPeers() {
+    private void stopSpinningPipePeer() {
         if (peers.spinPipe != null) {
             peers.spinPipe.close();
             awaitQuietly(peers.spinEcho);
             peers.spinPipe = null;
             peers.spinEcho = null;
         }
+    }
+
+    private void stopRawPeer() {
         if (peers.ringPeer != null) {
             peers.ping.write(RingEcho.QUIT, raw, 0, 16);
             try {
@@ -254,6 +255,7 @@ public final class PipeWorkload implements Workload {
         peers.ringPeer = new JvmProcess(() -> RingEcho.echo(path, capacity), new JvmProcess.Options().daemon(true));
         peers.ringPeer.start();
         rawRoundTrips(1, START.toNanos());
+        rawRoundTrips(100_000, START.toNanos()); // the fresh child compiles its loop before the warm-up trial
     }
 
     private final UnsafeBuffer raw = new UnsafeBuffer(new byte[16]);
@@ -295,7 +297,7 @@ public final class PipeWorkload implements Workload {
                 set.add("oneway_us", rtt / 2, "us", Better.LOWER);
                 set.add("roundtrips_per_s", n / ((t1 - t0) / 1e9), "1/s", Better.HIGHER);
             });
-            startSpinningPeers();
+            startSpinningPipePeer();
             try {
                 Connection spin = peers.spinPipe.first();
                 set.repeat(settings.warmup(), settings.trials(), () -> {
@@ -306,13 +308,18 @@ public final class PipeWorkload implements Workload {
                     }
                     set.add("busyspin_rtt_us", (System.nanoTime() - t0) / 1e3 / n, "us", Better.LOWER);
                 });
+            } finally {
+                stopSpinningPipePeer();
+            }
+            startRawPeer();
+            try {
                 set.repeat(settings.warmup(), settings.trials(), () -> {
                     long t0 = System.nanoTime();
                     rawRoundTrips(n, 60_000_000_000L);
                     set.add("raw_agrona_rtt_us", (System.nanoTime() - t0) / 1e3 / n, "us", Better.LOWER);
                 });
             } finally {
-                stopSpinningPeers();
+                stopRawPeer();
             }
             return;
         }
@@ -378,7 +385,8 @@ public final class PipeWorkload implements Workload {
         for (TaskFuture<Long> f : java.util.Arrays.asList(peers.echo, peers.sink, peers.sinkInto)) {
             awaitQuietly(f);
         }
-        stopSpinningPeers();
+        stopSpinningPipePeer();
+        stopRawPeer();
     }
 
     private static void awaitQuietly(TaskFuture<Long> f) {
