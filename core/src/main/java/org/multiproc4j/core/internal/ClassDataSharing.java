@@ -28,6 +28,9 @@ import java.util.List;
  * {@value #CACHE_DIR_PROP}), keyed by the java executable, its version, the JVM options and every
  * classpath jar's size and time stamp.
  *
+ * <p>Training prunes the cache: archives unused for 30 days (a used one's time stamp is refreshed at most
+ * daily) and what killed training JVMs left.
+ *
  * <p>The JVM archives classes only from jars, so a classpath with a directory on it (tests run from
  * {@code target/classes}) gets no archive. Set {@value #ENABLED_PROP}{@code =false} to turn it off.
  */
@@ -37,6 +40,10 @@ final class ClassDataSharing {
     /** From this Java version on, the archive is an ahead-of-time cache. */
     static final int AOT_CACHE_FEATURE = 25;
     private static final long STALE_MS = 10 * 60 * 1000;
+    /** An archive not used for this long is deleted when another one is trained. */
+    static final long UNUSED_MS = 30L * 24 * 60 * 60 * 1000;
+    /** A used archive's time stamp is refreshed when it is older than this (a write per day at most). */
+    private static final long TOUCH_MS = 24L * 60 * 60 * 1000;
 
     /** What to add to a child's command line, and, once, how to train the archive. */
     static final class Plan {
@@ -119,6 +126,7 @@ final class ClassDataSharing {
         boolean aot = version.feature() >= AOT_CACHE_FEATURE;
         Path archive = dir.resolve(key + (aot ? ".aot" : ".jsa"));
         if (Files.isRegularFile(archive)) {
+            touchIfOld(archive);
             return new Plan(aot ? List.of("-XX:AOTCache=" + archive)
                     : List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"), null, null, null);
         }
@@ -131,8 +139,42 @@ final class ClassDataSharing {
         } catch (IOException e) {
             return Plan.NONE;
         }
+        prune(dir);
         Path dumping = dir.resolve(key + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
         return new Plan(List.of(), dumping, archive, lock);
+    }
+
+    /** Marks an archive as used, so that {@link #prune} keeps it. */
+    private static void touchIfOld(Path archive) {
+        try {
+            long now = System.currentTimeMillis();
+            if (now - Files.getLastModifiedTime(archive).toMillis() > TOUCH_MS) {
+                Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(now));
+            }
+        } catch (IOException e) {
+            // a read-only cache: the archive may be pruned one day and trained again
+        }
+    }
+
+    /**
+     * Deletes what nobody needs any more, once per training (so rarely): archives unused for
+     * {@value #UNUSED_MS} ms (classpaths of old builds), and the temporary files of training JVMs that were
+     * killed.
+     */
+    static void prune(Path dir) {
+        long now = System.currentTimeMillis();
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long age = now - Files.getLastModifiedTime(f).toMillis();
+                if ((name.endsWith(".jsa") || name.endsWith(".aot")) && age > UNUSED_MS
+                        || name.endsWith(".tmp") && age > STALE_MS) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: another JVM may be pruning too
+        }
     }
 
     private static void removeIfStale(Path file) {

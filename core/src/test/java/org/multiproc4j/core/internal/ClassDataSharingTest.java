@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +87,42 @@ class ClassDataSharingTest {
         ClassDataSharing.Plan changedJar = ClassDataSharing.plan(java, v, jars, List.of());
         assertTrue(changedJar.dumpOption != null, "a rebuilt jar, a new archive");
         changedJar.trainingEnded(false);
+    }
+
+    @Test
+    void shouldPruneArchivesUnusedFor30DaysAndLeftoversOfKilledTrainersAndKeepUsedOnes() throws IOException {
+        ClassDataSharing.Plan first = ClassDataSharing.plan(java, v, jars, List.of());
+        Files.write(dumpPath(first), new byte[] {42});
+        first.trainingEnded(true);
+        Path cds = dir.resolve("cache/cds");
+        Path used;
+        try (var files = Files.list(cds)) {
+            used = files.findFirst().orElseThrow();
+        }
+        long now = System.currentTimeMillis();
+        long day = 24L * 60 * 60 * 1000;
+        Path old = Files.write(cds.resolve("java17-old.jsa"), new byte[] {1});
+        Path oldAot = Files.write(cds.resolve("java25-old.aot"), new byte[] {1});
+        Path recent = Files.write(cds.resolve("java17-recent.jsa"), new byte[] {1});
+        Path leftover = Files.write(cds.resolve("java17-x.123.456.tmp"), new byte[] {1});
+        Path dumping = Files.write(cds.resolve("java17-y.123.789.tmp"), new byte[] {1});
+        for (Path p : List.of(old, oldAot, used)) {
+            Files.setLastModifiedTime(p, FileTime.fromMillis(now - 40 * day));
+        }
+        Files.setLastModifiedTime(recent, FileTime.fromMillis(now - 20 * day));
+        Files.setLastModifiedTime(leftover, FileTime.fromMillis(now - 3_600_000));
+
+        assertTrue(ClassDataSharing.plan(java, v, jars, List.of()).dumpOption == null, "the archive is used");
+        assertTrue(now - Files.getLastModifiedTime(used).toMillis() < day, "and marked as used");
+        ClassDataSharing.Plan other = ClassDataSharing.plan(java, v, jars, List.of("-Dother=1"));
+        assertTrue(other.dumpOption != null, "a new classpath trains, and prunes");
+        assertFalse(Files.exists(old));
+        assertFalse(Files.exists(oldAot));
+        assertFalse(Files.exists(leftover), "a killed trainer's file older than 10 minutes");
+        assertTrue(Files.exists(recent));
+        assertTrue(Files.exists(used));
+        assertTrue(Files.exists(dumping), "a training JVM may still be writing it");
+        other.trainingEnded(false);
     }
 
     @Test
