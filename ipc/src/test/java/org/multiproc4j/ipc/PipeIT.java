@@ -154,10 +154,16 @@ class PipeIT {
 
     @Test
     void shouldFailToSendToAPeerKilledWithSigkillAndStillDrainWhatItSent() throws Exception {
-        try (Pipe pipe = Pipe.open()) {
+        try (Pipe pipe = Pipe.open(); Pipe signal = Pipe.openOneWay()) {
             Connection mine = pipe.first();
             Connection childs = pipe.second();
-            TaskFuture<Void> child = JvmProcess.call(() -> sendThenLinger(childs, 3, 60_000));
+            Connection sent = signal.second();
+            TaskFuture<Void> child = JvmProcess.call(() -> {
+                sendThenLinger(childs, 3, 0);
+                sent.send("all three sent"); // so the kill below never comes between two of them
+                return sendThenLinger(childs, 0, 60_000);
+            });
+            assertEquals("all three sent", signal.first().recv(Timeouts.LONG));
             assertEquals(0, mine.recv(Timeouts.LONG)); // the child holds its end
             for (int i = 0; i < 10; i++) {
                 mine.send("unread " + i); // the ring has room: these wait for a reader that will die
