@@ -114,6 +114,15 @@ public final class TimedBackoffIdleStrategy implements IdleStrategy {
     }
 
     /**
+     * Whether the current wait has reached its yielding phase (for tests).
+     *
+     * @return {@code true} once it yields.
+     */
+    boolean yielding() {
+        return spins != 0 && parkNanos == 0 && yielding;
+    }
+
+    /**
      * The spin the next wait will use (for tests).
      *
      * @return nanoseconds.

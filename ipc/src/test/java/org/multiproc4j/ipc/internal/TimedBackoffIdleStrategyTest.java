@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class TimedBackoffIdleStrategyTest {
 
-    private static void idleFor(TimedBackoffIdleStrategy s, long nanos) {
+    /** Waits until the strategy yields: a wait that ends after its spin, however the thread was scheduled. */
+    private static void idleUntilYielding(TimedBackoffIdleStrategy s) {
         long t0 = System.nanoTime();
-        while (System.nanoTime() - t0 < nanos) {
+        while (!s.yielding()) {
+            assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "never yielded");
             s.idle();
         }
     }
@@ -34,10 +36,10 @@ class TimedBackoffIdleStrategyTest {
     void shouldHalveTheSpinWhenWaitsEndAfterYieldingAndRestoreItWhenTheyEndSpinning() {
         TimedBackoffIdleStrategy s = new TimedBackoffIdleStrategy(40_000, 10_000_000, 1_000, 100_000);
         assertEquals(40_000, s.spinBudget());
-        idleFor(s, 60_000); // past the spin: the wait ends while yielding
+        idleUntilYielding(s); // past the spin: the wait ends while yielding
         s.reset();
         assertEquals(20_000, s.spinBudget());
-        idleFor(s, 60_000);
+        idleUntilYielding(s);
         s.reset();
         assertEquals(10_000, s.spinBudget());
         s.idle(); // ends at once, while spinning
