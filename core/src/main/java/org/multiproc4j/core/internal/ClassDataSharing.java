@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -40,6 +41,8 @@ final class ClassDataSharing {
     /** From this Java version on, the archive is an ahead-of-time cache. */
     static final int AOT_CACHE_FEATURE = 25;
     private static final long STALE_MS = 10 * 60 * 1000;
+    private static final java.util.Map<Path, String> REAL_PATHS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, Path[]> CACHE_DIRS = new java.util.concurrent.ConcurrentHashMap<>();
     /** An archive not used for this long is deleted when another one is trained. */
     static final long UNUSED_MS = 30L * 24 * 60 * 60 * 1000;
     /** A used archive's time stamp is refreshed when it is older than this (a write per day at most). */
@@ -116,7 +119,7 @@ final class ClassDataSharing {
         String key;
         try {
             key = key(java, version, classpath, jvmOptions);
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return Plan.NONE; // a directory or a missing entry on the classpath
         }
         Path dir = cacheDir();
@@ -190,7 +193,7 @@ final class ClassDataSharing {
     private static String key(Path java, Runtime.Version version, List<String> classpath, List<String> jvmOptions)
             throws IOException {
         StringBuilder text = new StringBuilder();
-        text.append(java.toRealPath()).append('\n').append(version).append('\n');
+        text.append(REAL_PATHS.computeIfAbsent(java, ClassDataSharing::realPath)).append('\n').append(version).append('\n');
         text.append(System.getProperty("java.vm.version")).append('\n');
         for (String opt : jvmOptions) {
             text.append(opt).append('\n');
@@ -205,17 +208,34 @@ final class ClassDataSharing {
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder("java").append(version.feature()).append('-');
-            for (int i = 0; i < 12; i++) {
-                hex.append(String.format("%02x", digest[i]));
-            }
-            return hex.toString();
+            return "java" + version.feature() + "-" + HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IOException(e);
         }
     }
 
+    /** The cache directory per the settings that choose it: found (and created) once, not at every launch. */
     private static Path cacheDir() {
+        String settings = System.getProperty(CACHE_DIR_PROP) + '\n' + System.getenv("XDG_CACHE_HOME") + '\n'
+                + System.getProperty("user.home");
+        Path[] known = CACHE_DIRS.get(settings);
+        if (known != null && (known[0] == null || Files.isDirectory(known[0]))) {
+            return known[0];
+        }
+        Path dir = findCacheDir();
+        CACHE_DIRS.put(settings, new Path[] {dir});
+        return dir;
+    }
+
+    private static String realPath(Path java) {
+        try {
+            return java.toRealPath().toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path findCacheDir() {
         List<Path> candidates = new ArrayList<>();
         String prop = System.getProperty(CACHE_DIR_PROP);
         if (prop != null && !prop.isEmpty()) {
