@@ -1,21 +1,13 @@
 package org.multiproc4j.ipc.internal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Instant;
-import java.util.Optional;
-
 /**
  * A process named so that a reused pid is not mistaken for the original: one {@code long} holding the pid (low
  * 32 bits) and a tag derived from the process's start time (bits 32..62). Bit 63 is left free for callers
  * (a pipe end uses it to mark an end in transit). Zero means "no process".
  *
- * <p>On Linux the start time is {@code /proc/<pid>/stat}'s {@code starttime} (clock ticks since boot), the
- * same number in every process that reads it; a zombie (state {@code Z} or {@code X}) counts as dead.
- * Elsewhere {@link ProcessHandle.Info#startInstant()} is used.
+ * <p>The start time is sharedmem's start stamp ({@code /proc/<pid>/stat}'s {@code starttime} on Linux, the
+ * same number in every process that reads it); a zombie counts as dead. Only the packing differs from
+ * sharedmem's tokens: the tag here is never zero, so an identity is never 0.
  *
  * <p>Reading {@code /proc} costs a few microseconds: callers check liveness only while they wait, and not on
  * every iteration.
@@ -23,8 +15,6 @@ import java.util.Optional;
 public final class ProcessIdentity {
     private static final long PID_MASK = 0xFFFF_FFFFL;
     private static final long TAG_MASK = 0x7FFF_FFFFL;
-    private static final Path PROC = Paths.get("/proc");
-    private static final boolean HAS_PROC = Files.isReadable(PROC.resolve("self").resolve("stat"));
     private static final long CURRENT = compute(ProcessHandle.current().pid());
 
     private ProcessIdentity() {
@@ -88,42 +78,10 @@ public final class ProcessIdentity {
         return "pid " + pid(identity);
     }
 
+    /** The identity of a running process, or 0 if it is gone or a zombie; its start stamp is sharedmem's. */
     private static long compute(long pid) {
-        if (HAS_PROC) {
-            byte[] stat;
-            try {
-                stat = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-            String s = new String(stat, StandardCharsets.ISO_8859_1);
-            int close = s.lastIndexOf(')');
-            if (close < 0) {
-                return 0;
-            }
-            String[] fields = s.substring(close + 2).split(" ");
-            // fields[0] is field 3 (state), fields[19] is field 22 (starttime)
-            if (fields.length < 20) {
-                return 0;
-            }
-            char state = fields[0].isEmpty() ? '?' : fields[0].charAt(0);
-            if (state == 'Z' || state == 'X' || state == 'x') {
-                return 0;
-            }
-            long start;
-            try {
-                start = Long.parseLong(fields[19]);
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-            return make(pid, start);
-        }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
-            return 0;
-        }
-        long start = handle.get().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return make(pid, start);
+        long start = org.multiproc4j.sharedmem.internal.ProcessIdentity.stampOf(pid, false);
+        return start < 0 ? 0 : make(pid, start);
     }
 
     private static long make(long pid, long start) {
