@@ -30,11 +30,11 @@ import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
-import org.multiproc4j.ipc.durable.internal.Backoff;
 import org.multiproc4j.ipc.durable.internal.ClaimFile;
 import org.multiproc4j.ipc.durable.internal.Markers;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
 import org.multiproc4j.ipc.durable.internal.RollPeriods;
+import org.multiproc4j.sharedmem.internal.Backoff;
 
 /**
  * A persistent queue in a directory, shared by any number of producer and consumer processes on one machine:
@@ -358,7 +358,6 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
 
     private Claimed await(boolean delivery, long deadline) throws InterruptedException {
         Backoff backoff = new Backoff(options.maxPause.toNanos());
-        backoff.reset();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();

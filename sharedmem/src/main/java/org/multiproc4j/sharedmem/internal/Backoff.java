@@ -5,7 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * How a thread waits for a word in shared memory to change. There is no futex in Java, so a waiter polls:
  * it spins {@value #SPINS} times ({@link Thread#onSpinWait()}, a few microseconds), yields {@value #YIELDS}
- * times, then parks for periods that double from {@value #MIN_PARK_NS} ns up to {@value #MAX_PARK_NS} ns.
+ * times, then parks for periods that double from {@value #MIN_PARK_NS} ns up to {@value #MAX_PARK_NS} ns (or
+ * another maximum, {@link #Backoff(long)}).
  *
  * <p>What this implies: a waiter that is still spinning sees a change within a fraction of a microsecond;
  * one that has parked sees it when its current park ends, so after a long wait the latency is up to about
@@ -28,13 +29,26 @@ public final class Backoff {
     /** How often a parked waiter runs its expensive checks. */
     public static final long CHECK_INTERVAL_NS = 50_000_000;
 
+    private final long maxParkNs;
     private int step;
-    private long parkNs = MIN_PARK_NS;
+    private long parkNs;
     private long nextCheck;
     private boolean checkedOnce;
 
-    /** Creates a fresh waiter state: spinning first. */
+    /** Creates a fresh waiter state: spinning first, parks up to {@value #MAX_PARK_NS} ns. */
     public Backoff() {
+        this(MAX_PARK_NS);
+    }
+
+    /**
+     * Creates a fresh waiter state with another longest park: a waiter that polls something without a signal
+     * (a Chronicle queue) chooses how late it may see a change against how much CPU it burns.
+     *
+     * @param maxParkNs the longest park period, at least 1 ns.
+     */
+    public Backoff(long maxParkNs) {
+        this.maxParkNs = Math.max(1, maxParkNs);
+        this.parkNs = Math.min(MIN_PARK_NS, this.maxParkNs);
     }
 
     /**
@@ -57,7 +71,7 @@ public final class Backoff {
             if (ns > 0) {
                 LockSupport.parkNanos(this, ns);
             }
-            parkNs = Math.min(parkNs << 1, MAX_PARK_NS);
+            parkNs = Math.min(parkNs << 1, maxParkNs);
         }
     }
 
