@@ -38,8 +38,9 @@ abstract class AbstractCodec implements Codec {
     @Override
     public final byte[] encode(Object value) {
         byte tag = Wire.tagOf(value);
-        if (tag != 0) {
-            byte[] out = new byte[fastPathLength(tag, value)];
+        int n = fastPathLength(tag, value);
+        if (n >= 0) {
+            byte[] out = new byte[n];
             Wire.write(tag, value, ByteBuffer.wrap(out));
             return out;
         }
@@ -59,8 +60,8 @@ abstract class AbstractCodec implements Codec {
         Objects.requireNonNull(out, "out");
         int start = out.length();
         byte tag = Wire.tagOf(value);
-        if (tag != 0) {
-            int n = fastPathLength(tag, value);
+        int n = fastPathLength(tag, value);
+        if (n >= 0) {
             byte[] array = out.reserve(n);
             Wire.write(tag, value, ByteBuffer.wrap(array, start, n));
             out.length(start + n);
@@ -84,13 +85,13 @@ abstract class AbstractCodec implements Codec {
             throw new ReadOnlyBufferException();
         }
         byte tag = Wire.tagOf(value);
-        if (tag != 0) {
-            int n = fastPathLength(tag, value);
-            if (n > target.remaining()) {
-                return -n;
+        int fast = fastPathLength(tag, value);
+        if (fast >= 0) {
+            if (fast > target.remaining()) {
+                return -fast;
             }
             Wire.write(tag, value, target);
-            return n;
+            return fast;
         }
         CodecBuffer buffer = scratch.acquire();
         try {
@@ -149,11 +150,11 @@ abstract class AbstractCodec implements Codec {
                 + ": decode them with the codec that encoded them");
     }
 
+    /** The fast-path size of a value, or -1 if it takes the codec's own path. */
     private static int fastPathLength(byte tag, Object value) {
-        long n = Wire.encodedLength(tag, value);
+        long n = tag == 0 ? -1 : Wire.encodedLength(tag, value);
         if (n > CodecBuffer.MAX_LENGTH) {
-            throw new SerializationException("cannot encode a " + Wire.typeName(tag) + " of "
-                    + java.lang.reflect.Array.getLength(value) + " elements: it needs " + n
+            throw new SerializationException("cannot encode a " + Wire.typeName(tag) + ": it needs " + n
                     + " bytes, more than a message can hold (" + CodecBuffer.MAX_LENGTH + ")", null);
         }
         return (int) n;

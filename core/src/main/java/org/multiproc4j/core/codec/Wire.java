@@ -61,12 +61,11 @@ final class Wire {
     private Wire() {
     }
 
-    /** Returns the fast-path tag for a value, or 0 if the value takes the codec's own path. */
+    /**
+     * Returns the fast-path tag for a value's class, or 0 if the value takes the codec's own path. An
+     * {@code Object[]} gets {@link #TUPLE} here; whether its elements qualify is for {@link #encodedLength}.
+     */
     static byte tagOf(Object value) {
-        return tagOf(value, 0);
-    }
-
-    private static byte tagOf(Object value, int depth) {
         if (value == null) {
             return NULL;
         }
@@ -82,14 +81,6 @@ final class Wire {
         } else if (c == Boolean.class) {
             return BOOLEAN;
         } else if (c == Object[].class) {
-            if (depth >= MAX_TUPLE_DEPTH) {
-                return 0;
-            }
-            for (Object e : (Object[]) value) {
-                if (tagOf(e, depth + 1) == 0) {
-                    return 0;
-                }
-            }
             return TUPLE;
         }
         if (!c.isArray() || !c.getComponentType().isPrimitive()) {
@@ -175,8 +166,15 @@ final class Wire {
         return true;
     }
 
-    /** The encoded size of a fast-path value (tag from {@link #tagOf}). */
+    /**
+     * The encoded size of a fast-path value (tag from {@link #tagOf}), or -1 if it is a tuple that cannot take
+     * the fast path (an element of another kind, or nesting deeper than {@value #MAX_TUPLE_DEPTH}).
+     */
     static long encodedLength(byte tag, Object value) {
+        return encodedLength(tag, value, 0);
+    }
+
+    private static long encodedLength(byte tag, Object value, int depth) {
         switch (tag) {
             case NULL:
                 return 1;
@@ -192,9 +190,17 @@ final class Wire {
             case UTF16:
                 return ARRAY_HEADER + 2L * ((String) value).length();
             case TUPLE: {
+                if (depth >= MAX_TUPLE_DEPTH) {
+                    return -1;
+                }
                 long n = ARRAY_HEADER;
                 for (Object e : (Object[]) value) {
-                    n += encodedLength(tagOf(e), e);
+                    byte t = tagOf(e);
+                    long len = t == 0 ? -1 : encodedLength(t, e, depth + 1);
+                    if (len < 0) {
+                        return -1;
+                    }
+                    n += len;
                 }
                 return n;
             }
