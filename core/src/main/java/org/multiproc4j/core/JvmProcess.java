@@ -207,41 +207,43 @@ public final class JvmProcess implements AutoCloseable {
             boolean warm = options.startMethod() == StartMethod.WARM_SPARE && options.spareable();
             Spares.Key key = warm ? new Spares.Key(launch.spareKey(), options.environment,
                     options.workingDirectory, options.stdout, options.stderr) : null;
+            ProcessBuilder builder = processBuilder();
             process = warm ? Spares.take(key, launch.command()) : null;
-            if (process != null) {
-                control = process.getOutputStream();
-                try {
-                    launch.sendAssignment(control, name, options.daemon, bytes);
-                } catch (IOException e) {
-                    // the spare died (killed by someone) before it got its task: start afresh
-                    process.destroyForcibly();
-                    process = null;
-                }
+            if (process != null && !assign(bytes)) {
+                // the spare died (killed by someone) before it got its task: start afresh
+                process.destroyForcibly();
+                process = null;
             }
             if (process == null) {
                 try {
-                    process = processBuilder().start();
+                    process = builder.start();
                 } catch (IOException e) {
                     launch.abandon();
                     throw new ProcessException("cannot launch a child JVM for " + name + " with "
                             + launch.command().get(0) + ": " + e.getMessage(), e);
                 }
-                control = process.getOutputStream();
-                try {
-                    launch.sendAssignment(control, name, options.daemon, bytes);
-                } catch (IOException e) {
-                    // the child died before reading its task: its exit code tells why
-                }
+                assign(bytes); // if the child died before reading its task, its exit code tells why
             }
             state = State.RUNNING;
             ACTIVE.put(process.pid(), this);
             if (warm && !launch.archiveInTraining()) {
-                Spares.replenish(key, launch.command(), processBuilder());
+                Spares.replenish(key, launch.command(), builder);
             }
             Thread waiter = new Thread(this::awaitExit, "mp4j-waiter-" + name);
             waiter.setDaemon(options.daemon);
             waiter.start();
             return this;
+        }
+    }
+
+    /** Sends the child its task on its control pipe; {@code false} if it is gone. */
+    private boolean assign(byte[] bytes) {
+        control = process.getOutputStream();
+        try {
+            launch.sendAssignment(control, name, options.daemon, bytes);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
