@@ -199,29 +199,44 @@ public final class JvmProcess implements AutoCloseable {
             if (state != State.NEW) {
                 throw new IllegalStateException("cannot start " + this + " twice");
             }
-            byte[] bytes = TaskWire.encodeTask(task);
-            ClassLoader loader = task.getClass().getClassLoader();
-            launch = ChildLaunch.prepare(options.javaExecutable, options.allJvmOptions(), loader,
-                    options.extraClasspath);
-            installShutdownHook();
-            boolean warm = options.startMethod() == StartMethod.WARM_SPARE && options.spareable();
-            Spares.Key key = warm ? new Spares.Key(launch.spareKey(), options.environment,
-                    options.workingDirectory, options.stdout, options.stderr) : null;
-            ProcessBuilder builder = processBuilder();
-            process = warm ? Spares.take(key, launch.command()) : null;
-            if (process != null && !assign(bytes)) {
-                // the spare died (killed by someone) before it got its task: start afresh
-                process.destroyForcibly();
-                process = null;
+            List<Shareable> shared = new ArrayList<>();
+            byte[] bytes;
+            boolean warm;
+            Spares.Key key;
+            ProcessBuilder builder;
+            try {
+                bytes = TaskWire.encodeTask(task, shared);
+                ClassLoader loader = task.getClass().getClassLoader();
+                launch = ChildLaunch.prepare(options.javaExecutable, options.allJvmOptions(), loader,
+                        options.extraClasspath);
+                installShutdownHook();
+                warm = options.startMethod() == StartMethod.WARM_SPARE && options.spareable();
+                key = warm ? new Spares.Key(launch.spareKey(), options.environment,
+                        options.workingDirectory, options.stdout, options.stderr) : null;
+                builder = processBuilder();
+                process = warm ? Spares.take(key, launch.command()) : null;
+            } catch (RuntimeException | Error e) {
+                handOver(shared, null);
+                throw e;
+            }
+            if (process != null) {
+                handOver(shared, process.toHandle());
+                if (!assign(bytes)) {
+                    // the spare died (killed by someone) before it got its task: start afresh
+                    process.destroyForcibly();
+                    process = null;
+                }
             }
             if (process == null) {
                 try {
                     process = builder.start();
                 } catch (IOException e) {
                     launch.abandon();
+                    handOver(shared, null);
                     throw new ProcessException("cannot launch a child JVM for " + name + " with "
                             + launch.command().get(0) + ": " + e.getMessage(), e);
                 }
+                handOver(shared, process.toHandle());
                 assign(bytes); // if the child died before reading its task, its exit code tells why
             }
             state = State.RUNNING;
@@ -233,6 +248,13 @@ public final class JvmProcess implements AutoCloseable {
             waiter.setDaemon(options.daemon);
             waiter.start();
             return this;
+        }
+    }
+
+    /** Tells each shared object captured by the task which process will attach it (see {@link Shareable}). */
+    private static void handOver(List<Shareable> shared, ProcessHandle recipient) {
+        for (Shareable s : shared) {
+            s.handedOver(recipient);
         }
     }
 

@@ -26,4 +26,27 @@ public interface Shareable {
      * @return a handle whose {@link Handle#attach()} yields an equivalent object in another process.
      */
     Handle handle();
+
+    /**
+     * Learns which process a handle of this object was sent to, so that the object can stay attachable
+     * until that process attaches it, and can tell a peer that will never attach (its process died first)
+     * from one that has not attached yet.
+     *
+     * <p>{@link JvmProcess#start()} calls this once for every object whose {@link #handle()} it wrote into
+     * a task: with the child JVM that will receive the task, after the child exists and before the task is
+     * sent to it (so no child has attached the handle yet); or with {@code null} when the task will never
+     * reach a process (it could not be serialized, or no JVM could be launched), so that the handle will
+     * never be attached. If a warm spare died before it received the task, a second call names the JVM that
+     * took its place: the last call counts. Handles written into messages (a value sent through a pipe or a
+     * queue) have no known recipient, and this method is not called for them.
+     *
+     * <p>The default does nothing. Implementations must not throw; the call is made in the thread that
+     * called {@code start()}.
+     *
+     * @param recipient the process that will attach the handle (it may have ended already), or {@code null}
+     *                  if the handle will never be attached.
+     */
+    default void handedOver(ProcessHandle recipient) {
+        // nothing to track
+    }
 }

@@ -15,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 final class FileCounter implements Shareable, AutoCloseable {
     private final Path file;
     private final FileChannel channel;
+    /** What {@link #handedOver} was told, in order: a pid, or -1 for {@code null}. */
+    final java.util.List<Long> handedOver = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private FileCounter(Path file) throws IOException {
         this.file = file;
@@ -48,6 +50,11 @@ final class FileCounter implements Shareable, AutoCloseable {
     @Override
     public Handle handle() {
         return new CounterHandle(file.toString());
+    }
+
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        handedOver.add(recipient == null ? -1L : recipient.pid());
     }
 
     @Override

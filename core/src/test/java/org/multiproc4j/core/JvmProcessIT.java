@@ -294,8 +294,25 @@ class JvmProcessIT {
                 return ProcessHandle.current().pid();
             });
             long childPid = f.get(Timeouts.MEDIUM);
+            assertEquals(List.of(childPid), counter.handedOver, "told once which process received the handle");
             assertEquals(42, counter.get());
             assertTrue(Files.exists(dir.resolve("counter.closed-by-" + childPid)), "the child closed what it attached");
+        }
+    }
+
+    @Test
+    void shouldTellACapturedShareableThatItsHandleWillNeverArriveWhenTheTaskCannotBeSentOrLaunched() throws Exception {
+        try (FileCounter counter = FileCounter.create(dir.resolve("counter"))) {
+            Object unserializable = new Object();
+            JvmProcess bad = new JvmProcess(() -> System.out.println(counter.get() + " " + unserializable));
+            assertThrows(SerializationException.class, bad::start);
+            assertEquals(List.of(-1L), counter.handedOver, "encoding failed after the handle was written");
+
+            counter.handedOver.clear();
+            JvmProcess noJava = new JvmProcess(() -> System.out.println(counter.get()),
+                    new JvmProcess.Options().javaExecutable(dir.resolve("no-such-java")));
+            assertThrows(ProcessException.class, noJava::start);
+            assertEquals(List.of(-1L), counter.handedOver, "no JVM was launched");
         }
     }
 

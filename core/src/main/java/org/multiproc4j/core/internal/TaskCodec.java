@@ -37,8 +37,23 @@ public final class TaskCodec {
      * @throws SerializationException naming the offending type if something cannot be serialized.
      */
     public static byte[] encode(Object value, String what) {
+        return encode(value, what, null);
+    }
+
+    /**
+     * Serializes {@code value}, replacing every {@link Shareable} by its handle and collecting the objects
+     * whose handles were written.
+     *
+     * @param value      what to serialize.
+     * @param what       what the value is, for the error message ("task", "result").
+     * @param shareables receives every {@link Shareable} replaced by its handle, also when this method throws;
+     *                   may be {@code null}.
+     * @return the bytes.
+     * @throws SerializationException naming the offending type if something cannot be serialized.
+     */
+    public static byte[] encode(Object value, String what, List<Shareable> shareables) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (ObjectOutputStream out = new HandleReplacingOutputStream(bytes)) {
+        try (ObjectOutputStream out = new HandleReplacingOutputStream(bytes, shareables)) {
             out.writeObject(value);
         } catch (NotSerializableException e) {
             throw new SerializationException(what + " cannot be sent to another JVM: " + describeType(e.getMessage())
@@ -77,6 +92,8 @@ public final class TaskCodec {
 
     /** An object stream that writes a {@link Shareable}'s handle instead of the object. */
     public static final class HandleReplacingOutputStream extends ObjectOutputStream {
+        private final List<Shareable> shareables;
+
         /**
          * Creates a stream over {@code out}.
          *
@@ -84,14 +101,30 @@ public final class TaskCodec {
          * @throws IOException if the stream header cannot be written.
          */
         public HandleReplacingOutputStream(OutputStream out) throws IOException {
+            this(out, null);
+        }
+
+        /**
+         * Creates a stream over {@code out} that collects the objects it replaces by their handles.
+         *
+         * @param out        where to write.
+         * @param shareables receives each replaced {@link Shareable} once; may be {@code null}.
+         * @throws IOException if the stream header cannot be written.
+         */
+        public HandleReplacingOutputStream(OutputStream out, List<Shareable> shareables) throws IOException {
             super(out);
+            this.shareables = shareables;
             enableReplaceObject(true);
         }
 
         @Override
         protected Object replaceObject(Object obj) {
             if (obj instanceof Shareable) {
-                return ((Shareable) obj).handle();
+                Handle h = ((Shareable) obj).handle();
+                if (shareables != null) {
+                    shareables.add((Shareable) obj);
+                }
+                return h;
             }
             return obj;
         }

@@ -54,11 +54,24 @@ public final class TaskWire {
      * @throws org.multiproc4j.core.SerializationException if the task cannot be serialized.
      */
     public static byte[] encodeTask(Object task) {
+        return encodeTask(task, null);
+    }
+
+    /**
+     * Encodes a task, in the direct form where it can, collecting the shared objects it captured.
+     *
+     * @param task       a {@link SerializableRunnable} or {@link SerializableCallable}.
+     * @param shareables receives every {@link org.multiproc4j.core.Shareable} written as a handle, also when
+     *                   this method throws; may be {@code null}.
+     * @return the bytes to send.
+     * @throws org.multiproc4j.core.SerializationException if the task cannot be serialized.
+     */
+    public static byte[] encodeTask(Object task, List<org.multiproc4j.core.Shareable> shareables) {
         byte[] direct = tryDirect(task);
         if (direct != null) {
             return direct;
         }
-        byte[] serialized = TaskCodec.encode(task, "task");
+        byte[] serialized = TaskCodec.encode(task, "task", shareables);
         byte[] out = new byte[serialized.length + 1];
         out[0] = SERIALIZED;
         System.arraycopy(serialized, 0, out, 1, serialized.length);
