@@ -86,6 +86,19 @@ class JvmProcessIT {
     }
 
     @Test
+    void shouldLetARunnableTaskThrowACheckedExceptionAndReportIt() throws Exception {
+        Path missing = dir.resolve("missing.txt");
+        String where = missing.toString();
+        JvmProcess p = new JvmProcess(() -> Files.readString(Path.of(where)),
+                new JvmProcess.Options().stderr(ProcessBuilder.Redirect.DISCARD)).start();
+        assertTrue(p.join(Timeouts.MEDIUM));
+        assertEquals(JvmProcess.EXIT_TASK_FAILED, p.exitCode());
+        RemoteException failure = p.failure().orElseThrow();
+        assertEquals("java.nio.file.NoSuchFileException", failure.remoteClassName());
+        assertEquals(where, failure.remoteMessage());
+    }
+
+    @Test
     void shouldCarryAnExceptionWhoseClassTheParentDoesNotHave() throws Exception {
         Path classes = compile("package remote; public class Oops extends RuntimeException {"
                 + " public Oops(String m) { super(m); } }", "remote/Oops.java");

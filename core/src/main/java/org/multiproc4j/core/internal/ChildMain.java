@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.multiproc4j.core.RemoteException;
+import org.multiproc4j.core.SerializableRunnable;
 
 /**
  * The entry point of every child JVM that multiproc4j starts.
@@ -98,11 +99,11 @@ public final class ChildMain {
         try {
             Object task = TaskWire.decodeTask(taskBytes, ClassLoader.getSystemClassLoader(), attached);
             isCallable = TaskWire.isCallable(task);
-            if (task instanceof Callable) {
-                outcome = Outcome.returned(((Callable<?>) task).call());
-            } else {
-                ((Runnable) task).run();
+            if (task instanceof SerializableRunnable) {
+                ((SerializableRunnable) task).run();
                 outcome = Outcome.returned(null);
+            } else {
+                outcome = Outcome.returned(((Callable<?>) task).call());
             }
         } catch (Throwable t) {
             if (!isCallable) {
@@ -149,7 +150,7 @@ public final class ChildMain {
         try {
             Object task = TaskWire.decodeTask(TaskWire.trainingTask(), ClassLoader.getSystemClassLoader(),
                     new ArrayList<AutoCloseable>());
-            ((Runnable) task).run();
+            ((Callable<?>) task).call();
             TaskWire.encodeOutcome(Outcome.returned(null));
             // open every jar on the classpath now, not when the task's first class is looked up
             java.util.Enumeration<java.net.URL> jars = ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF");

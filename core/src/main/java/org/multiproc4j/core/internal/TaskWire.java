@@ -168,7 +168,8 @@ public final class TaskWire {
      * @param bytes    what the parent sent.
      * @param loader   the class loader for the task's classes.
      * @param attached receives the {@link AutoCloseable}s attached from handles.
-     * @return a {@link Runnable} or {@link Callable}.
+     * @return a {@link SerializableRunnable} or a {@link Callable} (a direct task of either kind is a
+     *         {@code Callable}, returning {@code null} for a runnable).
      * @throws Exception if the task cannot be decoded.
      */
     public static Object decodeTask(byte[] bytes, ClassLoader loader, List<AutoCloseable> attached) throws Exception {
@@ -209,7 +210,7 @@ public final class TaskWire {
     }
 
     /** A lambda run by calling its implementation method. */
-    private static final class DirectTask implements Runnable, Callable<Object> {
+    private static final class DirectTask implements Callable<Object> {
         private final Method method;
         private final Object[] args;
         private final boolean callable;
@@ -233,17 +234,6 @@ public final class TaskWire {
                     throw (Error) cause;
                 }
                 throw e;
-            }
-        }
-
-        @Override
-        public void run() {
-            try {
-                call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e); // a Runnable's body cannot throw a checked exception
             }
         }
 
