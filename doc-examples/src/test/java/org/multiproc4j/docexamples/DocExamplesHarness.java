@@ -88,7 +88,7 @@ final class DocExamplesHarness {
         return null;
     }
 
-    /** Gives every Java example its unit, named after its file and line ({@code core_JvmProcess_L40}). */
+    /** Gives every Java example its unit, named after its module, package, file and line ({@code core_core_JvmProcess_L40}). */
     static List<SnippetSource> units(List<DocExample> examples, Collection<String> apiPackages) {
         List<SnippetSource> out = new ArrayList<>();
         Set<String> names = new HashSet<>();

@@ -19,7 +19,7 @@ import java.util.Set;
  * <pre>
  * package docexample;
  * import ...;                                  // common, the file's, the example's own
- * public final class core_JvmProcess_L40 {
+ * public final class core_core_JvmProcess_L40 {
  *     public static void run() throws Exception {
  *         ...statements of the example...
  *     }
