@@ -3,7 +3,7 @@
  * mirror the modules ({@code core}, {@code sharedmem}, {@code ipc}, {@code pool}, {@code mpi}), raw references
  * in {@code baseline}, and the side-by-side runner against Python in {@code sidebyside}.
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * java -jar benchmarks/target/benchmarks.jar ProcessStart      // JMH, one benchmark class
  * bin/bench --quick                                          // side by side with Python, smoke test
  * }</pre>

@@ -10,10 +10,36 @@ import java.io.Serializable;
  * <p>Implementations hold only plain values (names, sizes, numbers), never an open resource. Records are
  * a natural fit:
  * <pre>{@code
- * record CounterHandle(String segmentName) implements Handle {
+ * record CounterHandle(String blockName) implements Handle {
  *     public Object attach() {
- *         return SharedCounter.attach(segmentName);
+ *         return new Counter(SharedMemory.attach(blockName));      // runs in the child
  *     }
+ * }
+ *
+ * // the Shareable it stands for: a counter in shared memory
+ * final class Counter implements Shareable, AutoCloseable {
+ *     final SharedMemory block;
+ *
+ *     Counter(SharedMemory block) {
+ *         this.block = block;
+ *     }
+ *
+ *     long incrementAndGet() {
+ *         return block.buffer().getAndAddLong(0, 1) + 1;
+ *     }
+ *
+ *     public Handle handle() {
+ *         return new CounterHandle(block.name());
+ *     }
+ *
+ *     public void close() {
+ *         block.close();
+ *     }
+ * }
+ *
+ * try (Counter counter = new Counter(SharedMemory.create(8))) {
+ *     new JvmProcess(() -> counter.incrementAndGet()).start().join();
+ *     System.out.println(counter.incrementAndGet());               // 2
  * }
  * }</pre>
  *

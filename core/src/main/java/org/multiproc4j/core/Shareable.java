@@ -7,8 +7,10 @@ package org.multiproc4j.core;
  * child, the way Python passes them in {@code Process(args=...)}.
  *
  * <pre>{@code
- * SharedIntArray counts = SharedIntArray.create(3);     // a Shareable
- * new JvmProcess(() -> counts.incrementAndGet(0)).start();  // the child attaches to the same memory
+ * try (SharedIntArray counts = SharedIntArray.create(3)) {        // a Shareable
+ *     new JvmProcess(() -> counts.incrementAndGet(0)).start().join();  // the child attaches to the same memory
+ *     System.out.println(counts.get(0));                          // 1
+ * }
  * }</pre>
  *
  * <p>The replacement is done by multiproc4j's task transport and codecs; a {@code Shareable} written

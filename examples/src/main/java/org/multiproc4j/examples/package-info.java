@@ -3,7 +3,7 @@
  * ({@code bin/tour}). Each example is a small program with a {@code main}; an {@code IT} runs each one
  * and checks its output against the Python reference.
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * bin/tour            # every example
  * bin/tour cube       # only the examples whose name contains "cube"
  * }</pre>

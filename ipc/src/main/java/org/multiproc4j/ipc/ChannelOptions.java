@@ -11,7 +11,10 @@ import org.multiproc4j.core.codec.Codecs;
  * needs them; the defaults suit messages of any size.
  *
  * <pre>{@code
- * Pipe pipe = Pipe.open(new ChannelOptions().capacity(8 << 20).idle(IdlePolicy.busySpin()));
+ * try (Pipe pipe = Pipe.open(new ChannelOptions().capacity(8 << 20).idle(IdlePolicy.busySpin()))) {
+ *     pipe.first().sendBytes(new byte[1 << 20]);
+ *     System.out.println(pipe.second().recvBytes().length);   // 1048576
+ * }
  * }</pre>
  *
  * <p>The ring capacity is the shared memory each direction of a pipe, or a queue, has for messages in flight.

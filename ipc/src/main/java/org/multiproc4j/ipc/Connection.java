@@ -27,14 +27,16 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  * sends objects and byte messages to the other end and receives what the other end sends, through rings in
  * shared memory.
  * <pre>{@code
- * Pipe pipe = Pipe.open();
- * Connection child = pipe.second();
- * new JvmProcess(() -> {
- *     Object question = child.recv();
- *     child.send("answer to " + question);
- * }).start();
- * pipe.first().send(42);
- * System.out.println(pipe.first().recv());   // answer to 42
+ * try (Pipe pipe = Pipe.open()) {
+ *     Connection inChild = pipe.second();
+ *     JvmProcess child = new JvmProcess(() -> {
+ *         Object question = inChild.recv();
+ *         inChild.send("answer to " + question);
+ *     }).start();
+ *     pipe.first().send(42);
+ *     System.out.println(pipe.first().recv(Duration.ofSeconds(30)));   // answer to 42
+ *     child.join();
+ * }
  * }</pre>
  *
  * <p><b>Messages.</b> {@link #send(Object)} encodes the value in the caller's thread and writes it as one
@@ -405,8 +407,30 @@ public final class Connection implements Shareable, AutoCloseable {
      * {@link SharedQueue} or {@link SimpleSharedQueue} when it is not empty, and a {@link JvmProcess},
      * {@link Process} or {@link ProcessHandle} when it has exited.
      * <pre>{@code
-     * for (Object ready : Connection.await(List.of(resultsA, resultsB, worker))) {
-     *     if (ready == worker) { ... the worker exited ... }
+     * try (Pipe a = Pipe.open(); Pipe b = Pipe.open()) {
+     *     Connection resultsA = a.first();
+     *     Connection resultsB = b.first();
+     *     Connection toA = a.second();
+     *     JvmProcess worker = new JvmProcess(() -> toA.send("result for A")).start();
+     *     // the worker first: when it is seen to have exited, what it sent before is seen too
+     *     List<Object> waiting = new ArrayList<>(List.of(worker, resultsA, resultsB));
+     *     while (waiting.contains(worker)) {
+     *         List<Object> ready = Connection.await(waiting, Duration.ofSeconds(30));
+     *         if (ready.isEmpty()) {
+     *             throw new TimeoutException("nothing ready within 30 s");
+     *         }
+     *         for (Object r : ready) {
+     *             if (r == worker) {
+     *                 waiting.remove(worker);                             // it exited
+     *             } else {
+     *                 try {
+     *                     System.out.println(((Connection) r).recv());   // result for A
+     *                 } catch (EOFException e) {
+     *                     waiting.remove(r);                              // the other end closed: no more
+     *                 }
+     *             }
+     *         }
+     *     }
      * }
      * }</pre>
      *

@@ -17,9 +17,13 @@ import org.multiproc4j.ipc.internal.TimedBackoffIdleStrategy;
  *
  * <pre>{@code
  * // lowest latency, one core per waiting thread:
- * Pipe pipe = Pipe.open(new ChannelOptions().idle(IdlePolicy.busySpin()));
+ * ChannelOptions fastest = new ChannelOptions().idle(IdlePolicy.busySpin());
  * // the default: spin 2 µs, yield 100 µs, then park 1 µs doubling up to 1 ms
- * SharedQueue<String> q = SharedQueue.create(new ChannelOptions().idle(IdlePolicy.defaultPolicy()));
+ * ChannelOptions standard = new ChannelOptions().idle(IdlePolicy.defaultPolicy());
+ * try (Pipe pipe = Pipe.open(fastest); SharedQueue<String> q = SharedQueue.create(standard)) {
+ *     pipe.first().send("ping");
+ *     q.put((String) pipe.second().recv());
+ * }
  * }</pre>
  *
  * <p>The {@linkplain #defaultPolicy() default} answers a message that arrives while the waiter is still spinning

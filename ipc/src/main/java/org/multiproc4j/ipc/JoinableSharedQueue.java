@@ -10,17 +10,22 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * {@code multiprocessing.JoinableQueue}. Every value put is a task; a consumer calls {@link #taskDone()} when it
  * has finished with a value it took, and {@link #join()} waits until every task put so far is done.
  * <pre>{@code
- * JoinableSharedQueue<String> work = JoinableSharedQueue.create();
- * new JvmProcess(() -> {
- *     while (true) {
- *         String job = work.take();
- *         process(job);
+ * try (JoinableSharedQueue<String> work = JoinableSharedQueue.create()) {
+ *     JvmProcess worker = new JvmProcess(() -> {
+ *         for (String job = work.take(); !job.isEmpty(); job = work.take()) {   // "" means: no more work
+ *             System.out.println("processed " + job);
+ *             work.taskDone();
+ *         }
  *         work.taskDone();
+ *     }).start();
+ *     work.put("a");
+ *     work.put("b");
+ *     if (!work.join(Duration.ofSeconds(30))) {     // both processed
+ *         throw new TimeoutException(work.unfinishedTasks() + " jobs not done");
  *     }
- * }).daemon(true).start();
- * work.put("a");
- * work.put("b");
- * work.join();            // both processed
+ *     work.put("");
+ *     worker.join();
+ * }
  * }</pre>
  *
  * <p><b>Process safety and memory consistency.</b> As {@link SharedQueue}; in addition, actions before a

@@ -20,13 +20,18 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * A queue shared by processes, any number of which put and take at once: Java's counterpart of Python's
  * {@code multiprocessing.Queue}, usable as a {@link BlockingQueue}.
  * <pre>{@code
- * SharedQueue<Integer> q = SharedQueue.create();
- * for (int i = 1; i <= 10; i++) {
- *     int x = i;
- *     new JvmProcess(() -> q.put(x * x * x)).start();
- * }
- * for (int i = 0; i < 10; i++) {
- *     System.out.println(q.take());
+ * try (SharedQueue<Integer> q = SharedQueue.create()) {
+ *     List<JvmProcess> producers = new ArrayList<>();
+ *     for (int i = 1; i <= 10; i++) {
+ *         int x = i;
+ *         producers.add(new JvmProcess(() -> q.put(x * x * x)).start());
+ *     }
+ *     for (int i = 0; i < 10; i++) {
+ *         System.out.println(q.poll(30, TimeUnit.SECONDS));   // 1, 8, 27, ... in the order they come
+ *     }
+ *     for (JvmProcess p : producers) {
+ *         p.join();
+ *     }
  * }
  * }</pre>
  *

@@ -14,9 +14,11 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * ({@code put}, {@code get}, {@code empty}, {@code close}). It is the same machinery as {@link SharedQueue},
  * unbounded, without the {@code BlockingQueue} surface.
  * <pre>{@code
- * SimpleSharedQueue<String> q = SimpleSharedQueue.create();
- * new JvmProcess(() -> q.put("hello")).start();
- * System.out.println(q.take());
+ * try (SimpleSharedQueue<String> q = SimpleSharedQueue.create()) {
+ *     JvmProcess child = new JvmProcess(() -> q.put("hello")).start();
+ *     System.out.println(q.poll(Duration.ofSeconds(30)));   // hello
+ *     child.join();
+ * }
  * }</pre>
  *
  * <p>Thread and process safety, memory consistency and what happens when a process dies are as for

@@ -25,8 +25,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code mp4j-<pid>-...}) that is alive and outside this JVM's process tree is another run's, not a leak.
  *
  * <pre>{@code
+ * // compile-only: a test class, which JUnit runs
+ * import org.junit.jupiter.api.Test;
+ * import org.junit.jupiter.api.extension.ExtendWith;
+ *
  * @ExtendWith(LeakCheck.class)
- * class JvmProcessIT { ... }
+ * class JvmProcessIT {
+ *     @Test
+ *     void shouldStopTheChild() throws Exception {
+ *         JvmProcess child = new JvmProcess(() -> Thread.sleep(60_000)).start();
+ *         child.close();                 // ends it; without this line, LeakCheck fails the test
+ *     }
+ * }
  * }</pre>
  *
  * <p>multiproc4j's idle warm spares (JVMs started ahead of the next {@code start()}) are not leaks, and a

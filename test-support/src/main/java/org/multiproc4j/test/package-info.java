@@ -4,11 +4,19 @@
  * {@link org.multiproc4j.test.Timeouts}, named delays scaled for slow CI.
  *
  * <pre>{@code
+ * // compile-only: a test class, which JUnit runs
+ * import static org.junit.jupiter.api.Assertions.assertTrue;
+ *
+ * import org.junit.jupiter.api.Test;
+ * import org.junit.jupiter.api.Timeout;
+ * import org.junit.jupiter.api.extension.ExtendWith;
+ *
  * @ExtendWith(LeakCheck.class)
  * @Timeout(60)
  * class SomethingIT {
  *     @Test
  *     void shouldFinish() throws Exception {
+ *         JvmProcess process = new JvmProcess(() -> System.out.println("hello")).start();
  *         assertTrue(process.join(Timeouts.MEDIUM));
  *     }
  * }

@@ -1,7 +1,7 @@
 /**
  * JMH benchmarks of {@code multiproc4j-core}: child JVM start-up (and, from the codec work, task codecs).
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * java -jar benchmarks/target/benchmarks.jar ProcessStartBenchmark
  * }</pre>
  */

@@ -2,7 +2,7 @@
  * JMH benchmarks of pipes and queues. Empty for now: the ipc module's work adds its benchmarks here, and its
  * workloads to the side-by-side runner ({@link org.multiproc4j.benchmarks.sidebyside.Workloads}).
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * java -jar benchmarks/target/benchmarks.jar 'org.multiproc4j.benchmarks.ipc.*'
  * }</pre>
  */

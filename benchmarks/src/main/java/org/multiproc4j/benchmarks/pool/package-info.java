@@ -2,7 +2,7 @@
  * JMH benchmarks of the process pool. Empty for now: the pool module's work adds its benchmarks here, and its
  * workloads to the side-by-side runner ({@link org.multiproc4j.benchmarks.sidebyside.Workloads}).
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * java -jar benchmarks/target/benchmarks.jar 'org.multiproc4j.benchmarks.pool.*'
  * }</pre>
  */

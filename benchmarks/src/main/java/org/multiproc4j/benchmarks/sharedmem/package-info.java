@@ -3,7 +3,7 @@
  * the sharedmem module's work adds its benchmarks here, and its workloads to the side-by-side runner ({@link
  * org.multiproc4j.benchmarks.sidebyside.Workloads}).
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * java -jar benchmarks/target/benchmarks.jar 'org.multiproc4j.benchmarks.sharedmem.*'
  * }</pre>
  */

@@ -3,7 +3,7 @@
  * (the project's own stdlib-only {@code mp_side.py}, run with the system's {@code python3}), interleaved in
  * one run, reported as JSON, a Markdown table and a PNG chart of the ratios.
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * bin/bench --quick --out /tmp/bench        // smoke test, seconds
  * bin/bench                                 // full run into bench-out/<date-time>
  * }</pre>

@@ -12,9 +12,12 @@ import org.multiproc4j.core.Shareable;
  * {@link Codecs#jdk()} for anything {@link java.io.Serializable}.
  *
  * <pre>{@code
+ * record Order(int id, String item) {}
+ *
  * Codec codec = Codecs.fast(Order.class);           // register your message classes
  * byte[] bytes = codec.encode(new Order(7, "pear"));
  * Order back = codec.decode(bytes, Order.class);
+ * System.out.println(back);                         // Order[id=7, item=pear]
  * }</pre>
  *
  * <p>Every form of {@code encode} writes the same bytes, and every form of {@code decode} reads them: one

@@ -10,10 +10,14 @@ import org.multiproc4j.core.SerializationException;
  * one thread so that encoding allocates nothing once the buffer has grown to the size of the largest message.
  *
  * <pre>{@code
+ * Codec codec = Codecs.fast();
+ * ByteArrayOutputStream sink = new ByteArrayOutputStream();   // or a ring, a socket: where messages go
  * CodecBuffer out = new CodecBuffer();          // one per sending thread
- * out.clear();
- * int n = codec.encode(message, out);           // out.array()[0 .. n) is the message
- * ring.write(TYPE, out.array(), 0, out.length());
+ * for (String message : List.of("pear", "apple")) {
+ *     out.clear();
+ *     int n = codec.encode(message, out);       // out.array()[0 .. n) is the message
+ *     sink.write(out.array(), 0, n);
+ * }
  * }</pre>
  *
  * <p>The bytes of the buffer are {@code array()[0 .. length())}. {@link #array()} may return a different

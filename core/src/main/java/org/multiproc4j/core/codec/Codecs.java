@@ -6,8 +6,13 @@ import java.io.ObjectInputFilter;
  * Where codecs come from: {@link #fast()} for messages, {@link #jdk()} for anything {@link java.io.Serializable}.
  *
  * <pre>{@code
+ * record Order(int id, String item) {}
+ * record Fill(int orderId, double price) {}
+ *
  * Codec messages = Codecs.fast(Order.class, Fill.class);   // Kryo, registration on
  * Codec anything = Codecs.jdk();                           // JDK serialization, filtered
+ * Fill fill = messages.decode(messages.encode(new Fill(7, 1.25)), Fill.class);
+ * Object error = anything.decode(anything.encode(new IllegalStateException("boom")));
  * }</pre>
  *
  * <p><b>Which to use.</b> The fast codec is for the messages a program sends many of: its own records and

@@ -27,10 +27,14 @@ import org.multiproc4j.core.Shareable;
  * {@link Codecs#fast(Class[])} or {@link Codecs#fastBuilder()}; {@link Codecs} says why Kryo.
  *
  * <pre>{@code
+ * record Order(int id, String item) {}
+ * record Fill(int orderId, double price) {}
+ *
  * KryoCodec codec = Codecs.fastBuilder()
  *         .register(Order.class, Fill.class)    // compact ids, same order in every process
  *         .allow("com.example.events.*")        // or: written by class name, checked before loading
  *         .build();
+ * Order order = codec.decode(codec.encode(new Order(7, "pear")), Order.class);
  * }</pre>
  *
  * <p><b>What it carries.</b> Boxed primitives, {@code String}, arrays of those and of carried classes,

@@ -19,6 +19,8 @@ import java.util.List;
  *         return List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
  *     }
  * }
+ *
+ * System.out.println(new AgronaJvmOptions().jvmOptions(Runtime.version()));
  * }</pre>
  *
  * <p><b>Thread safety.</b> Implementations must be stateless; they may be called from any thread.

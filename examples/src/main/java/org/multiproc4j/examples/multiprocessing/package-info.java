@@ -2,7 +2,7 @@
  * Ports of the tutorial's {@code multiprocessing} examples: processes, pipes, queues, shared values and
  * arrays, a server process and pools.
  *
- * <pre>{@code
+ * <pre class="shell">{@code
  * java -cp "examples/target/*:examples/target/lib/*" org.multiproc4j.examples.multiprocessing.Cube
  * }</pre>
  */

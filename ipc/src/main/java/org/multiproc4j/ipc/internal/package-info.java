@@ -4,8 +4,12 @@
  * message codec seam, process identities and the idle strategy. Not an API: anything here may change.
  *
  * <pre>{@code
+ * import org.agrona.concurrent.UnsafeBuffer;
+ * import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+ *
  * // a queue ring over any AtomicBuffer of capacity + TRAILER_LENGTH bytes
  * QueueRing ring = new QueueRing(new UnsafeBuffer(ByteBuffer.allocateDirect(4096 + RingBufferDescriptor.TRAILER_LENGTH)));
+ * System.out.println(ring.capacity() + " bytes, messages of up to " + ring.maxPayload());
  * }</pre>
  */
 package org.multiproc4j.ipc.internal;

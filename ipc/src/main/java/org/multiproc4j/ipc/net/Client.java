@@ -21,9 +21,22 @@ import org.multiproc4j.ipc.net.internal.Handshake;
  * Connects to a {@link Listener}: Python's {@code multiprocessing.connection.Client}.
  *
  * <pre>{@code
- * try (SocketConnection conn = Client.connect(listenerAddress, authkey)) {
- *     conn.send("hello");
- *     System.out.println(conn.recv());
+ * import java.net.InetAddress;
+ * import java.nio.charset.StandardCharsets;
+ *
+ * byte[] authkey = "secret password".getBytes(StandardCharsets.UTF_8);
+ * try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), authkey)) {
+ *     SocketAddress listenerAddress = listener.address();
+ *     JvmProcess client = new JvmProcess(() -> {             // another process, or another machine
+ *         try (SocketConnection conn = Client.connect(listenerAddress, authkey)) {
+ *             conn.send("hello");
+ *             System.out.println(conn.recv(Duration.ofSeconds(10)));   // hello to you
+ *         }
+ *     }).start();
+ *     try (SocketConnection conn = listener.accept(Duration.ofSeconds(30))) {
+ *         conn.send(conn.recv(Duration.ofSeconds(10)) + " to you");
+ *     }
+ *     client.join();
  * }
  * }</pre>
  *

@@ -33,16 +33,28 @@ import org.multiproc4j.ipc.net.internal.Handshake;
  * ({@link UnixDomainSocketAddress}).
  *
  * <pre>{@code
- * byte[] authkey = ...;                                 // shared with the clients, e.g. 32 random bytes
+ * import java.net.InetAddress;
+ * import java.security.SecureRandom;
+ *
+ * byte[] authkey = new byte[32];                          // shared with the clients
+ * new SecureRandom().nextBytes(authkey);
  * try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), authkey)) {
- *     SocketAddress address = listener.address();       // the port chosen by the system
- *     while (true) {
- *         try (SocketConnection conn = listener.accept()) {
- *             conn.send(conn.recv());                  // echo one message
+ *     SocketAddress address = listener.address();         // the port chosen by the system
+ *     JvmProcess client = new JvmProcess(() -> {
+ *         try (SocketConnection conn = Client.connect(address, authkey)) {
+ *             conn.send("ping");
+ *             System.out.println(conn.recv(Duration.ofSeconds(10)));   // ping
+ *         }
+ *     }).start();
+ *     for (int served = 0; served < 1; ) {                // a server would go on for ever
+ *         try (SocketConnection conn = listener.accept(Duration.ofSeconds(30))) {
+ *             conn.send(conn.recv(Duration.ofSeconds(10)));   // echo one message
+ *             served++;
  *         } catch (AuthenticationException e) {
- *             System.err.println(e.getMessage());      // a client with a wrong key: serve the next one
+ *             System.err.println(e.getMessage());         // a client with a wrong key: serve the next one
  *         }
  *     }
+ *     client.join();
  * }
  * }</pre>
  *

@@ -22,9 +22,25 @@ import org.multiproc4j.ipc.net.internal.FrameChannel;
  * ({@link #sendBytes(byte[])}, {@link #recvBytes()}); each arrives whole, in the order it was sent.
  *
  * <pre>{@code
- * try (SocketConnection conn = Client.connect(address, authkey)) {
- *     conn.send(List.of(1, 2, 3));
- *     Object reply = conn.recv(Duration.ofSeconds(5));
+ * import java.net.InetAddress;
+ * import java.net.InetSocketAddress;
+ * import java.nio.charset.StandardCharsets;
+ *
+ * byte[] authkey = "secret password".getBytes(StandardCharsets.UTF_8);
+ * try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), authkey)) {
+ *     SocketAddress address = listener.address();
+ *     JvmProcess client = new JvmProcess(() -> {
+ *         try (SocketConnection conn = Client.connect(address, authkey)) {
+ *             conn.send(List.of(1, 2, 3));
+ *             Object reply = conn.recv(Duration.ofSeconds(5));
+ *             System.out.println(reply);                        // 6
+ *         }
+ *     }).start();
+ *     try (SocketConnection conn = listener.accept(Duration.ofSeconds(30))) {
+ *         List<?> numbers = (List<?>) conn.recv(Duration.ofSeconds(5));
+ *         conn.send(numbers.stream().mapToInt(n -> (Integer) n).sum());
+ *     }
+ *     client.join();
  * }
  * }</pre>
  *

@@ -6,16 +6,25 @@
  * are objects (serialized in the sender's thread) or raw bytes, each delivered whole and in order.
  *
  * <pre>{@code
+ * import java.net.SocketAddress;
+ * import java.net.UnixDomainSocketAddress;
+ * import java.nio.charset.StandardCharsets;
+ *
  * byte[] authkey = "secret password".getBytes(StandardCharsets.UTF_8);
+ * Path dir = Files.createTempDirectory("server");          // private: only this user can connect
  * try (Listener listener = new Listener(UnixDomainSocketAddress.of(dir.resolve("server.sock")), authkey)) {
- *     new JvmProcess(() -> {
- *         try (SocketConnection conn = Client.connect(listener.address(), authkey)) {
+ *     SocketAddress address = listener.address();           // a listener stays here; its address travels
+ *     JvmProcess child = new JvmProcess(() -> {
+ *         try (SocketConnection conn = Client.connect(address, authkey)) {
  *             conn.send("hello from " + JvmProcess.current().pid());
  *         }
  *     }).start();
- *     try (SocketConnection conn = listener.accept()) {
- *         System.out.println(conn.recv());
+ *     try (SocketConnection conn = listener.accept(Duration.ofSeconds(30))) {
+ *         System.out.println(conn.recv(Duration.ofSeconds(10)));
  *     }
+ *     child.join();
+ * } finally {
+ *     Files.delete(dir);                                    // the listener deleted its socket file
  * }
  * }</pre>
  *

@@ -10,15 +10,23 @@ import org.multiproc4j.core.ProcessException;
  * and then {@code unlock()} as usual.
  *
  * <pre>{@code
- * try {
- *     lock.lock();
- * } catch (OwnerDiedException e) {
- *     repair(sharedState);          // we hold the lock here
- * }
- * try {
- *     update(sharedState);
- * } finally {
- *     lock.unlock();
+ * try (SharedLock lock = SharedLock.create(); SharedLong balance = SharedLong.create(100)) {
+ *     new JvmProcess(() -> {
+ *         lock.lock();
+ *         balance.set(-1);                        // half an update...
+ *         Runtime.getRuntime().halt(1);           // ...and the holder dies
+ *     }).start().join();
+ *     try {
+ *         lock.lock();
+ *     } catch (OwnerDiedException e) {
+ *         balance.set(100);                       // we hold the lock here: repair the state
+ *     }
+ *     try {
+ *         balance.set(balance.get() - 10);        // update it
+ *     } finally {
+ *         lock.unlock();
+ *     }
+ *     System.out.println(balance.get());          // 90
  * }
  * }</pre>
  *

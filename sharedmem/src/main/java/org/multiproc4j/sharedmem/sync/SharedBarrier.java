@@ -23,13 +23,17 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  *
  * <pre>{@code
  * try (SharedBarrier start = SharedBarrier.create(3)) {
+ *     List<JvmProcess> workers = new ArrayList<>();
  *     for (int i = 0; i < 2; i++) {
- *         new JvmProcess(() -> {
- *             start.await();          // all three start together
- *             work();
- *         }).start();
+ *         workers.add(new JvmProcess(() -> {
+ *             start.await(Duration.ofSeconds(30));   // all three start together
+ *             System.out.println("working in " + JvmProcess.current().pid());
+ *         }).start());
  *     }
- *     start.await();
+ *     start.await(Duration.ofSeconds(30));
+ *     for (JvmProcess w : workers) {
+ *         w.join();
+ *     }
  * }
  * }</pre>
  *

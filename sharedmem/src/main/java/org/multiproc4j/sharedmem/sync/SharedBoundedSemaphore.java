@@ -10,10 +10,15 @@ import org.multiproc4j.sharedmem.internal.Segment;
  * release too many.
  *
  * <pre>{@code
- * SharedBoundedSemaphore sem = SharedBoundedSemaphore.create(1);
- * sem.acquire();
- * sem.release();
- * sem.release();   // IllegalStateException: ... released too many times: permits would be 2, bound is 1
+ * try (SharedBoundedSemaphore sem = SharedBoundedSemaphore.create(1)) {
+ *     sem.acquire();
+ *     sem.release();
+ *     try {
+ *         sem.release();
+ *     } catch (IllegalStateException e) {
+ *         System.out.println(e.getMessage());   // ... released too many times: permits would be 2, bound is 1
+ *     }
+ * }
  * }</pre>
  *
  * <p>Everything said of {@link SharedSemaphore} holds here; permits given back from dead holders never take

@@ -21,25 +21,29 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * (of any process) {@link #signal() signals}.
  *
  * <pre>{@code
- * SharedCondition ready = SharedCondition.create();      // with its own SharedReentrantLock
- * SharedInt count = SharedInt.create(0);
- * // consumer, in any process:
- * ready.lock().lock();
- * try {
- *     while (count.get() == 0) {
- *         ready.await();
+ * try (SharedCondition ready = SharedCondition.create();      // with its own SharedReentrantLock
+ *      SharedInt count = SharedInt.create(0)) {
+ *     JvmProcess consumer = new JvmProcess(() -> {            // in any process
+ *         ready.lock().lock();
+ *         try {
+ *             while (count.get() == 0) {
+ *                 if (!ready.await(Duration.ofSeconds(30))) {
+ *                     throw new TimeoutException("nothing produced");
+ *                 }
+ *             }
+ *             count.decrementAndGet();
+ *         } finally {
+ *             ready.lock().unlock();
+ *         }
+ *     }).start();
+ *     ready.lock().lock();                                    // producer, in any process
+ *     try {
+ *         count.incrementAndGet();
+ *         ready.signal();
+ *     } finally {
+ *         ready.lock().unlock();
  *     }
- *     count.decrementAndGet();
- * } finally {
- *     ready.lock().unlock();
- * }
- * // producer, in any process:
- * ready.lock().lock();
- * try {
- *     count.incrementAndGet();
- *     ready.signal();
- * } finally {
- *     ready.lock().unlock();
+ *     consumer.join();
  * }
  * }</pre>
  *

@@ -19,12 +19,13 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * <pre>{@code
  * try (SharedEvent ready = SharedEvent.create()) {
  *     JvmProcess child = new JvmProcess(() -> {
- *         prepare();
+ *         System.out.println("preparing");
  *         ready.set();
  *     }).start();
  *     if (!ready.await(Duration.ofSeconds(10))) {
  *         throw new TimeoutException("child not ready");
  *     }
+ *     child.join();
  * }
  * }</pre>
  *

@@ -19,7 +19,14 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  *             lock.unlock();
  *         }
  *     }).start();
- *     ...
+ *     lock.lock();
+ *     try {
+ *         total.set(total.get() + 1);
+ *     } finally {
+ *         lock.unlock();
+ *     }
+ *     child.join();
+ *     System.out.println(total.get());      // 2
  * }
  * }</pre>
  *

@@ -13,13 +13,14 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * (Python's default {@code Value(..., lock=True)}).
  *
  * <pre>{@code
- * SharedReentrantLock lock = SharedReentrantLock.create();
- * lock.lock();
- * try {
- *     lock.lock();          // again: no deadlock
- *     lock.unlock();
- * } finally {
- *     lock.unlock();
+ * try (SharedReentrantLock lock = SharedReentrantLock.create()) {
+ *     lock.lock();
+ *     try {
+ *         lock.lock();          // again: no deadlock
+ *         lock.unlock();
+ *     } finally {
+ *         lock.unlock();
+ *     }
  * }
  * }</pre>
  *

@@ -22,15 +22,19 @@ import org.multiproc4j.sharedmem.internal.SemaphoreDescriptor;
  *
  * <pre>{@code
  * try (SharedSemaphore slots = SharedSemaphore.create(2)) {      // at most two processes at once
+ *     List<JvmProcess> users = new ArrayList<>();
  *     for (int i = 0; i < 5; i++) {
- *         new JvmProcess(() -> {
+ *         users.add(new JvmProcess(() -> {
  *             slots.acquire();
  *             try {
- *                 useScarceResource();
+ *                 Thread.sleep(100);                             // use the scarce resource
  *             } finally {
  *                 slots.release();
  *             }
- *         }).start();
+ *         }).start());
+ *     }
+ *     for (JvmProcess u : users) {
+ *         u.join();
  *     }
  * }
  * }</pre>
