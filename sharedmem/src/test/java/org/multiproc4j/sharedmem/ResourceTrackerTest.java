@@ -2,6 +2,7 @@ package org.multiproc4j.sharedmem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.sharedmem.internal.ProcessIdentity;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 import org.multiproc4j.test.LeakCheck;
 
@@ -30,6 +32,25 @@ class ResourceTrackerTest {
         return pid;
     }
 
+    /**
+     * Rewrites a segment's header as if its creator, and every process the users table records (this JVM), were
+     * the dead process {@code pid}.
+     */
+    static void forgeDeadCreatorAndUsers(Path file, long pid, boolean users) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, pid), SegmentDescriptor.CREATOR_PID_OFFSET);
+            for (int i = 0; users && i < SegmentDescriptor.USERS; i++) {
+                long at = SegmentDescriptor.USERS_TABLE_OFFSET + (long) i * SegmentDescriptor.USER_LENGTH
+                        + SegmentDescriptor.USER_TOKEN;
+                ByteBuffer token = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+                ch.read(token, at);
+                if (token.getLong(0) == ProcessIdentity.SELF_TOKEN) {
+                    ch.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, ProcessIdentity.token(pid, 1)), at);
+                }
+            }
+        }
+    }
+
     @Test
     void shouldSweepAGeneratedNameWhoseCreatorIsDead() throws Exception {
         Path stale = ResourceTracker.directory().resolve("mp4j-" + deadPid() + "-1a2b-1");
@@ -40,13 +61,11 @@ class ResourceTrackerTest {
     }
 
     @Test
-    void shouldSweepAUserNamedSegmentWhoseHeaderNamesADeadCreator() throws Exception {
+    void shouldSweepAUserNamedSegmentWhoseHeaderNamesADeadCreatorAndDeadUsers() throws Exception {
         String name = "tracker-" + UUID.randomUUID().toString().substring(0, 8);
         SharedMemory m = SharedMemory.create(name, 64);
         Path file = ResourceTracker.directory().resolve(m.name());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, deadPid()), SegmentDescriptor.CREATOR_PID_OFFSET);
-        }
+        forgeDeadCreatorAndUsers(file, deadPid(), true);
         try {
             List<String> removed = ResourceTracker.sweep();
             assertTrue(removed.contains(m.name()), removed.toString());
@@ -54,6 +73,21 @@ class ResourceTrackerTest {
         } finally {
             m.close();
         }
+    }
+
+    @Test
+    void shouldNeverSweepASegmentALiveProcessUsesThoughItsCreatorIsDead() throws Exception {
+        String name = "tracker-used-" + UUID.randomUUID().toString().substring(0, 8);
+        SharedMemory m = SharedMemory.create(name, 64);
+        Path file = ResourceTracker.directory().resolve(m.name());
+        try {
+            forgeDeadCreatorAndUsers(file, deadPid(), false); // the creator is dead, this JVM still uses it
+            assertFalse(ResourceTracker.sweep().contains(m.name()));
+            assertTrue(Files.exists(file));
+        } finally {
+            m.close();
+        }
+        assertFalse(Files.exists(file), "the last live user's close removes it");
     }
 
     @Test
@@ -73,9 +107,10 @@ class ResourceTrackerTest {
         String name = "tracker-takeover-" + UUID.randomUUID().toString().substring(0, 8);
         SharedMemory first = SharedMemory.create(name, 64);
         Path file = ResourceTracker.directory().resolve(first.name());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, deadPid()), SegmentDescriptor.CREATOR_PID_OFFSET);
-        }
+        forgeDeadCreatorAndUsers(file, deadPid(), false);
+        SharedMemoryException used = assertThrows(SharedMemoryException.class, () -> SharedMemory.create(name, 128));
+        assertTrue(used.getMessage().contains("already exists"), used.getMessage());
+        forgeDeadCreatorAndUsers(file, deadPid(), true);
         try (SharedMemory second = SharedMemory.create(name, 128); SharedMemory again = SharedMemory.attach(name)) {
             assertEquals(128, again.size());
             assertTrue(second.isCreator());

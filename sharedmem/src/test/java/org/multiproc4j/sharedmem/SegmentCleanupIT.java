@@ -26,8 +26,8 @@ import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 
 /**
- * Segments of a creator that ends are removed: at close, at a normal exit or {@code SIGTERM} (shutdown
- * hook), and after {@code kill -9} by the sweep of any JVM using shared memory.
+ * Segments of a creator that ends are removed when nobody else uses them: at close, at a normal exit or
+ * {@code SIGTERM} (shutdown hook), and after {@code kill -9} by the sweep of any JVM using shared memory.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -187,19 +187,28 @@ class SegmentCleanupIT {
     }
 
     @Test
-    void shouldKeepTheMemoryOfAKilledCreatorForProcessesThatHaveIt() throws Exception {
+    void shouldKeepWhatAKilledCreatorMadeForTheProcessesThatUseIt() throws Exception {
         try (SharedMemory names = SharedMemory.create(4096)) {
             JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
             List<Path> files = awaitNames(names);
-            String arrayName = files.get(2).getFileName().toString();
-            try (SharedDoubleArray a = SharedDoubleArray.attach(arrayName)) {
+            Path array = files.get(2);
+            List<Path> others = new ArrayList<>(files);
+            others.remove(array);
+            SharedDoubleArray a = SharedDoubleArray.attach(array.getFileName().toString());
+            try {
                 a.set(999, 1.25);
                 child.kill();
                 assertTrue(child.join(Timeouts.MEDIUM));
-                millisUntilGone(files, 5000);
-                assertFalse(Files.exists(files.get(2)));
-                assertEquals(1.25, a.get(999), "the mapping outlives the name");
+                long ms = millisUntilGone(others, 5000);
+                assertTrue(ms <= 3000, "what only the dead creator used is swept: " + others);
+                assertTrue(Files.exists(array), "the array this JVM uses keeps its name");
+                try (SharedDoubleArray again = SharedDoubleArray.attach(array.getFileName().toString())) {
+                    assertEquals(1.25, again.get(999), "and can still be attached");
+                }
+            } finally {
+                a.close();
             }
+            assertFalse(Files.exists(array), "its last live user's close removes it");
         }
     }
 }
