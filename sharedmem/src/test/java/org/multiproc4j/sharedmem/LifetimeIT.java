@@ -135,6 +135,46 @@ class LifetimeIT {
         }
     }
 
+    static int attachAndCloseRepeatedly(SharedMemory block, int times) {
+        for (int i = 0; i < times; i++) {
+            try (SharedMemory again = SharedMemory.attach(block.name())) {
+                again.buffer().getAndAddInt(0, 1);
+            }
+        }
+        return block.buffer().getAndAddInt(4, 1);
+    }
+
+    @Test
+    void shouldKeepTheCountsRightWhileManyProcessesAttachAndCloseAtOnce() throws Exception {
+        int children = 3;
+        int times = 300;
+        for (int run = 0; run < 2; run++) {
+            SharedMemory block = SharedMemory.create(64);
+            String name = block.name();
+            List<TaskFuture<Integer>> futures = new ArrayList<>();
+            for (int c = 0; c < children; c++) {
+                futures.add(JvmProcess.call(() -> attachAndCloseRepeatedly(block, times)));
+            }
+            SharedMemory mine = SharedMemory.attach(name);
+            block.close(); // the creator's own object goes at once: the children and this attacher keep the name
+            Thread[] threads = new Thread[2];
+            for (int t = 0; t < threads.length; t++) {
+                threads[t] = new Thread(() -> attachAndCloseRepeatedly(mine, times));
+                threads[t].start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            for (TaskFuture<Integer> f : futures) {
+                f.get(Timeouts.LONG);
+            }
+            assertEquals((children + threads.length) * times, mine.buffer().getIntVolatile(0), "no attach failed");
+            assertTrue(Files.exists(file(name)), "kept while this process still has it open");
+            mine.close();
+            assertFalse(Files.exists(file(name)), "the last user's close removes it (run " + run + ")");
+        }
+    }
+
     static long sleepThenGet(SharedLong v) throws InterruptedException {
         Thread.sleep(60_000);
         return v.get();

@@ -186,29 +186,57 @@ class SegmentCleanupIT {
         }
     }
 
-    @Test
-    void shouldKeepWhatAKilledCreatorMadeForTheProcessesThatUseIt() throws Exception {
-        try (SharedMemory names = SharedMemory.create(4096)) {
-            JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
-            List<Path> files = awaitNames(names);
-            Path array = files.get(2);
-            List<Path> others = new ArrayList<>(files);
-            others.remove(array);
-            SharedDoubleArray a = SharedDoubleArray.attach(array.getFileName().toString());
-            try {
-                a.set(999, 1.25);
-                child.kill();
-                assertTrue(child.join(Timeouts.MEDIUM));
-                long ms = millisUntilGone(others, 5000);
-                assertTrue(ms <= 3000, "what only the dead creator used is swept: " + others);
-                assertTrue(Files.exists(array), "the array this JVM uses keeps its name");
-                try (SharedDoubleArray again = SharedDoubleArray.attach(array.getFileName().toString())) {
-                    assertEquals(1.25, again.get(999), "and can still be attached");
-                }
-            } finally {
-                a.close();
+    /** The task of a child that attaches a block, says so, and closes it when told to. */
+    static void attachUntilTold(String name, String attachedFile, String closeFile) {
+        try {
+            SharedMemory m = SharedMemory.attach(name);
+            m.buffer().putInt(0, 5);
+            Files.writeString(Path.of(attachedFile), "attached");
+            while (!Files.exists(Path.of(closeFile))) {
+                Thread.sleep(10);
             }
-            assertFalse(Files.exists(array), "its last live user's close removes it");
+            if (m.buffer().getInt(0) != 5) {
+                throw new IllegalStateException("the block changed");
+            }
+            m.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void shouldKeepWhatAKilledCreatorMadeForTheProcessesThatUseIt(@TempDir Path dir) throws Exception {
+        // a private segment directory: only this test's JVMs sweep it (other programs on this machine may run an
+        // older multiproc4j, whose sweeps remove what a dead creator made, whoever still uses it)
+        Path shm = Files.createDirectories(dir.resolve("shm"));
+        JvmProcess.Options options = new JvmProcess.Options().jvmOptions("-D" + Segments.DIR_PROPERTY + "=" + shm);
+        String namesFile = dir.resolve("names").toString();
+        JvmProcess creator = new JvmProcess(() -> createIntoAndWait(namesFile), options).start();
+        long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
+        while (!Files.exists(Path.of(namesFile))) {
+            assertTrue(System.nanoTime() < deadline, "the creator never reported its segments");
+            Thread.sleep(5);
+        }
+        String[] names = Files.readString(Path.of(namesFile)).split(" ");
+        Path block = shm.resolve(names[2]);
+        List<Path> others = List.of(shm.resolve(names[0]), shm.resolve(names[1]));
+        String attached = dir.resolve("attached").toString();
+        String close = dir.resolve("close").toString();
+        JvmProcess user = new JvmProcess(() -> attachUntilTold(names[2], attached, close), options).start();
+        while (!Files.exists(Path.of(attached))) {
+            assertTrue(System.nanoTime() < deadline, "the user never attached");
+            Thread.sleep(5);
+        }
+        creator.kill();
+        assertTrue(creator.join(Timeouts.MEDIUM));
+        long ms = millisUntilGone(others, 5000);
+        assertTrue(ms <= 3000, "what only the dead creator used is swept by the user's JVM: " + others);
+        assertTrue(Files.exists(block), "the block a live process uses keeps its name");
+        Files.writeString(Path.of(close), "close");
+        assertTrue(user.join(Timeouts.MEDIUM));
+        assertEquals(0, user.exitCode(), () -> String.valueOf(user.failure()));
+        assertFalse(Files.exists(block), "its last live user's close removes it");
     }
 }
