@@ -121,9 +121,15 @@ class SegmentCleanupIT {
         }
     }
 
-    @Test
-    void shouldSweepThemAtTheNextStartAtTheLatest(@TempDir Path dir) throws Exception {
-        // a private segment directory: no other JVM on this machine sweeps it, so the next start is the first
+    /** A child that created segments in a private directory, the options that use it, and the segment files. */
+    private record PrivateCreator(JvmProcess process, JvmProcess.Options options, Path shm, List<Path> files) {
+    }
+
+    /**
+     * Starts a child that creates segments in a private segment directory under {@code dir}: only the JVMs of this
+     * test sweep it (not the other programs on this machine, which may even run an older multiproc4j).
+     */
+    private static PrivateCreator startPrivateCreator(Path dir) throws Exception {
         Path shm = Files.createDirectories(dir.resolve("shm"));
         JvmProcess.Options options = new JvmProcess.Options().jvmOptions("-D" + Segments.DIR_PROPERTY + "=" + shm);
         String namesFile = dir.resolve("names").toString();
@@ -138,6 +144,17 @@ class SegmentCleanupIT {
             files.add(shm.resolve(n));
         }
         assertTrue(files.stream().allMatch(Files::exists), files.toString());
+        return new PrivateCreator(creator, options, shm, files);
+    }
+
+    @Test
+    void shouldSweepThemAtTheNextStartAtTheLatest(@TempDir Path dir) throws Exception {
+        // no other JVM sweeps the private directory, so the next start is the first
+        PrivateCreator made = startPrivateCreator(dir);
+        JvmProcess creator = made.process();
+        JvmProcess.Options options = made.options();
+        Path shm = made.shm();
+        List<Path> files = made.files();
         creator.kill();
         assertTrue(creator.join(Timeouts.MEDIUM));
         Thread.sleep(1500);
@@ -208,23 +225,17 @@ class SegmentCleanupIT {
 
     @Test
     void shouldKeepWhatAKilledCreatorMadeForTheProcessesThatUseIt(@TempDir Path dir) throws Exception {
-        // a private segment directory: only this test's JVMs sweep it (other programs on this machine may run an
-        // older multiproc4j, whose sweeps remove what a dead creator made, whoever still uses it)
-        Path shm = Files.createDirectories(dir.resolve("shm"));
-        JvmProcess.Options options = new JvmProcess.Options().jvmOptions("-D" + Segments.DIR_PROPERTY + "=" + shm);
-        String namesFile = dir.resolve("names").toString();
-        JvmProcess creator = new JvmProcess(() -> createIntoAndWait(namesFile), options).start();
+        // in a private directory: an older multiproc4j on this machine would sweep what a dead creator made,
+        // whoever still uses it
+        PrivateCreator made = startPrivateCreator(dir);
+        JvmProcess creator = made.process();
+        Path block = made.files().get(2);
+        String blockName = block.getFileName().toString();
+        List<Path> others = made.files().subList(0, 2);
         long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
-        while (!Files.exists(Path.of(namesFile))) {
-            assertTrue(System.nanoTime() < deadline, "the creator never reported its segments");
-            Thread.sleep(5);
-        }
-        String[] names = Files.readString(Path.of(namesFile)).split(" ");
-        Path block = shm.resolve(names[2]);
-        List<Path> others = List.of(shm.resolve(names[0]), shm.resolve(names[1]));
         String attached = dir.resolve("attached").toString();
         String close = dir.resolve("close").toString();
-        JvmProcess user = new JvmProcess(() -> attachUntilTold(names[2], attached, close), options).start();
+        JvmProcess user = new JvmProcess(() -> attachUntilTold(blockName, attached, close), made.options()).start();
         while (!Files.exists(Path.of(attached))) {
             assertTrue(System.nanoTime() < deadline, "the user never attached");
             Thread.sleep(5);
