@@ -59,8 +59,8 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  * <p><b>End of file and dead peers.</b> When the process owning the other end closes it, or dies (even by
  * {@code kill -9}), this end first receives every message already sent, then {@code recv} throws
  * {@link EOFException}. A child that was handed the other end and dies before attaching it (killed early, or a
- * JVM that cannot boot) is a dead peer like any other. A peer that died while writing a message never delivers half of it; a receiver
- * waiting for a message notices a dead peer within about 10 ms. A peer that is alive but never sends blocks
+ * JVM that cannot boot) is a dead peer like any other. A peer that died while writing a message never delivers
+ * half of it; a receiver waiting for a message notices a dead peer within about 10 ms. A peer that is alive but never sends blocks
  * {@code recv} as in Python: use a timed form, or {@link #await} with the child's {@link JvmProcess}.
  *
  * <p>Sending to a peer that is gone fails with {@link BrokenPipeException}, as writing to an operating-system

@@ -165,7 +165,8 @@ public final class PipeEnd implements AutoCloseable {
     public static PipeEnd attach(String name, int end, long sender, ChannelOptions options) throws IOException {
         ChannelSegment segment;
         try {
-            segment = ChannelSegment.attach(name, SegmentDescriptor.KIND_PIPE, PipeDescriptor.VERSION, "a pipe", sender);
+            segment = ChannelSegment.attach(name, SegmentDescriptor.KIND_PIPE, PipeDescriptor.VERSION, "a pipe",
+                    sender);
         } catch (IOException e) {
             throw new EOFException("cannot attach pipe " + name + ": " + e.getMessage()
                     + " (every process that used it closed it?)");
@@ -275,7 +276,8 @@ public final class PipeEnd implements AutoCloseable {
             }
             long token = segment.sending();
             header.putInt(endState() + PipeDescriptor.HANDED, 0);
-            header.putLongRelease(endState() + PipeDescriptor.OWNER, PipeDescriptor.IN_TRANSIT | ProcessIdentity.current());
+            header.putLongRelease(endState() + PipeDescriptor.OWNER,
+                    PipeDescriptor.IN_TRANSIT | ProcessIdentity.current());
             return token;
         } finally {
             sendLock.unlock();
@@ -317,7 +319,8 @@ public final class PipeEnd implements AutoCloseable {
 
     /** Whether the other end's owner word names the process it was handed to, not attached yet (for messages). */
     private boolean handedOver(long owner) {
-        return (owner & PipeDescriptor.IN_TRANSIT) != 0 && header.getIntVolatile(peerState() + PipeDescriptor.HANDED) != 0;
+        return (owner & PipeDescriptor.IN_TRANSIT) != 0
+                && header.getIntVolatile(peerState() + PipeDescriptor.HANDED) != 0;
     }
 
     private String describe() {

@@ -341,8 +341,8 @@ public final class Segment implements AutoCloseable {
             return s;
         } catch (NoSuchFileException e) {
             throw new SharedMemoryException("cannot attach " + fileName + " as " + what + ": no shared memory segment "
-                    + "of that name in " + dir + " (it was never created, or it was removed: every process that used it "
-                    + "has closed it or died, or it was unlinked)", e);
+                    + "of that name in " + dir + " (it was never created, or it was removed: every process that used "
+                    + "it has closed it or died, or it was unlinked)", e);
         } catch (IOException e) {
             throw new SharedMemoryException("cannot attach " + fileName + " as " + what + ": " + e, e);
         }
