@@ -57,16 +57,24 @@ class LifetimeIT {
 
     /**
      * Starts {@code task} in a fresh child, closes {@code created} at once (the creator's last word on it), and
-     * checks that the child still attached and used it, and that nothing is left once the child has ended.
+     * checks that the child still attached and used it, and that nothing is left once the child has ended. The
+     * child runs its task only once this process has looked (a descheduled parent must not see a child that
+     * already finished), but it attaches whenever it boots: usually long after the close.
      */
     private static <V> void closeRightAfterStart(AutoCloseable created, List<String> names,
                                                  SerializableCallable<V> task, V expected) throws Exception {
-        TaskFuture<V> child = JvmProcess.call(task, SPAWN);
-        created.close();
-        for (String n : names) {
-            assertTrue(Files.exists(file(n)), n + " is kept for the child that has not attached it yet");
+        try (SharedEvent looked = SharedEvent.create()) {
+            TaskFuture<V> child = JvmProcess.call(() -> {
+                looked.await();
+                return task.call();
+            }, SPAWN);
+            created.close();
+            for (String n : names) {
+                assertTrue(Files.exists(file(n)), n + " is kept for the child, which has not closed it");
+            }
+            looked.set();
+            assertEquals(expected, child.get(Timeouts.MEDIUM));
         }
-        assertEquals(expected, child.get(Timeouts.MEDIUM));
         assertRemoved(names);
     }
 
