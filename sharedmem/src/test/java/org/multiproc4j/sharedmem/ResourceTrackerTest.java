@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.sharedmem.internal.ProcessIdentity;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
+import org.multiproc4j.sharedmem.internal.Segments;
 import org.multiproc4j.test.LeakCheck;
 
 @ExtendWith(LeakCheck.class)
@@ -51,28 +52,69 @@ class ResourceTrackerTest {
         }
     }
 
+    /** Makes a segment file that a sweep must remove, and cleans up after it. */
+    private interface Stale {
+        Path make() throws Exception;
+
+        default void cleanUp() {
+        }
+    }
+
+    /**
+     * Checks that a sweep of this JVM removes what {@code stale} makes. Every JVM using shared memory on this
+     * machine sweeps about once a second, and may remove the file between its making and this JVM's sweep: then
+     * the check is made again, with a fresh file (this JVM's own sweeper is paused meanwhile).
+     */
+    private static void assertSweptHere(Stale stale) throws Exception {
+        Segments.pauseSweeper(true);
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                Path file = stale.make();
+                try {
+                    List<String> removed = ResourceTracker.sweep();
+                    assertFalse(Files.exists(file), file + " is left after a sweep: " + removed);
+                    if (removed.contains(file.getFileName().toString())) {
+                        return;
+                    }
+                } finally {
+                    stale.cleanUp();
+                }
+            }
+            throw new AssertionError("another JVM's sweep was always first: nothing tells this JVM's sweep works");
+        } finally {
+            Segments.pauseSweeper(false);
+        }
+    }
+
     @Test
     void shouldSweepAGeneratedNameWhoseCreatorIsDead() throws Exception {
-        Path stale = ResourceTracker.directory().resolve("mp4j-" + deadPid() + "-1a2b-1");
-        Files.write(stale, new byte[100]);
-        List<String> removed = ResourceTracker.sweep();
-        assertTrue(removed.contains(stale.getFileName().toString()), removed.toString());
-        assertFalse(Files.exists(stale));
+        long dead = deadPid();
+        assertSweptHere(() -> {
+            Path stale = ResourceTracker.directory().resolve("mp4j-" + dead + "-1a2b-1");
+            Files.write(stale, new byte[100]);
+            return stale;
+        });
     }
 
     @Test
     void shouldSweepAUserNamedSegmentWhoseHeaderNamesADeadCreatorAndDeadUsers() throws Exception {
-        String name = "tracker-" + UUID.randomUUID().toString().substring(0, 8);
-        SharedMemory m = SharedMemory.create(name, 64);
-        Path file = ResourceTracker.directory().resolve(m.name());
-        forgeDeadCreatorAndUsers(file, deadPid(), true);
-        try {
-            List<String> removed = ResourceTracker.sweep();
-            assertTrue(removed.contains(m.name()), removed.toString());
-            assertFalse(Files.exists(file));
-        } finally {
-            m.close();
-        }
+        long dead = deadPid();
+        assertSweptHere(new Stale() {
+            private SharedMemory m;
+
+            @Override
+            public Path make() throws Exception {
+                m = SharedMemory.create("tracker-" + UUID.randomUUID().toString().substring(0, 8), 64);
+                Path file = ResourceTracker.directory().resolve(m.name());
+                forgeDeadCreatorAndUsers(file, dead, true);
+                return file;
+            }
+
+            @Override
+            public void cleanUp() {
+                m.close();
+            }
+        });
     }
 
     @Test
