@@ -52,14 +52,17 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  * A receiver sees whole messages only, in the order they were sent.
  *
  * <p><b>Passing an end to a child.</b> A task that captures a {@code Connection} carries it to the child,
- * which then owns that end: as in Python, where a child inherits the end it was given. The parent's object
- * stays usable but no longer keeps the end open, so the parent may close it right after starting the child.
- * An end belongs to one process at a time; give each child its own pipe.
+ * which then owns that end from {@code start()} on: as in Python, where a child inherits the end it was given.
+ * The parent's object stays usable but no longer keeps the end open, so the parent may close it right after
+ * starting the child (the pipe stays for the child; see the lifetime rule in the
+ * {@linkplain org.multiproc4j.sharedmem sharedmem package summary}). An end belongs to one process at a time;
+ * give each child its own pipe.
  *
  * <p><b>End of file and dead peers.</b> When the process owning the other end closes it, or dies (even by
  * {@code kill -9}), this end first receives every message already sent, then {@code recv} throws
- * {@link EOFException}. A peer that died while writing a message never delivers half of it; a receiver
- * waiting for a message notices a dead peer within about 10 ms. A peer that is alive but never sends blocks
+ * {@link EOFException}. A child that was handed the other end and dies before attaching it (killed early, or a
+ * JVM that cannot boot) is a dead peer like any other. A peer that died while writing a message never delivers
+ * half of it; a receiver waiting for a message notices a dead peer within about 10 ms. A peer that is alive but never sends blocks
  * {@code recv} as in Python: use a timed form, or {@link #await} with the child's {@link JvmProcess}.
  *
  * <p>Sending to a peer that is gone fails with {@link BrokenPipeException}, as writing to an operating-system
@@ -552,8 +555,8 @@ public final class Connection implements Shareable, AutoCloseable {
 
     /**
      * Closes this end in this process. If this process owns the end, the other end receives what was sent,
-     * then {@link EOFException}. The pipe's shared memory is removed when no process uses it any more.
-     * Closing twice is harmless.
+     * then {@link EOFException}. The pipe's shared memory is removed when no live process uses it any more
+     * (none has an end open, none was handed one and has not attached it yet). Closing twice is harmless.
      */
     @Override
     public void close() {
@@ -570,6 +573,19 @@ public final class Connection implements Shareable, AutoCloseable {
     public Handle handle() {
         long sender = end.sending();
         return new ConnectionHandle(end.name(), end.end(), sender, end.options());
+    }
+
+    /**
+     * Hands this end over to the process a task carrying its handle was sent to: from now on that process owns
+     * it, so the other end sees end of file (and sends fail) if it dies, even before it attaches the end.
+     * {@code null} (the task will never arrive) gives the end back to this process. Called by
+     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        end.handedOver(recipient);
     }
 
     @Override

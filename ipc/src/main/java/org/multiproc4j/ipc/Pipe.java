@@ -22,7 +22,9 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  * Either end may be handed to a child process by capturing it in the child's task (see {@link Connection}).
  *
  * <p><b>Resources.</b> The segment lives in {@code /dev/shm} (the temp directory elsewhere) and is removed when
- * no process uses the pipe any more, or when the creating JVM exits. Its rings take {@code 2 x capacity}
+ * no live process uses the pipe any more: none has an end open, none was handed an end by
+ * {@code JvmProcess.start()} and has not attached it yet (see the lifetime rule in the
+ * {@linkplain org.multiproc4j.sharedmem sharedmem package summary}). Its rings take {@code 2 x capacity}
  * bytes of address space (1 MiB per direction by default, see {@link ChannelOptions#capacity(int)}); pages
  * take memory only once touched.
  *

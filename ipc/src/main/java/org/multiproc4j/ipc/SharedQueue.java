@@ -61,7 +61,9 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * delivered (a partly written value is never delivered). A consumer killed while taking loses at most the one
  * value it was taking: if it dies before it has passed any of the value's bytes in the ring, the value stays
  * and the next consumer takes it; if it dies after (it had copied the value, or part of a value larger than a
- * ring record), that one value is lost and the rest of it is skipped. {@link #size()} stays exact.
+ * ring record), that one value is lost and the rest of it is skipped. {@link #size()} stays exact. A child
+ * that dies before attaching the queue its task captured (killed early, or a JVM that could not boot) holds no
+ * lock and keeps nothing: the queue is removed once the processes alive are done with it.
  *
  * <p><b>Waiting.</b> Waiting threads poll shared memory with the queue's {@link IdlePolicy} (by default spin
  * 2 µs, yield 100 µs, then park up to 1 ms).
@@ -400,8 +402,9 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
 
     /**
      * Closes the queue in this process: its threads blocked in it fail with {@link IllegalStateException}. The
-     * shared memory is removed once no process uses the queue (other processes keep using it). Closing twice
-     * is harmless.
+     * shared memory is removed once no live process uses the queue: none has it open, none was handed it by
+     * {@code JvmProcess.start()} and has not attached it yet (other processes keep using it; see the lifetime
+     * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
      */
     @Override
     public void close() {
@@ -426,6 +429,18 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     public Handle handle() {
         return new QueueHandle(core.name(), core.kind(), core.sending(), core.options());
+    }
+
+    /**
+     * Keeps the queue for the process a task carrying its handle was sent to, until that process attaches it or
+     * dies ({@code null}: the task will never arrive, nothing is kept). Called by {@code JvmProcess.start()};
+     * see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        core.handedOver(recipient);
     }
 
     @Override

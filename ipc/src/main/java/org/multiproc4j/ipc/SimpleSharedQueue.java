@@ -127,6 +127,18 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
         return new SharedQueue.QueueHandle(core.name(), core.kind(), core.sending(), core.options());
     }
 
+    /**
+     * Keeps the queue for the process a task carrying its handle was sent to, until that process attaches it or
+     * dies ({@code null}: the task will never arrive, nothing is kept). Called by {@code JvmProcess.start()};
+     * see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        core.handedOver(recipient);
+    }
+
     @Override
     public String toString() {
         return (core.isClosed() ? "closed " : "") + core;

@@ -106,8 +106,8 @@ class QueueFaultIT {
                 if (k == kills) {
                     break;
                 }
-                // kill only producers that are running (attached): one killed before it attached would keep
-                // the segment until this JVM exits (SegmentUsers' documented limit) and fail the leak check
+                // kill only producers that are running (attached), so that every kill is one mid-put (one killed
+                // before it attached is HandOverIT's case)
                 List<Integer> ids = new ArrayList<>(live.keySet());
                 ids.removeIf(i -> !lastSeq.containsKey(i));
                 int victim = ids.get(random.nextInt(ids.size()));

@@ -9,23 +9,28 @@ import org.multiproc4j.sharedmem.internal.Segments;
  * Keeps shared memory from leaking: Python's {@code resource_tracker}, without a separate process.
  *
  * <ul>
- *   <li>A segment is unlinked by its creator's {@code close()}, or, if the creator never closes it, when the
- *       creator's JVM shuts down (a shutdown hook; this covers {@code System.exit} and {@code SIGTERM}).</li>
- *   <li>A creator that dies without shutting down ({@code kill -9}, a crash) leaves its segments behind.
- *       Every JVM that uses shared memory sweeps them away: once when it first uses shared memory, then
- *       about every second from a low-priority daemon thread (system property
- *       {@code multiproc4j.sharedmem.sweepIntervalMs}, default 1000; 0 sweeps only at first use). So a
- *       child killed while it owned segments has them removed within about a second by its parent (or any
- *       other JVM using shared memory), and at the latest by the next program that uses shared memory.</li>
+ *   <li>A segment's name is removed by the {@code close()} that leaves no live process using it (none has it
+ *       open, none was handed it by {@code JvmProcess.start()} and has not attached it yet), whichever process
+ *       that is: see the lifetime rule in the {@linkplain org.multiproc4j.sharedmem package summary}. A JVM
+ *       that shuts down (this covers {@code System.exit} and {@code SIGTERM}) closes its uses on the way out
+ *       (a shutdown hook).</li>
+ *   <li>A process that dies without shutting down ({@code kill -9}, a crash), or before it attached what it
+ *       was handed, counts for nothing. Every JVM that uses shared memory sweeps away what only dead processes
+ *       used: once when it first uses shared memory, then about every second from a low-priority daemon thread
+ *       (system property {@code multiproc4j.sharedmem.sweepIntervalMs}, default 1000; 0 sweeps only at first
+ *       use). So a child killed while it used segments has them removed within about a second by its parent
+ *       (or any other JVM using shared memory), and at the latest by the next program that uses shared
+ *       memory.</li>
  * </ul>
  *
  * <pre>{@code
- * List<String> removed = ResourceTracker.sweep();    // segments whose creator is dead, now unlinked
+ * List<String> removed = ResourceTracker.sweep();    // segments that only dead processes used, now unlinked
  * }</pre>
  *
- * <p>A segment's creator is identified by pid and start time, so a pid reused by a new process does not
- * keep a dead creator's segments alive, and a live creator's segments are never removed. Only files named
- * {@code mp4j-*} in {@link #directory()} are considered.
+ * <p>Processes are identified by pid and start time, so a pid reused by a new process does not keep a dead
+ * process's segments alive, and a segment a live process uses is never removed. Only files named
+ * {@code mp4j-*} in {@link #directory()} are considered; a sweep opens only those whose creator is dead and
+ * those this JVM closed while others still used them.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread; sweeps in several JVMs at
  * once are harmless.
@@ -48,7 +53,8 @@ public final class ResourceTracker {
     }
 
     /**
-     * Unlinks every segment in {@link #directory()} whose creator is dead, now, in the calling thread.
+     * Unlinks every segment in {@link #directory()} that only dead processes used, now, in the calling thread
+     * (among those whose creator is dead, and those this JVM closed while others still used them).
      *
      * @return the names of the segments this call removed.
      * @throws SharedMemoryException       if the directory cannot be created.

@@ -34,7 +34,8 @@ import org.multiproc4j.sharedmem.internal.ValueDescriptor;
  *
  * <p><b>Failure.</b> Attaching fails with a {@link SharedMemoryException} naming the segment if it is gone,
  * too small, or holds something else; use after {@link #close()} throws {@link IllegalStateException}.
- * The creator's close (or the end of its JVM, or a sweep after its death) removes the value's name.
+ * The value's name is removed by the close that leaves no live process using it (see the lifetime rule in
+ * the {@linkplain org.multiproc4j.sharedmem package summary}).
  */
 public final class SharedLong extends SharedObject {
     private static final String WHAT = "a SharedLong";

@@ -21,13 +21,15 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * }
  * }</pre>
  *
- * <p><b>Creator and attachers.</b> The process that {@linkplain #create(long) creates} a block owns it: its
- * {@link #close()}, or the end of its JVM, unlinks the block (removes its name), after which no process can
- * attach it; processes that mapped it already keep their mapping until they close it. Other processes
- * {@linkplain #attach(String) attach} by name or receive the block captured in a task (it travels as its
- * name, see {@link Shareable}); an attacher's close only unmaps. If the creator dies without closing
- * ({@code kill -9}), the block is unlinked by the next sweep of any JVM that uses shared memory: within about
- * a second where one is running, at the latest when the next one starts (see {@link ResourceTracker}).
+ * <p><b>Creator and attachers.</b> One process {@linkplain #create(long) creates} a block; others
+ * {@linkplain #attach(String) attach} it by name or receive it captured in a task (it travels as its name,
+ * see {@link Shareable}). The block's name stays while any live process has it open or was handed it and has
+ * not attached it yet, so the creator may close it right after starting a child that uses it; the close that
+ * leaves no such use, by whichever process, removes the name (unlinks the block), and {@link #unlink()}
+ * removes it at once. Processes that mapped the block keep their mapping until they close it. What only dead
+ * processes used ({@code kill -9}) is removed by the next sweep of any JVM that uses shared memory: within
+ * about a second where one is running, at the latest when the next one starts. The rule is the same for every
+ * shared object: see the {@linkplain org.multiproc4j.sharedmem package summary} and {@link ResourceTracker}.
  *
  * <p><b>Size.</b> Blocks of any size the file system allows work, also beyond 2 GiB: pages are allocated
  * when first touched, so a large block costs only what is written. {@link #buffer()} views a whole block of
@@ -69,7 +71,8 @@ public final class SharedMemory implements Shareable, AutoCloseable {
      *
      * @param size the size in bytes, positive.
      * @return the block; this process is its creator.
-     * @throws IllegalArgumentException if {@code size} is not positive.
+     * @throws IllegalArgumentException if {@code size} is not positive, or larger than any file can be (the
+     *                                  message names the limit).
      * @throws SharedMemoryException    if the block cannot be created (too large for the file system, say).
      */
     public static SharedMemory create(long size) {
@@ -83,9 +86,10 @@ public final class SharedMemory implements Shareable, AutoCloseable {
      * @param name the name: 1 to 200 letters, digits, {@code '.'}, {@code '_'} or {@code '-'}.
      * @param size the size in bytes, positive.
      * @return the block; this process is its creator.
-     * @throws IllegalArgumentException if the name is malformed or reserved, or {@code size} is not positive.
-     * @throws SharedMemoryException    if a block of that name exists (unless its creator is dead: then it is
-     *                                  replaced), or the block cannot be created.
+     * @throws IllegalArgumentException if the name is malformed or reserved, or {@code size} is not positive
+     *                                  or larger than any file can be.
+     * @throws SharedMemoryException    if a block of that name exists (unless its creator is dead and no live
+     *                                  process uses it: then it is replaced), or the block cannot be created.
      */
     public static SharedMemory create(String name, long size) {
         return new SharedMemory(Segment.create(name, SegmentDescriptor.KIND_RAW, KIND_VERSION, checkSize(size), null));
@@ -130,7 +134,7 @@ public final class SharedMemory implements Shareable, AutoCloseable {
     }
 
     /**
-     * Tells whether this process created the block (and so unlinks it when it closes it).
+     * Tells whether this process created the block.
      *
      * @return {@code true} for the creator.
      */
@@ -239,9 +243,10 @@ public final class SharedMemory implements Shareable, AutoCloseable {
     }
 
     /**
-     * Removes the block's name so that no process can attach it any more; processes that have it keep it
-     * until they close it. Python's {@code unlink()}: the creator's {@link #close()} does it already, so this
-     * is for a block whose creator wants it gone early, or whose creator is gone. Calling it twice is harmless.
+     * Removes the block's name now, so that no process can attach it any more, whoever still uses it or was
+     * handed it; processes that have it keep it until they close it. Python's {@code unlink()}: the last
+     * user's {@link #close()} does it already, so this is for a block that must go early. Calling it twice, or
+     * after {@link #close()}, is harmless.
      *
      * @return {@code true} if this call removed the name.
      */
@@ -250,9 +255,11 @@ public final class SharedMemory implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps the block from this process; if this process created it, also unlinks it. Closing twice is
-     * harmless. Afterwards, methods of this object throw {@link IllegalStateException}, and buffers it
-     * returned must not be used.
+     * Unmaps the block from this process. If no live process uses the block any more (has it open, or was
+     * handed it by {@code JvmProcess.start()} and has not attached it yet), this also unlinks it, whether or
+     * not this process created it; see the lifetime rule in the {@linkplain org.multiproc4j.sharedmem package
+     * summary}. Closing twice is harmless. Afterwards, methods of this object throw
+     * {@link IllegalStateException}, and buffers it returned must not be used.
      */
     @Override
     public void close() {
@@ -260,13 +267,27 @@ public final class SharedMemory implements Shareable, AutoCloseable {
     }
 
     /**
-     * Returns the descriptor this block travels as to a child JVM: its name.
+     * Returns the descriptor this block travels as to a child JVM: its name. Until the handle is attached, or
+     * its recipient is named ({@link #handedOver}) and dies, the block stays attachable.
      *
      * @return the handle; attaching it maps the same block.
+     * @throws IllegalStateException if the block is closed.
      */
     @Override
     public Handle handle() {
-        return new MemoryHandle(name());
+        return new MemoryHandle(name(), segment.sending());
+    }
+
+    /**
+     * Keeps the block attachable for the process a task carrying its handle was sent to, until that process
+     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
+     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
     }
 
     /**
@@ -280,11 +301,11 @@ public final class SharedMemory implements Shareable, AutoCloseable {
                 + (segment.isClosed() ? ", closed" : "") + "]";
     }
 
-    /** What a block travels as: its name. */
-    private record MemoryHandle(String name) implements Handle {
+    /** What a block travels as: its name, and the process that wrote the handle. */
+    private record MemoryHandle(String name, long sender) implements Handle {
         @Override
         public Object attach() {
-            return SharedMemory.attach(name);
+            return Segment.attachingHandle(sender, () -> SharedMemory.attach(name));
         }
     }
 }

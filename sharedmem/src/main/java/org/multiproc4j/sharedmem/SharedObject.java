@@ -169,9 +169,11 @@ abstract class SharedObject implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps this object from this process (and its lock, if it has one); the creator also removes its name,
-     * after which no other process can attach it (those that have it keep it). Do not close an object while
-     * other threads of this process still use it. Closing twice is harmless.
+     * Unmaps this object from this process (and its lock, if it has one). The close that leaves no live process
+     * using the object (none has it open, none was handed it and has not attached it yet) also removes its name,
+     * after which no other process can attach it (those that have it keep it); see the lifetime rule in the
+     * {@linkplain org.multiproc4j.sharedmem package summary}. Do not close an object while other threads of this
+     * process still use it. Closing twice is harmless.
      */
     @Override
     public void close() {
@@ -186,25 +188,50 @@ abstract class SharedObject implements Shareable, AutoCloseable {
     abstract void closed();
 
     /**
-     * Returns the descriptor this object travels as to a child JVM: its name and type.
+     * Returns the descriptor this object travels as to a child JVM: its name and type. Until the handle is
+     * attached, or its recipient is named ({@link #handedOver}) and dies, the object stays attachable.
      *
      * @return the handle; attaching it maps the same memory.
+     * @throws IllegalStateException if the object is closed.
      */
     @Override
     public Handle handle() {
-        return new TypedHandle(getClass().getSimpleName(), name());
+        long sender = segment.sending();
+        if (lock != null) {
+            lock.handle(); // the lock travels with the object: counted until the child attaches it too
+        }
+        return new TypedHandle(getClass().getSimpleName(), name(), sender);
+    }
+
+    /**
+     * Keeps the object (and its lock) attachable for the process a task carrying its handle was sent to, until
+     * that process attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
+     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
+        if (lock != null) {
+            lock.handedOver(recipient);
+        }
     }
 
     IllegalStateException closedException() {
         return new IllegalStateException(getClass().getSimpleName() + " " + name() + " is closed");
     }
 
-    /** What a shared value or array travels as: its class and its segment's name. */
-    record TypedHandle(String type, String name) implements Handle {
-        private static final long serialVersionUID = 1L;
+    /** What a shared value or array travels as: its class, its segment's name and the process that wrote it. */
+    record TypedHandle(String type, String name, long sender) implements Handle {
+        private static final long serialVersionUID = 2L;
 
         @Override
         public Object attach() {
+            return Segment.attachingHandle(sender, this::attachByName);
+        }
+
+        private Object attachByName() {
             switch (type) {
                 case "SharedInt":
                     return SharedInt.attach(name);

@@ -34,9 +34,30 @@
  * }</pre>
  *
  * <p>Every object is {@link org.multiproc4j.core.Shareable}: captured by a task, it travels to the child as
- * its name and is mapped there, so both processes use the same memory. The process that creates an object
- * owns it; its {@code close()} (or its JVM's end, or a sweep after its death) removes the object's name,
- * while the processes that have it keep it until they close it.
+ * its name and is mapped there, so both processes use the same memory.
+ *
+ * <p><b>Lifetime: when a shared object goes away.</b> Every shared object (a {@code SharedMemory} block, a
+ * typed value or array, a lock, semaphore, event, condition or barrier, and {@code ipc}'s pipes and queues)
+ * lives in a named segment, and one rule decides when its name goes:
+ * <ul>
+ *   <li>The name stays while a live process has the object open, or has been handed it and has not attached
+ *       it yet: a task captured the object and {@code JvmProcess.start()} started that task in that process.
+ *       So a creator may close its object right after {@code start()}, as Python programs do: the child still
+ *       attaches it. A handle sent in a message (through a pipe or a queue) keeps the object until a receiver
+ *       attaches it or the sender dies.</li>
+ *   <li>The process whose {@code close()} leaves no such use removes the name, creator or not. A JVM that
+ *       exits (normally, or on {@code SIGTERM}) closes its uses on the way out.</li>
+ *   <li>A process that dies without closing ({@code kill -9}, a crash) counts for nothing any more, and so
+ *       does one that died before attaching what it was handed (a child killed early, or a JVM that could not
+ *       boot): what only dead processes used is removed by the sweep of any JVM using shared memory, within
+ *       about a second (see {@link org.multiproc4j.sharedmem.ResourceTracker}). A pipe's other end sees such
+ *       a child dead (end of file) as promptly as one that died after attaching.</li>
+ *   <li>{@link org.multiproc4j.sharedmem.SharedMemory#unlink()} removes a block's name at once, Python's
+ *       way.</li>
+ * </ul>
+ * Processes that have an object keep using it after its name is gone; only attaching it fails (with a
+ * {@link org.multiproc4j.sharedmem.SharedMemoryException} saying so). One segment can be used by up to 128
+ * live processes at once.
  *
  * <p>Every JVM that uses this package needs {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}
  * (Agrona's requirement). Children started by multiproc4j get it automatically; a JVM without it gets a

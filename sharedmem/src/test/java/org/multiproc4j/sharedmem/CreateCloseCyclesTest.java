@@ -41,7 +41,7 @@ class CreateCloseCyclesTest {
     void shouldLeaveNothingAfterTenThousandCreateCloseCycles() throws IOException {
         List<String> before = ours();
         long mapsBefore = mappings();
-        int trackedBefore = Segments.openCreated();
+        int trackedBefore = Segments.openInThisJvm();
         for (int i = 0; i < 10_000; i++) {
             switch (i % 4) {
                 case 0:
@@ -70,6 +70,6 @@ class CreateCloseCyclesTest {
         assertEquals(0, Files.list(ResourceTracker.directory())
                 .filter(p -> p.getFileName().toString().startsWith("mp4j-cycle-" + ProcessIdentity.SELF_PID)).count());
         assertEquals(mapsBefore, mappings(), "mappings left behind");
-        assertEquals(trackedBefore, Segments.openCreated(), "created segments still tracked for the shutdown hook");
+        assertEquals(trackedBefore, Segments.openInThisJvm(), "segments still tracked for the shutdown hook");
     }
 }

@@ -26,8 +26,8 @@ import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 
 /**
- * Segments of a creator that ends are removed: at close, at a normal exit or {@code SIGTERM} (shutdown
- * hook), and after {@code kill -9} by the sweep of any JVM using shared memory.
+ * Segments of a creator that ends are removed when nobody else uses them: at close, at a normal exit or
+ * {@code SIGTERM} (shutdown hook), and after {@code kill -9} by the sweep of any JVM using shared memory.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -121,9 +121,15 @@ class SegmentCleanupIT {
         }
     }
 
-    @Test
-    void shouldSweepThemAtTheNextStartAtTheLatest(@TempDir Path dir) throws Exception {
-        // a private segment directory: no other JVM on this machine sweeps it, so the next start is the first
+    /** A child that created segments in a private directory, the options that use it, and the segment files. */
+    private record PrivateCreator(JvmProcess process, JvmProcess.Options options, Path shm, List<Path> files) {
+    }
+
+    /**
+     * Starts a child that creates segments in a private segment directory under {@code dir}: only the JVMs of this
+     * test sweep it (not the other programs on this machine, which may even run an older multiproc4j).
+     */
+    private static PrivateCreator startPrivateCreator(Path dir) throws Exception {
         Path shm = Files.createDirectories(dir.resolve("shm"));
         JvmProcess.Options options = new JvmProcess.Options().jvmOptions("-D" + Segments.DIR_PROPERTY + "=" + shm);
         String namesFile = dir.resolve("names").toString();
@@ -138,6 +144,17 @@ class SegmentCleanupIT {
             files.add(shm.resolve(n));
         }
         assertTrue(files.stream().allMatch(Files::exists), files.toString());
+        return new PrivateCreator(creator, options, shm, files);
+    }
+
+    @Test
+    void shouldSweepThemAtTheNextStartAtTheLatest(@TempDir Path dir) throws Exception {
+        // no other JVM sweeps the private directory, so the next start is the first
+        PrivateCreator made = startPrivateCreator(dir);
+        JvmProcess creator = made.process();
+        JvmProcess.Options options = made.options();
+        Path shm = made.shm();
+        List<Path> files = made.files();
         creator.kill();
         assertTrue(creator.join(Timeouts.MEDIUM));
         Thread.sleep(1500);
@@ -186,20 +203,51 @@ class SegmentCleanupIT {
         }
     }
 
-    @Test
-    void shouldKeepTheMemoryOfAKilledCreatorForProcessesThatHaveIt() throws Exception {
-        try (SharedMemory names = SharedMemory.create(4096)) {
-            JvmProcess child = new JvmProcess(() -> createAndWait(names, false)).start();
-            List<Path> files = awaitNames(names);
-            String arrayName = files.get(2).getFileName().toString();
-            try (SharedDoubleArray a = SharedDoubleArray.attach(arrayName)) {
-                a.set(999, 1.25);
-                child.kill();
-                assertTrue(child.join(Timeouts.MEDIUM));
-                millisUntilGone(files, 5000);
-                assertFalse(Files.exists(files.get(2)));
-                assertEquals(1.25, a.get(999), "the mapping outlives the name");
+    /** The task of a child that attaches a block, says so, and closes it when told to. */
+    static void attachUntilTold(String name, String attachedFile, String closeFile) {
+        try {
+            SharedMemory m = SharedMemory.attach(name);
+            m.buffer().putInt(0, 5);
+            Files.writeString(Path.of(attachedFile), "attached");
+            while (!Files.exists(Path.of(closeFile))) {
+                Thread.sleep(10);
             }
+            if (m.buffer().getInt(0) != 5) {
+                throw new IllegalStateException("the block changed");
+            }
+            m.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void shouldKeepWhatAKilledCreatorMadeForTheProcessesThatUseIt(@TempDir Path dir) throws Exception {
+        // in a private directory: an older multiproc4j on this machine would sweep what a dead creator made,
+        // whoever still uses it
+        PrivateCreator made = startPrivateCreator(dir);
+        JvmProcess creator = made.process();
+        Path block = made.files().get(2);
+        String blockName = block.getFileName().toString();
+        List<Path> others = made.files().subList(0, 2);
+        long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
+        String attached = dir.resolve("attached").toString();
+        String close = dir.resolve("close").toString();
+        JvmProcess user = new JvmProcess(() -> attachUntilTold(blockName, attached, close), made.options()).start();
+        while (!Files.exists(Path.of(attached))) {
+            assertTrue(System.nanoTime() < deadline, "the user never attached");
+            Thread.sleep(5);
+        }
+        creator.kill();
+        assertTrue(creator.join(Timeouts.MEDIUM));
+        long ms = millisUntilGone(others, 5000);
+        assertTrue(ms <= 3000, "what only the dead creator used is swept by the user's JVM: " + others);
+        assertTrue(Files.exists(block), "the block a live process uses keeps its name");
+        Files.writeString(Path.of(close), "close");
+        assertTrue(user.join(Timeouts.MEDIUM));
+        assertEquals(0, user.exitCode(), () -> String.valueOf(user.failure()));
+        assertFalse(Files.exists(block), "its last live user's close removes it");
     }
 }

@@ -52,16 +52,68 @@ class SharedMemoryTest {
     }
 
     @Test
-    void shouldUnlinkWhenTheCreatorClosesButNotWhenAnAttacherCloses() {
+    void shouldUnlinkWhenTheLastUserClosesWhoeverItIs() {
         SharedMemory created = SharedMemory.create(64);
         Path file = ResourceTracker.directory().resolve(created.name());
         SharedMemory attached = SharedMemory.attach(created.name());
         attached.close();
-        assertTrue(Files.exists(file), "an attacher's close leaves the segment");
+        assertTrue(Files.exists(file), "an attacher's close leaves the segment to its creator");
         created.close();
-        assertFalse(Files.exists(file), "the creator's close unlinks it");
+        assertFalse(Files.exists(file), "the creator, the last user, unlinks it");
         created.close(); // twice is harmless
         attached.close();
+
+        SharedMemory creator = SharedMemory.create(64);
+        Path other = ResourceTracker.directory().resolve(creator.name());
+        SharedMemory user = SharedMemory.attach(creator.name());
+        creator.close();
+        assertTrue(Files.exists(other), "the creator's close leaves the segment to the process still using it");
+        try (SharedMemory late = SharedMemory.attach(creator.name())) {
+            assertEquals(64, late.size());
+        }
+        user.close();
+        assertFalse(Files.exists(other), "the last user, not the creator, unlinks it");
+    }
+
+    @Test
+    void shouldKeepABlockWhoseHandleIsInFlightUntilItIsAttached() throws Exception {
+        SharedMemory created = SharedMemory.create(64);
+        Path file = ResourceTracker.directory().resolve(created.name());
+        created.buffer().putInt(0, 7);
+        org.multiproc4j.core.Handle inFlight = created.handle(); // written for a recipient not known yet
+        created.close();
+        assertTrue(Files.exists(file), "a handle in flight keeps the block");
+        try (SharedMemory arrived = (SharedMemory) inFlight.attach()) {
+            assertEquals(7, arrived.buffer().getInt(0));
+        }
+        assertFalse(Files.exists(file), "its receiver, the last user, unlinks it");
+    }
+
+    @Test
+    void shouldKeepNothingForAHandleThatWillNeverArriveOrWhoseRecipientIsDead() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        for (ProcessHandle recipient : new ProcessHandle[] {null, gone.toHandle()}) {
+            SharedMemory created = SharedMemory.create(64);
+            Path file = ResourceTracker.directory().resolve(created.name());
+            created.handle();
+            created.handedOver(recipient);
+            created.close();
+            assertFalse(Files.exists(file), "the creator's close unlinks it: nobody will attach the handle ("
+                    + recipient + ")");
+        }
+    }
+
+    @Test
+    void shouldKeepABlockForALiveRecipientUntilItAttaches() throws Exception {
+        SharedMemory created = SharedMemory.create(64);
+        Path file = ResourceTracker.directory().resolve(created.name());
+        org.multiproc4j.core.Handle handle = created.handle();
+        created.handedOver(ProcessHandle.current()); // this JVM plays the child that was handed it
+        created.close();
+        assertTrue(Files.exists(file), "kept for the recipient, which has not attached it yet");
+        ((SharedMemory) handle.attach()).close();
+        assertFalse(Files.exists(file), "the recipient's attach ended its pending use; its close unlinks it");
     }
 
     @Test
@@ -116,6 +168,9 @@ class SharedMemoryTest {
                 assertThrows(IllegalArgumentException.class, () -> SharedMemory.attach("")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("mp4j-12-ab-3", 8))
                 .getMessage().contains("reserved for generated names"));
+        assertEquals("shared memory size too large: size=" + Long.MAX_VALUE + ", at most "
+                + (Long.MAX_VALUE - SegmentDescriptor.HEADER_LENGTH - (1L << 30)) + " bytes",
+                assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(Long.MAX_VALUE)).getMessage());
         SharedMemoryException tooBig = assertThrows(SharedMemoryException.class, () -> SharedMemory.create(Long.MAX_VALUE / 4));
         assertTrue(tooBig.getMessage().startsWith("cannot create a shared memory segment of " + Long.MAX_VALUE / 4 + " bytes: "),
                 tooBig.getMessage());
@@ -125,7 +180,8 @@ class SharedMemoryTest {
     void shouldNameAMissingSegment() {
         SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedMemory.attach("no-such-segment"));
         assertEquals("cannot attach mp4j-no-such-segment as a SharedMemory block: no shared memory segment of that name in "
-                + ResourceTracker.directory() + " (it was never created, or its creator closed it or exited)", e.getMessage());
+                + ResourceTracker.directory() + " (it was never created, or it was removed: every process that used it has "
+                + "closed it or died, or it was unlinked)", e.getMessage());
     }
 
     @Test
@@ -148,7 +204,8 @@ class SharedMemoryTest {
             Files.write(file, new byte[10]);
             SharedMemoryException small = assertThrows(SharedMemoryException.class,
                     () -> SharedMemory.attach(file.getFileName().toString()));
-            assertTrue(small.getMessage().endsWith("the file is 10 bytes, too small for a multiproc4j segment header of 256 bytes"),
+            assertTrue(small.getMessage().endsWith("the file is 10 bytes, too small for a multiproc4j segment header of "
+                    + SegmentDescriptor.HEADER_LENGTH + " bytes"),
                     small.getMessage());
             byte[] junk = new byte[300];
             junk[0] = 'x';
@@ -171,7 +228,7 @@ class SharedMemoryTest {
             }
             SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedMemory.attach(name));
             assertEquals("cannot attach mp4j-" + name + " as a SharedMemory block: its layout version is 99, this "
-                    + "multiproc4j reads version 1", e.getMessage());
+                    + "multiproc4j reads version " + SegmentDescriptor.VERSION, e.getMessage());
         }
     }
 

@@ -1,64 +1,63 @@
 package org.multiproc4j.ipc.internal;
 
 import java.io.IOException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.concurrent.AtomicBuffer;
-import org.multiproc4j.sharedmem.SharedMemory;
 import org.multiproc4j.sharedmem.SharedMemoryException;
+import org.multiproc4j.sharedmem.internal.Segment;
 
 /**
- * The shared memory of one pipe or queue: a {@link SharedMemory} block, with the lifetime rules channels need.
+ * The shared memory of one pipe or queue: a sharedmem {@link Segment} of kind pipe or queue, whose data holds
+ * the channel's layout ({@link PipeDescriptor}, {@link QueueDescriptor}).
  *
- * <p>A {@code SharedMemory} block is unlinked when its creator closes it. A channel's segment must instead live
- * as long as any process uses it, including a child that was handed a pipe end or queue and has not attached
- * yet (the creator may close its own objects right after starting the child, Python's idiom). So the
- * segment's {@link SegmentUsers} table decides: the process whose close leaves no live user unlinks it,
- * whichever it is; a creator that closes while others still use the segment keeps its mapping open (and the
- * name linked) until the table says the segment is retired, or its JVM exits. Segments of a creator killed
- * with {@code kill -9} are swept by sharedmem's {@code ResourceTracker}.
+ * <p>Its lifetime is every segment's (sharedmem's users table): the name stays while a live process has the
+ * channel open, was handed it by {@code JvmProcess.start()} and has not attached it yet, or wrote a handle of it
+ * that is still in flight; the close that leaves no such use removes it, whichever process makes it, and a sweep
+ * removes what only dead processes used.
  *
  * <p>Within one process, one mapping serves several objects (the two ends of a pipe created here):
- * {@link #retain()} counts them, and the last {@link #release(boolean)} unmaps.
+ * {@link #retain()} counts them, and the last {@link #release()} closes the segment.
  */
 public final class ChannelSegment {
-    private static final Set<ChannelSegment> LINGERING = ConcurrentHashMap.newKeySet();
-    private static final AtomicBoolean REAPER = new AtomicBoolean();
-
-    private final SharedMemory memory;
+    private final Segment segment;
     private final AtomicBuffer buffer;
     private final AtomicInteger references = new AtomicInteger(1);
-    private volatile int retiredOffset = -1;
 
-    private ChannelSegment(SharedMemory memory) {
-        this.memory = memory;
-        this.buffer = memory.buffer();
+    private ChannelSegment(Segment segment) {
+        this.segment = segment;
+        this.buffer = segment.window(0, (int) segment.dataLength());
     }
 
     /**
      * Creates a zero-filled segment.
      *
-     * @param size bytes.
+     * @param kind        {@code SegmentDescriptor.KIND_PIPE} or {@code KIND_QUEUE}.
+     * @param kindVersion the layout version of the channel.
+     * @param size        bytes.
      * @return the segment; this process is its creator.
      * @throws SharedMemoryException if it cannot be created.
      */
-    public static ChannelSegment create(int size) {
-        return new ChannelSegment(SharedMemory.create(size));
+    public static ChannelSegment create(int kind, int kindVersion, int size) {
+        return new ChannelSegment(Segment.create(null, kind, kindVersion, size, null));
     }
 
     /**
-     * Attaches a segment by name.
+     * Attaches a segment by name, for a handle written by {@code sender}.
      *
-     * @param name the name.
+     * @param name        the name.
+     * @param kind        the kind the caller expects.
+     * @param kindVersion the layout version the caller reads.
+     * @param what        what the caller attaches it as, for messages ("a pipe").
+     * @param sender      the token the handle carries.
      * @return the segment.
-     * @throws IOException if no segment has that name any more (every user closed it) or it cannot be mapped.
+     * @throws IOException if no segment has that name any more (every user closed it or died), it holds
+     *                     something else, or it cannot be mapped.
      */
-    public static ChannelSegment attach(String name) throws IOException {
+    public static ChannelSegment attach(String name, int kind, int kindVersion, String what, long sender)
+            throws IOException {
         try {
-            return new ChannelSegment(SharedMemory.attach(name));
+            return new ChannelSegment(Segment.attach(name, kind, kindVersion, what, sender));
         } catch (SharedMemoryException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -70,16 +69,35 @@ public final class ChannelSegment {
      * @return the name.
      */
     public String name() {
-        return memory.name();
+        return segment.name();
     }
 
     /**
      * Returns the memory.
      *
-     * @return the buffer over the whole block.
+     * @return the buffer over the whole data.
      */
     public AtomicBuffer buffer() {
         return buffer;
+    }
+
+    /**
+     * Records that a handle of the channel was written for another process.
+     *
+     * @return this process's token, for the handle.
+     * @throws IllegalStateException if the segment is closed.
+     */
+    public long sending() {
+        return segment.sending();
+    }
+
+    /**
+     * Records which process will attach the handle written last ({@code null}: none will).
+     *
+     * @param recipient the process, or {@code null}.
+     */
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
     }
 
     /**
@@ -92,55 +110,15 @@ public final class ChannelSegment {
         return this;
     }
 
-    /**
-     * Drops one local object's use.
-     *
-     * @param unused        whether the segment's users table says no live process uses it any more (it is
-     *                      then unlinked).
-     * @param retiredOffset where the users table's retired flag is, for a creator that must linger.
-     */
-    public void release(boolean unused, int retiredOffset) {
-        if (unused) {
-            memory.unlink();
-        }
-        if (references.decrementAndGet() != 0) {
-            return;
-        }
-        if (!unused && memory.isCreator()) {
-            // closing a creator's SharedMemory unlinks it: keep it until the last user retires it
-            this.retiredOffset = retiredOffset;
-            LINGERING.add(this);
-            startReaper();
-            return;
-        }
-        memory.close();
-    }
-
-    private static void startReaper() {
-        if (REAPER.compareAndSet(false, true)) {
-            Thread t = new Thread(() -> {
-                while (true) {
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    for (ChannelSegment s : LINGERING) {
-                        if (s.buffer.getLongVolatile(s.retiredOffset) != 0) {
-                            LINGERING.remove(s);
-                            s.memory.close();
-                        }
-                    }
-                }
-            }, "mp4j-ipc-lingering-segments");
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY);
-            t.start();
+    /** Drops one local object's use; the last closes the segment (which removes it if no live process uses it). */
+    public void release() {
+        if (references.decrementAndGet() == 0) {
+            segment.close();
         }
     }
 
     @Override
     public String toString() {
-        return "segment " + memory.name();
+        return "segment " + segment.name();
     }
 }

@@ -3,8 +3,8 @@ package org.multiproc4j.ipc.internal;
 import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
 
 /**
- * The layout of a pipe's segment: a header, the two ends' states and one Agrona ring per direction. Offsets
- * and sizes only.
+ * The layout of a pipe's segment data (after sharedmem's segment header, whose users table decides when the
+ * segment goes): a header, the two ends' states and one Agrona ring per direction. Offsets and sizes only.
  *
  * <pre>
  *    0 +---------------------------------------------------------------+
@@ -13,15 +13,18 @@ import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENG
  *   16 | ring capacity (int)           | unused                        |
  *   24 | creator identity (long)                                       |
  *  128 +---------------------------------------------------------------+
- *      | users: lock, retired, 64 x (identity, open count, in transit) |
- * 1280 +---------------------------------------------------------------+
- *      | end 0: owner identity (long; bit 63 = in transit), closed(int)|
- * 1408 | end 1: same                                                   |
- * 1536 +---------------------------------------------------------------+
+ *      | end 0: owner identity (long; bit 63 = not attached yet)       |
+ *  136 | closed (int)                  | handed over (int)             |
+ *  256 | end 1: same                                                   |
+ *  384 +---------------------------------------------------------------+
  *      | ring 0: capacity bytes + Agrona trailer (768 bytes)           |
  *      | ring 1 (duplex only): same                                    |
  *      +---------------------------------------------------------------+
  * </pre>
+ *
+ * <p>An end's owner is the process whose liveness decides whether the end is alive: the process that attached
+ * it; while a handle of it travels (bit 63 set), the process that wrote the handle, or, once
+ * {@code JvmProcess.start()} named the process it was handed to (the handed-over flag set), that process.
  *
  * <p>In a duplex pipe end {@code e} writes ring {@code e} and reads ring {@code 1 - e}. In a one-way pipe end
  * 0 only reads and end 1 only writes, both on ring 0 (Python's {@code Pipe(duplex=False)} order: receiving end
@@ -31,7 +34,7 @@ public final class PipeDescriptor {
     /** "MP4JPIPE" in ASCII. */
     public static final long MAGIC = 0x4D50344A50495045L;
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Offset of the magic. */
     public static final int MAGIC_OFFSET = 0;
@@ -43,29 +46,29 @@ public final class PipeDescriptor {
     public static final int CAPACITY_OFFSET = 16;
     /** Offset of the creator's identity. */
     public static final int CREATOR_OFFSET = 24;
-    /** Offset of the users table. */
-    public static final int USERS_OFFSET = 128;
     /** Offset of end 0's state. */
-    public static final int END_OFFSET = 1280;
+    public static final int END_OFFSET = 128;
     /** Bytes per end state. */
     public static final int END_LENGTH = 128;
     /** Offset of an end's owner within its state. */
     public static final int OWNER = 0;
     /** Offset of an end's closed flag within its state. */
     public static final int CLOSED = 8;
+    /**
+     * Offset of an end's handed-over flag within its state: 1 while the owner word names the process the end
+     * was handed to (not the sender of a handle in flight), for messages.
+     */
+    public static final int HANDED = 12;
     /** Offset of ring 0. */
-    public static final int RINGS_OFFSET = 1536;
+    public static final int RINGS_OFFSET = 384;
 
     /** Flag bit: duplex. */
     public static final int DUPLEX = 1;
-    /** Bit 63 of an owner word: the end is in transit to another process (the rest names the sender). */
+    /**
+     * Bit 63 of an owner word: the end is on its way to another process and not attached yet (the rest names the
+     * sender, or the recipient once it is known).
+     */
     public static final long IN_TRANSIT = Long.MIN_VALUE;
-
-    static {
-        if (USERS_OFFSET + SegmentUsers.LENGTH > END_OFFSET) {
-            throw new AssertionError("users table overlaps the end states");
-        }
-    }
 
     private PipeDescriptor() {
     }

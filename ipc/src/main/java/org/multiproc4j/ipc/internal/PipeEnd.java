@@ -27,6 +27,7 @@ import org.multiproc4j.ipc.BrokenPipeException;
 import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.IdlePolicy;
+import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
 /**
  * One end of a pipe: the machinery behind {@code org.multiproc4j.ipc.Connection}. It writes messages into one
@@ -34,9 +35,11 @@ import org.multiproc4j.ipc.IdlePolicy;
  * {@link PipeDescriptor}), fragmenting messages longer than the ring's maximum record.
  *
  * <p><b>Ownership and end of file.</b> Each end has an owner word: the process that holds it. Writing a handle
- * for another process marks the end "in transit" (owned by the sender until the receiver attaches); attaching
- * makes the receiver the owner. When the owner closes the end its closed flag is set; when the owner dies its
- * identity no longer names a live process. Either way the other end receives what was sent, then
+ * for another process marks the end "in transit" (owned by the sender until a receiver attaches); when
+ * {@code JvmProcess.start()} names the process the handle was handed to ({@link #handedOver}), that process
+ * owns the end, not attached yet; attaching makes the receiver the owner. When the owner closes the end its
+ * closed flag is set; when the owner dies (attached or not) its identity no longer names a live process.
+ * Either way the other end receives what was sent, then
  * {@link EOFException}, and its sends fail with {@link BrokenPipeException}: every send reads the closed flag
  * before writing, and looks at the owner's identity (a read of {@code /proc}) at most every
  * {@link #SEND_LIVENESS_NANOS}, after writing, so that the check adds nothing to a message's way to the
@@ -72,7 +75,6 @@ public final class PipeEnd implements AutoCloseable {
     private final OneToOneRingBuffer in;
     private final AtomicBuffer outBuffer;
     private final AtomicBuffer inBuffer;
-    private final SegmentUsers users;
     private final ChannelOptions options;
     private final IdlePolicy idlePolicy;
     private final ValueCodec codec;
@@ -86,6 +88,8 @@ public final class PipeEnd implements AutoCloseable {
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
 
     private volatile boolean closed;
+    /** Whether {@link #close()} gave up this object's use of the mapping; guarded by both locks. */
+    private boolean released;
     private long nextSendLivenessCheck;
     private long nextRecvLivenessCheck;
     /** The identity of the other end's owner once a send found it dead (0: not found dead); guarded by sendLock. */
@@ -112,7 +116,6 @@ public final class PipeEnd implements AutoCloseable {
         this.inBuffer = readRing < 0 ? null : ring(readRing);
         this.out = outBuffer == null ? null : new OneToOneRingBuffer(outBuffer);
         this.in = inBuffer == null ? null : new OneToOneRingBuffer(inBuffer);
-        this.users = new SegmentUsers(header, PipeDescriptor.USERS_OFFSET);
         this.options = options;
         this.idlePolicy = options.idle();
         this.codec = ValueCodec.of(options.codec());
@@ -134,7 +137,8 @@ public final class PipeEnd implements AutoCloseable {
      * @return the two ends.
      */
     public static PipeEnd[] open(boolean duplex, int capacity, ChannelOptions options) {
-        ChannelSegment segment = ChannelSegment.create(PipeDescriptor.segmentLength(capacity, duplex));
+        ChannelSegment segment = ChannelSegment.create(SegmentDescriptor.KIND_PIPE, PipeDescriptor.VERSION,
+                PipeDescriptor.segmentLength(capacity, duplex));
         AtomicBuffer b = segment.buffer();
         b.putInt(PipeDescriptor.VERSION_OFFSET, PipeDescriptor.VERSION);
         b.putInt(PipeDescriptor.FLAGS_OFFSET, duplex ? PipeDescriptor.DUPLEX : 0);
@@ -144,9 +148,6 @@ public final class PipeEnd implements AutoCloseable {
             b.putLong(PipeDescriptor.endOffset(e) + PipeDescriptor.OWNER, ProcessIdentity.current());
         }
         b.putLongRelease(PipeDescriptor.MAGIC_OFFSET, PipeDescriptor.MAGIC);
-        SegmentUsers users = new SegmentUsers(b, PipeDescriptor.USERS_OFFSET);
-        users.join(segment.toString());
-        users.join(segment.toString());
         return new PipeEnd[] {new PipeEnd(segment, 0, options), new PipeEnd(segment.retain(), 1, options)};
     }
 
@@ -156,7 +157,7 @@ public final class PipeEnd implements AutoCloseable {
      *
      * @param name   the segment name.
      * @param end    0 or 1.
-     * @param sender the identity of the process that wrote the handle.
+     * @param sender the token of the process that wrote the handle (see {@link #sending()}).
      * @param options the idle policy and codec.
      * @return the end.
      * @throws IOException if the pipe no longer exists.
@@ -164,18 +165,18 @@ public final class PipeEnd implements AutoCloseable {
     public static PipeEnd attach(String name, int end, long sender, ChannelOptions options) throws IOException {
         ChannelSegment segment;
         try {
-            segment = ChannelSegment.attach(name);
+            segment = ChannelSegment.attach(name, SegmentDescriptor.KIND_PIPE, PipeDescriptor.VERSION, "a pipe",
+                    sender);
         } catch (IOException e) {
             throw new EOFException("cannot attach pipe " + name + ": " + e.getMessage()
                     + " (every process that used it closed it?)");
         }
         try {
             PipeEnd p = new PipeEnd(segment, end, options);
-            p.users.join(segment.toString(), sender);
             p.header.putLongRelease(p.endState() + PipeDescriptor.OWNER, ProcessIdentity.current());
             return p;
         } catch (RuntimeException e) {
-            segment.release(false, -1);
+            segment.release();
             throw e;
         }
     }
@@ -262,9 +263,10 @@ public final class PipeEnd implements AutoCloseable {
 
     /**
      * Prepares this end to travel to another process: marks it in transit (owned by this process until the
-     * receiver attaches) and counts the handle as a use of the segment.
+     * receiver attaches, or {@link #handedOver} names it) and counts the handle as a use of the segment.
      *
-     * @return this process's identity, which the handle carries.
+     * @return this process's token, which the handle carries.
+     * @throws IllegalStateException if this end is closed.
      */
     public long sending() {
         sendLock.lock();
@@ -272,13 +274,53 @@ public final class PipeEnd implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException(describe() + " is closed: it cannot be sent to another process");
             }
-            long me = ProcessIdentity.current();
-            header.putLongRelease(endState() + PipeDescriptor.OWNER, PipeDescriptor.IN_TRANSIT | me);
-            users.sending();
-            return me;
+            long token = segment.sending();
+            header.putInt(endState() + PipeDescriptor.HANDED, 0);
+            header.putLongRelease(endState() + PipeDescriptor.OWNER,
+                    PipeDescriptor.IN_TRANSIT | ProcessIdentity.current());
+            return token;
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /**
+     * Names the process the handle written last ({@link #sending()}) was handed to: the end is now owned by that
+     * process, not attached yet, so that the other end sees it dead (end of file, broken pipe) as soon as that
+     * process is dead, as if it had attached. With {@code null} (the handle will never arrive) the end is this
+     * process's again: closing this object ends it. (If this object was closed by another thread while the
+     * handle was being written, its mapping may be gone: the end then stays as it is.)
+     *
+     * @param recipient the process, or {@code null}.
+     */
+    public void handedOver(ProcessHandle recipient) {
+        sendLock.lock();
+        try {
+            if (released) {
+                return;
+            }
+            int state = endState();
+            long owner = header.getLongVolatile(state + PipeDescriptor.OWNER);
+            long me = ProcessIdentity.current();
+            if (recipient != null) {
+                if ((owner & PipeDescriptor.IN_TRANSIT) != 0) { // not attached by anyone yet: the last call counts
+                    header.putInt(state + PipeDescriptor.HANDED, 1);
+                    header.putLongRelease(state + PipeDescriptor.OWNER,
+                            PipeDescriptor.IN_TRANSIT | ProcessIdentity.of(recipient.pid()));
+                }
+            } else if (owner == (PipeDescriptor.IN_TRANSIT | me)) {
+                header.putLongRelease(state + PipeDescriptor.OWNER, me); // a close waiting for the lock ends it
+            }
+        } finally {
+            sendLock.unlock();
+        }
+        segment.handedOver(recipient);
+    }
+
+    /** Whether the other end's owner word names the process it was handed to, not attached yet (for messages). */
+    private boolean handedOver(long owner) {
+        return (owner & PipeDescriptor.IN_TRANSIT) != 0
+                && header.getIntVolatile(peerState() + PipeDescriptor.HANDED) != 0;
     }
 
     private String describe() {
@@ -390,8 +432,10 @@ public final class PipeEnd implements AutoCloseable {
     }
 
     private BrokenPipeException peerDied(long owner, String consequence) {
-        return new BrokenPipeException("cannot send on " + describe() + ": the process holding the other end ("
-                + ProcessIdentity.describe(owner) + ") died" + consequence);
+        return new BrokenPipeException("cannot send on " + describe() + ": the process "
+                + (handedOver(owner) ? "the other end was handed to (" + ProcessIdentity.describe(owner)
+                        + ") died before attaching it" : "holding the other end (" + ProcessIdentity.describe(owner)
+                        + ") died") + consequence);
     }
 
     private void writeWhole(int type, DirectBuffer src, int offset, int length, long deadlineNanos)
@@ -692,9 +736,11 @@ public final class PipeEnd implements AutoCloseable {
             long owner = header.getLongVolatile(peerState() + PipeDescriptor.OWNER);
             receiver.assembling = false;
             sink.discard();
-            throw new EOFException(describe() + ": the other end was " + (peerClosed ? "closed by " : "held by ")
-                    + ProcessIdentity.describe(owner) + (peerClosed ? "" : ", which died")
-                    + "; every message it sent has been received");
+            throw new EOFException(describe() + ": the other end was " + (peerClosed
+                    ? "closed by " + ProcessIdentity.describe(owner) + "; every message it sent has been received"
+                    : handedOver(owner) ? "handed to " + ProcessIdentity.describe(owner) + ", which died before "
+                    + "attaching it" : "held by " + ProcessIdentity.describe(owner) + ", which died; every message it "
+                    + "sent has been received"));
         }
         if (deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0) {
             throw new TimeoutException("no message on " + describe() + " before the deadline");
@@ -866,7 +912,8 @@ public final class PipeEnd implements AutoCloseable {
             if (header.getLongVolatile(endState() + PipeDescriptor.OWNER) == ProcessIdentity.current()) {
                 header.putIntRelease(endState() + PipeDescriptor.CLOSED, 1);
             }
-            segment.release(users.release(), PipeDescriptor.USERS_OFFSET + SegmentUsers.RETIRED);
+            released = true;
+            segment.release();
         } finally {
             recvLock.unlock();
             sendLock.unlock();

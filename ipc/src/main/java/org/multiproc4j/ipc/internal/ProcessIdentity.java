@@ -30,6 +30,18 @@ public final class ProcessIdentity {
     }
 
     /**
+     * Returns the identity of a process as it is now: its live identity if it runs, otherwise one that names its
+     * pid and that no live process ever has (its start tag is 0), so that it reads as dead.
+     *
+     * @param pid the process.
+     * @return a non-zero identity.
+     */
+    public static long of(long pid) {
+        long now = compute(pid);
+        return now != 0 ? now : pid & PID_MASK;
+    }
+
+    /**
      * Returns the pid held by an identity.
      *
      * @param identity an identity, possibly with bit 63 set.

@@ -27,6 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.IdlePolicy;
+import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
 /**
  * The machinery shared by {@code SharedQueue}, {@code SimpleSharedQueue} and {@code JoinableSharedQueue}: a
@@ -74,7 +75,6 @@ public final class QueueCore implements AutoCloseable {
     private final AtomicBuffer buffer;
     private final QueueRing ring;
     private final AtomicBuffer ringBuffer;
-    private final SegmentUsers users;
     private final SharedLockWord producerLock;
     private final SharedLockWord consumerLock;
     private final int kind;
@@ -104,7 +104,6 @@ public final class QueueCore implements AutoCloseable {
         int capacity = buffer.getInt(QueueDescriptor.CAPACITY_OFFSET);
         this.ringBuffer = new UnsafeBuffer(buffer, QueueDescriptor.RING_OFFSET, capacity + TRAILER_LENGTH);
         this.ring = new QueueRing(ringBuffer);
-        this.users = new SegmentUsers(buffer, QueueDescriptor.USERS_OFFSET);
         this.producerLock = new SharedLockWord(buffer, QueueDescriptor.PRODUCER_LOCK);
         this.consumerLock = new SharedLockWord(buffer, QueueDescriptor.CONSUMER_LOCK);
         this.kind = buffer.getInt(QueueDescriptor.KIND_OFFSET);
@@ -127,7 +126,8 @@ public final class QueueCore implements AutoCloseable {
      * @return the queue, used once by this process.
      */
     public static QueueCore create(int kind, int capacity, int maxSize, ChannelOptions options) {
-        ChannelSegment segment = ChannelSegment.create(QueueDescriptor.segmentLength(capacity));
+        ChannelSegment segment = ChannelSegment.create(SegmentDescriptor.KIND_QUEUE, QueueDescriptor.VERSION,
+                QueueDescriptor.segmentLength(capacity));
         AtomicBuffer b = segment.buffer();
         b.putInt(QueueDescriptor.VERSION_OFFSET, QueueDescriptor.VERSION);
         b.putInt(QueueDescriptor.KIND_OFFSET, kind);
@@ -136,7 +136,6 @@ public final class QueueCore implements AutoCloseable {
         b.putLong(QueueDescriptor.CREATOR_OFFSET, ProcessIdentity.current());
         b.putLong(P_FRAG_TAIL, -1);
         b.putLongRelease(QueueDescriptor.MAGIC_OFFSET, QueueDescriptor.MAGIC);
-        new SegmentUsers(b, QueueDescriptor.USERS_OFFSET).join(segment.toString());
         return new QueueCore(segment, options);
     }
 
@@ -144,7 +143,7 @@ public final class QueueCore implements AutoCloseable {
      * Attaches to a queue in a process that received its handle.
      *
      * @param name   the segment name.
-     * @param sender the identity of the process that wrote the handle.
+     * @param sender the token of the process that wrote the handle (see {@link #sending()}).
      * @param options the idle policy and codec.
      * @return the queue.
      * @throws IOException if the queue no longer exists.
@@ -152,17 +151,16 @@ public final class QueueCore implements AutoCloseable {
     public static QueueCore attach(String name, long sender, ChannelOptions options) throws IOException {
         ChannelSegment segment;
         try {
-            segment = ChannelSegment.attach(name);
+            segment = ChannelSegment.attach(name, SegmentDescriptor.KIND_QUEUE, QueueDescriptor.VERSION, "a queue",
+                    sender);
         } catch (IOException e) {
             throw new IOException("cannot attach queue " + name + ": " + e.getMessage()
                     + " (every process that used it closed it?)", e);
         }
         try {
-            QueueCore q = new QueueCore(segment, options);
-            q.users.join(segment.toString(), sender);
-            return q;
+            return new QueueCore(segment, options);
         } catch (RuntimeException e) {
-            segment.release(false, -1);
+            segment.release();
             throw e;
         }
     }
@@ -222,14 +220,25 @@ public final class QueueCore implements AutoCloseable {
     }
 
     /**
-     * Records that a handle is being written for another process.
+     * Records that a handle is being written for another process: the queue stays until a process attaches it,
+     * {@link #handedOver} names its recipient, or this process dies.
      *
-     * @return this process's identity, for the handle.
+     * @return this process's token, for the handle.
+     * @throws IllegalStateException if this queue is closed.
      */
     public long sending() {
         checkOpen();
-        users.sending();
-        return ProcessIdentity.current();
+        return segment.sending();
+    }
+
+    /**
+     * Names the process the handle written last was handed to: the queue stays for it until it attaches the
+     * queue or dies; {@code null} (the handle will never arrive) keeps nothing.
+     *
+     * @param recipient the process, or {@code null}.
+     */
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
     }
 
     private void checkOpen() {
@@ -982,7 +991,7 @@ public final class QueueCore implements AutoCloseable {
         putLock.lock();
         takeLock.lock();
         try {
-            segment.release(users.release(), QueueDescriptor.USERS_OFFSET + SegmentUsers.RETIRED);
+            segment.release();
         } finally {
             takeLock.unlock();
             putLock.unlock();

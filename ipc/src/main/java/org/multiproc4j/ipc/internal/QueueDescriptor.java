@@ -3,9 +3,10 @@ package org.multiproc4j.ipc.internal;
 import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
 
 /**
- * The layout of a queue's segment: a header, the users table, the producer side's lock and progress markers,
- * the consumer side's, the joinable queue's counter, then the ring. Offsets and sizes only; the protocol that
- * reads and writes them is {@link QueueCore}'s.
+ * The layout of a queue's segment data (after sharedmem's segment header, whose users table decides when the
+ * segment goes): a header, the producer side's lock and progress markers, the consumer side's, the joinable
+ * queue's counter, then the ring. Offsets and sizes only; the protocol that reads and writes them is
+ * {@link QueueCore}'s.
  *
  * <pre>
  *    0 +----------------------------------------------------------------+
@@ -13,22 +14,20 @@ import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENG
  *    8 | version (int)                  | kind (int): 0 queue, 1 simple, 2 joinable
  *   16 | ring capacity (int)            | max size (int), 0 = unbounded |
  *   24 | creator identity (long)                                        |
- *  128 +----------------------------------------------------------------+
- *      | users: lock, retired, 64 x (identity, open count, in transit)  |
- * 1280 +--- producer side (written only by the producer lock's holder) -+
+ *  128 +--- producer side (written only by the producer lock's holder) -+
  *      | producer lock word: holder identity (long)                     |
- * 1288 | pState: puts << 2 | stage (IDLE, WRITING, COMMITTING, ABORTING) |
- * 1296 | pMsgTail: ring tail where the current message started          |
- * 1304 | pFragTail: ring tail where the current fragment's claim starts, -1 = none in flight
- * 1312 | pFragMeta: fragment payload length << 32 | record type         |
- * 1408 +--- consumer side (written only by the consumer lock's holder) -+
+ *  136 | pState: puts << 2 | stage (IDLE, WRITING, COMMITTING, ABORTING) |
+ *  144 | pMsgTail: ring tail where the current message started          |
+ *  152 | pFragTail: ring tail where the current fragment's claim starts, -1 = none in flight
+ *  160 | pFragMeta: fragment payload length << 32 | record type         |
+ *  256 +--- consumer side (written only by the consumer lock's holder) -+
  *      | consumer lock word: holder identity (long)                     |
- * 1416 | cState: takes << 2 | stage (IDLE, TAKING, FINISHING)           |
- * 1424 | cMsgHead: ring head where the message being taken started      |
- * 1432 | cEndHead: ring head after the message being finished           |
- * 1536 +----------------------------------------------------------------+
+ *  264 | cState: takes << 2 | stage (IDLE, TAKING, FINISHING)           |
+ *  272 | cMsgHead: ring head where the message being taken started      |
+ *  280 | cEndHead: ring head after the message being finished           |
+ *  384 +----------------------------------------------------------------+
  *      | tasks done (long), joinable queues only                        |
- * 1664 +----------------------------------------------------------------+
+ *  512 +----------------------------------------------------------------+
  *      | ring: capacity bytes + Agrona ring trailer (tail, head, ...)   |
  *      +----------------------------------------------------------------+
  * </pre>
@@ -37,7 +36,7 @@ public final class QueueDescriptor {
     /** "MP4JQUEU" in ASCII. */
     public static final long MAGIC = 0x4D50344A51554555L;
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Kind: {@code SharedQueue}. */
     public static final int KIND_QUEUE = 0;
@@ -58,33 +57,31 @@ public final class QueueDescriptor {
     public static final int MAX_SIZE_OFFSET = 20;
     /** Offset of the creator's identity. */
     public static final int CREATOR_OFFSET = 24;
-    /** Offset of the users table. */
-    public static final int USERS_OFFSET = 128;
 
     /** Offset of the producer lock word. */
-    public static final int PRODUCER_LOCK = 1280;
+    public static final int PRODUCER_LOCK = 128;
     /** Offset of the producer state word. */
-    public static final int P_STATE = 1288;
+    public static final int P_STATE = 136;
     /** Offset of the tail at which the current message started. */
-    public static final int P_MSG_TAIL = 1296;
+    public static final int P_MSG_TAIL = 144;
     /** Offset of the tail at which the current fragment's claim started. */
-    public static final int P_FRAG_TAIL = 1304;
+    public static final int P_FRAG_TAIL = 152;
     /** Offset of the current fragment's length and type. */
-    public static final int P_FRAG_META = 1312;
+    public static final int P_FRAG_META = 160;
 
     /** Offset of the consumer lock word. */
-    public static final int CONSUMER_LOCK = 1408;
+    public static final int CONSUMER_LOCK = 256;
     /** Offset of the consumer state word. */
-    public static final int C_STATE = 1416;
+    public static final int C_STATE = 264;
     /** Offset of the head at which the message being taken started. */
-    public static final int C_MSG_HEAD = 1424;
+    public static final int C_MSG_HEAD = 272;
     /** Offset of the head after the message being finished. */
-    public static final int C_END_HEAD = 1432;
+    public static final int C_END_HEAD = 280;
 
     /** Offset of the joinable queue's count of finished tasks. */
-    public static final int DONE = 1536;
+    public static final int DONE = 384;
     /** Offset of the ring. */
-    public static final int RING_OFFSET = 1664;
+    public static final int RING_OFFSET = 512;
 
     /** Producer stage: no message in progress. */
     public static final int P_IDLE = 0;
@@ -101,12 +98,6 @@ public final class QueueDescriptor {
     public static final int C_TAKING = 1;
     /** Consumer stage: moving the head past a message already read; already counted in takes. */
     public static final int C_FINISHING = 2;
-
-    static {
-        if (USERS_OFFSET + SegmentUsers.LENGTH > PRODUCER_LOCK) {
-            throw new AssertionError("users table overlaps the producer side");
-        }
-    }
 
     private QueueDescriptor() {
     }

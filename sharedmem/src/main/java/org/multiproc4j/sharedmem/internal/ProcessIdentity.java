@@ -64,6 +64,20 @@ public final class ProcessIdentity {
     }
 
     /**
+     * Reads the token of a running process now.
+     *
+     * @param pid the process.
+     * @return its token, or 0 if no such process runs (it exited, or is a zombie).
+     */
+    public static long tokenOf(long pid) {
+        if (pid == SELF_PID) {
+            return SELF_TOKEN;
+        }
+        long stamp = stampOf(pid, false);
+        return stamp < 0 ? 0 : token(pid, stamp);
+    }
+
+    /**
      * Returns the pid a token names.
      *
      * @param token a token.

@@ -31,6 +31,12 @@ import org.multiproc4j.sharedmem.SharedMemoryException;
  * {@code chunk[o >>> 30] + (o & (CHUNK - 1))}. Pages are shared by the kernel, so writes through one
  * mapping are seen through the other; pages that are never touched cost nothing (the file is sparse).
  *
+ * <p><b>Lifetime.</b> Every process that has the segment open, was handed it or sent a handle of it is
+ * recorded in the header's users table ({@link SegmentUsers}); {@link #close()} removes the name when it leaves
+ * no live use behind, whichever process closes last (the creator is not special). A handle carries its sender
+ * ({@link #sending()}); {@code JvmProcess.start()} names its recipient ({@link #handedOver}); its attach
+ * ({@link #attachingHandle}) ends that use. {@link #unlink()} removes the name early, on purpose.
+ *
  * <p><b>Thread safety.</b> Accessors may be called from any thread. {@link #close()} unmaps: a thread
  * that still uses the memory afterwards may crash the JVM, so owners of a segment stop using it before they
  * close it (the typed classes check a field first and throw {@link IllegalStateException}).
@@ -48,6 +54,10 @@ public final class Segment implements AutoCloseable {
     private static final long INIT_WAIT_MS = 1000;
     private static final long COPY_STEP = 1L << 20;
     private static final int CREATE_ATTEMPTS = 100;
+    /** The largest data length: the file's length must fit a {@code long} with a chunk to spare. */
+    public static final long MAX_DATA_LENGTH = Long.MAX_VALUE - SegmentDescriptor.HEADER_LENGTH - CHUNK;
+    /** The sender of the handle being attached by this thread, 0 outside {@link #attachingHandle}. */
+    private static final ThreadLocal<long[]> ARRIVING_FROM = ThreadLocal.withInitial(() -> new long[1]);
 
     /** Initialises the kind header and the data of a new segment, before it is published. */
     @FunctionalInterface
@@ -106,8 +116,12 @@ public final class Segment implements AutoCloseable {
      */
     public static Segment create(String requestedName, int kind, int kindVersion, long dataLength, Initializer init) {
         AgronaAccess.check();
-        if (dataLength < 0 || dataLength > Long.MAX_VALUE - SegmentDescriptor.HEADER_LENGTH - CHUNK) {
+        if (dataLength < 0) {
             throw new IllegalArgumentException("shared memory size must not be negative: size=" + dataLength);
+        }
+        if (dataLength > MAX_DATA_LENGTH) {
+            throw new IllegalArgumentException("shared memory size too large: size=" + dataLength + ", at most "
+                    + MAX_DATA_LENGTH + " bytes");
         }
         String finalName = requestedName == null ? null : Segments.normalize(requestedName, true);
         Path dir = Segments.directory();
@@ -131,6 +145,7 @@ public final class Segment implements AutoCloseable {
                 s = new Segment(finalName == null ? fileName : finalName, file, true, kind, dataLength,
                         ProcessIdentity.SELF_TOKEN, System.currentTimeMillis(), maps);
                 s.writeHeader(kind, kindVersion);
+                SegmentUsers.init(s.chunkAddress[0]);
                 if (init != null) {
                     init.init(s);
                 }
@@ -153,7 +168,7 @@ public final class Segment implements AutoCloseable {
                 s = s.publishAs(dir.resolve(finalName));
             }
             s.fileKey = fileKey(s.path);
-            Segments.created(s);
+            Segments.opened(s);
             return s;
         }
         throw new SharedMemoryException("cannot find a free segment name in " + dir + " after " + CREATE_ATTEMPTS
@@ -222,9 +237,8 @@ public final class Segment implements AutoCloseable {
                 return new Segment(name, target, true, kind, dataLength, creatorToken, createdMillis, maps);
             } catch (FileAlreadyExistsException e) {
                 long other = Segments.creatorOf(target);
-                if (attempt == 0 && other != 0 && !ProcessIdentity.isAlive(other)) {
-                    deleteQuietly(target); // left behind by a dead creator: take the name over
-                    continue;
+                if (attempt == 0 && other != 0 && !ProcessIdentity.isAlive(other) && Segments.removeIfUnused(target)) {
+                    continue; // left behind by a dead creator, and nobody alive uses it: take the name over
                 }
                 closeMaps();
                 deleteQuietly(path);
@@ -254,6 +268,25 @@ public final class Segment implements AutoCloseable {
      *                               kind does not match.
      */
     public static Segment attach(String name, int expectedKind, int kindVersion, String what) {
+        return attach(name, expectedKind, kindVersion, what, ARRIVING_FROM.get()[0]);
+    }
+
+    /**
+     * Attaches an existing segment by name, as {@link #attach(String, int, int, String)}, for a handle written
+     * by {@code sender}: the use that kept the segment for this process (its pending use, or the sender's
+     * transit) ends.
+     *
+     * @param name         the segment's name ({@code mp4j-} is added if missing).
+     * @param expectedKind the kind the caller can use, or 0 for any.
+     * @param kindVersion  the layout version of that kind the caller reads (ignored for kind 0).
+     * @param what         what the caller attaches it as, for messages ("a SharedInt").
+     * @param sender       the token of the process that wrote the handle ({@link #sending()}), 0 for none.
+     * @return the segment; this process is an attacher.
+     * @throws SharedMemoryException if there is no such segment (or it was removed meanwhile), it is too small,
+     *                               its layout, version or kind does not match, or it has as many users as it
+     *                               can hold.
+     */
+    public static Segment attach(String name, int expectedKind, int kindVersion, String what, long sender) {
         AgronaAccess.check();
         String fileName = Segments.normalize(name, false);
         Path dir = Segments.directory();
@@ -261,7 +294,7 @@ public final class Segment implements AutoCloseable {
         Path file = dir.resolve(fileName);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
-            if (size < SegmentDescriptor.HEADER_LENGTH) {
+            if (size < SegmentDescriptor.KIND_HEADER_OFFSET) {
                 throw new SharedMemoryException("cannot attach " + fileName + " as " + what + ": the file is "
                         + size + " bytes, too small for a multiproc4j segment header of "
                         + SegmentDescriptor.HEADER_LENGTH + " bytes");
@@ -297,18 +330,26 @@ public final class Segment implements AutoCloseable {
             MappedByteBuffer[] maps = map(ch, headerLength + dataLength);
             Segment s = new Segment(fileName, file, false, kind, dataLength, token,
                     header.getLong(SegmentDescriptor.CREATED_MILLIS_OFFSET), maps);
+            try {
+                SegmentUsers.join(s.chunkAddress[0], sender, fileName + " as " + what);
+            } catch (RuntimeException | Error e) {
+                s.closeMaps();
+                throw e;
+            }
             s.fileKey = fileKey(file);
+            Segments.opened(s);
             return s;
         } catch (NoSuchFileException e) {
             throw new SharedMemoryException("cannot attach " + fileName + " as " + what + ": no shared memory segment "
-                    + "of that name in " + dir + " (it was never created, or its creator closed it or exited)", e);
+                    + "of that name in " + dir + " (it was never created, or it was removed: every process that used "
+                    + "it has closed it or died, or it was unlinked)", e);
         } catch (IOException e) {
             throw new SharedMemoryException("cannot attach " + fileName + " as " + what + ": " + e, e);
         }
     }
 
     private static ByteBuffer readHeader(FileChannel ch, String fileName, String what) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH).order(ByteOrder.nativeOrder());
+        ByteBuffer header = ByteBuffer.allocate(SegmentDescriptor.KIND_HEADER_OFFSET).order(ByteOrder.nativeOrder());
         long deadline = System.nanoTime() + INIT_WAIT_MS * 1_000_000L;
         while (true) {
             header.clear();
@@ -360,7 +401,7 @@ public final class Segment implements AutoCloseable {
     }
 
     /**
-     * Tells whether this process created the segment (and so unlinks it on close).
+     * Tells whether this process created the segment.
      *
      * @return {@code true} for the creator.
      */
@@ -562,24 +603,109 @@ public final class Segment implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------------------------------ close
+    // ------------------------------------------------------------------------------------------ lifetime
 
     /**
-     * Unmaps the segment; the creator also unlinks it. Closing twice is harmless.
+     * Runs {@code attach} (which attaches shared objects by name) as the attach of a handle written by
+     * {@code sender}: every segment it attaches in this thread ends the use that kept it for this process
+     * (see {@link #attach(String, int, int, String, long)}). Handles call their object's public
+     * {@code attach(name)} through this, so an object made of several segments (a value and its lock) needs
+     * no other plumbing.
+     *
+     * @param sender the token the handle carries ({@link #sending()}).
+     * @param attach what attaches the object.
+     * @param <T>    the object's type.
+     * @return what {@code attach} returned.
+     */
+    public static <T> T attachingHandle(long sender, java.util.function.Supplier<T> attach) {
+        long[] from = ARRIVING_FROM.get();
+        long outer = from[0];
+        from[0] = sender;
+        try {
+            return attach.get();
+        } finally {
+            from[0] = outer;
+        }
+    }
+
+    /**
+     * Records that this process wrote a handle of the segment for another process, whose recipient is not
+     * known yet: the segment stays until a process attaches that handle, {@link #handedOver} names its
+     * recipient, or this process dies.
+     *
+     * @return this process's token, which the handle carries to its attach.
+     * @throws IllegalStateException if closed.
+     */
+    public long sending() {
+        synchronized (this) {
+            ensureOpen();
+            return SegmentUsers.sending(chunkAddress[0]);
+        }
+    }
+
+    /**
+     * Records which process will attach the handle this process wrote ({@link #sending()}): until it attaches
+     * it or dies, that process keeps the segment; {@code null}, or a process that is already dead, keeps
+     * nothing. If that leaves no live use (this process closed its objects meanwhile), the name is removed.
+     * Never throws: a segment whose name is already gone is left alone.
+     *
+     * @param recipient the process, or {@code null} if the handle will never be attached.
+     */
+    public void handedOver(ProcessHandle recipient) {
+        long token = recipient == null ? 0 : ProcessIdentity.tokenOf(recipient.pid());
+        boolean unused;
+        synchronized (this) {
+            if (!closed) {
+                unused = SegmentUsers.handedOver(chunkAddress[0], token);
+            } else {
+                // closed by another thread after the handle was written: update the table through a new mapping
+                Boolean u = Segments.withHeader(path, fileKey, h -> SegmentUsers.handedOver(h, token));
+                unused = u != null && u;
+            }
+        }
+        if (unused) {
+            removeName();
+        }
+    }
+
+    /**
+     * Unmaps the segment and ends this object's use of it: if no live process uses it any more (has it open,
+     * was handed it and has not attached it yet, or wrote a handle of it still in flight), this process removes
+     * its name, whether or not it created it. Otherwise the name stays for those users; this JVM's sweeps look
+     * again later, in case they die without closing. Closing twice is harmless.
      */
     @Override
     public void close() {
+        boolean unused;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            unused = SegmentUsers.release(chunkAddress[0]);
         }
-        if (creator) {
-            unlink();
+        if (unused) {
+            removeName();
+        } else {
+            Segments.lingering(path, fileKey);
         }
         Segments.forget(this);
         closeMaps();
+    }
+
+    /**
+     * Ends every use this process has of the segment, without unmapping it (the JVM is exiting, and threads may
+     * still run): removes the name if no other live process uses it.
+     *
+     * @param deadline when to give up waiting for the users table's lock ({@link System#nanoTime()} scale).
+     */
+    void releaseAtExit(long deadline) {
+        synchronized (this) {
+            if (closed || !SegmentUsers.releaseAll(chunkAddress[0], deadline)) {
+                return;
+            }
+        }
+        removeName();
     }
 
     private void closeMaps() {
@@ -589,12 +715,28 @@ public final class Segment implements AutoCloseable {
     }
 
     /**
-     * Removes the segment's name, if the file under that name is still this segment. Mappings stay valid;
-     * no process can attach it afterwards.
+     * Removes the segment's name now, whoever still uses it (Python's {@code unlink()}): no process can attach
+     * it afterwards, and those that have it keep their mappings. A no-op if the name was removed already or
+     * now names another segment.
      *
      * @return {@code true} if this call removed it.
      */
     public boolean unlink() {
+        synchronized (this) {
+            if (!closed) {
+                SegmentUsers.retire(chunkAddress[0]);
+            } else {
+                Segments.withHeader(path, fileKey, h -> {
+                    SegmentUsers.retire(h);
+                    return Boolean.TRUE;
+                });
+            }
+        }
+        return removeName();
+    }
+
+    /** Deletes the file, if the name still names this segment. */
+    private boolean removeName() {
         Object key = fileKey;
         try {
             if (key != null && !key.equals(fileKey(path))) {
@@ -606,7 +748,20 @@ public final class Segment implements AutoCloseable {
         }
     }
 
-    private static Object fileKey(Path p) {
+    /**
+     * Describes who uses the segment now (for messages and tests).
+     *
+     * @return the live users and their counts, or {@code "none"}.
+     * @throws IllegalStateException if closed.
+     */
+    public String users() {
+        synchronized (this) {
+            ensureOpen();
+            return SegmentUsers.describe(chunkAddress[0]);
+        }
+    }
+
+    static Object fileKey(Path p) {
         try {
             return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException e) {

@@ -34,19 +34,46 @@ package org.multiproc4j.sharedmem.internal;
  *  |            descriptor (ValueDescriptor, ArrayDescriptor, ...) |
  *  ...                                                           ...
  *  +---------------------------------------------------------------+
- *  |                 Data (Data length bytes)                      | 256
+ *  |     Users lock: the token of the process updating the table   | 256
+ *  |                 (0 when free; see SegmentUsers)               |
+ *  +---------------------------------------------------------------+
+ *  |     Retired: non-zero once the name was removed               | 264
+ *  |                                                               |
+ *  +-------------------------------+-------------------------------+
+ *  |     Entries (int): 128        |           Reserved            | 272
+ *  +-------------------------------+-------------------------------+
+ *  ...                          Reserved                         ...
+ *  +---------------------------------------------------------------+
+ *  |     Entry 0: process token                                    | 320
+ *  |                                                               |
+ *  +-------------------------------+-------------------------------+
+ *  |  Open count: objects of the   |  Pending count: handed over   | 328
+ *  |  process that have it open    |  to it, not attached yet      |
+ *  +-------------------------------+-------------------------------+
+ *  |  In-transit count: handles it |           Reserved            | 336
+ *  |  wrote, recipient not known   |                               |
+ *  +-------------------------------+-------------------------------+
+ *  ...              Entries 1 .. 127, 24 bytes each              ...
+ *  +---------------------------------------------------------------+
+ *  ...                          Reserved                         ...  3392
+ *  +---------------------------------------------------------------+
+ *  |                 Data (Data length bytes)                      | 4096
  *  ...                                                           ...
  * </pre>
  *
  * <p>The creator writes every field, then the magic with release semantics: a process that reads the
- * magic (with acquire semantics) sees a complete header. The creator pid, its start stamp and the creation
- * time stay at these offsets in every future layout version, so a sweep can always tell whose a segment is.
+ * magic (with acquire semantics) sees a complete header. The magic, the layout version, the creator pid, its
+ * start stamp and the creation time stay at these offsets in every future layout version, so a sweep can
+ * always tell whose a segment is and whether it can read the rest.
+ *
+ * <p>The users table (version 2) says which processes use the segment, so that its name is removed when the
+ * last of them is done with it, whoever that is ({@link SegmentUsers}). The data starts on a page of its own.
  */
 public final class SegmentDescriptor {
     /** "MP4JSHM1" as a little-endian long. */
     public static final long MAGIC = 0x314D_4853_4A34_504DL;
     /** The layout version this code writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;
@@ -61,8 +88,28 @@ public final class SegmentDescriptor {
     public static final int KIND_HEADER_OFFSET = 64;
     /** How long the kind header is. */
     public static final int KIND_HEADER_LENGTH = 192;
-    /** The header's length: the data starts here, 64-byte aligned. */
-    public static final int HEADER_LENGTH = 256;
+    /** Where the users table starts: its lock word. */
+    public static final int USERS_LOCK_OFFSET = 256;
+    /** The users table's retired flag. */
+    public static final int USERS_RETIRED_OFFSET = 264;
+    /** How many entries the users table has (an int). */
+    public static final int USERS_ENTRIES_OFFSET = 272;
+    /** Where the first entry of the users table starts. */
+    public static final int USERS_TABLE_OFFSET = 320;
+    /** The length of one users table entry. */
+    public static final int USER_LENGTH = 24;
+    /** Within an entry: the process's token (see {@link ProcessIdentity}), 0 for a free entry. */
+    public static final int USER_TOKEN = 0;
+    /** Within an entry: how many objects of the process have the segment open (an int). */
+    public static final int USER_OPEN = 8;
+    /** Within an entry: how many handles were handed over to the process and are not yet attached (an int). */
+    public static final int USER_PENDING = 12;
+    /** Within an entry: how many handles the process wrote whose recipient is not known yet (an int). */
+    public static final int USER_TRANSIT = 16;
+    /** How many processes the users table holds. */
+    public static final int USERS = 128;
+    /** The header's length: the data starts here, on a page boundary. */
+    public static final int HEADER_LENGTH = 4096;
 
     /** A raw {@code SharedMemory} block. */
     public static final int KIND_RAW = 1;
@@ -82,6 +129,17 @@ public final class SegmentDescriptor {
     public static final int KIND_CONDITION = 8;
     /** A {@code SharedBarrier}. */
     public static final int KIND_BARRIER = 9;
+    /** A pipe of module {@code ipc} (its layout is ipc's {@code PipeDescriptor}). */
+    public static final int KIND_PIPE = 10;
+    /** A queue of module {@code ipc} (its layout is ipc's {@code QueueDescriptor}). */
+    public static final int KIND_QUEUE = 11;
+
+    static {
+        if (USERS_TABLE_OFFSET + USERS * USER_LENGTH > HEADER_LENGTH
+                || KIND_HEADER_OFFSET + KIND_HEADER_LENGTH > USERS_LOCK_OFFSET) {
+            throw new AssertionError("segment header fields overlap");
+        }
+    }
 
     private SegmentDescriptor() {
     }
@@ -112,6 +170,10 @@ public final class SegmentDescriptor {
                 return "a SharedCondition";
             case KIND_BARRIER:
                 return "a SharedBarrier";
+            case KIND_PIPE:
+                return "a pipe";
+            case KIND_QUEUE:
+                return "a shared queue";
             default:
                 return "an unknown kind (" + kind + ")";
         }

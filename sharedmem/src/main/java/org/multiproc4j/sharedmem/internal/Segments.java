@@ -3,6 +3,7 @@ package org.multiproc4j.sharedmem.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -25,10 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.agrona.BufferUtil;
+import org.agrona.UnsafeApi;
+
 /**
- * Where segments live, how they are named, and the resource tracking that removes them: the creator's
- * {@code close} and a shutdown hook unlink what this JVM created; a sweep removes the segments of creators
- * that died without doing so ({@code kill -9}, a crash).
+ * Where segments live, how they are named, and the resource tracking that removes them: a close that leaves no
+ * live use removes a segment's name (see {@link SegmentUsers}); a shutdown hook ends this JVM's uses of what it
+ * still has open; a sweep removes the segments whose users all died without doing so ({@code kill -9}, a crash).
  *
  * <p><b>Names.</b> Every file starts with {@value #PREFIX}. Generated names carry the creator's pid and
  * start stamp, {@code mp4j-<pid>-<stamp hex>-<n>}, so a sweep tells their owner without opening them; a
@@ -38,10 +42,13 @@ import java.util.regex.Pattern;
  *
  * <p><b>Sweeps.</b> The first use of shared memory in a JVM starts a daemon thread that sweeps at once
  * and then every {@value #DEFAULT_SWEEP_INTERVAL_MS} ms (system property {@value #SWEEP_INTERVAL_PROPERTY};
- * 0 sweeps only once). A segment whose creator is dead (no such pid, a zombie, or a pid reused by a process
- * that started at another time) is unlinked; processes that still map it keep their mapping. A sweep lists
- * the directory and checks each distinct creator once: it costs a few hundred microseconds for dozens of
- * segments.
+ * 0 sweeps only once). A sweep looks into two kinds of segments: those whose creator is dead (no such pid, a
+ * zombie, or a pid reused by a process that started at another time), and those this JVM closed while other
+ * processes still used them ("lingering"). It removes the name of each whose users table shows no live use
+ * (segments of an older layout, and headers never completed, go when their creator is dead); processes that
+ * still map a removed segment keep their mapping. A segment whose creator lives and that this JVM does not
+ * linger on is not even opened: a sweep lists the directory and checks each distinct creator once, a few
+ * hundred microseconds for dozens of segments.
  */
 public final class Segments {
     /** Every segment file's name starts with this. */
@@ -57,7 +64,11 @@ public final class Segments {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final String STAMP_HEX = Long.toHexString(ProcessIdentity.SELF_STAMP);
     private static final AtomicLong SEQUENCE = new AtomicLong();
-    private static final Set<Segment> CREATED = ConcurrentHashMap.newKeySet();
+    private static final Set<Segment> OPEN = ConcurrentHashMap.newKeySet();
+    /** Segments this JVM closed while others still used them: name to file key. */
+    private static final Map<String, Object> LINGERING = new ConcurrentHashMap<>();
+    /** How long the shutdown hook waits for a users table's lock. */
+    private static final long EXIT_LOCK_WAIT_NS = 1_000_000_000L;
     private static final Map<String, Owner> HEADER_CACHE = new ConcurrentHashMap<>();
     private static final Object LOCK = new Object();
     private static volatile Path directory;
@@ -159,32 +170,50 @@ public final class Segments {
 
     // ------------------------------------------------------------------------------------------ tracking
 
-    static void created(Segment s) {
-        CREATED.add(s);
+    static void opened(Segment s) {
+        OPEN.add(s);
         synchronized (LOCK) {
             if (!hookInstalled) {
                 hookInstalled = true;
-                Runtime.getRuntime().addShutdownHook(new Thread(Segments::unlinkAllCreated, "mp4j-shm-unlink"));
+                Runtime.getRuntime().addShutdownHook(new Thread(Segments::releaseAllAtExit, "mp4j-shm-release"));
             }
         }
     }
 
     static void forget(Segment s) {
-        CREATED.remove(s);
+        OPEN.remove(s);
     }
 
     /**
-     * Returns how many segments this JVM created and has not closed.
+     * Remembers a segment this JVM closed while other processes still used it, so that its sweeps remove it if
+     * they all die without closing it.
+     *
+     * @param path    the segment file.
+     * @param fileKey the file's key when it was opened ({@code null}: unknown, not remembered).
+     */
+    static void lingering(Path path, Object fileKey) {
+        if (fileKey != null) {
+            LINGERING.put(path.getFileName().toString(), fileKey);
+        }
+    }
+
+    /**
+     * Returns how many segments this JVM has open.
      *
      * @return the count.
      */
-    public static int openCreated() {
-        return CREATED.size();
+    public static int openInThisJvm() {
+        return OPEN.size();
     }
 
-    private static void unlinkAllCreated() {
-        for (Segment s : CREATED) {
-            s.unlink(); // mappings stay valid for threads still running during shutdown
+    private static void releaseAllAtExit() {
+        long deadline = System.nanoTime() + EXIT_LOCK_WAIT_NS;
+        for (Segment s : OPEN) {
+            s.releaseAtExit(deadline); // mappings stay valid for threads still running during shutdown
+        }
+        Path dir = directory();
+        for (Map.Entry<String, Object> e : LINGERING.entrySet()) {
+            removeIfUnused(dir.resolve(e.getKey()), e.getValue(), true);
         }
     }
 
@@ -243,7 +272,7 @@ public final class Segments {
     }
 
     /**
-     * Unlinks every segment whose creator is dead.
+     * Removes every segment no live process uses among those whose creator is dead or that this JVM lingers on.
      *
      * @return the names removed by this call.
      */
@@ -256,24 +285,25 @@ public final class Segments {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 seen.add(name);
+                Object lingerKey = LINGERING.get(name);
                 long token = ownerOf(f, name);
-                if (token == 0) {
+                if (token == 0 && lingerKey == null) {
                     continue;
                 }
-                Boolean live = alive.get(token);
+                Boolean live = token == 0 ? Boolean.TRUE : alive.get(token);
                 if (live == null) {
                     live = ProcessIdentity.isAlive(token);
                     alive.put(token, live);
                 }
-                if (!live) {
-                    try {
-                        if (Files.deleteIfExists(f)) {
-                            removed.add(name);
-                        }
-                    } catch (IOException e) {
-                        // not ours to remove (permissions): leave it
-                    }
+                if (live && lingerKey == null) {
+                    continue;
+                }
+                if (removeIfUnused(f, lingerKey, live)) {
+                    removed.add(name);
                     HEADER_CACHE.remove(name);
+                    LINGERING.remove(name);
+                } else if (lingerKey != null && !lingerKey.equals(Segment.fileKey(f))) {
+                    LINGERING.remove(name, lingerKey); // the name now belongs to another segment
                 }
             }
         } catch (NoSuchFileException e) {
@@ -282,7 +312,91 @@ public final class Segments {
             throw new java.io.UncheckedIOException("cannot list " + dir, e);
         }
         HEADER_CACHE.keySet().retainAll(seen);
+        LINGERING.keySet().retainAll(seen);
         return removed;
+    }
+
+    /**
+     * Removes a segment file whose creator is dead if no live process uses it (for taking over a user-chosen
+     * name).
+     *
+     * @param f the file.
+     * @return {@code true} if it was removed.
+     */
+    static boolean removeIfUnused(Path f) {
+        return removeIfUnused(f, null, false);
+    }
+
+    /**
+     * Removes a segment file if its users table shows no live use (and retires the table, so that nobody joins
+     * it meanwhile). A file whose table cannot be read (a header never completed, or another layout version)
+     * is removed only if its creator is dead.
+     *
+     * @param f            the file.
+     * @param expectedKey  the file key the caller knows it by, or {@code null} for whatever file has the name.
+     * @param creatorAlive whether its creator lives.
+     * @return {@code true} if this call removed it.
+     */
+    private static boolean removeIfUnused(Path f, Object expectedKey, boolean creatorAlive) {
+        Object key = Segment.fileKey(f);
+        if (key == null || (expectedKey != null && !expectedKey.equals(key))) {
+            return false;
+        }
+        Boolean unused = withHeader(f, key, SegmentUsers::retireUnused);
+        if (unused == null) {
+            if (creatorAlive || readable(f)) {
+                return false; // being created, or readable after all (a race): a later sweep looks again
+            }
+        } else if (!unused) {
+            return false;
+        }
+        try {
+            return key.equals(Segment.fileKey(f)) && Files.deleteIfExists(f);
+        } catch (IOException e) {
+            return false; // not ours to remove (permissions): leave it
+        }
+    }
+
+    /** Whether a file has a complete header of this layout version. */
+    private static boolean readable(Path f) {
+        ByteBuffer b = fixedHeader(f);
+        return b != null && b.getLong(SegmentDescriptor.MAGIC_OFFSET) == SegmentDescriptor.MAGIC
+                && b.getInt(SegmentDescriptor.VERSION_OFFSET) == SegmentDescriptor.VERSION;
+    }
+
+    /**
+     * Runs {@code op} on the mapped header of a segment file of this layout version, if the file under that name
+     * is still the one the caller knows.
+     *
+     * @param f           the file.
+     * @param expectedKey its file key, or {@code null} to accept any.
+     * @param op          what to do with the header's address.
+     * @param <T>         the result type.
+     * @return what {@code op} returned, or {@code null} if the file is gone, another, incomplete or of another
+     *         layout version.
+     */
+    static <T> T withHeader(Path f, Object expectedKey, java.util.function.LongFunction<T> op) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (expectedKey != null && !expectedKey.equals(Segment.fileKey(f))) {
+                return null;
+            }
+            if (ch.size() < SegmentDescriptor.HEADER_LENGTH) {
+                return null;
+            }
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, SegmentDescriptor.HEADER_LENGTH);
+            try {
+                long h = BufferUtil.address(m);
+                if (UnsafeApi.getLongVolatile(null, h + SegmentDescriptor.MAGIC_OFFSET) != SegmentDescriptor.MAGIC
+                        || UnsafeApi.getInt(null, h + SegmentDescriptor.VERSION_OFFSET) != SegmentDescriptor.VERSION) {
+                    return null;
+                }
+                return op.apply(h);
+            } finally {
+                BufferUtil.free(m);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static long ownerOf(Path f, String name) {
@@ -319,18 +433,24 @@ public final class Segments {
      * @return the creator's token, or 0 if the file is not a complete multiproc4j segment.
      */
     static long creatorOf(Path f) {
+        ByteBuffer b = fixedHeader(f);
+        if (b == null || b.getLong(0) != SegmentDescriptor.MAGIC) {
+            return 0;
+        }
+        return ProcessIdentity.token(b.getLong(SegmentDescriptor.CREATOR_PID_OFFSET),
+                b.getLong(SegmentDescriptor.CREATOR_STAMP_OFFSET));
+    }
+
+    /** The fixed part of a segment file's header (every layout version has it), or {@code null} if shorter. */
+    private static ByteBuffer fixedHeader(Path f) {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(SegmentDescriptor.KIND_HEADER_OFFSET).order(ByteOrder.nativeOrder());
             while (b.hasRemaining() && ch.read(b, b.position()) >= 0) {
                 // read the fixed part of the header
             }
-            if (b.position() < SegmentDescriptor.KIND_HEADER_OFFSET || b.getLong(0) != SegmentDescriptor.MAGIC) {
-                return 0;
-            }
-            return ProcessIdentity.token(b.getLong(SegmentDescriptor.CREATOR_PID_OFFSET),
-                    b.getLong(SegmentDescriptor.CREATOR_STAMP_OFFSET));
+            return b.position() < SegmentDescriptor.KIND_HEADER_OFFSET ? null : b;
         } catch (IOException e) {
-            return 0;
+            return null;
         }
     }
 }

@@ -200,7 +200,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * Returns a new condition bound to this lock, in its own shared segment: a
      * {@link java.util.concurrent.locks.Condition} that works across processes.
      *
-     * @return the condition; close it when done (its creator's close removes it).
+     * @return the condition; close it when done (the last user's close removes it).
      */
     @Override
     public SharedCondition newCondition() {
@@ -389,7 +389,9 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     // ------------------------------------------------------------------------------------------ lifecycle
 
     /**
-     * Unmaps the lock from this process; the creator also removes its name. Closing does not unlock: close a
+     * Unmaps the lock from this process; the close that leaves no live process using the lock also removes its
+     * name (see the lifetime rule in the
+     * {@linkplain org.multiproc4j.sharedmem package summary}). Closing does not unlock: close a
      * lock only when no thread of this process holds it or waits for it. Closing twice is harmless.
      */
     @Override
@@ -399,13 +401,27 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     }
 
     /**
-     * Returns the descriptor this lock travels as to a child JVM: its name.
+     * Returns the descriptor this lock travels as to a child JVM: its name. Until the handle is attached, or
+     * its recipient is named ({@link #handedOver}) and dies, the lock stays attachable.
      *
      * @return the handle; attaching it gives the same lock.
+     * @throws IllegalStateException if the lock is closed.
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(segment.kind(), name());
+        return new SyncHandle(segment.kind(), name(), segment.sending());
+    }
+
+    /**
+     * Keeps the lock attachable for the process a task carrying its handle was sent to, until that process
+     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
+     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
     }
 
     /**

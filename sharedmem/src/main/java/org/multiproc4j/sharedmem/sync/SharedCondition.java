@@ -370,7 +370,9 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     // ------------------------------------------------------------------------------------------ lifecycle
 
     /**
-     * Unmaps the condition; its creator also removes its name. A lock created or attached with the condition
+     * Unmaps the condition; the close that leaves no live process using it also removes its name (see the
+     * lifetime rule in the {@linkplain org.multiproc4j.sharedmem package summary}). A lock created or attached
+     * with the condition
      * is closed too; a lock passed to {@code create} is not. Closing twice is harmless.
      */
     @Override
@@ -384,13 +386,30 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
 
     /**
      * Returns the descriptor this condition travels as to a child JVM: its name (the child attaches the lock
-     * with it).
+     * with it). Until the handle is attached, or its recipient is named ({@link #handedOver}) and dies, the
+     * condition and its lock stay attachable.
      *
      * @return the handle.
+     * @throws IllegalStateException if the condition is closed.
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_CONDITION, name());
+        long sender = segment.sending();
+        lock.handle(); // the lock travels with the condition: counted until the child attaches it too
+        return new SyncHandle(SegmentDescriptor.KIND_CONDITION, name(), sender);
+    }
+
+    /**
+     * Keeps the condition and its lock attachable for the process a task carrying its handle was sent to, until
+     * that process attaches them or dies ({@code null}: the task will never arrive, nothing is kept). Called by
+     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
+        lock.handedOver(recipient);
     }
 
     /**

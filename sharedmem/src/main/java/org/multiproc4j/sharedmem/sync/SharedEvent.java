@@ -152,7 +152,10 @@ public final class SharedEvent implements Shareable, AutoCloseable {
         return segment.name();
     }
 
-    /** Unmaps the event; its creator also removes its name. Closing twice is harmless. */
+    /**
+     * Unmaps the event; the close that leaves no live process using it also removes its name (see the lifetime
+     * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
+     */
     @Override
     public void close() {
         base = 0;
@@ -160,13 +163,27 @@ public final class SharedEvent implements Shareable, AutoCloseable {
     }
 
     /**
-     * Returns the descriptor this event travels as to a child JVM: its name.
+     * Returns the descriptor this event travels as to a child JVM: its name. Until the handle is attached,
+     * or its recipient is named ({@link #handedOver}) and dies, the event stays attachable.
      *
      * @return the handle.
+     * @throws IllegalStateException if the event is closed.
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_EVENT, name());
+        return new SyncHandle(SegmentDescriptor.KIND_EVENT, name(), segment.sending());
+    }
+
+    /**
+     * Keeps the event attachable for the process a task carrying its handle was sent to, until that process
+     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
+     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
     }
 
     /**

@@ -401,7 +401,9 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps the semaphore; its creator also removes its name. The permits this process holds at that moment
+     * Unmaps the semaphore; the close that leaves no live process using it also removes its name (see the
+     * lifetime rule in the {@linkplain org.multiproc4j.sharedmem package summary}). The permits this process
+     * holds at that moment
      * (acquired and not released) count as consumed: they are not given back. Closing twice is harmless.
      */
     @Override
@@ -415,13 +417,27 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     /**
-     * Returns the descriptor this semaphore travels as to a child JVM: its name.
+     * Returns the descriptor this semaphore travels as to a child JVM: its name. Until the handle is attached,
+     * or its recipient is named ({@link #handedOver}) and dies, the semaphore stays attachable.
      *
      * @return the handle.
+     * @throws IllegalStateException if the semaphore is closed.
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_SEMAPHORE, name());
+        return new SyncHandle(SegmentDescriptor.KIND_SEMAPHORE, name(), segment.sending());
+    }
+
+    /**
+     * Keeps the semaphore attachable for the process a task carrying its handle was sent to, until that process
+     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
+     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
+     *
+     * @param recipient the process that will attach the handle, or {@code null}.
+     */
+    @Override
+    public void handedOver(ProcessHandle recipient) {
+        segment.handedOver(recipient);
     }
 
     /**

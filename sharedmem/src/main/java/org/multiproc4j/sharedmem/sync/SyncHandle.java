@@ -1,14 +1,22 @@
 package org.multiproc4j.sharedmem.sync;
 
 import org.multiproc4j.core.Handle;
+import org.multiproc4j.sharedmem.internal.Segment;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
-/** What a synchronisation object travels as to another JVM: its kind and its segment's name. */
-record SyncHandle(int kind, String name) implements Handle {
-    private static final long serialVersionUID = 1L;
+/**
+ * What a synchronisation object travels as to another JVM: its kind, its segment's name and the process that
+ * wrote the handle.
+ */
+record SyncHandle(int kind, String name, long sender) implements Handle {
+    private static final long serialVersionUID = 2L;
 
     @Override
     public Object attach() {
+        return Segment.attachingHandle(sender, this::attachByName);
+    }
+
+    private Object attachByName() {
         switch (kind) {
             case SegmentDescriptor.KIND_LOCK:
                 return SharedLock.attach(name);
