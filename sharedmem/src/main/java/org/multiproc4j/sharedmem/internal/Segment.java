@@ -2,6 +2,7 @@ package org.multiproc4j.sharedmem.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -31,9 +32,14 @@ import org.multiproc4j.sharedmem.SharedMemoryException;
  * {@code chunk[o >>> 30] + (o & (CHUNK - 1))}. Pages are shared by the kernel, so writes through one
  * mapping are seen through the other; pages that are never touched cost nothing (the file is sparse).
  *
- * <p><b>Thread safety.</b> Accessors may be called from any thread. {@link #close()} unmaps: a thread
- * that still uses the memory afterwards may crash the JVM, so owners of a segment stop using it before they
- * close it (the typed classes check a field first and throw {@link IllegalStateException}).
+ * <p><b>Thread safety.</b> Accessors may be called from any thread. {@link #close()} does not unmap: it
+ * marks the segment closed (later accessors throw {@link IllegalStateException}) and hands its mappings to
+ * {@link RetiredMappings}, which leaves them mapped until the segment and every buffer over it are
+ * unreachable. So a thread that read an address (or found its object open) just before another thread closed
+ * the segment touches memory that is still mapped, never unmapped memory. Whoever keeps a raw address must
+ * keep this segment reachable while it uses it (a field of the object whose method runs, or
+ * {@link java.lang.ref.Reference#reachabilityFence} after a loop that may reach a safepoint); buffers from
+ * {@link #window(long, int)} wrap the mapped buffer itself and keep the mapping alive on their own.
  */
 public final class Segment implements AutoCloseable {
     /** log2 of the chunk size of large segments. */
@@ -114,6 +120,7 @@ public final class Segment implements AutoCloseable {
         Segments.startSweeper();
         long fileLength = SegmentDescriptor.HEADER_LENGTH + dataLength;
         checkCapacity(dir, fileLength, dataLength);
+        RetiredMappings.beforeMapping();
 
         for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
             String fileName = finalName == null ? Segments.newName() : Segments.tmpName();
@@ -259,6 +266,7 @@ public final class Segment implements AutoCloseable {
         Path dir = Segments.directory();
         Segments.startSweeper();
         Path file = dir.resolve(fileName);
+        RetiredMappings.beforeMapping();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
             if (size < SegmentDescriptor.HEADER_LENGTH) {
@@ -491,7 +499,8 @@ public final class Segment implements AutoCloseable {
      * @param dataOffset where the window starts.
      * @param length     its length; in a segment larger than {@link Integer#MAX_VALUE} bytes, at most
      *                   {@link #MAX_WINDOW}.
-     * @return a new buffer; it becomes invalid when the segment is closed.
+     * @return a new buffer over the mapped {@link MappedByteBuffer}, which it keeps reachable: it stays usable
+     *         (the memory stays mapped) after the segment is closed, until it is unreachable.
      * @throws IndexOutOfBoundsException if the window is not inside the data or too long.
      * @throws IllegalStateException     if closed.
      */
@@ -505,7 +514,9 @@ public final class Segment implements AutoCloseable {
             throw new IndexOutOfBoundsException("window too long for a segment of " + dataLength + " bytes: length="
                     + length + ", at most " + MAX_WINDOW + " bytes in segments larger than 2 GiB");
         }
-        return new UnsafeBuffer(address(dataOffset), length);
+        long o = SegmentDescriptor.HEADER_LENGTH + dataOffset;
+        return maps.length == 1 ? new UnsafeBuffer(maps[0], (int) o, length)
+                : new UnsafeBuffer(maps[(int) (o >>> CHUNK_SHIFT)], (int) (o & CHUNK_MASK), length);
     }
 
     /**
@@ -535,6 +546,14 @@ public final class Segment implements AutoCloseable {
      */
     public void copy(long dataOffset, Object other, long otherOffset, long bytes, boolean toSegment, int swapSize) {
         ensureOpen();
+        try {
+            copySteps(dataOffset, other, otherOffset, bytes, toSegment, swapSize);
+        } finally {
+            Reference.reachabilityFence(this); // the mapping stays while a step may stop at a safepoint
+        }
+    }
+
+    private void copySteps(long dataOffset, Object other, long otherOffset, long bytes, boolean toSegment, int swapSize) {
         long done = 0;
         while (done < bytes) {
             long o = SegmentDescriptor.HEADER_LENGTH + dataOffset + done;
@@ -565,7 +584,9 @@ public final class Segment implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ close
 
     /**
-     * Unmaps the segment; the creator also unlinks it. Closing twice is harmless.
+     * Closes the segment: later accessors throw {@link IllegalStateException}; the creator also unlinks it. The
+     * memory is not unmapped here but once nothing reaches it any more (see {@link RetiredMappings}), so a
+     * thread still inside an accessor never touches unmapped memory. Closing twice is harmless.
      */
     @Override
     public void close() {
@@ -579,9 +600,10 @@ public final class Segment implements AutoCloseable {
             unlink();
         }
         Segments.forget(this);
-        closeMaps();
+        RetiredMappings.retire(maps, fileLength);
     }
 
+    /** Unmaps at once: only for a segment that was never handed out (a failed create). */
     private void closeMaps() {
         for (MappedByteBuffer m : maps) {
             BufferUtil.free(m);
