@@ -169,9 +169,14 @@ abstract class SharedObject implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps this object from this process (and its lock, if it has one); the creator also removes its name,
-     * after which no other process can attach it (those that have it keep it). Do not close an object while
-     * other threads of this process still use it. Closing twice is harmless.
+     * Closes this object in this process (and its lock, if it has one); the creator also removes its name,
+     * after which no other process can attach it (those that have it keep it). Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> Every call that starts after the close throws
+     * {@link IllegalStateException}; a bulk copy under way throws it at its next step (of at most 1 MiB). A
+     * call racing with the close (one that found the object open just before, a stream already running) may
+     * still complete: the memory is unmapped only once this object is unreachable, so no call ever touches
+     * unmapped memory.
      */
     @Override
     public void close() {

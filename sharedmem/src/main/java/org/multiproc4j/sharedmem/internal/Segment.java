@@ -515,8 +515,11 @@ public final class Segment implements AutoCloseable {
                     + length + ", at most " + MAX_WINDOW + " bytes in segments larger than 2 GiB");
         }
         long o = SegmentDescriptor.HEADER_LENGTH + dataOffset;
-        return maps.length == 1 ? new UnsafeBuffer(maps[0], (int) o, length)
-                : new UnsafeBuffer(maps[(int) (o >>> CHUNK_SHIFT)], (int) (o & CHUNK_MASK), length);
+        // a slice refers to the mapped buffer it was cut from: the view keeps the mapping alive, and its
+        // byteBuffer() shows the window, not the header
+        MappedByteBuffer window = maps.length == 1 ? maps[0].slice((int) o, length)
+                : maps[(int) (o >>> CHUNK_SHIFT)].slice((int) (o & CHUNK_MASK), length);
+        return new UnsafeBuffer(window);
     }
 
     /**
