@@ -32,7 +32,8 @@ import org.multiproc4j.sharedmem.internal.Segments;
  * or attached while more than {@code multiproc4j.sharedmem.maxRetainedBytes} bytes (system property; default
  * a quarter of the directory's size, at least 16 MiB and at most 256 MiB) or 1024 mappings wait, the
  * creating thread runs {@link System#gc()} and waits (up to about half a second) for them to be released, and
- * a close that crosses the bound has a background thread do the same shortly after. Memory the program still
+ * after a close that crosses the bound a background thread does the same once no object was created, attached
+ * or closed for a second. Memory the program still
  * reaches (a closed object it keeps, a view) is not released by this: drop closed objects. With
  * {@code -XX:+DisableExplicitGC} the bound is not enforced.
  *

@@ -69,14 +69,31 @@ class SharedMemoryCloseTest {
     @Test
     void shouldUnmapAClosedBlockOnceItIsUnreachable() throws Exception {
         assumeTrue(Files.isReadable(MAPS), "needs /proc/self/maps");
-        String name = createFillAndClose(8 << 20);
+        String name = createFillAndClose(8 << 20, 8 << 20);
         assertTrue(awaitUnmapped(name), name + " still mapped after the collector ran: " + mappingsOf(name));
     }
 
+    /**
+     * A program that closes more than the bound and then leaves shared memory alone gets the memory back
+     * without a collection of its own: a background thread collects after a quiet second.
+     */
+    @Test
+    void shouldReleaseALargeClosedBlockInTheBackgroundOnceQuiet() throws Exception {
+        assumeTrue(Files.isReadable(MAPS), "needs /proc/self/maps");
+        long collections = RetiredMappings.collections();
+        String name = createFillAndClose(RetiredMappings.maxRetainedBytes() + (1 << 20), 4096);
+        long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
+        while (!mappingsOf(name).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);  // no System.gc() here, no segment created: the background thread must act
+        }
+        assertTrue(mappingsOf(name).isEmpty(), name + " still mapped " + Timeouts.MEDIUM + " after its close");
+        assertTrue(RetiredMappings.collections() > collections, "released without a collection of ours?");
+    }
+
     /** In a method of its own, so that no slot of the test's frame keeps the closed block reachable. */
-    private static String createFillAndClose(int size) {
+    private static String createFillAndClose(long size, int fill) {
         try (SharedMemory block = SharedMemory.create(size)) {
-            block.write(0, new byte[size], 0, size);
+            block.write(0, new byte[fill], 0, fill);
             return block.name();
         }
     }

@@ -27,8 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@value #MAX_BYTES_PROPERTY} bytes (default: a quarter of the segment directory's size, at least 16 MiB and
  * at most 256 MiB) or {@value #MAX_MAPPINGS} mappings wait, the mapping thread runs {@link System#gc()} and
  * waits (at most about half a second) while the cleaners release them; when a close pushes the count over the
- * bound, a background thread does the same a few milliseconds later, so that a program that closes a large
- * segment and then idles gets its memory back. What survives a collection is still reachable (the program
+ * bound, a background thread does the same once no segment was created, attached or closed for a second, so
+ * that a program that closes a large segment and then goes on without shared memory gets its memory back,
+ * and a program busy with shared memory is not collected in the middle of its work. What survives a collection is still reachable (the program
  * holds a closed object or a buffer view): it raises the bound for the next collection by as much, so that
  * nobody collects again and again for memory the program holds.
  */
@@ -39,7 +40,7 @@ public final class RetiredMappings {
     public static final int MAX_MAPPINGS = 1024;
 
     private static final long MAX_BYTES = maxBytes();
-    private static final long AFTER_CLOSE_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long QUIET_NS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicLong BYTES = new AtomicLong();
     private static final AtomicLong MAPPINGS = new AtomicLong();
     private static final AtomicLong COLLECTIONS = new AtomicLong();
@@ -48,6 +49,7 @@ public final class RetiredMappings {
     private static volatile long bytesThreshold = MAX_BYTES;
     private static volatile long mappingsThreshold = MAX_MAPPINGS;
     private static volatile Cleaner cleaner;
+    private static volatile long lastActivity = System.nanoTime();
     private static Thread collector;
     private static boolean collectRequested;
 
@@ -77,6 +79,7 @@ public final class RetiredMappings {
      * @param fileLength the segment file's length (its pages are what {@code /dev/shm} holds).
      */
     static void retire(MappedByteBuffer[] maps, long fileLength) {
+        lastActivity = System.nanoTime();
         Cleaner c = cleaner();
         for (int i = 0; i < maps.length; i++) {
             long start = (long) i << Segment.CHUNK_SHIFT;
@@ -95,6 +98,7 @@ public final class RetiredMappings {
      * a little for its release.
      */
     static void beforeMapping() {
+        lastActivity = System.nanoTime();
         if (!overThreshold()) {
             return;
         }
@@ -204,10 +208,15 @@ public final class RetiredMappings {
                 }
                 collectRequested = false;
             }
-            // let the closing thread leave the methods that still hold the closed object
-            LockSupport.parkNanos(AFTER_CLOSE_DELAY_NS);
-            collect();
-            LockSupport.parkNanos(AFTER_CLOSE_DELAY_NS);
+            // wait for a quiet second: no collection in the middle of the program's work (a thread that maps a
+            // segment meanwhile collects itself, before it maps), and the closing thread has left the methods
+            // that still held the closed object
+            for (long quiet = System.nanoTime() - lastActivity; quiet < QUIET_NS; quiet = System.nanoTime() - lastActivity) {
+                LockSupport.parkNanos(QUIET_NS - quiet);
+            }
+            if (overThreshold()) {
+                collect();
+            }
         }
     }
 
