@@ -46,7 +46,7 @@ public final class CloseRace<T> {
     private String messagePart;
     private int rounds = 200;
     private long maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(3);
-    private Duration wakeBound = Timeouts.SHORT;
+    private Duration wakeBound = Timeouts.scaled(Duration.ofSeconds(5));
 
     /**
      * What a user thread does with the object: one call, which may block.
@@ -176,7 +176,9 @@ public final class CloseRace<T> {
     }
 
     /**
-     * Sets how soon after the close every user must have ended ({@link Timeouts#SHORT} by default).
+     * Sets how soon after the close every user must have ended, and how long the close itself may take (5
+     * seconds, {@linkplain Timeouts#scaled(Duration) scaled}, by default: users normally end within a
+     * millisecond or two, but a loaded machine may not run them for a while).
      *
      * @param bound the bound.
      * @return this race.
