@@ -19,6 +19,7 @@ import static org.multiproc4j.ipc.internal.QueueDescriptor.P_WRITING;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -90,7 +91,7 @@ public final class QueueCore implements AutoCloseable {
     private final Sink sink;
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
     private volatile boolean closed;
-    private final java.util.function.BooleanSupplier closedCheck = () -> closed;
+    private final BooleanSupplier closedCheck = () -> closed;
 
     private QueueCore(ChannelSegment segment, ChannelOptions options) {
         this.segment = segment;
