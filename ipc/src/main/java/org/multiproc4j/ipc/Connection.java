@@ -557,6 +557,14 @@ public final class Connection implements Shareable, AutoCloseable {
      * Closes this end in this process. If this process owns the end, the other end receives what was sent,
      * then {@link EOFException}. The pipe's shared memory is removed when no live process uses it any more
      * (none has an end open, none was handed one and has not attached it yet). Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> A thread of this process blocked in a send, receive or
+     * {@link #poll(Duration)} of this end when it is closed wakes within one idle period (at most about 1 ms by
+     * default) and throws {@link java.nio.channels.AsynchronousCloseException} (a send that had begun a message
+     * larger than the ring aborts it, so the other end never receives part of it); {@code close()} returns
+     * once this process's sending and receiving threads have left. Every later call throws
+     * {@link ClosedChannelException}. The memory stays mapped until this object is unreachable, so no call ever
+     * touches unmapped memory.
      */
     @Override
     public void close() {

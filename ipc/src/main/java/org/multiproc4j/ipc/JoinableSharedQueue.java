@@ -98,7 +98,8 @@ public final class JoinableSharedQueue<E> extends SharedQueue<E> {
      * Waits until every value put so far has been marked done by {@link #taskDone()}.
      *
      * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if the queue is closed in this process.
+     * @throws IllegalStateException if the queue is closed in this process, also by another thread while this
+     *                               one waits.
      */
     public void join() throws InterruptedException {
         core.join(Long.MAX_VALUE);
@@ -110,7 +111,8 @@ public final class JoinableSharedQueue<E> extends SharedQueue<E> {
      * @param timeout how long to wait.
      * @return {@code true} if all tasks are done, {@code false} if time ran out.
      * @throws InterruptedException  if interrupted while waiting.
-     * @throws IllegalStateException if the queue is closed in this process.
+     * @throws IllegalStateException if the queue is closed in this process, also by another thread while this
+     *                               one waits.
      */
     public boolean join(Duration timeout) throws InterruptedException {
         return core.join(Connection.deadline(timeout));
@@ -120,6 +122,7 @@ public final class JoinableSharedQueue<E> extends SharedQueue<E> {
      * Returns the number of values put whose {@link #taskDone()} has not been called yet.
      *
      * @return the count.
+     * @throws IllegalStateException if the queue is closed in this process.
      */
     public long unfinishedTasks() {
         return core.unfinished();

@@ -405,6 +405,15 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
      * shared memory is removed once no live process uses the queue: none has it open, none was handed it by
      * {@code JvmProcess.start()} and has not attached it yet (other processes keep using it; see the lifetime
      * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> A thread of this process waiting in {@code put}, {@code take},
+     * {@code offer}/{@code poll} with a timeout (or {@code join} of a {@link JoinableSharedQueue}) when the queue
+     * is closed wakes within one idle period (at most about 1 ms by default) and throws
+     * {@link IllegalStateException}; a put that had begun a message larger than the ring aborts it, so other
+     * processes never receive part of it. {@code close()} returns once this process's putting and taking
+     * threads have left. Every later call throws {@link IllegalStateException} at once. A call racing with the
+     * close ({@code size()}, say) may still complete: the memory stays mapped until this object is
+     * unreachable, so no call ever touches unmapped memory.
      */
     @Override
     public void close() {

@@ -109,7 +109,10 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
     }
 
     /**
-     * Closes the queue in this process (see {@link SharedQueue#close()}). Closing twice is harmless.
+     * Closes the queue in this process (see {@link SharedQueue#close()}). Closing twice is harmless. A thread
+     * of this process waiting in {@code get} or {@code put} when the queue is closed wakes within one idle
+     * period and throws {@link IllegalStateException}, as does every later call; no call ever touches unmapped
+     * memory.
      */
     @Override
     public void close() {

@@ -27,6 +27,20 @@ import org.multiproc4j.sharedmem.internal.Segments;
  * List<String> removed = ResourceTracker.sweep();    // segments that only dead processes used, now unlinked
  * }</pre>
  *
+ * <p><b>Closed, not yet unmapped.</b> Closing an object ends this process's use of it at once (removing its
+ * name when that was the last live use), but unmaps its memory only once nothing in this JVM reaches the object or a buffer view of it any
+ * more (as the JDK unmaps a {@link java.nio.MappedByteBuffer}): a thread still inside a method of the object
+ * when another closes it then never touches unmapped memory. Until the collector finds such memory
+ * unreachable, its pages stay allocated in {@code /dev/shm}. So that a loop creating and closing large
+ * objects cannot fill it, the bytes of closed objects not yet unmapped are counted: when an object is created
+ * or attached while more than {@code multiproc4j.sharedmem.maxRetainedBytes} bytes (system property; default
+ * a quarter of the directory's size, at least 16 MiB and at most 256 MiB) or 1024 mappings wait, the
+ * creating thread runs {@link System#gc()} and waits (up to about half a second) for them to be released, and
+ * after a close that crosses the bound a background thread does the same once no object was created, attached
+ * or closed for a second. Memory the program still
+ * reaches (a closed object it keeps, a view) is not released by this: drop closed objects. With
+ * {@code -XX:+DisableExplicitGC} the bound is not enforced.
+ *
  * <p>Processes are identified by pid and start time, so a pid reused by a new process does not keep a dead
  * process's segments alive, and a segment a live process uses is never removed. Only files named
  * {@code mp4j-*} in {@link #directory()} are considered; a sweep opens only those whose creator is dead and

@@ -38,9 +38,8 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the block. The memory itself has no lock: coordinate with atomic operations on the {@link AtomicBuffer}
- * or with a lock from {@link org.multiproc4j.sharedmem.sync}. Do not close a block while other threads of
- * this process still use it: access to an unmapped block may crash the JVM (this object throws
- * {@link IllegalStateException} afterwards, but a buffer obtained earlier does not know).
+ * or with a lock from {@link org.multiproc4j.sharedmem.sync}. Closing a block while other threads of this
+ * process use it is safe (see {@link #close()}): no call ever touches unmapped memory.
  *
  * <p><b>Memory consistency effects.</b> The block is coherent memory shared by all processes, as if they
  * were threads of one JVM: an ordered, volatile or atomic write through an {@link AtomicBuffer} (or an unlock
@@ -146,7 +145,7 @@ public final class SharedMemory implements Shareable, AutoCloseable {
      * Returns an Agrona {@link AtomicBuffer} over the whole block: the raw view, with atomic and ordered
      * accesses, for users who know Agrona. Index 0 is the block's first byte.
      *
-     * @return a new buffer view; it must not be used after {@link #close()}.
+     * @return a new buffer view; it keeps the memory mapped while it is reachable, also after {@link #close()}.
      * @throws IllegalStateException if the block is larger than {@link #MAX_BUFFER_SIZE} (use
      *                               {@link #buffer(long, int)}), or closed.
      */
@@ -165,7 +164,7 @@ public final class SharedMemory implements Shareable, AutoCloseable {
      * @param offset the first byte.
      * @param length the window's length; in a block larger than {@link #MAX_BUFFER_SIZE}, at most 1 GiB less
      *               4 KiB.
-     * @return a new buffer view; it must not be used after {@link #close()}.
+     * @return a new buffer view; it keeps the memory mapped while it is reachable, also after {@link #close()}.
      * @throws IndexOutOfBoundsException if the window is not inside the block (the message names offset,
      *                                   length and size) or too long.
      * @throws IllegalStateException     if the block is closed.
@@ -255,11 +254,20 @@ public final class SharedMemory implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps the block from this process. If no live process uses the block any more (has it open, or was
+     * Closes the block in this process. If no live process uses the block any more (has it open, or was
      * handed it by {@code JvmProcess.start()} and has not attached it yet), this also unlinks it, whether or
      * not this process created it; see the lifetime rule in the {@linkplain org.multiproc4j.sharedmem package
      * summary}. Closing twice is harmless. Afterwards, methods of this object throw
-     * {@link IllegalStateException}, and buffers it returned must not be used.
+     * {@link IllegalStateException}.
+     *
+     * <p><b>Closing while in use.</b> The memory is not unmapped by the close but once this object and every
+     * buffer view it returned are unreachable, as the JDK unmaps a {@link java.nio.MappedByteBuffer}. So a
+     * call of another thread racing with the close (one that found the block open just before) completes on
+     * mapped memory, and a buffer view obtained earlier stays usable (its writes reach the shared pages, which
+     * other processes that have the block still see) until it is dropped. Drop closed blocks and their views
+     * to give the memory back: the pages of a block stay allocated in {@code /dev/shm} until the last mapping
+     * of it is gone, also after its name was removed. How much closed memory may wait for the garbage
+     * collector is bounded: see {@link ResourceTracker}.
      */
     @Override
     public void close() {

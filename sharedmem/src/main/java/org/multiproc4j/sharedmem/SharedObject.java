@@ -169,11 +169,17 @@ abstract class SharedObject implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps this object from this process (and its lock, if it has one). The close that leaves no live process
+     * Closes this object in this process (and its lock, if it has one). The close that leaves no live process
      * using the object (none has it open, none was handed it and has not attached it yet) also removes its name,
      * after which no other process can attach it (those that have it keep it); see the lifetime rule in the
      * {@linkplain org.multiproc4j.sharedmem package summary}. Do not close an object while other threads of this
      * process still use it. Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> Every call that starts after the close throws
+     * {@link IllegalStateException}; a bulk copy under way throws it at its next step (of at most 1 MiB). A
+     * call racing with the close (one that found the object open just before, a stream already running) may
+     * still complete: the memory is unmapped only once this object is unreachable, so no call ever touches
+     * unmapped memory.
      */
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package org.multiproc4j.sharedmem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import org.multiproc4j.sharedmem.internal.ProcessIdentity;
 import org.multiproc4j.sharedmem.internal.Segments;
 import org.multiproc4j.sharedmem.sync.SharedLock;
 import org.multiproc4j.test.LeakCheck;
+import org.multiproc4j.test.Timeouts;
 
 @ExtendWith(LeakCheck.class)
 class CreateCloseCyclesTest {
@@ -38,7 +40,7 @@ class CreateCloseCyclesTest {
     }
 
     @Test
-    void shouldLeaveNothingAfterTenThousandCreateCloseCycles() throws IOException {
+    void shouldLeaveNothingAfterTenThousandCreateCloseCycles() throws IOException, InterruptedException {
         List<String> before = ours();
         long mapsBefore = mappings();
         int trackedBefore = Segments.openInThisJvm();
@@ -69,7 +71,14 @@ class CreateCloseCyclesTest {
         assertEquals(before, ours(), "segment files left behind");
         assertEquals(0, Files.list(ResourceTracker.directory())
                 .filter(p -> p.getFileName().toString().startsWith("mp4j-cycle-" + ProcessIdentity.SELF_PID)).count());
-        assertEquals(mapsBefore, mappings(), "mappings left behind");
-        assertEquals(trackedBefore, Segments.openInThisJvm(), "segments still tracked for the shutdown hook");
+        // closed segments are unmapped once unreachable (see RetiredMappings): give the collector the chance
+        long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
+        while (mappings() > mapsBefore && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        long left = mappings();
+        assertTrue(left <= mapsBefore, "mappings left behind: " + left + ", " + mapsBefore + " before");
+        assertEquals(trackedBefore, Segments.openInThisJvm(), "created segments still tracked for the shutdown hook");
     }
 }

@@ -43,11 +43,13 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * {@link EOFException}, and its sends fail with {@link BrokenPipeException}: every send reads the closed flag
  * before writing, and looks at the owner's identity (a read of {@code /proc}) at most every
  * {@link #SEND_LIVENESS_NANOS}, after writing, so that the check adds nothing to a message's way to the
- * receiver and one clock read to a send. A non-owner closing its object only unmaps it.
+ * receiver and one clock read to a send. A non-owner closing its object only ends its own use of the segment.
  *
  * <p><b>Threads.</b> Sends are serialized by a send lock and receives by a receive lock, so several threads may
  * use one end (messages never interleave). {@link #close()} takes both locks; threads blocked in a send or
- * receive notice the close within one idle period and fail with {@link AsynchronousCloseException}.
+ * receive notice the close within one idle period and fail with {@link AsynchronousCloseException}. The
+ * segment's memory stays mapped until this object is unreachable (sharedmem's rule), so nothing racing with a
+ * close touches unmapped memory.
  */
 public final class PipeEnd implements AutoCloseable {
     /** Default ring capacity per direction. */
@@ -802,7 +804,8 @@ public final class PipeEnd implements AutoCloseable {
      *
      * @param deadlineNanos when to give up.
      * @return {@code true} if a message or end of file is waiting, {@code false} at the deadline.
-     * @throws IOException          if this end is closed.
+     * @throws IOException          if this end is closed: {@link AsynchronousCloseException} if by another
+     *                              thread while this one waited.
      * @throws InterruptedException if interrupted.
      */
     public boolean poll(long deadlineNanos) throws IOException, InterruptedException {
@@ -815,6 +818,9 @@ public final class PipeEnd implements AutoCloseable {
                 throw new InterruptedException();
             }
             idle.idle();
+            if (closed) {
+                throw new AsynchronousCloseException();
+            }
         }
         return true;
     }

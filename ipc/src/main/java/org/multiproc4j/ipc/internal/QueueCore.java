@@ -19,6 +19,7 @@ import static org.multiproc4j.ipc.internal.QueueDescriptor.P_WRITING;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -90,6 +91,7 @@ public final class QueueCore implements AutoCloseable {
     private final Sink sink;
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
     private volatile boolean closed;
+    private final BooleanSupplier closedCheck = () -> closed;
 
     private QueueCore(ChannelSegment segment, ChannelOptions options) {
         this.segment = segment;
@@ -325,9 +327,12 @@ public final class QueueCore implements AutoCloseable {
 
     private boolean putPayload(Payload payload, int wholeType, long lockDeadlineNanos, long deadlineNanos)
             throws InterruptedException {
-        SharedLockWord.Acquired got = producerLock.lock(putIdle, lockDeadlineNanos);
+        SharedLockWord.Acquired got = producerLock.lock(putIdle, lockDeadlineNanos, closedCheck);
         if (got == SharedLockWord.Acquired.TIMED_OUT) {
             return false;
+        }
+        if (got == SharedLockWord.Acquired.ABANDONED) {
+            throw new IllegalStateException(this + " was closed while putting");
         }
         boolean died = false;
         try {
@@ -621,9 +626,12 @@ public final class QueueCore implements AutoCloseable {
     }
 
     private Object takeLocked(long deadlineNanos) throws InterruptedException {
-        SharedLockWord.Acquired got = consumerLock.lock(takeIdle, deadlineNanos);
+        SharedLockWord.Acquired got = consumerLock.lock(takeIdle, deadlineNanos, closedCheck);
         if (got == SharedLockWord.Acquired.TIMED_OUT) {
             return NOTHING;
+        }
+        if (got == SharedLockWord.Acquired.ABANDONED) {
+            throw new IllegalStateException(this + " was closed while taking");
         }
         byte[] encodedCopy = null;
         Object result;
@@ -842,7 +850,10 @@ public final class QueueCore implements AutoCloseable {
         takeLock.lockInterruptibly();
         try {
             checkOpen();
-            SharedLockWord.Acquired got = consumerLock.lock(takeIdle, Long.MAX_VALUE);
+            SharedLockWord.Acquired got = consumerLock.lock(takeIdle, Long.MAX_VALUE, closedCheck);
+            if (got == SharedLockWord.Acquired.ABANDONED) {
+                throw new IllegalStateException(this + " was closed while peeking");
+            }
             try {
                 if (got == SharedLockWord.Acquired.FROM_DEAD_HOLDER) {
                     repairConsumer();
@@ -948,8 +959,10 @@ public final class QueueCore implements AutoCloseable {
      * Returns the number of values put whose {@link #taskDone()} has not been called.
      *
      * @return the count.
+     * @throws IllegalStateException if this queue is closed.
      */
     public long unfinished() {
+        checkOpen();
         long done = buffer.getLongVolatile(QueueDescriptor.DONE);
         return Math.max(0, puts() - done);
     }
@@ -959,12 +972,12 @@ public final class QueueCore implements AutoCloseable {
      *
      * @param deadlineNanos when to give up.
      * @return {@code false} at the deadline.
-     * @throws InterruptedException if interrupted.
+     * @throws InterruptedException  if interrupted.
+     * @throws IllegalStateException if this queue is closed, also by another thread while this one waits.
      */
     public boolean join(long deadlineNanos) throws InterruptedException {
         IdleStrategy idle = idlePolicy.newIdleStrategy();
-        while (unfinished() > 0) {
-            checkOpen();
+        while (unfinished() > 0) { // checks that this queue is open before reading the counts
             if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
                 return false;
             }
@@ -980,7 +993,11 @@ public final class QueueCore implements AutoCloseable {
 
     /**
      * Closes this queue in this process; the last user unlinks the segment. Threads blocked in it fail with
-     * {@link IllegalStateException}. Harmless if repeated.
+     * {@link IllegalStateException} within one idle period: close marks the queue closed, then waits for this
+     * process's putting and taking threads to leave (a put of a fragmented message aborts it), then releases
+     * the segment. Calls that wait for nothing ({@code size}, {@code taskDone}, {@code join}'s checks) are not
+     * waited for: they check the flag first and the segment's memory stays mapped until this object is
+     * unreachable, so a call racing with the close never touches unmapped memory. Harmless if repeated.
      */
     @Override
     public void close() {

@@ -1,5 +1,7 @@
 package org.multiproc4j.ipc.internal;
 
+import java.util.function.BooleanSupplier;
+
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -25,8 +27,12 @@ public final class SharedLockWord {
         /** The holder had died; the lock is now held and the caller must repair. */
         FROM_DEAD_HOLDER,
         /** The deadline passed first; not held. */
-        TIMED_OUT
+        TIMED_OUT,
+        /** The caller's object was closed while it waited; not held. */
+        ABANDONED
     }
+
+    private static final BooleanSupplier NEVER = () -> false;
 
     private final AtomicBuffer buffer;
     private final int offset;
@@ -70,6 +76,20 @@ public final class SharedLockWord {
      * @throws InterruptedException if the thread is interrupted while waiting.
      */
     public Acquired lock(IdleStrategy idle, long deadlineNanos) throws InterruptedException {
+        return lock(idle, deadlineNanos, NEVER);
+    }
+
+    /**
+     * Takes the lock as {@link #lock(IdleStrategy, long)} does, giving up when {@code closed} says the
+     * caller's object was closed meanwhile (asked once per idle period, never when the lock is free).
+     *
+     * @param idle          how to wait; reset on return.
+     * @param deadlineNanos when to give up.
+     * @param closed        tells whether the caller's object was closed.
+     * @return how the lock was obtained, or {@link Acquired#TIMED_OUT} or {@link Acquired#ABANDONED}.
+     * @throws InterruptedException if the thread is interrupted while waiting.
+     */
+    public Acquired lock(IdleStrategy idle, long deadlineNanos, BooleanSupplier closed) throws InterruptedException {
         if (tryLock()) {
             return Acquired.FREE;
         }
@@ -88,6 +108,9 @@ public final class SharedLockWord {
                 }
                 if (deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0) {
                     return Acquired.TIMED_OUT;
+                }
+                if (closed.getAsBoolean()) {
+                    return Acquired.ABANDONED;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();

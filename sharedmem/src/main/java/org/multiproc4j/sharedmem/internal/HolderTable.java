@@ -21,6 +21,7 @@ public final class HolderTable {
     private final String key;
     private final String what;
     private volatile int slot = -1;
+    private volatile boolean closed;
 
     /** What a process has claimed in one table, and how many open objects use the claim. */
     private static final class Claim {
@@ -70,6 +71,7 @@ public final class HolderTable {
      *
      * @return the slot's index.
      * @throws SharedMemoryException if every slot is held by a live process.
+     * @throws IllegalStateException if this table was closed.
      */
     public int slot() {
         int s = slot;
@@ -77,6 +79,9 @@ public final class HolderTable {
             return s;
         }
         synchronized (CLAIMS) {
+            if (closed) {
+                throw new IllegalStateException(what + " is closed");
+            }
             if (slot >= 0) {
                 return slot;
             }
@@ -111,12 +116,23 @@ public final class HolderTable {
     }
 
     /**
-     * Adds to this process's count.
+     * Adds to this process's count. Once this table is closed (also by a close racing with this call) it does
+     * nothing: closing gave the slot back with its count, which then counts as consumed.
      *
      * @param delta what to add (negative to subtract).
+     * @throws SharedMemoryException if every slot is held by a live process.
      */
     public void add(long delta) {
-        UnsafeApi.getAndAddLong(null, slotAddress(slot()) + HolderTableDescriptor.COUNT_OFFSET, delta);
+        if (closed) {
+            return;
+        }
+        try {
+            UnsafeApi.getAndAddLong(null, slotAddress(slot()) + HolderTableDescriptor.COUNT_OFFSET, delta);
+        } catch (IllegalStateException e) {
+            if (!closed && !segment.isClosed()) {
+                throw e;
+            }
+        }
     }
 
     /**
@@ -172,10 +188,11 @@ public final class HolderTable {
      * slot is zeroed and freed (what the process held is then considered consumed).
      */
     public void close() {
-        if (slot < 0 || segment.isClosed()) {
-            return;
-        }
         synchronized (CLAIMS) {
+            closed = true; // under the lock: no slot() can claim after this
+            if (slot < 0 || segment.isClosed()) {
+                return;
+            }
             Claim c = CLAIMS.get(key);
             if (c != null && c.slot == slot && --c.refs <= 0) {
                 CLAIMS.remove(key);

@@ -2,6 +2,7 @@ package org.multiproc4j.sharedmem.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -37,9 +38,14 @@ import org.multiproc4j.sharedmem.SharedMemoryException;
  * ({@link #sending()}); {@code JvmProcess.start()} names its recipient ({@link #handedOver}); its attach
  * ({@link #attachingHandle}) ends that use. {@link #unlink()} removes the name early, on purpose.
  *
- * <p><b>Thread safety.</b> Accessors may be called from any thread. {@link #close()} unmaps: a thread
- * that still uses the memory afterwards may crash the JVM, so owners of a segment stop using it before they
- * close it (the typed classes check a field first and throw {@link IllegalStateException}).
+ * <p><b>Thread safety.</b> Accessors may be called from any thread. {@link #close()} does not unmap: it
+ * marks the segment closed (later accessors throw {@link IllegalStateException}) and hands its mappings to
+ * {@link RetiredMappings}, which leaves them mapped until the segment and every buffer over it are
+ * unreachable. So a thread that read an address (or found its object open) just before another thread closed
+ * the segment touches memory that is still mapped, never unmapped memory. Whoever keeps a raw address must
+ * keep this segment reachable while it uses it (a field of the object whose method runs, or
+ * {@link java.lang.ref.Reference#reachabilityFence} after a loop that may reach a safepoint); buffers from
+ * {@link #window(long, int)} wrap the mapped buffer itself and keep the mapping alive on their own.
  */
 public final class Segment implements AutoCloseable {
     /** log2 of the chunk size of large segments. */
@@ -128,6 +134,7 @@ public final class Segment implements AutoCloseable {
         Segments.startSweeper();
         long fileLength = SegmentDescriptor.HEADER_LENGTH + dataLength;
         checkCapacity(dir, fileLength, dataLength);
+        RetiredMappings.beforeMapping();
 
         for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
             String fileName = finalName == null ? Segments.newName() : Segments.tmpName();
@@ -292,6 +299,7 @@ public final class Segment implements AutoCloseable {
         Path dir = Segments.directory();
         Segments.startSweeper();
         Path file = dir.resolve(fileName);
+        RetiredMappings.beforeMapping();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
             if (size < SegmentDescriptor.KIND_HEADER_OFFSET) {
@@ -532,7 +540,8 @@ public final class Segment implements AutoCloseable {
      * @param dataOffset where the window starts.
      * @param length     its length; in a segment larger than {@link Integer#MAX_VALUE} bytes, at most
      *                   {@link #MAX_WINDOW}.
-     * @return a new buffer; it becomes invalid when the segment is closed.
+     * @return a new buffer over the mapped {@link MappedByteBuffer}, which it keeps reachable: it stays usable
+     *         (the memory stays mapped) after the segment is closed, until it is unreachable.
      * @throws IndexOutOfBoundsException if the window is not inside the data or too long.
      * @throws IllegalStateException     if closed.
      */
@@ -546,7 +555,12 @@ public final class Segment implements AutoCloseable {
             throw new IndexOutOfBoundsException("window too long for a segment of " + dataLength + " bytes: length="
                     + length + ", at most " + MAX_WINDOW + " bytes in segments larger than 2 GiB");
         }
-        return new UnsafeBuffer(address(dataOffset), length);
+        long o = SegmentDescriptor.HEADER_LENGTH + dataOffset;
+        // a slice refers to the mapped buffer it was cut from: the view keeps the mapping alive, and its
+        // byteBuffer() shows the window, not the header
+        MappedByteBuffer window = maps.length == 1 ? maps[0].slice((int) o, length)
+                : maps[(int) (o >>> CHUNK_SHIFT)].slice((int) (o & CHUNK_MASK), length);
+        return new UnsafeBuffer(window);
     }
 
     /**
@@ -576,6 +590,14 @@ public final class Segment implements AutoCloseable {
      */
     public void copy(long dataOffset, Object other, long otherOffset, long bytes, boolean toSegment, int swapSize) {
         ensureOpen();
+        try {
+            copySteps(dataOffset, other, otherOffset, bytes, toSegment, swapSize);
+        } finally {
+            Reference.reachabilityFence(this); // the mapping stays while a step may stop at a safepoint
+        }
+    }
+
+    private void copySteps(long dataOffset, Object other, long otherOffset, long bytes, boolean toSegment, int swapSize) {
         long done = 0;
         while (done < bytes) {
             long o = SegmentDescriptor.HEADER_LENGTH + dataOffset + done;
@@ -669,10 +691,12 @@ public final class Segment implements AutoCloseable {
     }
 
     /**
-     * Unmaps the segment and ends this object's use of it: if no live process uses it any more (has it open,
+     * Closes the segment and ends this object's use of it: if no live process uses it any more (has it open,
      * was handed it and has not attached it yet, or wrote a handle of it still in flight), this process removes
      * its name, whether or not it created it. Otherwise the name stays for those users; this JVM's sweeps look
-     * again later, in case they die without closing. Closing twice is harmless.
+     * again later, in case they die without closing. Later accessors throw {@link IllegalStateException}. The
+     * memory is not unmapped here but once nothing reaches it any more (see {@link RetiredMappings}), so a
+     * thread still inside an accessor never touches unmapped memory. Closing twice is harmless.
      */
     @Override
     public void close() {
@@ -690,7 +714,7 @@ public final class Segment implements AutoCloseable {
             Segments.lingering(path, fileKey);
         }
         Segments.forget(this);
-        closeMaps();
+        RetiredMappings.retire(maps, fileLength);
     }
 
     /**
@@ -708,6 +732,7 @@ public final class Segment implements AutoCloseable {
         removeName();
     }
 
+    /** Unmaps at once: only for a segment that was never handed out (a failed create). */
     private void closeMaps() {
         for (MappedByteBuffer m : maps) {
             BufferUtil.free(m);

@@ -39,6 +39,11 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         return w;
     }
 
+    private IllegalStateException closedWhileWaiting() {
+        return new IllegalStateException(getClass().getSimpleName() + " " + segment.name()
+                + " was closed while this thread waited for it");
+    }
+
     // ------------------------------------------------------------------------------------------ Lock
 
     /**
@@ -46,8 +51,9 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * of up to 1 ms, so a waiter costs almost no CPU; interrupts are remembered and re-asserted on return.
      *
      * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
-     * @throws IllegalStateException if the lock is closed, or (for a {@link SharedLock}) the calling thread
-     *                               holds it already, which would deadlock.
+     * @throws IllegalStateException if the lock is closed (also by another thread while this one waits), or
+     *                               (for a {@link SharedLock}) the calling thread holds it already, which
+     *                               would deadlock.
      */
     @Override
     public void lock() {
@@ -71,8 +77,8 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      *
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
      * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
-     * @throws IllegalStateException if the lock is closed, or (for a {@link SharedLock}) the calling thread
-     *                               holds it already.
+     * @throws IllegalStateException if the lock is closed (also by another thread while this one waits), or
+     *                               (for a {@link SharedLock}) the calling thread holds it already.
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
@@ -131,7 +137,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      *         calling thread holds a non-reentrant lock already).
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
      * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
-     * @throws IllegalStateException if the lock is closed.
+     * @throws IllegalStateException if the lock is closed (also by another thread while this one waits).
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
@@ -146,7 +152,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * @return {@code true} if the lock was acquired, {@code false} if the time elapsed first.
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
      * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
-     * @throws IllegalStateException if the lock is closed.
+     * @throws IllegalStateException if the lock is closed (also by another thread while this one waits).
      */
     public boolean tryLock(Duration timeout) throws InterruptedException {
         return tryLockNanos(saturatedNanos(timeout));
@@ -297,6 +303,9 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         boolean interrupted = false;
         try {
             while (true) {
+                if (segment.isClosed()) {
+                    throw closedWhileWaiting(); // before touching the word: see close()
+                }
                 long owner = UnsafeApi.getLongVolatile(null, w);
                 if (owner == 0) {
                     if (UnsafeApi.compareAndSetLong(null, w, 0, ProcessIdentity.SELF_TOKEN)) {
@@ -389,10 +398,17 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     // ------------------------------------------------------------------------------------------ lifecycle
 
     /**
-     * Unmaps the lock from this process; the close that leaves no live process using the lock also removes its
+     * Closes the lock in this process; the close that leaves no live process using the lock also removes its
      * name (see the lifetime rule in the
-     * {@linkplain org.multiproc4j.sharedmem package summary}). Closing does not unlock: close a
-     * lock only when no thread of this process holds it or waits for it. Closing twice is harmless.
+     * {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> Threads of this process that wait for the lock when it is closed wake
+     * within their current pause (at most about 1 ms) and throw {@link IllegalStateException}; every later
+     * call throws it at once. A call racing with the close (one that found the lock open just before) may
+     * still complete: the memory stays mapped until this object is unreachable, so no call ever touches
+     * unmapped memory. Closing does not unlock: a thread of this process that holds the lock keeps it (for
+     * other processes) and can no longer unlock it, so close a lock only when no thread of this process holds
+     * it.
      */
     @Override
     public void close() {

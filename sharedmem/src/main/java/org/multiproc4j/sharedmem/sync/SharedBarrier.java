@@ -117,6 +117,8 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      * @return the arrival index: {@code parties() - 1} for the first to arrive, 0 for the last.
      * @throws InterruptedException   if the thread is interrupted while waiting (the barrier breaks).
      * @throws BrokenBarrierException if the barrier is or becomes broken while waiting.
+     * @throws IllegalStateException  if the barrier is closed, also by another thread while this one waits (the
+     *                                barrier then breaks for the other parties).
      */
     public int await() throws InterruptedException, BrokenBarrierException {
         try {
@@ -134,6 +136,8 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      * @throws InterruptedException   if the thread is interrupted while waiting (the barrier breaks).
      * @throws BrokenBarrierException if the barrier is or becomes broken while waiting.
      * @throws TimeoutException       if the time elapses (the barrier breaks).
+     * @throws IllegalStateException  if the barrier is closed, also by another thread while this one waits (the
+     *                                barrier then breaks for the other parties).
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
         return awaitUntil(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)));
@@ -166,8 +170,16 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
                 break;
             }
         }
-        waiting.generation(generation & 0xFFFF_FFFFL);
-        waiting.add(1);
+        try {
+            waiting.generation(generation & 0xFFFF_FFFFL);
+            waiting.add(1);
+        } catch (RuntimeException e) {
+            breakGeneration(b, generation); // arrived but cannot wait (closed meanwhile): the others must not hang
+            if (segment.isClosed()) {
+                throw closedWhileWaiting();
+            }
+            throw e;
+        }
         try {
             Backoff backoff = new Backoff();
             int g = generation;
@@ -175,16 +187,30 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
                 if (generation(UnsafeApi.getLongVolatile(null, state)) != g) {
                     return index;
                 }
+                if (segment.isClosed()) {
+                    // the memory is still mapped (see close()): leave as an interrupted party does, breaking the round
+                    breakGeneration(b, g);
+                    throw closedWhileWaiting();
+                }
                 if (isBroken(b, g)) {
+                    if (segment.isClosed()) {
+                        throw closedWhileWaiting(); // broken by a waiter of this process that saw the close first
+                    }
                     throw broken();
                 }
                 if (backoff.shouldCheck()) {
-                    waiting.recoverDead((token, count, gen) -> {
-                        if (count > 0 && (int) gen == g) {
-                            breakGeneration(b, g);
+                    try {
+                        waiting.recoverDead((token, count, gen) -> {
+                            if (count > 0 && (int) gen == g) {
+                                breakGeneration(b, g);
+                            }
+                        });
+                    } catch (IllegalStateException e) {
+                        if (!segment.isClosed()) {
+                            throw e;
                         }
-                    });
-                    continue;
+                    }
+                    continue; // closed meanwhile: the next round of the loop leaves
                 }
                 if (Backoff.expired(deadline)) {
                     breakGeneration(b, g);
@@ -192,7 +218,8 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
                         return index; // tripped just now
                     }
                     throw new TimeoutException("SharedBarrier " + segment.name() + ": timed out with "
-                            + numberWaiting() + " of " + parties + " parties waiting; the barrier is now broken");
+                            + (int) UnsafeApi.getLongVolatile(null, state) + " of " + parties
+                            + " parties waiting; the barrier is now broken");
                 }
                 backoff.idle(deadline);
                 if (Thread.interrupted()) {
@@ -221,6 +248,11 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
         UnsafeApi.putLongVolatile(null, b + BarrierDescriptor.BROKEN_OFFSET, (generation & 0xFFFF_FFFFL) + 1);
     }
 
+    private IllegalStateException closedWhileWaiting() {
+        return new IllegalStateException("SharedBarrier " + segment.name() + " was closed while this thread waited "
+                + "at it; the round is broken for the other parties");
+    }
+
     private BrokenBarrierException broken() {
         return new BrokenBarrierException("SharedBarrier " + segment.name() + " is broken (a party timed out, was "
                 + "interrupted or died, or the barrier was aborted or reset)");
@@ -239,6 +271,7 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      * Returns how many parties are waiting now.
      *
      * @return the number of arrivals in the current round.
+     * @throws IllegalStateException if the barrier is closed.
      */
     public int numberWaiting() {
         return (int) UnsafeApi.getLongVolatile(null, base() + BarrierDescriptor.STATE_OFFSET);
@@ -248,6 +281,7 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      * Tells whether the current round is broken.
      *
      * @return {@code true} if broken.
+     * @throws IllegalStateException if the barrier is closed.
      */
     public boolean isBroken() {
         long b = base();
@@ -257,6 +291,8 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
     /**
      * Breaks the barrier: waiting parties and later arrivals get {@link BrokenBarrierException} until
      * {@link #reset()} (Python's {@code abort()}).
+     *
+     * @throws IllegalStateException if the barrier is closed.
      */
     public void abort() {
         long b = base();
@@ -266,6 +302,8 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
     /**
      * Resets the barrier for a new round: parties waiting now get {@link BrokenBarrierException}; later
      * arrivals start the new round.
+     *
+     * @throws IllegalStateException if the barrier is closed.
      */
     public void reset() {
         long b = base();
@@ -290,8 +328,15 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps the barrier; the close that leaves no live process using it also removes its name (see the lifetime
+     * Closes the barrier in this process; the close that leaves no live process using it also removes its name (see the lifetime
      * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> Threads of this process waiting in {@code await} when the barrier is
+     * closed wake within their current pause (at most about 1 ms) and throw {@link IllegalStateException};
+     * having left, like an interrupted party, they break the round, so the parties of other processes get
+     * {@link BrokenBarrierException} rather than wait for them. Every later call throws
+     * {@link IllegalStateException} at once. A call racing with the close may still complete: the memory stays
+     * mapped until this object is unreachable, so no call ever touches unmapped memory.
      */
     @Override
     public void close() {

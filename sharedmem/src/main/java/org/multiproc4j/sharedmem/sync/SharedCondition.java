@@ -190,6 +190,9 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
      * @throws OwnerDiedException           if, while this thread waited, a holder of the lock died: this
      *                                      thread holds the lock.
+     * @throws IllegalStateException        if the condition is closed, also by another thread while this one
+     *                                      waits (the lock is held again when it is thrown, unless it was
+     *                                      closed too).
      */
     @Override
     public void await() throws InterruptedException {
@@ -202,6 +205,9 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
      * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     * @throws IllegalStateException        if the condition is closed, also by another thread while this one
+     *                                      waits (the lock is held again when it is thrown, unless it was
+     *                                      closed too).
      */
     @Override
     public void awaitUninterruptibly() {
@@ -220,6 +226,9 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
      * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     * @throws IllegalStateException        if the condition is closed, also by another thread while this one
+     *                                      waits (the lock is held again when it is thrown, unless it was
+     *                                      closed too).
      */
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
@@ -237,6 +246,9 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
      * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     * @throws IllegalStateException        if the condition is closed, also by another thread while this one
+     *                                      waits (the lock is held again when it is thrown, unless it was
+     *                                      closed too).
      */
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
@@ -251,6 +263,9 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
      * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     * @throws IllegalStateException        if the condition is closed, also by another thread while this one
+     *                                      waits (the lock is held again when it is thrown, unless it was
+     *                                      closed too).
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return awaitInternal(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)), true);
@@ -264,6 +279,9 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
      * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
+     * @throws IllegalStateException        if the condition is closed, also by another thread while this one
+     *                                      waits (the lock is held again when it is thrown, unless it was
+     *                                      closed too).
      */
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
@@ -282,8 +300,13 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
         boolean signalled = false;
         boolean interrupted = false;
         boolean interruptedQuietly = false;
+        boolean closedMeanwhile = false;
         Backoff backoff = new Backoff();
         while (true) {
+            if (segment.isClosed()) {
+                closedMeanwhile = true; // the memory stays mapped (see close()): leave as a timed-out waiter does
+                break;
+            }
             if (takeSignal(b)) {
                 signalled = true;
                 break;
@@ -315,6 +338,10 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
                 Thread.currentThread().interrupt();
             }
         }
+        if (closedMeanwhile && !signalled) {
+            throw new IllegalStateException("SharedCondition " + segment.name() + " was closed while this thread "
+                    + "waited on it");
+        }
         if (interrupted && !signalled) {
             throw new InterruptedException();
         }
@@ -340,6 +367,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * Wakes one waiting thread, of any process, if there is one.
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws IllegalStateException        if the condition is closed.
      */
     @Override
     public void signal() {
@@ -356,6 +384,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * Wakes every waiting thread, of every process.
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
+     * @throws IllegalStateException        if the condition is closed.
      */
     @Override
     public void signalAll() {
@@ -370,10 +399,16 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     // ------------------------------------------------------------------------------------------ lifecycle
 
     /**
-     * Unmaps the condition; the close that leaves no live process using it also removes its name (see the
+     * Closes the condition in this process; the close that leaves no live process using it also removes its name (see the
      * lifetime rule in the {@linkplain org.multiproc4j.sharedmem package summary}). A lock created or attached
      * with the condition
      * is closed too; a lock passed to {@code create} is not. Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> Threads of this process waiting in an {@code await} when the condition
+     * is closed wake within their current pause (at most about 1 ms), take the lock back as after a timeout
+     * (a lock closed with the condition makes that fail), and throw {@link IllegalStateException}; every later
+     * call throws it at once. A call racing with the close may still complete: the memory stays mapped until
+     * this object is unreachable, so no call ever touches unmapped memory.
      */
     @Override
     public void close() {

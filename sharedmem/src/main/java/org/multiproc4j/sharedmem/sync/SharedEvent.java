@@ -85,19 +85,28 @@ public final class SharedEvent implements Shareable, AutoCloseable {
      * Tells whether the flag is set.
      *
      * @return {@code true} if set.
+     * @throws IllegalStateException if the event is closed.
      */
     public boolean isSet() {
         return UnsafeApi.getIntVolatile(null, base() + EventDescriptor.FLAG_OFFSET) != 0;
     }
 
-    /** Sets the flag: every waiter, of every process, returns. */
+    /**
+     * Sets the flag: every waiter, of every process, returns.
+     *
+     * @throws IllegalStateException if the event is closed.
+     */
     public void set() {
         long b = base();
         UnsafeApi.putIntVolatile(null, b + EventDescriptor.FLAG_OFFSET, 1);
         UnsafeApi.getAndAddLong(null, b + EventDescriptor.SETS_OFFSET, 1);
     }
 
-    /** Clears the flag: later waiters wait until it is set again. */
+    /**
+     * Clears the flag: later waiters wait until it is set again.
+     *
+     * @throws IllegalStateException if the event is closed.
+     */
     public void clear() {
         UnsafeApi.putIntVolatile(null, base() + EventDescriptor.FLAG_OFFSET, 0);
     }
@@ -106,7 +115,7 @@ public final class SharedEvent implements Shareable, AutoCloseable {
      * Waits until the flag is set.
      *
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws IllegalStateException if the event is closed.
+     * @throws IllegalStateException if the event is closed (also by another thread while this one waits).
      */
     public void await() throws InterruptedException {
         awaitUntil(Long.MAX_VALUE);
@@ -119,7 +128,7 @@ public final class SharedEvent implements Shareable, AutoCloseable {
      * @return {@code true} if the flag is set, {@code false} if the time elapsed first (Python's
      *         {@code wait(timeout)} returns the same).
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws IllegalStateException if the event is closed.
+     * @throws IllegalStateException if the event is closed (also by another thread while this one waits).
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return awaitUntil(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)));
@@ -132,6 +141,10 @@ public final class SharedEvent implements Shareable, AutoCloseable {
         long flag = base() + EventDescriptor.FLAG_OFFSET;
         Backoff backoff = new Backoff();
         while (UnsafeApi.getIntVolatile(null, flag) == 0) {
+            if (segment.isClosed()) {
+                throw new IllegalStateException("SharedEvent " + segment.name() + " was closed while this thread "
+                        + "waited for it");
+            }
             if (Backoff.expired(deadline)) {
                 return false;
             }
@@ -153,8 +166,13 @@ public final class SharedEvent implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps the event; the close that leaves no live process using it also removes its name (see the lifetime
+     * Closes the event in this process; the close that leaves no live process using it also removes its name (see the lifetime
      * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> Threads of this process waiting in {@code await} when the event is
+     * closed wake within their current pause (at most about 1 ms) and throw {@link IllegalStateException};
+     * every later call throws it at once. A call racing with the close may still complete: the memory stays
+     * mapped until this object is unreachable, so no call ever touches unmapped memory.
      */
     @Override
     public void close() {

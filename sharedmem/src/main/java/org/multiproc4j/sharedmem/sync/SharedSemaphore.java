@@ -129,7 +129,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * Takes a permit, waiting until one is available.
      *
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws IllegalStateException if the semaphore is closed.
+     * @throws IllegalStateException if the semaphore is closed (also by another thread while this one waits).
      */
     public void acquire() throws InterruptedException {
         acquire(1);
@@ -141,7 +141,8 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @param n how many, not negative.
      * @throws InterruptedException     if the thread is interrupted before or while waiting.
      * @throws IllegalArgumentException if {@code n} is negative.
-     * @throws IllegalStateException    if the semaphore is closed.
+     * @throws IllegalStateException    if the semaphore is closed (also by another thread while this one
+     *                                  waits).
      */
     public void acquire(int n) throws InterruptedException {
         checkCount(n);
@@ -194,7 +195,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @param timeout the longest wait.
      * @return {@code true} if it took one, {@code false} if the time elapsed.
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws IllegalStateException if the semaphore is closed.
+     * @throws IllegalStateException if the semaphore is closed (also by another thread while this one waits).
      */
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
         return tryAcquire(1, timeout);
@@ -208,7 +209,8 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @return {@code true} if it took them, {@code false} if the time elapsed.
      * @throws InterruptedException     if the thread is interrupted before or while waiting.
      * @throws IllegalArgumentException if {@code n} is negative.
-     * @throws IllegalStateException    if the semaphore is closed.
+     * @throws IllegalStateException    if the semaphore is closed (also by another thread while this one
+     *                                  waits).
      */
     public boolean tryAcquire(int n, Duration timeout) throws InterruptedException {
         return tryAcquireNanos(n, AbstractSharedLock.saturatedNanos(timeout));
@@ -221,7 +223,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @param unit    the unit of {@code timeout}.
      * @return {@code true} if it took one, {@code false} if the time elapsed.
      * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws IllegalStateException if the semaphore is closed.
+     * @throws IllegalStateException if the semaphore is closed (also by another thread while this one waits).
      */
     public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
         return tryAcquireNanos(1, unit.toNanos(timeout));
@@ -236,7 +238,8 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @return {@code true} if it took them, {@code false} if the time elapsed.
      * @throws InterruptedException     if the thread is interrupted before or while waiting.
      * @throws IllegalArgumentException if {@code n} is negative.
-     * @throws IllegalStateException    if the semaphore is closed.
+     * @throws IllegalStateException    if the semaphore is closed (also by another thread while this one
+     *                                  waits).
      */
     public boolean tryAcquire(int n, long timeout, TimeUnit unit) throws InterruptedException {
         return tryAcquireNanos(n, unit.toNanos(timeout));
@@ -272,6 +275,10 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
         long p = permitsAddress();
         Backoff backoff = new Backoff();
         while (true) {
+            if (segment.isClosed()) {
+                throw new IllegalStateException(getClass().getSimpleName() + " " + segment.name()
+                        + " was closed while this thread waited for it");
+            }
             if (tryTake(p, n)) {
                 return true;
             }
@@ -356,6 +363,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * Returns the number of permits available now.
      *
      * @return the permits.
+     * @throws IllegalStateException if the semaphore is closed.
      */
     public int availablePermits() {
         return (int) Math.min(Integer.MAX_VALUE, UnsafeApi.getLongVolatile(null, permitsAddress()));
@@ -365,6 +373,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * Takes every permit available now.
      *
      * @return how many it took.
+     * @throws IllegalStateException if the semaphore is closed.
      */
     public int drainPermits() {
         long p = permitsAddress();
@@ -401,10 +410,16 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     /**
-     * Unmaps the semaphore; the close that leaves no live process using it also removes its name (see the
+     * Closes the semaphore in this process; the close that leaves no live process using it also removes its name (see the
      * lifetime rule in the {@linkplain org.multiproc4j.sharedmem package summary}). The permits this process
      * holds at that moment
      * (acquired and not released) count as consumed: they are not given back. Closing twice is harmless.
+     *
+     * <p><b>Closing while in use.</b> Threads of this process waiting in an {@code acquire} when the semaphore
+     * is closed wake within their current pause (at most about 1 ms) and throw {@link IllegalStateException};
+     * every later call throws it at once. A call racing with the close may still complete (an acquire that
+     * does counts as consumed): the memory stays mapped until this object is unreachable, so no call ever
+     * touches unmapped memory.
      */
     @Override
     public void close() {
