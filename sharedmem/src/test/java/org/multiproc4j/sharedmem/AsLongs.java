@@ -10,8 +10,9 @@ import org.multiproc4j.core.TaskFuture;
  * One shared value or array of any element type, seen through {@code long}s, so that one contract
  * ({@link TypedContract}, {@link TypedProcessContract}) can test every typed class. The adapter of each class
  * is generated with it from {@code src/test/templates/.../TypedTest.java.template}. A value is seen as an
- * array of one element whose index is ignored; a {@code boolean} as 0 and 1. The methods only some types have
- * are reached through {@link #apply}; the contract calls them only when {@link #can} says the type has them.
+ * array of one element whose index is ignored; a {@code boolean} as 0 and 1. Methods but {@code get} and
+ * {@code set} are reached through {@link #apply}; the contract calls those only some types have only when
+ * {@link #can} says the type has them.
  */
 abstract class AsLongs implements AutoCloseable {
 
@@ -99,54 +100,45 @@ abstract class AsLongs implements AutoCloseable {
 
     abstract void set(long index, long v);
 
-    abstract long getPlain(long index);
-
-    abstract void setPlain(long index, long v);
-
-    abstract long getOpaque(long index);
-
-    abstract void setOpaque(long index, long v);
-
-    abstract long getAcquire(long index);
-
-    abstract void setRelease(long index, long v);
-
-    abstract long getAndSet(long index, long v);
-
-    abstract boolean compareAndSet(long index, long expected, long v);
-
-    abstract long compareAndExchange(long index, long expected, long v);
-
-    abstract long compareAndExchangeAcquire(long index, long expected, long v);
-
-    abstract long compareAndExchangeRelease(long index, long expected, long v);
-
-    abstract boolean weakCompareAndSetVolatile(long index, long expected, long v);
-
-    abstract boolean weakCompareAndSetAcquire(long index, long expected, long v);
-
-    abstract boolean weakCompareAndSetRelease(long index, long expected, long v);
-
-    abstract boolean weakCompareAndSetPlain(long index, long expected, long v);
-
     // ------------------------------------------------------------------------------------------ capabilities
 
-    /** The methods only some types have, each of an index and at most one operand. */
+    /** The element methods but {@code get} and {@code set}, of an index and up to two operands. */
     enum Op {
+        GET_PLAIN, SET_PLAIN, GET_OPAQUE, SET_OPAQUE, GET_ACQUIRE, SET_RELEASE, GET_AND_SET,
+        /** These take the expected value, then the new one; those that return a boolean return 1 or 0. */
+        COMPARE_AND_SET, COMPARE_AND_EXCHANGE, COMPARE_AND_EXCHANGE_ACQUIRE, COMPARE_AND_EXCHANGE_RELEASE,
+        WEAK_COMPARE_AND_SET_VOLATILE, WEAK_COMPARE_AND_SET_ACQUIRE, WEAK_COMPARE_AND_SET_RELEASE,
+        WEAK_COMPARE_AND_SET_PLAIN,
+        /** Only numeric types have these. */
         GET_AND_ADD, ADD_AND_GET, GET_AND_INCREMENT, INCREMENT_AND_GET, GET_AND_DECREMENT, DECREMENT_AND_GET,
         /** With the function "times the operand". */
         GET_AND_UPDATE, UPDATE_AND_GET,
         /** With the function "sum". */
         GET_AND_ACCUMULATE, ACCUMULATE_AND_GET,
+        /** Only integral types and boolean have these. */
         GET_AND_BITWISE_OR, GET_AND_BITWISE_AND, GET_AND_BITWISE_XOR
     }
 
     /**
-     * Calls the method {@code op} names.
+     * Calls the method {@code op} names with the operands it takes.
      *
+     * @return what it returns: 0 for nothing, 1 or 0 for a boolean.
      * @throws UnsupportedOperationException if the type has no such method.
      */
-    abstract long apply(Op op, long index, long operand);
+    abstract long apply(Op op, long index, long v, long w);
+
+    final long apply(Op op, long index) {
+        return apply(op, index, 0, 0);
+    }
+
+    final long apply(Op op, long index, long v) {
+        return apply(op, index, v, 0);
+    }
+
+    /** Calls a compare-and-set. */
+    final boolean test(Op op, long index, long expected, long v) {
+        return apply(op, index, expected, v) != 0;
+    }
 
     /** A shared array, seen through longs: what only arrays have. */
     abstract static class OfArray extends AsLongs {

@@ -6,19 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.multiproc4j.sharedmem.AsLongs.Op.ACCUMULATE_AND_GET;
-import static org.multiproc4j.sharedmem.AsLongs.Op.ADD_AND_GET;
-import static org.multiproc4j.sharedmem.AsLongs.Op.DECREMENT_AND_GET;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_ACCUMULATE;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_ADD;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_BITWISE_AND;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_BITWISE_OR;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_BITWISE_XOR;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_DECREMENT;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_INCREMENT;
-import static org.multiproc4j.sharedmem.AsLongs.Op.GET_AND_UPDATE;
-import static org.multiproc4j.sharedmem.AsLongs.Op.INCREMENT_AND_GET;
-import static org.multiproc4j.sharedmem.AsLongs.Op.UPDATE_AND_GET;
+import static org.multiproc4j.sharedmem.AsLongs.Op.*;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -211,20 +199,20 @@ abstract class TypedContract {
         try (AsLongs a = maker().create()) {
             long n = a.length();
             for (long i = 0; i < n; i++) {
-                a.setPlain(i, pattern(a, i));
+                a.apply(SET_PLAIN, i, pattern(a, i));
             }
             for (long i = 0; i < n; i++) {
                 long p = pattern(a, i);
                 long q = other(a, p);
                 long index = i;
-                List<Runnable> writers = List.of(() -> a.set(index, q), () -> a.setPlain(index, q),
-                        () -> a.setOpaque(index, q), () -> a.setRelease(index, q));
+                List<Runnable> writers = List.of(() -> a.set(index, q), () -> a.apply(SET_PLAIN, index, q),
+                        () -> a.apply(SET_OPAQUE, index, q), () -> a.apply(SET_RELEASE, index, q));
                 for (Runnable w : writers) {
                     w.run();
                     assertEquals(q, a.get(i));
-                    assertEquals(q, a.getPlain(i));
-                    assertEquals(q, a.getOpaque(i));
-                    assertEquals(q, a.getAcquire(i));
+                    assertEquals(q, a.apply(GET_PLAIN, i));
+                    assertEquals(q, a.apply(GET_OPAQUE, i));
+                    assertEquals(q, a.apply(GET_ACQUIRE, i));
                     for (long j = 0; j < n; j++) {
                         if (j != i) {
                             assertEquals(pattern(a, j), a.get(j), "element " + j + " after a write of element " + i);
@@ -243,23 +231,23 @@ abstract class TypedContract {
                 long p = pattern(a, i);
                 long q = other(a, p);
                 a.set(i, p);
-                assertEquals(p, a.getAndSet(i, q));
+                assertEquals(p, a.apply(GET_AND_SET, i, q));
                 assertEquals(q, a.get(i));
-                assertTrue(a.compareAndSet(i, q, p));
-                assertFalse(a.compareAndSet(i, q, p));
+                assertTrue(a.test(COMPARE_AND_SET, i, q, p));
+                assertFalse(a.test(COMPARE_AND_SET, i, q, p));
                 assertEquals(p, a.get(i));
-                assertEquals(p, a.compareAndExchange(i, p, q));
-                assertEquals(q, a.compareAndExchange(i, p, q), "the witness of a failed exchange");
-                assertEquals(q, a.compareAndExchangeAcquire(i, q, p));
-                assertEquals(p, a.compareAndExchangeAcquire(i, q, p));
-                assertEquals(p, a.compareAndExchangeRelease(i, p, q));
-                assertEquals(q, a.compareAndExchangeRelease(i, p, q));
+                assertEquals(p, a.apply(COMPARE_AND_EXCHANGE, i, p, q));
+                assertEquals(q, a.apply(COMPARE_AND_EXCHANGE, i, p, q), "the witness of a failed exchange");
+                assertEquals(q, a.apply(COMPARE_AND_EXCHANGE_ACQUIRE, i, q, p));
+                assertEquals(p, a.apply(COMPARE_AND_EXCHANGE_ACQUIRE, i, q, p));
+                assertEquals(p, a.apply(COMPARE_AND_EXCHANGE_RELEASE, i, p, q));
+                assertEquals(q, a.apply(COMPARE_AND_EXCHANGE_RELEASE, i, p, q));
                 assertEquals(q, a.get(i));
                 long index = i;
-                assertWeak(a, i, q, p, (e, v) -> a.weakCompareAndSetVolatile(index, e, v));
-                assertWeak(a, i, p, q, (e, v) -> a.weakCompareAndSetAcquire(index, e, v));
-                assertWeak(a, i, q, p, (e, v) -> a.weakCompareAndSetRelease(index, e, v));
-                assertWeak(a, i, p, q, (e, v) -> a.weakCompareAndSetPlain(index, e, v));
+                assertWeak(a, i, q, p, (e, v) -> a.test(WEAK_COMPARE_AND_SET_VOLATILE, index, e, v));
+                assertWeak(a, i, p, q, (e, v) -> a.test(WEAK_COMPARE_AND_SET_ACQUIRE, index, e, v));
+                assertWeak(a, i, q, p, (e, v) -> a.test(WEAK_COMPARE_AND_SET_RELEASE, index, e, v));
+                assertWeak(a, i, p, q, (e, v) -> a.test(WEAK_COMPARE_AND_SET_PLAIN, index, e, v));
             }
         }
     }
@@ -289,10 +277,10 @@ abstract class TypedContract {
                 a.set(i, 10);
                 assertEquals(10, a.apply(GET_AND_ADD, i, 5));
                 assertEquals(20, a.apply(ADD_AND_GET, i, 5));
-                assertEquals(20, a.apply(GET_AND_INCREMENT, i, 0));
-                assertEquals(22, a.apply(INCREMENT_AND_GET, i, 0));
-                assertEquals(22, a.apply(GET_AND_DECREMENT, i, 0));
-                assertEquals(20, a.apply(DECREMENT_AND_GET, i, 0));
+                assertEquals(20, a.apply(GET_AND_INCREMENT, i));
+                assertEquals(22, a.apply(INCREMENT_AND_GET, i));
+                assertEquals(22, a.apply(GET_AND_DECREMENT, i));
+                assertEquals(20, a.apply(DECREMENT_AND_GET, i));
                 assertEquals(20, a.apply(GET_AND_ADD, i, -7));
                 assertEquals(13, a.get(i));
             }
@@ -307,8 +295,8 @@ abstract class TypedContract {
             long min = a.minValue();
             for (long i = 0; i < a.length(); i++) {
                 a.set(i, max);
-                assertEquals(min, a.apply(INCREMENT_AND_GET, i, 0));
-                assertEquals(max, a.apply(DECREMENT_AND_GET, i, 0));
+                assertEquals(min, a.apply(INCREMENT_AND_GET, i));
+                assertEquals(max, a.apply(DECREMENT_AND_GET, i));
                 assertEquals(a.normalize(max + max), a.apply(ADD_AND_GET, i, max));
                 assertEquals(a.normalize(max + max), a.apply(GET_AND_ADD, i, min));
                 assertEquals(a.normalize(max + max + min), a.get(i));
@@ -332,13 +320,13 @@ abstract class TypedContract {
             long low = a.can("integral") ? a.minValue() : a.can("floating") ? -100 : 0;
             long high = a.normalize(5);
             List<Call> calls = new ArrayList<>(List.of(
-                    new Call("getAndSet", high, () -> a.getAndSet(0, low), high),
-                    new Call("getAndSet", low, () -> a.getAndSet(0, high), low),
-                    new Call("compareAndExchange, failing", high, () -> a.compareAndExchange(0, low, high), high),
-                    new Call("compareAndExchange, failing", low, () -> a.compareAndExchange(0, high, low), low),
-                    new Call("compareAndExchange", low, () -> a.compareAndExchange(0, low, high), low),
-                    new Call("compareAndExchangeAcquire, failing", high, () -> a.compareAndExchangeAcquire(0, low, high), high),
-                    new Call("compareAndExchangeRelease, failing", high, () -> a.compareAndExchangeRelease(0, low, high), high)));
+                    new Call("getAndSet", high, () -> a.apply(GET_AND_SET, 0, low), high),
+                    new Call("getAndSet", low, () -> a.apply(GET_AND_SET, 0, high), low),
+                    new Call("compareAndExchange", low, () -> a.apply(COMPARE_AND_EXCHANGE, 0, low, high), low)));
+            for (AsLongs.Op op : List.of(COMPARE_AND_EXCHANGE, COMPARE_AND_EXCHANGE_ACQUIRE, COMPARE_AND_EXCHANGE_RELEASE)) {
+                calls.add(new Call(op + ", failing", high, () -> a.apply(op, 0, low, high), high));
+                calls.add(new Call(op + ", failing", low, () -> a.apply(op, 0, high, low), low));
+            }
             if (a.can("numeric")) {
                 for (AsLongs.Op op : List.of(GET_AND_ADD, GET_AND_INCREMENT, GET_AND_DECREMENT, GET_AND_UPDATE,
                         GET_AND_ACCUMULATE)) {
@@ -351,7 +339,7 @@ abstract class TypedContract {
             }
             for (int k = 0; k < 50_000; k++) {
                 for (Call c : calls) {
-                    a.setPlain(0, c.initial());
+                    a.apply(SET_PLAIN, 0, c.initial());
                     long got = c.call().getAsLong();
                     if (got != c.expected()) {
                         assertEquals(c.expected(), got, c.name() + " from " + c.initial() + ", call " + k);
@@ -457,7 +445,8 @@ abstract class TypedContract {
         try (AsLongs.OfArray a = array(3)) {
             assertMessage("Index 3 out of bounds for length 3", IndexOutOfBoundsException.class, () -> a.get(3));
             assertMessage("Index -1 out of bounds for length 3", IndexOutOfBoundsException.class, () -> a.set(-1, 0));
-            assertMessage("Index 3 out of bounds for length 3", IndexOutOfBoundsException.class, () -> a.getAndSet(3, 0));
+            assertMessage("Index 3 out of bounds for length 3", IndexOutOfBoundsException.class,
+                    () -> a.apply(GET_AND_SET, 3, 0));
             assertMessage("copyTo: range [2, 2 + 2) out of bounds for shared array length 3",
                     IndexOutOfBoundsException.class, () -> a.copyOut(2, 2));
             assertMessage("copyTo: range [1, 1 + 2) out of bounds for array length 2",
@@ -641,9 +630,11 @@ abstract class TypedContract {
         String type = a.object().getClass().getSimpleName();
         String closed = type + " " + a.name() + " is closed";
         a.close();
-        List<Executable> uses = new ArrayList<>(List.of(() -> a.get(0), () -> a.set(0, 1), () -> a.getPlain(0),
-                () -> a.setOpaque(0, 1), () -> a.getAcquire(0), () -> a.getAndSet(0, 1), () -> a.compareAndSet(0, 0, 1),
-                () -> a.compareAndExchange(0, 0, 1), () -> a.weakCompareAndSetPlain(0, 0, 1)));
+        List<Executable> uses = new ArrayList<>(List.of(() -> a.get(0), () -> a.set(0, 1)));
+        for (AsLongs.Op op : List.of(GET_PLAIN, SET_OPAQUE, GET_ACQUIRE, GET_AND_SET, COMPARE_AND_SET,
+                COMPARE_AND_EXCHANGE, WEAK_COMPARE_AND_SET_PLAIN)) {
+            uses.add(() -> a.apply(op, 0, 0, 1));
+        }
         if (a.can("numeric")) {
             uses.add(() -> a.apply(GET_AND_ADD, 0, 1));
             uses.add(() -> a.apply(UPDATE_AND_GET, 0, 2));
