@@ -1,22 +1,19 @@
 package org.multiproc4j.sharedmem;
 
+import java.util.function.Function;
+
 import org.agrona.UnsafeApi;
-import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.Shareable;
-import org.multiproc4j.sharedmem.internal.ArrayDescriptor;
 import org.multiproc4j.sharedmem.internal.ElementType;
 import org.multiproc4j.sharedmem.internal.Segment;
-import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
-import org.multiproc4j.sharedmem.internal.ValueDescriptor;
 import org.multiproc4j.sharedmem.sync.SharedReentrantLock;
 
 /**
- * What shared values and arrays have in common: a segment, an optional lock, a name, a handle, closing.
+ * What shared values and arrays have in common: a segment, an optional lock, a name, closing. The shapes are
+ * {@link SharedValue} and {@link SharedArray}; the typed classes ({@code SharedInt}, {@code SharedIntArray},
+ * ...) are generated from {@code src/main/templates} and each knows how to travel and re-attach itself.
  */
 abstract class SharedObject implements Shareable, AutoCloseable {
-    /** How many elements {@code toString()} of an array shows at most. */
-    static final int TO_STRING_LIMIT = 1000;
-
     final Segment segment;
     private final SharedReentrantLock lock;
 
@@ -31,18 +28,17 @@ abstract class SharedObject implements Shareable, AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ creating
 
-    static Parts createValue(ElementType type, boolean withLock, Segment.Initializer init) {
+    /** Writes a new segment's kind header (and initial data), given the name of its lock ("" for none). */
+    @FunctionalInterface
+    interface Header {
+        void write(Segment segment, String lockName);
+    }
+
+    /** Creates a lock if asked, then a segment whose header {@code header} writes. */
+    static Parts create(int kind, int version, long dataLength, boolean withLock, Header header) {
         SharedReentrantLock lock = withLock ? SharedReentrantLock.create() : null;
         try {
-            Segment s = Segment.create(null, SegmentDescriptor.KIND_VALUE, ValueDescriptor.VERSION, ValueDescriptor.LENGTH,
-                    seg -> {
-                        UnsafeApi.putInt(null, seg.headerAddress(ValueDescriptor.TYPE_OFFSET), type.code());
-                        if (lock != null) {
-                            seg.putHeaderString(ValueDescriptor.LOCK_NAME_LENGTH_OFFSET, ValueDescriptor.LOCK_NAME_OFFSET,
-                                    ValueDescriptor.MAX_LOCK_NAME, lock.name());
-                        }
-                        init.init(seg);
-                    });
+            Segment s = Segment.create(null, kind, version, dataLength, seg -> header.write(seg, lock == null ? "" : lock.name()));
             return new Parts(s, lock);
         } catch (RuntimeException | Error e) {
             if (lock != null) {
@@ -52,12 +48,14 @@ abstract class SharedObject implements Shareable, AutoCloseable {
         }
     }
 
-    static Parts attachValue(String name, ElementType type, String what) {
-        Segment s = Segment.attach(name, SegmentDescriptor.KIND_VALUE, ValueDescriptor.VERSION, what);
+    /**
+     * Attaches a segment, lets {@code check} check its kind header and return the name of its lock ("" for
+     * none), and attaches that lock.
+     */
+    static Parts attach(String name, int kind, int version, String what, Function<Segment, String> check) {
+        Segment s = Segment.attach(name, kind, version, what);
         try {
-            checkType(s, UnsafeApi.getInt(null, s.headerAddress(ValueDescriptor.TYPE_OFFSET)), type, what, "value");
-            String lockName = s.headerString(ValueDescriptor.LOCK_NAME_LENGTH_OFFSET, ValueDescriptor.LOCK_NAME_OFFSET,
-                    ValueDescriptor.MAX_LOCK_NAME);
+            String lockName = check.apply(s);
             return new Parts(s, lockName.isEmpty() ? null : SharedReentrantLock.attach(lockName));
         } catch (RuntimeException | Error e) {
             s.close();
@@ -65,62 +63,14 @@ abstract class SharedObject implements Shareable, AutoCloseable {
         }
     }
 
-    static Parts createArray(ElementType type, long length, boolean withLock) {
-        if (length < 0) {
-            throw new IllegalArgumentException("shared array length must not be negative: length=" + length);
-        }
-        if (length > (Long.MAX_VALUE >> 4) >> type.shift()) {
-            throw new IllegalArgumentException("shared array length too large: length=" + length);
-        }
-        SharedReentrantLock lock = withLock ? SharedReentrantLock.create() : null;
-        try {
-            Segment s = Segment.create(null, SegmentDescriptor.KIND_ARRAY, ArrayDescriptor.VERSION, length << type.shift(),
-                    seg -> {
-                        UnsafeApi.putInt(null, seg.headerAddress(ArrayDescriptor.TYPE_OFFSET), type.code());
-                        UnsafeApi.putLong(null, seg.headerAddress(ArrayDescriptor.LENGTH_OFFSET), length);
-                        if (lock != null) {
-                            seg.putHeaderString(ArrayDescriptor.LOCK_NAME_LENGTH_OFFSET, ArrayDescriptor.LOCK_NAME_OFFSET,
-                                    ArrayDescriptor.MAX_LOCK_NAME, lock.name());
-                        }
-                    });
-            return new Parts(s, lock);
-        } catch (RuntimeException | Error e) {
-            if (lock != null) {
-                lock.close();
-            }
-            throw e;
-        }
-    }
-
-    static Parts attachArray(String name, ElementType type, String what) {
-        Segment s = Segment.attach(name, SegmentDescriptor.KIND_ARRAY, ArrayDescriptor.VERSION, what);
-        try {
-            checkType(s, UnsafeApi.getInt(null, s.headerAddress(ArrayDescriptor.TYPE_OFFSET)), type, what, "array");
-            long length = UnsafeApi.getLong(null, s.headerAddress(ArrayDescriptor.LENGTH_OFFSET));
-            if (length < 0 || length << type.shift() > s.dataLength()) {
-                throw new SharedMemoryException("cannot attach " + s.name() + " as " + what + ": segment too small: "
-                        + "its header says " + length + " elements of " + type.size() + " bytes, the data holds "
-                        + s.dataLength() + " bytes");
-            }
-            String lockName = s.headerString(ArrayDescriptor.LOCK_NAME_LENGTH_OFFSET, ArrayDescriptor.LOCK_NAME_OFFSET,
-                    ArrayDescriptor.MAX_LOCK_NAME);
-            return new Parts(s, lockName.isEmpty() ? null : SharedReentrantLock.attach(lockName));
-        } catch (RuntimeException | Error e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    private static void checkType(Segment s, int code, ElementType expected, String what, String shape) {
+    /** Checks the element type a kind header records. */
+    static void checkType(Segment s, int typeOffset, ElementType expected, String what, String shape) {
+        int code = UnsafeApi.getInt(null, s.headerAddress(typeOffset));
         if (code != expected.code()) {
             ElementType actual = ElementType.of(code);
             throw new SharedMemoryException("cannot attach " + s.name() + " as " + what + ": it holds a shared "
                     + (actual == null ? "value of unknown type " + code : actual.javaName()) + " " + shape);
         }
-    }
-
-    static long arrayLength(Segment s) {
-        return UnsafeApi.getLong(null, s.headerAddress(ArrayDescriptor.LENGTH_OFFSET));
     }
 
     // ------------------------------------------------------------------------------------------ common API
@@ -140,11 +90,13 @@ abstract class SharedObject implements Shareable, AutoCloseable {
      * atomic methods do not cover.
      *
      * <pre>{@code
-     * counter.lock().lock();
-     * try {
-     *     counter.set(counter.get() * 2 + 1);
-     * } finally {
-     *     counter.lock().unlock();
+     * try (SharedInt counter = SharedInt.createWithLock(1)) {
+     *     counter.lock().lock();
+     *     try {
+     *         counter.set(counter.get() * 2 + 1);
+     *     } finally {
+     *         counter.lock().unlock();
+     *     }
      * }
      * }</pre>
      *
@@ -194,19 +146,18 @@ abstract class SharedObject implements Shareable, AutoCloseable {
     abstract void closed();
 
     /**
-     * Returns the descriptor this object travels as to a child JVM: its name and type. Until the handle is
-     * attached, or its recipient is named ({@link #handedOver}) and dies, the object stays attachable.
+     * Records that a handle of this object (and of its lock) is being written for another process: until the
+     * handle is attached, or its recipient is named ({@link #handedOver}) and dies, the object stays attachable.
      *
-     * @return the handle; attaching it maps the same memory.
+     * @return this process's token, which the handle carries to {@link Segment#attachingHandle}.
      * @throws IllegalStateException if the object is closed.
      */
-    @Override
-    public Handle handle() {
+    final long sending() {
         long sender = segment.sending();
         if (lock != null) {
             lock.handle(); // the lock travels with the object: counted until the child attaches it too
         }
-        return new TypedHandle(getClass().getSimpleName(), name(), sender);
+        return sender;
     }
 
     /**
@@ -228,42 +179,8 @@ abstract class SharedObject implements Shareable, AutoCloseable {
         return new IllegalStateException(getClass().getSimpleName() + " " + name() + " is closed");
     }
 
-    /** What a shared value or array travels as: its class, its segment's name and the process that wrote it. */
-    record TypedHandle(String type, String name, long sender) implements Handle {
-        private static final long serialVersionUID = 2L;
-
-        @Override
-        public Object attach() {
-            return Segment.attachingHandle(sender, this::attachByName);
-        }
-
-        private Object attachByName() {
-            switch (type) {
-                case "SharedInt":
-                    return SharedInt.attach(name);
-                case "SharedLong":
-                    return SharedLong.attach(name);
-                case "SharedDouble":
-                    return SharedDouble.attach(name);
-                case "SharedBoolean":
-                    return SharedBoolean.attach(name);
-                case "SharedIntArray":
-                    return SharedIntArray.attach(name);
-                case "SharedLongArray":
-                    return SharedLongArray.attach(name);
-                case "SharedDoubleArray":
-                    return SharedDoubleArray.attach(name);
-                case "SharedFloatArray":
-                    return SharedFloatArray.attach(name);
-                case "SharedShortArray":
-                    return SharedShortArray.attach(name);
-                case "SharedByteArray":
-                    return SharedByteArray.attach(name);
-                case "SharedCharArray":
-                    return SharedCharArray.attach(name);
-                default:
-                    throw new IllegalStateException("cannot attach " + name + ": unknown shared type " + type);
-            }
-        }
+    /** What {@code toString()} says of a closed object. */
+    String closedString() {
+        return getClass().getSimpleName() + "[" + name() + ", closed]";
     }
 }

@@ -19,6 +19,11 @@
  *       {@link org.multiproc4j.sharedmem.sync}.</li>
  * </ul>
  *
+ * <p>Each typed value and array has every method its element type allows, under the names of
+ * {@code java.util.concurrent.atomic}: access in the strengths of {@link java.lang.invoke.VarHandle} (plain,
+ * opaque, acquire/release, volatile), swaps and compare-and-sets for every type, arithmetic and update functions
+ * for numbers, bitwise operations for integers and {@code boolean}; each class's documentation says which.
+ *
  * <pre>{@code
  * try (SharedInt num = SharedInt.create(4);
  *      SharedIntArray arr = SharedIntArray.create(3)) {

@@ -18,8 +18,8 @@ public enum ElementType {
     FLOAT(6, 2, "float"),
     /** {@code double}. */
     DOUBLE(7, 3, "double"),
-    /** {@code boolean}, stored as an {@code int} (0 or 1). */
-    BOOLEAN(8, 2, "boolean");
+    /** {@code boolean}, stored as one byte (0 or 1). */
+    BOOLEAN(8, 0, "boolean");
 
     private final int code;
     private final int shift;

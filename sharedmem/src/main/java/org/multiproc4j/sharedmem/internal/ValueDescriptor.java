@@ -17,7 +17,7 @@ package org.multiproc4j.sharedmem.internal;
  *
  *  Data:
  *  +---------------------------------------------------------------+
- *  |   The value (4 or 8 bytes, naturally aligned)                 |   0
+ *  |   The value (1, 4 or 8 bytes, naturally aligned)              |   0
  *  |                                                               |
  *  +---------------------------------------------------------------+
  * </pre>
@@ -35,8 +35,8 @@ public final class ValueDescriptor {
     public static final int VALUE_OFFSET = 0;
     /** Data length. */
     public static final int LENGTH = 8;
-    /** Layout version. */
-    public static final int VERSION = 1;
+    /** Layout version (2: a {@code boolean} is one byte, no longer an {@code int}). */
+    public static final int VERSION = 2;
 
     private ValueDescriptor() {
     }
