@@ -52,10 +52,16 @@ public final class ChildLaunch {
      */
     public static ChildLaunch prepare(Path java, List<String> userOptions, ClassLoader taskLoader, List<Path> extra) {
         Runtime.Version version = ChildCommand.versionOf(java);
-        List<String> jvmOptions = new ArrayList<>(ChildCommand.providerOptions(version));
+        List<String> providerOptions = ChildCommand.providerOptions(version);
+        // the parent's multiproc4j.* settings first, so that a provider's or the user's own value wins
+        List<String> jvmOptions = new ArrayList<>(ChildCommand.inheritedProperties());
+        jvmOptions.addAll(providerOptions);
         jvmOptions.addAll(userOptions);
         List<String> classpath = ChildCommand.classpath(taskLoader, extra);
-        ClassDataSharing.Plan cds = ClassDataSharing.plan(java, version, classpath, jvmOptions);
+        // class data does not depend on system properties: an inherited setting must not cost a new archive
+        List<String> archiveOptions = new ArrayList<>(providerOptions);
+        archiveOptions.addAll(userOptions);
+        ClassDataSharing.Plan cds = ClassDataSharing.plan(java, version, classpath, archiveOptions);
         Path outcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".outcome");
         List<String> cmd = command(java, version, cds.options, jvmOptions, classpath);
         if (cds.dumpOption != null) {
