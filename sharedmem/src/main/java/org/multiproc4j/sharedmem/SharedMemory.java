@@ -280,7 +280,11 @@ public final class SharedMemory implements Shareable, AutoCloseable {
                 + (segment.isClosed() ? ", closed" : "") + "]";
     }
 
-    /** What a block travels as: its name. */
+    /**
+     * What a block travels as: its name.
+     *
+     * @param name the block's name.
+     */
     private record MemoryHandle(String name) implements Handle {
         @Override
         public Object attach() {

@@ -199,7 +199,12 @@ abstract class SharedObject implements Shareable, AutoCloseable {
         return new IllegalStateException(getClass().getSimpleName() + " " + name() + " is closed");
     }
 
-    /** What a shared value or array travels as: its class and its segment's name. */
+    /**
+     * What a shared value or array travels as: its class and its segment's name.
+     *
+     * @param type the simple name of its class.
+     * @param name its segment's name.
+     */
     record TypedHandle(String type, String name) implements Handle {
         private static final long serialVersionUID = 1L;
 

@@ -3,7 +3,12 @@ package org.multiproc4j.sharedmem.sync;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
-/** What a synchronisation object travels as to another JVM: its kind and its segment's name. */
+/**
+ * What a synchronisation object travels as to another JVM: its kind and its segment's name.
+ *
+ * @param kind which synchronisation object it is.
+ * @param name its segment's name.
+ */
 record SyncHandle(int kind, String name) implements Handle {
     private static final long serialVersionUID = 1L;
 
