@@ -71,6 +71,26 @@ import org.multiproc4j.core.internal.TaskWire;
  * {@code kill -9}), each child notices within a fifth of a second and exits with status
  * {@value #EXIT_PARENT_GONE}, running its shutdown hooks for at most half a second.
  *
+ * <p><b>What a child inherits.</b> A child runs this JVM's java executable ({@link Options#javaExecutable}
+ * chooses another) with this JVM's classpath (plus {@link Options#extraClasspath}), this JVM's environment
+ * and working directory ({@link Options#environment}, {@link Options#workingDirectory} change them), the
+ * JVM options that multiproc4j's modules contribute through
+ * {@link org.multiproc4j.core.spi.JvmOptionsProvider} (Agrona's and Chronicle's flags, for instance), and
+ * every {@code multiproc4j.*} system property this JVM has at {@link #start()}, such as
+ * {@code multiproc4j.sharedmem.dir}, so that it finds this JVM's shared objects. It does not inherit this
+ * JVM's other system properties, its heap size or other JVM options: pass those with
+ * {@link Options#jvmOptions} ({@code "-Dkey=value"}, {@code "-XX:+UseSerialGC"}) and
+ * {@link Options#maxHeap}, which win over an inherited value.
+ * <pre>{@code
+ * JvmProcess.Options options = new JvmProcess.Options()
+ *         .maxHeap("512m")
+ *         .jvmOptions("-Dapp.mode=" + System.getProperty("app.mode", "test"))
+ *         .environment("APP_HOME", "/opt/app");
+ * JvmProcess child = new JvmProcess(() -> System.out.println(System.getProperty("app.mode")), options);
+ * child.start();
+ * child.join();
+ * }</pre>
+ *
  * <p><b>Output.</b> By default the child's {@code System.out} and {@code System.err} are this JVM's
  * (its lines appear on the same console); {@link Options#stdout(ProcessBuilder.Redirect)} and
  * {@link Options#stderr(ProcessBuilder.Redirect)} redirect them, and with
@@ -88,7 +108,13 @@ import org.multiproc4j.core.internal.TaskWire;
  * {@link SerializationException} naming the offending type, and no JVM is started. A task that throws
  * in the child ends it with exit code 1, prints the stack trace on the child's standard error (as
  * Python does) and is reported by {@link #failure()} as a {@link RemoteException}. A child killed by a
- * signal reports {@code 128 + signal} ({@link #signal()} tells which).
+ * signal reports {@code 128 + signal} ({@link #signal()} tells which). A child whose JVM cannot boot (an
+ * unknown JVM option, too small a heap) prints the JVM's error on its standard error like any
+ * {@code java} command, once; {@link #start()} has returned by then, so {@link #join()} throws a
+ * {@link LaunchException} carrying that text, and {@link #launchFailure()} reports it. A configuration that
+ * never booted gets no warm spare, so nothing prints the error a second time. Once any method reports the
+ * child ended ({@link #isAlive()} {@code false}, {@link #join(Duration)} {@code true}, {@link #onExit()}
+ * done), its exit code, signal, failure and launch failure are final.
  */
 public final class JvmProcess implements AutoCloseable {
 
@@ -113,11 +139,16 @@ public final class JvmProcess implements AutoCloseable {
 
     private volatile State state = State.NEW;
     private volatile boolean closed;
+    /** Set once this JVM has sent the child a signal (terminate, kill, close, shutdown). */
+    private volatile boolean signalled;
     private Process process;
     private ChildLaunch launch;
+    private Spares.Key spareKey;
     private OutputStream control;
-    private volatile int exitCode = -1;
-    private volatile Outcome outcome;
+    // written by the waiter thread before it completes 'exited', read after 'exited' is seen done
+    private int exitCode = -1;
+    private Outcome outcome;
+    private LaunchException launchFailure;
 
     /**
      * Creates a process that will run {@code task} in a child JVM, with default options.
@@ -183,7 +214,9 @@ public final class JvmProcess implements AutoCloseable {
 
     /**
      * Launches the child JVM (or takes the warm spare of its configuration, see {@link StartMethod}) and
-     * sends it the task. Returns as soon as the JVM is launched; the task runs concurrently.
+     * sends it the task. Returns as soon as the JVM is launched; the task runs concurrently. A JVM that is
+     * launched but cannot boot (an unknown JVM option, say) is reported later, by {@link #join()} and
+     * {@link #launchFailure()}.
      *
      * @return this process, for chaining.
      * @throws IllegalStateException  if this process was already started or closed.
@@ -213,6 +246,7 @@ public final class JvmProcess implements AutoCloseable {
                 warm = options.startMethod() == StartMethod.WARM_SPARE && options.spareable();
                 key = warm ? new Spares.Key(launch.spareKey(), options.environment,
                         options.workingDirectory, options.stdout, options.stderr) : null;
+                spareKey = key;
                 builder = processBuilder();
                 process = warm ? Spares.take(key, launch.command()) : null;
             } catch (RuntimeException | Error e) {
@@ -242,9 +276,9 @@ public final class JvmProcess implements AutoCloseable {
             state = State.RUNNING;
             ACTIVE.put(process.pid(), this);
             if (warm && !launch.archiveInTraining()) {
-                Spares.replenish(key, launch.command(), builder);
+                Spares.replenish(key, launch.command(), builder, launch);
             }
-            Thread waiter = new Thread(this::awaitExit, "mp4j-waiter-" + name);
+            Thread waiter = new Thread(this::watch, "mp4j-waiter-" + name);
             waiter.setDaemon(options.daemon);
             waiter.start();
             return this;
@@ -290,7 +324,12 @@ public final class JvmProcess implements AutoCloseable {
         return pb;
     }
 
-    private void awaitExit() {
+    /**
+     * The body of the waiter thread: sees the child end, collects its outcome, tells a child that never booted
+     * from one whose task ended its JVM, and only then publishes all of it at once by completing
+     * {@link #exited}, which every observer ({@link #isAlive()}, {@link #exitCode()}, {@link #join()}) goes by.
+     */
+    private void watch() {
         int code;
         while (true) {
             try {
@@ -301,14 +340,23 @@ public final class JvmProcess implements AutoCloseable {
             }
         }
         Outcome read = null;
+        boolean booted = true;
         try {
             byte[] bytes = Files.readAllBytes(launch.outcomeFile());
             read = TaskWire.decodeOutcome(bytes, task.getClass().getClassLoader());
         } catch (NoSuchFileException e) {
-            // the child ended without reporting (killed, halted, System.exit in the task)
+            // the child ended without reporting (killed, halted, System.exit in the task), or never booted
+            booted = launch.bootMarked();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             read = Outcome.failed(RemoteException.describe(new SerializationException(
                     "the result of " + name + " cannot be read in the parent: " + e, e)));
+        }
+        if (spareKey != null) {
+            Spares.childEnded(spareKey, booted);
+        }
+        LaunchException failed = null;
+        if (!booted && !signalled && !endedByRequest(code)) {
+            failed = diagnoseLaunchFailure(code);
         }
         launch.childExited();
         try {
@@ -319,25 +367,52 @@ public final class JvmProcess implements AutoCloseable {
         synchronized (lock) {
             exitCode = code;
             outcome = read;
+            launchFailure = failed;
             state = State.EXITED;
             ACTIVE.remove(process.pid(), this);
         }
         exited.complete(this);
     }
 
+    /** SIGHUP, SIGINT, SIGKILL, SIGTERM: someone ended the child on purpose, it did not fail to boot. */
+    private static boolean endedByRequest(int code) {
+        return code == 128 + 1 || code == 128 + 2 || code == 128 + 9 || code == 128 + 15;
+    }
+
+    /** How long the second launch that learns why a child could not boot may take. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
+
+    /** The child's JVM ended before it booted: launch it once more, output captured, to learn why. */
+    private LaunchException diagnoseLaunchFailure(int code) {
+        ChildLaunch.Probe probe = launch.probe(processBuilder(), PROBE_TIMEOUT);
+        String text;
+        String why;
+        if (probe.timedOut()) {
+            text = probe.output();
+            why = "; a second launch of the same command did not end within " + PROBE_TIMEOUT.toSeconds() + " s"
+                    + (text.isEmpty() ? "" : " and printed:\n" + text);
+        } else if (probe.exitCode() == 0) {
+            text = "";
+            why = "; a second launch of the same command booted, so the cause did not last (memory, a killed JVM?)";
+        } else {
+            text = probe.output();
+            why = text.isEmpty() ? "; the JVM printed nothing" : ":\n" + text;
+        }
+        return new LaunchException(name + " could not boot its JVM (exit code " + code + ") with "
+                + launch.command().get(0) + " and JVM options " + options.allJvmOptions() + why, text, code);
+    }
+
     /**
      * Waits until the child JVM has exited and its outcome has been collected.
      *
      * @throws InterruptedException  if the calling thread is interrupted while waiting.
+     * @throws LaunchException       if the child's JVM ended without booting (see {@link #launchFailure()}).
      * @throws IllegalStateException if this process was never started.
      */
     public void join() throws InterruptedException {
         requireStarted("join");
-        try {
-            exited.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new AssertionError("onExit never completes exceptionally", e);
-        }
+        awaitExited();
+        throwIfLaunchFailed();
     }
 
     /**
@@ -346,10 +421,36 @@ public final class JvmProcess implements AutoCloseable {
      * @param timeout how long to wait; zero or negative means do not wait.
      * @return {@code true} if the child has exited, {@code false} if the time ran out first.
      * @throws InterruptedException  if the calling thread is interrupted while waiting.
+     * @throws LaunchException       if the child's JVM ended without booting (see {@link #launchFailure()}).
      * @throws IllegalStateException if this process was never started.
      */
     public boolean join(Duration timeout) throws InterruptedException {
         requireStarted("join");
+        if (!awaitExited(timeout)) {
+            return false;
+        }
+        throwIfLaunchFailed();
+        return true;
+    }
+
+    private void throwIfLaunchFailed() {
+        LaunchException e = launchFailure;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** Waits for the exit to be collected, without judging it. */
+    void awaitExited() throws InterruptedException {
+        try {
+            exited.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("onExit never completes exceptionally", e);
+        }
+    }
+
+    /** Waits at most {@code timeout} for the exit to be collected, without judging it. */
+    boolean awaitExited(Duration timeout) throws InterruptedException {
         long nanos = Math.max(0, timeout.toNanos());
         try {
             exited.get(nanos, TimeUnit.NANOSECONDS);
@@ -365,19 +466,23 @@ public final class JvmProcess implements AutoCloseable {
      * Returns a future completed with this process once its child has exited and its outcome is known.
      * Dependent actions run in the thread that collects the child's exit, so they should be short.
      *
-     * @return the exit future; it never completes exceptionally.
+     * @return the exit future; it never completes exceptionally (a {@link #launchFailure()} included).
      */
     public CompletableFuture<JvmProcess> onExit() {
         return exited;
     }
 
     /**
-     * Tells whether the child JVM is running: started and not yet exited.
+     * Tells whether the child JVM is running: started, and its exit not yet collected. Once this method
+     * returns {@code false} for a started process, {@link #exitCode()}, {@link #signal()},
+     * {@link #failure()}, {@link #launchFailure()}, {@link #onExit()} and {@link #toString()} all report the
+     * exit, and never change again. (The operating system may report the process gone a fraction of a
+     * millisecond earlier, while multiproc4j collects its outcome.)
      *
      * @return {@code true} while the child runs.
      */
     public boolean isAlive() {
-        return state == State.RUNNING && process.isAlive();
+        return state != State.NEW && !exited.isDone();
     }
 
     /**
@@ -391,7 +496,7 @@ public final class JvmProcess implements AutoCloseable {
      * @throws IllegalStateException if the child has not exited yet ({@link #join()} first).
      */
     public int exitCode() {
-        if (state != State.EXITED) {
+        if (!exited.isDone()) {
             throw new IllegalStateException("no exit code yet: " + this + " has not exited");
         }
         return exitCode;
@@ -405,7 +510,7 @@ public final class JvmProcess implements AutoCloseable {
      * @return the signal number, or empty if the child exited by itself or is still running.
      */
     public OptionalInt signal() {
-        if (state != State.EXITED || exitCode <= 128 || outcome != null) {
+        if (!exited.isDone() || exitCode <= 128 || outcome != null) {
             return OptionalInt.empty();
         }
         return OptionalInt.of(exitCode - 128);
@@ -418,12 +523,33 @@ public final class JvmProcess implements AutoCloseable {
      *         child has not exited yet.
      */
     public Optional<RemoteException> failure() {
-        Outcome o = outcome;
+        Outcome o = outcome();
         return o == null ? Optional.empty() : Optional.ofNullable(o.failure());
     }
 
+    /** The child's outcome once its exit is collected; {@code null} before, or if it reported none. */
     Outcome outcome() {
-        return outcome;
+        return exited.isDone() ? outcome : null;
+    }
+
+    /**
+     * Returns why the child's JVM could not boot, if it could not: it ended before it ran multiproc4j's child
+     * entry point, so the task never started (an unknown JVM option, too small a heap, a classpath without
+     * multiproc4j, a java executable that is not a JVM). The exception carries the JVM's own error text. A
+     * child ended on purpose while it booted ({@link #kill()}, {@link #terminate()}, {@code SIGKILL},
+     * {@code SIGTERM}, {@code SIGINT} or {@code SIGHUP} from anyone) is not a launch failure.
+     *
+     * <pre>{@code
+     * JvmProcess p = new JvmProcess(() -> { }, new JvmProcess.Options().maxHeap("1m")).start();
+     * p.join(Duration.ofSeconds(30));
+     * }</pre>
+     * Here {@code join} throws the {@link LaunchException}, whose {@link LaunchException#jvmOutput()} says
+     * {@code "Too small maximum heap"}; {@code p.launchFailure()} returns it too.
+     *
+     * @return the launch failure; empty while the child runs, or if its JVM booted.
+     */
+    public Optional<LaunchException> launchFailure() {
+        return exited.isDone() ? Optional.ofNullable(launchFailure) : Optional.empty();
     }
 
     /**
@@ -464,6 +590,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public void terminate() {
         requireStarted("terminate");
+        signalled = true;
         process.destroy();
     }
 
@@ -475,6 +602,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public void kill() {
         requireStarted("kill");
+        signalled = true;
         process.destroyForcibly();
     }
 
@@ -527,12 +655,13 @@ public final class JvmProcess implements AutoCloseable {
     }
 
     private void stop(Duration grace) {
+        signalled = true;
         process.destroy();
         boolean interrupted = false;
         try {
-            if (!join(grace)) {
+            if (!awaitExited(grace)) {
                 process.destroyForcibly();
-                while (!join(Duration.ofSeconds(1))) {
+                while (!awaitExited(Duration.ofSeconds(1))) {
                     process.destroyForcibly();
                 }
             }
@@ -559,17 +688,18 @@ public final class JvmProcess implements AutoCloseable {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("JvmProcess[name=").append(name);
-        State s = state;
-        if (s == State.NEW) {
+        if (state == State.NEW) {
             b.append(", new");
         } else {
             b.append(", pid=").append(process.pid());
-            if (s == State.RUNNING) {
+            if (!exited.isDone()) {
                 b.append(", running");
             } else {
                 b.append(", exited ").append(exitCode);
                 OptionalInt sig = signal();
-                if (sig.isPresent()) {
+                if (launchFailure != null) {
+                    b.append(" (could not boot)");
+                } else if (sig.isPresent()) {
                     b.append(" (signal ").append(sig.getAsInt()).append(')');
                 }
             }
@@ -652,6 +782,7 @@ public final class JvmProcess implements AutoCloseable {
     private static void shutdownChildren() {
         List<JvmProcess> running = new ArrayList<>(ACTIVE.values());
         for (JvmProcess p : running) {
+            p.signalled = true;
             p.process.destroy();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -683,8 +814,10 @@ public final class JvmProcess implements AutoCloseable {
          * Serve {@link #start()} from a warm spare, a JVM of the same configuration started ahead of need,
          * booted and waiting for its task, and start the next spare in the background (the role Python's
          * {@code forkserver} plays). The task then runs a few milliseconds after {@code start()}. The
-         * first start of a configuration launches a fresh JVM, as {@link #SPAWN} does. The cost is one idle
-         * JVM per recently used configuration (at most two configurations keep one): spares are not listed
+         * first start of a configuration launches a fresh JVM, as {@link #SPAWN} does, and the configuration's
+         * first spare is launched as soon as that JVM has booted (a configuration that cannot boot gets none).
+         * The cost is one idle JVM per recently used configuration (at most two configurations keep one):
+         * spares are not listed
          * by {@link #activeChildren()}, and they end when this JVM exits, when it dies, or on
          * {@link #discardSpares()}. A child whose output goes to a file
          * ({@link ProcessBuilder.Redirect#to}) is always launched fresh, so that nothing is created before
@@ -753,8 +886,8 @@ public final class JvmProcess implements AutoCloseable {
 
     /**
      * How a child JVM is started. Every setting has a default a newcomer never needs to change: the
-     * parent's java executable and classpath, the parent's environment and working directory, output to
-     * the parent's console, not a daemon.
+     * parent's java executable and classpath, the parent's environment and working directory, the parent's
+     * {@code multiproc4j.*} system properties, output to the parent's console, not a daemon.
      *
      * <pre>{@code
      * JvmProcess.Options options = new JvmProcess.Options()
@@ -830,7 +963,11 @@ public final class JvmProcess implements AutoCloseable {
 
         /**
          * Adds JVM options for the child, such as {@code -XX:+UseSerialGC} or {@code -Dkey=value}. The
-         * options modules need (Agrona's, Chronicle's) are added by themselves.
+         * options modules need (Agrona's, Chronicle's) are added by themselves, and so are this JVM's
+         * {@code multiproc4j.*} system properties; none of this JVM's other options or properties are (see
+         * "What a child inherits" in {@link JvmProcess}). These options come last, so they win over an
+         * inherited value. An option the child's JVM does not accept makes it fail to boot: {@link #join()}
+         * then throws a {@link LaunchException}.
          *
          * @param options the options, one command-line argument each.
          * @return these options.
@@ -847,7 +984,8 @@ public final class JvmProcess implements AutoCloseable {
         }
 
         /**
-         * Sets the child's maximum heap ({@code -Xmx}).
+         * Sets the child's maximum heap ({@code -Xmx}). By default a child does not inherit this JVM's: its
+         * JVM picks its own default (a quarter of the memory it sees).
          *
          * @param size a size in the JVM's notation: {@code "512m"}, {@code "2g"}, {@code "1048576"}.
          * @return these options.
@@ -863,7 +1001,8 @@ public final class JvmProcess implements AutoCloseable {
 
         /**
          * Sets, or with a {@code null} value removes, an environment variable of the child. The child
-         * otherwise inherits this JVM's environment.
+         * otherwise inherits this JVM's environment (so {@code JAVA_TOOL_OPTIONS}, for instance, applies
+         * to it too).
          *
          * @param variable the variable's name.
          * @param value    its value, or {@code null} to remove it.

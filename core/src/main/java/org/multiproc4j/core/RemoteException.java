@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * <p><b>Thread safety.</b> Instances are immutable once built.
  */
-public class RemoteException extends ProcessException {
+public final class RemoteException extends ProcessException {
     private static final long serialVersionUID = 1L;
 
     /** The binary name of the exception's class in the child. */

@@ -21,9 +21,10 @@ import org.multiproc4j.core.internal.Outcome;
  * <p><b>Thread safety.</b> All methods may be called from any thread.
  *
  * <p><b>Failure.</b> {@link #get()} throws {@link ExecutionException} whose cause is a
- * {@link RemoteException} if the task threw, or a {@link ProcessException} saying how the child ended
- * if it died without a result (killed, out of memory, parent-less). {@link #cancel(boolean)} kills the
- * child.
+ * {@link RemoteException} if the task threw, a {@link LaunchException} carrying the JVM's own error text
+ * if the child's JVM could not boot (an unknown JVM option, too small a heap), or a
+ * {@link ProcessException} saying how the child ended if it died without a result (killed, out of memory,
+ * parent-less, {@code System.exit} in the task). {@link #cancel(boolean)} kills the child.
  *
  * @param <V> the result type
  */
@@ -75,13 +76,14 @@ public final class TaskFuture<V> implements Future<V> {
      *
      * @return the result.
      * @throws InterruptedException  if interrupted while waiting.
-     * @throws ExecutionException    if the task threw (cause: {@link RemoteException}) or the child died
+     * @throws ExecutionException    if the task threw (cause: {@link RemoteException}), the child's JVM
+     *                               could not boot (cause: {@link LaunchException}) or the child died
      *                               without a result (cause: {@link ProcessException}).
      * @throws CancellationException if the task was cancelled.
      */
     @Override
     public V get() throws InterruptedException, ExecutionException {
-        process.join();
+        process.awaitExited();
         return result();
     }
 
@@ -114,7 +116,7 @@ public final class TaskFuture<V> implements Future<V> {
      * @throws CancellationException if the task was cancelled.
      */
     public V get(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        if (!process.join(timeout)) {
+        if (!process.awaitExited(timeout)) {
             throw new TimeoutException("no result from " + process + " within " + timeout);
         }
         return result();
@@ -143,6 +145,10 @@ public final class TaskFuture<V> implements Future<V> {
     private V result() throws ExecutionException {
         if (cancelled) {
             throw new CancellationException("task of " + process + " was cancelled");
+        }
+        java.util.Optional<LaunchException> launch = process.launchFailure();
+        if (launch.isPresent()) {
+            throw new ExecutionException(launch.get());
         }
         Outcome o = process.outcome();
         if (o == null) {

@@ -309,7 +309,12 @@ public final class SharedMemory implements Shareable, AutoCloseable {
                 + (segment.isClosed() ? ", closed" : "") + "]";
     }
 
-    /** What a block travels as: its name, and the process that wrote the handle. */
+    /**
+     * What a block travels as: its name, and the process that wrote the handle.
+     *
+     * @param name   the block's name.
+     * @param sender the token of the process that wrote the handle.
+     */
     private record MemoryHandle(String name, long sender) implements Handle {
         @Override
         public Object attach() {

@@ -53,6 +53,10 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(?:[a-z]+-)*(\\d+)(?:-|$)");
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
 
+    /** Creates the extension; JUnit does, for {@code @ExtendWith(LeakCheck.class)}. */
+    public LeakCheck() {
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
         context.getStore(NS).put("pids", descendants());

@@ -97,6 +97,35 @@ public final class ChildCommand {
         });
     }
 
+    /** The prefix of the system properties every child inherits from its parent. */
+    public static final String INHERITED_PREFIX = "multiproc4j.";
+    /** The prefix of multiproc4j's own bookkeeping properties, which stay in the JVM that set them. */
+    private static final String INTERNAL_PREFIX = "multiproc4j.internal.";
+
+    /**
+     * Returns this JVM's {@code multiproc4j.*} system properties, as they are now, as {@code -Dkey=value}
+     * options for a child: settings such as {@code multiproc4j.sharedmem.dir} must be the same in a child for
+     * it to find its parent's objects. Bookkeeping under {@code multiproc4j.internal.} is left out.
+     *
+     * @return the options, sorted by key (so that equal settings give equal command lines).
+     */
+    public static List<String> inheritedProperties() {
+        java.util.TreeMap<String, String> found = new java.util.TreeMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k instanceof String && v instanceof String) {
+                String key = (String) k;
+                if (key.startsWith(INHERITED_PREFIX) && !key.startsWith(INTERNAL_PREFIX)) {
+                    found.put(key, (String) v);
+                }
+            }
+        });
+        List<String> options = new ArrayList<>(found.size());
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            options.add("-D" + e.getKey() + "=" + e.getValue());
+        }
+        return options;
+    }
+
     private static boolean takesValue(String opt) {
         return opt.equals("--add-exports") || opt.equals("--add-opens") || opt.equals("--add-reads")
                 || opt.equals("--add-modules") || opt.equals("--enable-native-access");

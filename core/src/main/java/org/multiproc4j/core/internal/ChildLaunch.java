@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +27,7 @@ public final class ChildLaunch {
     private static final String SELF_START_TICKS = orDash(ParentWatchdog.startTicks(SELF_PID, true));
     private static volatile Path outcomeDir;
     private static final long TRAINING_TIMEOUT_S = 120;
+    private static final int PROBE_OUTPUT_MAX = 16 * 1024;
     private static final Set<Process> TRAINERS = ConcurrentHashMap.newKeySet();
     private static boolean trainerHook;
 
@@ -33,6 +35,7 @@ public final class ChildLaunch {
     private final List<String> spareKey;
     private final boolean training;
     private final Path outcomeFile;
+    private volatile boolean ended;
 
     private ChildLaunch(List<String> command, List<String> spareKey, boolean training, Path outcomeFile) {
         this.command = command;
@@ -52,10 +55,16 @@ public final class ChildLaunch {
      */
     public static ChildLaunch prepare(Path java, List<String> userOptions, ClassLoader taskLoader, List<Path> extra) {
         Runtime.Version version = ChildCommand.versionOf(java);
-        List<String> jvmOptions = new ArrayList<>(ChildCommand.providerOptions(version));
+        List<String> providerOptions = ChildCommand.providerOptions(version);
+        // the parent's multiproc4j.* settings first, so that a provider's or the user's own value wins
+        List<String> jvmOptions = new ArrayList<>(ChildCommand.inheritedProperties());
+        jvmOptions.addAll(providerOptions);
         jvmOptions.addAll(userOptions);
         List<String> classpath = ChildCommand.classpath(taskLoader, extra);
-        ClassDataSharing.Plan cds = ClassDataSharing.plan(java, version, classpath, jvmOptions);
+        // class data does not depend on system properties: an inherited setting must not cost a new archive
+        List<String> archiveOptions = new ArrayList<>(providerOptions);
+        archiveOptions.addAll(userOptions);
+        ClassDataSharing.Plan cds = ClassDataSharing.plan(java, version, classpath, archiveOptions);
         Path outcome = outcomeDir().resolve(SEQUENCE.incrementAndGet() + ".outcome");
         List<String> cmd = command(java, version, cds.options, jvmOptions, classpath);
         if (cds.dumpOption != null) {
@@ -308,6 +317,102 @@ public final class ChildLaunch {
         return outcomeFile;
     }
 
+    /**
+     * Tells whether the child has booted into {@link ChildMain} and read its assignment: it then creates its
+     * outcome file under a temporary name (see {@link ChildMain#pendingOutcome}), and renames it once its task
+     * has ended. Valid until {@link #childExited()}.
+     *
+     * @return {@code true} once the child has booted.
+     */
+    public boolean bootMarked() {
+        // the temporary name first: the child may rename it between the two looks, never the other way
+        return Files.exists(ChildMain.pendingOutcome(outcomeFile)) || Files.exists(outcomeFile);
+    }
+
+    /**
+     * Tells whether the child has exited and its files are gone ({@link #childExited()} or
+     * {@link #abandon()} was called).
+     *
+     * @return {@code true} once ended.
+     */
+    public boolean ended() {
+        return ended;
+    }
+
+    /**
+     * Launches the child's command once more, with its output captured, to learn why a JVM that never booted
+     * failed: the same java executable, options and classpath, but {@link ChildMain} told to return at once
+     * ({@link ChildMain#PROBE}). A JVM option it does not know, too small a heap or a missing class fails the
+     * same way again, deterministically.
+     *
+     * @param builder a process builder set up as the child's (environment, working directory); its command and
+     *                redirects are replaced.
+     * @param timeout how long the second launch may take before it is killed.
+     * @return the second launch's exit status and output.
+     */
+    public Probe probe(ProcessBuilder builder, Duration timeout) {
+        List<String> cmd = new ArrayList<>(command.subList(0, command.size() - ChildMain.ARGS));
+        cmd.add(ChildMain.PROBE);
+        Path output = outcomeFile.resolveSibling(outcomeFile.getFileName() + ".probe");
+        builder.command(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        try {
+            Process p;
+            try {
+                p = builder.start();
+            } catch (IOException e) {
+                return new Probe(-1, "cannot run " + cmd.get(0) + ": " + e.getMessage(), false);
+            }
+            p.getOutputStream().close();
+            boolean ended = false;
+            boolean interrupted = false;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!ended) {
+                try {
+                    ended = p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (!ended) {
+                        p.destroyForcibly();
+                        p.waitFor();
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish: a waiter must not leave the probe behind
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return new Probe(ended ? p.exitValue() : -1, readStart(output), !ended);
+        } catch (IOException e) {
+            return new Probe(-1, "cannot read what " + cmd.get(0) + " printed: " + e.getMessage(), false);
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException e) {
+                // removed at exit with the directory
+            }
+        }
+    }
+
+    /** The first {@value #PROBE_OUTPUT_MAX} bytes of a file, as text without trailing blank lines. */
+    private static String readStart(Path file) throws IOException {
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(PROBE_OUTPUT_MAX);
+        }
+        return new String(bytes, java.nio.charset.Charset.defaultCharset()).stripTrailing();
+    }
+
+    /**
+     * What a second launch of a child that never booted said.
+     *
+     * @param exitCode its exit status, -1 if it could not be run or did not end in time.
+     * @param output   what it printed on standard output and error.
+     * @param timedOut whether it had to be killed.
+     */
+    public record Probe(int exitCode, String output, boolean timedOut) {
+    }
+
     /** Called when the launch failed: releases what {@link #prepare} took. */
     public void abandon() {
         childExited();
@@ -315,9 +420,10 @@ public final class ChildLaunch {
 
     /** Called once the child has exited and its outcome was read. */
     public void childExited() {
+        ended = true;
         try {
             Files.deleteIfExists(outcomeFile);
-            Files.deleteIfExists(outcomeFile.resolveSibling(outcomeFile.getFileName() + ".tmp"));
+            Files.deleteIfExists(ChildMain.pendingOutcome(outcomeFile));
         } catch (IOException e) {
             // removed at exit with the directory
         }

@@ -2,6 +2,7 @@ package org.multiproc4j.core.internal;
 
 import java.io.DataInputStream;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,15 +23,17 @@ import org.multiproc4j.core.SerializableRunnable;
  * <p>Command line: {@code ChildMain <parent-pid> <parent-start-ms> <parent-start-ticks> <parent-name>}: only
  * what every child of one parent shares, so that a JVM can be started before it has a task (a warm spare,
  * see {@link Spares}). Its assignment comes on standard input: {@link #ASSIGNMENT_MAGIC}, the outcome file, the
- * child's name and daemon flag, then the task's length and bytes as {@link TaskWire} encodes them. A
+ * child's name and daemon flag, then the task's length and bytes as {@link TaskWire} encodes them. With the
+ * single argument {@value #PROBE} it returns at once (see {@link ChildLaunch#probe}). A
  * {@link ParentWatchdog} ends the child if the parent dies, and end of input before an assignment (the
  * parent is gone, or discarded this spare) ends it at once.
  *
  * <p>While it waits, the child runs a no-op task through the path every task takes (decoding, the
  * reflective call), so that a real task finds those classes loaded and linked.
  *
- * <p>The child decodes the task (attaching the handles it captured), runs it, closes what it attached,
- * writes its {@link Outcome} to the outcome file (atomically, through a temporary name) and ends: with
+ * <p>Once it has its assignment the child creates its outcome file under a temporary name, which tells the
+ * parent it booted. It decodes the task (attaching the handles it captured), runs it, closes what it attached,
+ * writes its {@link Outcome} into that file, renames it to the outcome file, and ends: with
  * status 0 once its non-daemon threads are done, or 1 at once if the task threw. This class avoids
  * lambdas and other costly first uses: it sits on every child's start-up path.
  */
@@ -39,6 +42,13 @@ public final class ChildMain {
     static final int EXIT_FAILED = 1;
     /** The first four bytes of an assignment: {@code "mp4j"}. */
     static final int ASSIGNMENT_MAGIC = 0x6d70346a;
+    /** How many arguments follow the class name on a child's command line. */
+    static final int ARGS = 4;
+    /**
+     * The one argument that makes this class return at once: a second launch of a child that never booted,
+     * to learn what its JVM says (see {@link ChildLaunch#probe}).
+     */
+    static final String PROBE = "--probe";
 
     private ChildMain() {
     }
@@ -49,7 +59,10 @@ public final class ChildMain {
      * @param args see the class description.
      */
     public static void main(String[] args) {
-        if (args.length != 4) {
+        if (args.length == 1 && PROBE.equals(args[0])) {
+            return; // the JVM booted and found this class: that is all a probe asks
+        }
+        if (args.length != ARGS) {
             System.err.println("multiproc4j: ChildMain is started by JvmProcess, not by hand");
             System.exit(2);
         }
@@ -90,6 +103,13 @@ public final class ChildMain {
             System.err.println("multiproc4j: a child of " + parentName + " got no task from its parent: " + e);
             Runtime.getRuntime().halt(ParentWatchdog.EXIT_ORPHANED);
             return;
+        }
+        // The outcome file, under its temporary name, exists from now on: it tells the parent that this JVM
+        // booted, whatever becomes of the task (System.exit, halt, a kill).
+        try {
+            outcomeOut = new FileOutputStream(pendingOutcome(outcomeFile).toFile());
+        } catch (IOException e) {
+            // written (or found missing) at the end
         }
         ChildContext.init(name, daemon, parentPid, parentStart, parentName);
 
@@ -136,6 +156,20 @@ public final class ChildMain {
     }
 
     private static Throwable lastWriteFailure;
+    /** The outcome file under its temporary name, open since the assignment came; {@code null} once used. */
+    private static FileOutputStream outcomeOut;
+
+    /**
+     * Returns the temporary name of an outcome file: the child creates it as soon as it has its assignment,
+     * writes its outcome into it when the task ends, and renames it to {@code outcomeFile}.
+     *
+     * @param outcomeFile the outcome file.
+     * @return its temporary name.
+     */
+    static Path pendingOutcome(Path outcomeFile) {
+        // String.concat, not '+': javac compiles '+' to an invokedynamic whose first use costs a child milliseconds
+        return outcomeFile.resolveSibling(outcomeFile.getFileName().toString().concat(".tmp"));
+    }
 
     private static boolean assignmentWaiting(InputStream control) {
         try {
@@ -165,8 +199,16 @@ public final class ChildMain {
     private static boolean writeOutcome(Path file, Outcome outcome) {
         try {
             byte[] bytes = TaskWire.encodeOutcome(outcome);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, bytes);
+            Path tmp = pendingOutcome(file);
+            FileOutputStream open = outcomeOut;
+            outcomeOut = null;
+            if (open != null) {
+                try (FileOutputStream out = open) {
+                    out.write(bytes);
+                }
+            } else {
+                Files.write(tmp, bytes);
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return true;
         } catch (IOException | RuntimeException e) {

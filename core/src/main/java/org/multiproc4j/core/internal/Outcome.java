@@ -12,12 +12,41 @@ import org.multiproc4j.core.RemoteException;
 public final class Outcome implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Object value;
+    /**
+     * The task's result: any object, which serialization then requires to be serializable (or a
+     * {@link org.multiproc4j.core.Shareable}, replaced by its handle). It is written by {@link #writeObject}
+     * rather than as a field of a declared type, which could not say "serializable or shareable".
+     */
+    private transient Object value;
     private final RemoteException failure;
 
     private Outcome(Object value, RemoteException failure) {
         this.value = value;
         this.failure = failure;
+    }
+
+    /**
+     * Writes the failure, then the value.
+     *
+     * @param out the stream.
+     * @throws java.io.IOException if the value cannot be written (not serializable, say).
+     * @serialData the default fields, then the value as an object.
+     */
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        out.writeObject(value);
+    }
+
+    /**
+     * Reads what {@link #writeObject} wrote.
+     *
+     * @param in the stream.
+     * @throws java.io.IOException    if the stream is damaged.
+     * @throws ClassNotFoundException if the value's class is missing here.
+     */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        value = in.readObject();
     }
 
     /**

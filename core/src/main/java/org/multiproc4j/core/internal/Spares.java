@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -20,7 +20,9 @@ import java.util.concurrent.TimeoutException;
  * Warm spares: child JVMs started ahead of need, one per launch configuration, that have booted and wait on
  * their standard input for an assignment (see {@link ChildMain}). A {@code start()} takes the spare of its
  * configuration, if there is one, and sends it the task: the child's first line then runs a few milliseconds
- * after {@code start()}, not a JVM boot later. Each use starts the next spare in a background thread.
+ * after {@code start()}, not a JVM boot later. Each use starts the next spare in a background thread. A
+ * configuration gets spares only once one of its children has booted (see {@link ChildLaunch#bootMarked()}):
+ * a configuration whose JVM cannot boot never gets one, so its error is printed only by the child that hit it.
  *
  * <p>At most {@value #MAX_IDLE} configurations keep spares (least recently used goes first), one each, or
  * {@value #MAX_DEPTH} while starts come faster than a spare boots. Idle spares
@@ -101,8 +103,37 @@ public final class Spares {
         int depth = 1;
     }
 
+    /**
+     * Whether a configuration's JVM boots, as its children have shown. A configuration gets spares only once one
+     * of its children booted: a spare of a configuration that cannot boot (an unknown JVM option, too small a
+     * heap) would print the JVM's error a second time, and for nothing.
+     */
+    private static final class Proof {
+        boolean booted;
+        /** Children of this configuration launched while it was unproven, and not yet ended. */
+        final List<ChildLaunch> witnesses = new ArrayList<>();
+        /** What to start spares with once proven; {@code null} when no start asked for spares. */
+        List<String> command;
+        ProcessBuilder builder;
+        boolean watching;
+    }
+
+    /** How often the witnesses of an unproven configuration are looked at. */
+    private static final long WATCH_MS = 5;
+    /** At most this many witnesses per configuration are kept. */
+    private static final int MAX_WITNESSES = 8;
+    /** At most this many configurations are remembered. */
+    private static final int MAX_PROOFS = 64;
+
     private static final Map<Key, Line> IDLE = new LinkedHashMap<>(4, 0.75f, true);
-    private static ExecutorService launcher;
+    @SuppressWarnings("serial") // never serialized
+    private static final Map<Key, Proof> PROOFS = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Proof> eldest) {
+            return size() > MAX_PROOFS;
+        }
+    };
+    private static ScheduledExecutorService launcher;
     private static boolean shutDown;
 
     private Spares() {
@@ -172,27 +203,114 @@ public final class Spares {
     }
 
     /**
-     * Starts, in the background, the spares a configuration should keep for its next launches. Does nothing
-     * once this JVM is shutting down.
+     * Starts, in the background, the spares a configuration should keep for its next launches, once one of its
+     * children has booted. Until then {@code witness} (the child just launched) is watched: as soon as it (or
+     * another witness) shows it booted, the spares are started; if every witness ends without booting, none
+     * are. Does nothing once this JVM is shutting down.
      *
      * @param key     the configuration.
      * @param command the full command line.
      * @param builder a process builder set up for this configuration (command, redirects, environment);
      *                used for every spare it starts.
+     * @param witness the launch of the child just started for this configuration.
      */
-    public static void replenish(Key key, List<String> command, ProcessBuilder builder) {
-        List<Spare> evicted = new ArrayList<>();
+    public static void replenish(Key key, List<String> command, ProcessBuilder builder, ChildLaunch witness) {
         synchronized (Spares.class) {
             if (shutDown) {
                 return;
             }
-            if (launcher == null) {
-                launcher = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "mp4j-spare-launcher");
-                    t.setDaemon(true);
-                    return t;
-                });
-                Runtime.getRuntime().addShutdownHook(new Thread(Spares::shutdown, "mp4j-spare-cleanup"));
+            startLauncher();
+            Proof proof = PROOFS.computeIfAbsent(key, k -> new Proof());
+            if (!proof.booted) {
+                proof.command = List.copyOf(command);
+                proof.builder = builder;
+                if (proof.witnesses.size() == MAX_WITNESSES) {
+                    proof.witnesses.remove(0);
+                }
+                proof.witnesses.add(witness);
+                if (!proof.watching) {
+                    proof.watching = true;
+                    launcher.schedule(() -> watch(key, proof), WATCH_MS, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+        }
+        startSpares(key, command, builder);
+    }
+
+    /**
+     * Records how a child of a configuration ended: one that booted proves the configuration (its spares are
+     * started by the watch {@link #replenish} set up).
+     *
+     * @param key    the configuration.
+     * @param booted whether the child booted into {@link ChildMain}.
+     */
+    public static void childEnded(Key key, boolean booted) {
+        if (!booted) {
+            return;
+        }
+        synchronized (Spares.class) {
+            Proof proof = PROOFS.get(key);
+            if (proof != null) {
+                proof.booted = true;
+            }
+        }
+    }
+
+    /** Looks at the witnesses of an unproven configuration; reschedules itself until it is decided. */
+    private static void watch(Key key, Proof proof) {
+        List<String> command;
+        ProcessBuilder builder;
+        synchronized (Spares.class) {
+            if (!proof.booted) {
+                for (ChildLaunch w : proof.witnesses) {
+                    if (w.bootMarked()) {
+                        proof.booted = true;
+                        break;
+                    }
+                }
+            }
+            proof.witnesses.removeIf(ChildLaunch::ended);
+            if (!proof.booted) {
+                if (proof.witnesses.isEmpty() || shutDown) {
+                    proof.watching = false; // every witness ended without booting: no spare for this configuration
+                } else {
+                    launcher.schedule(() -> watch(key, proof), WATCH_MS, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            proof.watching = false;
+            proof.witnesses.clear();
+            command = proof.command;
+            builder = proof.builder;
+            proof.command = null;
+            proof.builder = null;
+            if (command == null || PROOFS.get(key) != proof) {
+                return; // discarded meanwhile
+            }
+        }
+        startSpares(key, command, builder);
+    }
+
+    /** Called with the lock held. */
+    private static void startLauncher() {
+        if (launcher == null) {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "mp4j-spare-launcher");
+                t.setDaemon(true);
+                return t;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            launcher = executor;
+            Runtime.getRuntime().addShutdownHook(new Thread(Spares::shutdown, "mp4j-spare-cleanup"));
+        }
+    }
+
+    private static void startSpares(Key key, List<String> command, ProcessBuilder builder) {
+        List<Spare> evicted = new ArrayList<>();
+        synchronized (Spares.class) {
+            if (shutDown) {
+                return;
             }
             Line line = IDLE.computeIfAbsent(key, k -> new Line());
             List<String> cmd = List.copyOf(command);
@@ -242,6 +360,12 @@ public final class Spares {
                 all.addAll(line.spares);
             }
             IDLE.clear();
+            for (Proof proof : PROOFS.values()) {
+                // what a configuration showed stays known, but no spare is started for a start before this call
+                proof.witnesses.clear();
+                proof.command = null;
+                proof.builder = null;
+            }
             publish();
         }
         killAndWait(all);

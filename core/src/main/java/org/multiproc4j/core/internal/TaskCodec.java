@@ -9,6 +9,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,15 +55,46 @@ public final class TaskCodec {
      */
     public static byte[] encode(Object value, String what, List<Shareable> shareables) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (ObjectOutputStream out = new HandleReplacingOutputStream(bytes, shareables)) {
+        HandleReplacingOutputStream stream = null;
+        try (HandleReplacingOutputStream out = new HandleReplacingOutputStream(bytes, shareables)) {
+            stream = out;
             out.writeObject(value);
         } catch (NotSerializableException e) {
+            SerializedLambda capturer = stream == null ? null : stream.capturerOfThis(e.getMessage());
+            if (capturer != null) {
+                String declaring = capturer.getCapturingClass().replace('/', '.');
+                throw new SerializationException(what + " cannot be sent to another JVM: the lambda declared in "
+                        + declaring + " captured 'this' (an instance of " + e.getMessage() + ", which is not "
+                        + "serializable) because it uses a field or an instance method of " + declaring
+                        + "; copy what it needs into a local variable first (var x = this.x;) and use that in the "
+                        + "lambda, or make the method static", e);
+            }
             throw new SerializationException(what + " cannot be sent to another JVM: " + describeType(e.getMessage())
                     + " is not serializable (it is the " + what + " itself, captured by it, or reachable from it)", e);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException(what + " cannot be sent to another JVM: " + e, e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Tells whether a serialized lambda captured the instance it was declared in ({@code this}): its
+     * implementation is an instance method (a lambda body that uses a field or an instance method, or a
+     * method reference {@code this::m}) and its first captured argument is an instance of the declaring class.
+     */
+    static boolean capturesThis(SerializedLambda lambda) {
+        int kind = lambda.getImplMethodKind();
+        if (kind == MethodHandleInfo.REF_invokeStatic || kind == MethodHandleInfo.REF_newInvokeSpecial
+                || lambda.getCapturedArgCount() == 0 || lambda.getCapturedArg(0) == null) {
+            return false;
+        }
+        String declaring = lambda.getCapturingClass().replace('/', '.');
+        for (Class<?> c = lambda.getCapturedArg(0).getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(declaring)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -93,6 +126,8 @@ public final class TaskCodec {
     /** An object stream that writes a {@link Shareable}'s handle instead of the object. */
     public static final class HandleReplacingOutputStream extends ObjectOutputStream {
         private final List<Shareable> shareables;
+        /** The lambdas written so far that captured {@code this}, for the message if {@code this} fails. */
+        private List<SerializedLambda> capturersOfThis;
 
         /**
          * Creates a stream over {@code out}.
@@ -126,7 +161,25 @@ public final class TaskCodec {
                 }
                 return h;
             }
+            if (obj instanceof SerializedLambda && capturesThis((SerializedLambda) obj)) {
+                if (capturersOfThis == null) {
+                    capturersOfThis = new ArrayList<>(2);
+                }
+                capturersOfThis.add((SerializedLambda) obj);
+            }
             return obj;
+        }
+
+        /** The lambda written so far whose captured {@code this} is of the named class, if any. */
+        SerializedLambda capturerOfThis(String className) {
+            if (capturersOfThis != null) {
+                for (SerializedLambda l : capturersOfThis) {
+                    if (l.getCapturedArg(0).getClass().getName().equals(className)) {
+                        return l;
+                    }
+                }
+            }
+            return null;
         }
     }
 

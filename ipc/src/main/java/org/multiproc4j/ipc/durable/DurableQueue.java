@@ -761,7 +761,15 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
                 options.codec);
     }
 
-    /** What a queue travels as. */
+    /**
+     * What a queue travels as.
+     *
+     * @param directory        the queue's directory.
+     * @param rollPeriod       how often it starts a new file (its roll cycle).
+     * @param maxPause         the longest pause of a waiting consumer.
+     * @param recoveryInterval how often a consumer looks back for messages to deliver again.
+     * @param codec            how messages are encoded.
+     */
     private record QueueHandle(String directory, Duration rollPeriod, Duration maxPause, Duration recoveryInterval,
                                Codec codec) implements Handle {
         private static final long serialVersionUID = 1L;

@@ -7,6 +7,10 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 /**
  * What a synchronisation object travels as to another JVM: its kind, its segment's name and the process that
  * wrote the handle.
+ *
+ * @param kind   which synchronisation object it is.
+ * @param name   its segment's name.
+ * @param sender the token of the process that wrote the handle.
  */
 record SyncHandle(int kind, String name, long sender) implements Handle {
     private static final long serialVersionUID = 2L;
