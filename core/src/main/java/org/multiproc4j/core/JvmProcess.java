@@ -541,10 +541,13 @@ public final class JvmProcess implements AutoCloseable {
      *
      * <pre>{@code
      * JvmProcess p = new JvmProcess(() -> { }, new JvmProcess.Options().maxHeap("1m")).start();
-     * p.join(Duration.ofSeconds(30));
+     * try {
+     *     p.join(Duration.ofSeconds(30));
+     * } catch (LaunchException e) {
+     *     System.out.println(e.jvmOutput());                 // "... Too small maximum heap"
+     *     System.out.println(p.launchFailure().isPresent()); // true
+     * }
      * }</pre>
-     * Here {@code join} throws the {@link LaunchException}, whose {@link LaunchException#jvmOutput()} says
-     * {@code "Too small maximum heap"}; {@code p.launchFailure()} returns it too.
      *
      * @return the launch failure; empty while the child runs, or if its JVM booted.
      */

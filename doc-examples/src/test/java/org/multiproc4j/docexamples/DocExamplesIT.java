@@ -54,12 +54,6 @@ class DocExamplesIT {
      * </ul>
      */
     static final List<String> TEMPORARY_EXCLUSIONS = List.of(
-            "org.multiproc4j.sharedmem.SharedInt", "org.multiproc4j.sharedmem.SharedLong",
-            "org.multiproc4j.sharedmem.SharedDouble", "org.multiproc4j.sharedmem.SharedBoolean",
-            "org.multiproc4j.sharedmem.SharedByteArray", "org.multiproc4j.sharedmem.SharedCharArray",
-            "org.multiproc4j.sharedmem.SharedShortArray", "org.multiproc4j.sharedmem.SharedIntArray",
-            "org.multiproc4j.sharedmem.SharedLongArray", "org.multiproc4j.sharedmem.SharedFloatArray",
-            "org.multiproc4j.sharedmem.SharedDoubleArray", "org.multiproc4j.sharedmem.SharedObject",
             "org.multiproc4j.ipc.durable.*");
 
     /** Set to {@code true} to check the temporarily excluded files as well (to see what they need). */
