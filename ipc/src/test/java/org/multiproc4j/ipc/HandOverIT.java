@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.core.JvmProcess;
+import org.multiproc4j.core.LaunchException;
 import org.multiproc4j.core.ProcessException;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.TaskFuture;
@@ -143,8 +144,9 @@ class HandOverIT {
                 recvForever(childs);
             }, options).start();
             childs.close();
-            assertTrue(child.join(Timeouts.MEDIUM));
-            assertTrue(child.exitCode() != 0, "a JVM with " + String.join(" ", bad) + " must not boot");
+            assertThrows(LaunchException.class, () -> child.join(Timeouts.MEDIUM),
+                    "a JVM with " + String.join(" ", bad) + " must not boot");
+            assertTrue(child.exitCode() != 0);
             assertTrue(millisUntilEndOfFile(mine, "handed to pid " + child.pid() + ", which died before attaching it")
                     < Timeouts.SHORT.toMillis());
             BrokenPipeException broken = assertThrows(BrokenPipeException.class, () -> mine.send("anyone?"));
