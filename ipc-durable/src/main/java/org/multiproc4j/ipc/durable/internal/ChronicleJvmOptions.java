@@ -6,9 +6,10 @@ import java.util.List;
 import org.multiproc4j.core.spi.JvmOptionsProvider;
 
 /**
- * The JVM options Chronicle Queue needs in every child JVM, registered in ipc's
- * {@code META-INF/services/org.multiproc4j.core.spi.JvmOptionsProvider}. This class names no Chronicle class:
- * listing the options costs a child nothing.
+ * The JVM options Chronicle Queue needs in every child JVM, registered in this module's
+ * {@code META-INF/services/org.multiproc4j.core.spi.JvmOptionsProvider}: children get them exactly when
+ * {@code multiproc4j-ipc-durable} is on the classpath. This class names no Chronicle class: listing the options
+ * costs a child nothing.
  *
  * <ul>
  * <li>{@code --add-opens java.base/java.lang.reflect} and {@code --add-exports java.base/sun.nio.ch}: Chronicle
