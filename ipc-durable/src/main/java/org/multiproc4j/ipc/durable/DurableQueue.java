@@ -1,38 +1,19 @@
 package org.multiproc4j.ipc.durable;
 
-import static org.multiproc4j.ipc.durable.internal.QueueDescriptor.FREE;
-
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.impl.RollingResourcesCache;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
-import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
 
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
-import org.multiproc4j.ipc.durable.internal.ClaimFile;
-import org.multiproc4j.ipc.durable.internal.Markers;
-import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
+import org.multiproc4j.ipc.durable.internal.DurableLog;
 import org.multiproc4j.ipc.durable.internal.RollPeriods;
 import org.multiproc4j.sharedmem.internal.Backoff;
 
@@ -43,7 +24,8 @@ import org.multiproc4j.sharedmem.internal.Backoff;
  * turns Chronicle's broadcast log into a work queue. Python's {@code multiprocessing} has no equivalent.
  *
  * <pre>{@code
- * try (DurableQueue<String> queue = DurableQueue.open(Path.of("/var/tmp/jobs"))) {
+ * Path jobs = Files.createTempDirectory("jobs");
+ * try (DurableQueue<String> queue = DurableQueue.open(jobs)) {
  *     queue.append("job 1");                              // durable once this returns
  *     new JvmProcess(() -> {                              // the queue travels as its directory
  *         String job = queue.take();                      // consumed exactly once
@@ -111,8 +93,14 @@ import org.multiproc4j.sharedmem.internal.Backoff;
  * <p><b>JVM flags.</b> Chronicle Queue needs {@code --add-opens java.base/java.lang.reflect=ALL-UNNAMED
  * --add-exports java.base/sun.nio.ch=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED} in
  * every JVM that opens a queue, and {@code -Dchronicle.analytics.disable=true} keeps it from phoning home.
- * multiproc4j adds them to the child JVMs it starts; the JVM of your {@code main} needs them on its command
- * line.
+ * multiproc4j adds them to the child JVMs it starts whenever this module ({@code multiproc4j-ipc-durable}) is
+ * on the classpath; the JVM of your {@code main} needs them on its command line.
+ *
+ * <p><b>Logging.</b> Chronicle Queue logs through SLF4J: its warnings (a write lock broken after a producer
+ * died, a cycle file set aside) go to your SLF4J provider, if you have one; multiproc4j brings none. Without
+ * one, SLF4J prints its "No SLF4J providers were found" notice once in your JVM (add a provider, or
+ * {@code slf4j-nop} to drop the messages quietly); the child JVMs multiproc4j starts from such a JVM do not
+ * repeat it.
  *
  * @param <E> the type of the messages.
  */
@@ -120,69 +108,19 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     /** The largest message, encoded, that a queue accepts: 16 MiB less one byte (Chronicle's block size / 4). */
     public static final int MAX_MESSAGE_SIZE = (16 << 20) - 1;
 
-    private static final long BLOCK_SIZE = 64L << 20;
-    /**
-     * Chronicle's lock timeout: a process that died holding the queue's write lock (killed inside an append)
-     * is found dead and its lock broken after 1.5 times this, by the processes that already have the queue
-     * open (one that opens it breaks such a lock at once). A live holder is waited for, however long.
-     */
-    private static final long LOCK_TIMEOUT_MS = 2_000;
-    private static final long RELEASED_BITS = 3L << 62;
     /** The first byte of every message in the files: the format of what follows (an object encoded by a codec). */
     private static final byte FORMAT = 1;
 
     private final Path directory;
     private final Options options;
-    private final SingleChronicleQueue queue;
-    private final RollCycle rollCycle;
-    private final RollingResourcesCache files;
-    private final ClaimFile claims;
-    private final Markers markers;
     private final Codec codec;
-    private final ReentrantLock appendLock = new ReentrantLock();
-    private final ReentrantLock consumeLock = new ReentrantLock();
-    private ExcerptAppender appender;
-    private ExcerptTailer tailer;
-    private ExcerptTailer sweeper;
-    private ClaimFile.Session session;
-    private long nextSweep;
-    private volatile boolean closed;
+    private final DurableLog log;
 
     private DurableQueue(Path directory, Options options) throws IOException {
         this.directory = directory;
         this.options = options;
-        this.codec = options.codec;
-        ClaimFile c = null;
-        Markers m = null;
-        SingleChronicleQueue q = null;
-        try {
-            c = ClaimFile.open(directory);
-            m = new Markers(directory);
-            q = SingleChronicleQueueBuilder.single(directory.toFile())
-                    .rollCycle(RollPeriods.cycle(options.rollPeriod))
-                    .blockSize(BLOCK_SIZE)
-                    .timeoutMS(LOCK_TIMEOUT_MS)
-                    .checkInterrupts(false)
-                    .build();
-        } catch (IOException | RuntimeException | Error e) {
-            if (q != null) {
-                q.close();
-            }
-            if (m != null) {
-                m.close();
-            }
-            if (c != null) {
-                c.release();
-            }
-            throw e;
-        }
-        this.claims = c;
-        this.markers = m;
-        this.queue = q;
-        this.rollCycle = q.rollCycle();
-        this.files = new RollingResourcesCache(rollCycle, q.epoch(),
-                name -> new File(directory.toFile(), name + SingleChronicleQueue.SUFFIX),
-                f -> f.getName().substring(0, f.getName().length() - SingleChronicleQueue.SUFFIX.length()));
+        this.codec = options.codec();
+        this.log = DurableLog.open(directory, options.rollPeriod(), options.recoveryInterval());
     }
 
     /**
@@ -191,7 +129,8 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @param directory the queue's directory.
      * @param <E>       the type of the messages.
      * @return the queue; close it when done.
-     * @throws IOException if the directory or the queue's files cannot be created or opened.
+     * @throws IOException          if the directory or the queue's files cannot be created or opened.
+     * @throws NullPointerException if {@code directory} is {@code null}.
      */
     public static <E> DurableQueue<E> open(Path directory) throws IOException {
         return open(directory, new Options());
@@ -201,10 +140,11 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * Opens the queue in {@code directory}, creating it (and the directory) if needed.
      *
      * @param directory the queue's directory.
-     * @param options   roll period, waiting, recovery, object filter; copied.
+     * @param options   roll period, waiting, recovery, codec; copied.
      * @param <E>       the type of the messages.
      * @return the queue; close it when done.
-     * @throws IOException if the directory or the queue's files cannot be created or opened.
+     * @throws IOException          if the directory or the queue's files cannot be created or opened.
+     * @throws NullPointerException if {@code directory} or {@code options} is {@code null}.
      */
     public static <E> DurableQueue<E> open(Path directory, Options options) throws IOException {
         Path dir = Files.createDirectories(Objects.requireNonNull(directory, "directory")).toAbsolutePath().normalize();
@@ -244,36 +184,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
                     + bytes.length + " bytes (encoded) to " + this + ": more than the maximum of "
                     + MAX_MESSAGE_SIZE + " bytes; nothing was appended");
         }
-        appendLock.lock();
-        try {
-            ensureOpen();
-            if (appender == null) {
-                appender = queue.createAppender();
-                appender.singleThreadedCheckDisabled(true);
-            }
-            while (true) {
-                DocumentContext dc;
-                try {
-                    dc = appender.writingDocument();
-                } catch (UnrecoverableTimeoutException e) {
-                    // the write lock is held by a live process (a long pause): keep waiting for it
-                    continue;
-                }
-                try (dc) {
-                    try {
-                        Bytes<?> out = dc.wire().bytes();
-                        out.writeByte(FORMAT);
-                        out.write(bytes);
-                    } catch (RuntimeException | Error e) {
-                        dc.rollbackOnClose();
-                        throw e;
-                    }
-                }
-                return appender.lastIndexAppended();
-            }
-        } finally {
-            appendLock.unlock();
-        }
+        return log.append(FORMAT, bytes);
     }
 
     // ------------------------------------------------------------------------------------------- consuming
@@ -298,7 +209,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws IllegalStateException  if the queue is closed.
      */
     public E poll() {
-        Claimed c = claimLocked(false);
+        DurableLog.Claimed c = log.claim(false);
         return c == null ? null : decode(c);
     }
 
@@ -311,9 +222,10 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws SerializationException as for {@link #take()}.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is consumed.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
+     * @throws NullPointerException   if {@code timeout} is {@code null}.
      */
     public E poll(Duration timeout) throws InterruptedException {
-        Claimed c = await(false, deadline(timeout));
+        DurableLog.Claimed c = await(false, deadline(timeout));
         return c == null ? null : decode(c);
     }
 
@@ -339,179 +251,42 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws SerializationException as for {@link #receive()}.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is delivered.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
+     * @throws NullPointerException   if {@code timeout} is {@code null}.
      */
     public Delivery<E> receive(Duration timeout) throws InterruptedException {
-        Claimed c = await(true, deadline(timeout));
+        DurableLog.Claimed c = await(true, deadline(timeout));
         return c == null ? null : deliver(c);
     }
 
     private static long deadline(Duration timeout) {
-        long now = System.nanoTime();
         long nanos;
         try {
-            nanos = Math.max(0, timeout.toNanos());
+            nanos = timeout.toNanos();
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE - 1;
+            nanos = timeout.isNegative() ? 0 : Long.MAX_VALUE;
         }
-        return now + nanos < now ? Long.MAX_VALUE - 1 : now + nanos;
+        return Backoff.deadline(nanos);
     }
 
-    private Claimed await(boolean delivery, long deadline) throws InterruptedException {
-        Backoff backoff = new Backoff(options.maxPause.toNanos());
+    private DurableLog.Claimed await(boolean delivery, long deadline) throws InterruptedException {
+        Backoff backoff = new Backoff(options.maxPause().toNanos());
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            Claimed c = claimLocked(delivery);
+            DurableLog.Claimed c = log.claim(delivery);
             if (c != null) {
                 return c;
             }
-            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+            if (Backoff.expired(deadline)) {
                 return null;
             }
             backoff.idle(deadline);
         }
     }
 
-    /** A message this consumer has just claimed. */
-    private record Claimed(long index, long marker, byte[] bytes, boolean redelivered) {
-    }
-
-    private Claimed claimLocked(boolean delivery) {
-        consumeLock.lock();
-        try {
-            ensureOpen();
-            if (session == null) {
-                startConsuming();
-            }
-            long mine = delivery ? QueueDescriptor.claimed(session.slot(), session.epoch())
-                    : QueueDescriptor.done(session.slot(), session.epoch());
-            long now = System.nanoTime();
-            if (now - nextSweep >= 0) {
-                nextSweep = now + options.recoveryInterval.toNanos();
-                Claimed c = sweep(mine, true);
-                if (c != null) {
-                    if (!c.redelivered()) {
-                        resumeTailerAt(c.index());
-                    }
-                    return c;
-                }
-            }
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return null;
-                    }
-                    long index = dc.index();
-                    int cycle = rollCycle.toCycle(index);
-                    long seq = rollCycle.toSequenceNumber(index);
-                    long m = markers.get(cycle, seq);
-                    if ((m == FREE || m == RELEASED_BITS) && markers.compareAndSet(cycle, seq, m, mine)) {
-                        return new Claimed(index, mine, readBytes(dc), m != FREE);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the queue in " + directory + ": " + e, e);
-        } finally {
-            consumeLock.unlock();
-        }
-    }
-
-    private void startConsuming() throws IOException {
-        session = claims.acquire();
-        tailer = queue.createTailer();
-        tailer.singleThreadedCheckDisabled(true);
-        position(tailer, claims.lowWater());
-        nextSweep = System.nanoTime();
-    }
-
-    /**
-     * Moves the consuming tailer on to a message the sweep found free, which the tailer should have found itself.
-     * Usually the tailer simply had not got there yet, and the move skips nothing free: a marker never becomes
-     * free again, and the sweep takes the first takeable message from the low-water mark on. But a Chronicle
-     * tailer that looked at a cycle file while its first header was incomplete (a producer killed while creating
-     * the file; Chronicle waits for the header, then sets the file aside as {@code *.discard} and starts the cycle
-     * anew) reads nothing ever after; repositioning it is what brings it back. Without this, such a consumer got
-     * one message per recovery interval, from the sweep alone.
-     */
-    private void resumeTailerAt(long index) {
-        position(tailer, index);
-    }
-
-    private static void position(ExcerptTailer t, long index) {
-        if (index == 0 || !t.moveToIndex(index)) {
-            t.toStart();
-        }
-    }
-
-    /**
-     * Looks at every message from the low-water mark on: raises the mark over the consumed ones and, when
-     * {@code claim} is set, takes the first that is free, released, or delivered to a consumer that is gone.
-     */
-    private Claimed sweep(long mine, boolean claim) throws IOException {
-        if (sweeper == null) {
-            sweeper = queue.createTailer();
-            sweeper.singleThreadedCheckDisabled(true);
-        }
-        long low = claims.lowWater();
-        long newLow = low;
-        boolean contiguous = true;
-        Map<Long, Boolean> live = new HashMap<>();
-        position(sweeper, low);
-        try {
-            while (true) {
-                try (DocumentContext dc = sweeper.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return null;
-                    }
-                    long index = dc.index();
-                    int cycle = rollCycle.toCycle(index);
-                    long seq = rollCycle.toSequenceNumber(index);
-                    long m = markers.get(cycle, seq);
-                    if (QueueDescriptor.isDone(m)) {
-                        if (contiguous) {
-                            newLow = index;
-                        }
-                        continue;
-                    }
-                    contiguous = false;
-                    if (!claim) {
-                        continue;
-                    }
-                    boolean takeable = m == FREE || m == RELEASED_BITS
-                            || (QueueDescriptor.isClaimed(m) && !isLive(m, live));
-                    if (takeable && markers.compareAndSet(cycle, seq, m, mine)) {
-                        return new Claimed(index, mine, readBytes(dc), m != FREE);
-                    }
-                }
-            }
-        } finally {
-            if (newLow != low) {
-                claims.advanceLowWater(newLow);
-            }
-        }
-    }
-
-    private boolean isLive(long marker, Map<Long, Boolean> cache) throws IOException {
-        long key = marker & ~(3L << 62);
-        Boolean alive = cache.get(key);
-        if (alive == null) {
-            alive = claims.isLive(QueueDescriptor.slot(marker), QueueDescriptor.epoch(marker));
-            cache.put(key, alive);
-        }
-        return alive;
-    }
-
-    private static byte[] readBytes(DocumentContext dc) {
-        Bytes<?> in = dc.wire().bytes();
-        byte[] bytes = new byte[(int) in.readRemaining()];
-        in.read(bytes);
-        return bytes;
-    }
-
     @SuppressWarnings("unchecked")
-    private E decode(Claimed c) {
+    private E decode(DurableLog.Claimed c) {
         return (E) decode(c.index(), c.bytes());
     }
 
@@ -529,52 +304,15 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         }
     }
 
-    private Delivery<E> deliver(Claimed c) {
+    private Delivery<E> deliver(DurableLog.Claimed c) {
         E value;
         try {
             value = decode(c);
         } catch (SerializationException e) {
-            settle(c.index(), c.marker(), QueueDescriptor.done(session.slot(), session.epoch()));
+            log.settle(c.index(), c.marker(), log.consumedMarker());
             throw e;
         }
-        return new Delivery<>(this, c.index(), c.marker(), value, c.redelivered());
-    }
-
-    /** Moves a delivered message's marker on, if this consumer still holds it. */
-    boolean settle(long index, long expected, long update) {
-        consumeLock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            return markers.compareAndSet(rollCycle.toCycle(index), rollCycle.toSequenceNumber(index), expected, update);
-        } finally {
-            consumeLock.unlock();
-        }
-    }
-
-    long doneMarker() {
-        ClaimFile.Session s = session;
-        return QueueDescriptor.done(s.slot(), s.epoch());
-    }
-
-    /** For tests: the marker of a message. */
-    long markerOf(long index) {
-        return markers.get(rollCycle.toCycle(index), rollCycle.toSequenceNumber(index));
-    }
-
-    /** For tests: starts consuming (takes a slot) and returns this consumer's slot and epoch. */
-    long[] sessionForTests() throws IOException {
-        consumeLock.lock();
-        try {
-            ensureOpen();
-            if (session == null) {
-                startConsuming();
-            }
-            return new long[] {session.slot(), session.epoch()};
-        } finally {
-            consumeLock.unlock();
-        }
+        return new Delivery<>(log, c.index(), c.marker(), value, c.redelivered());
     }
 
     // ------------------------------------------------------------------------------------------- inspecting
@@ -587,6 +325,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @return how many messages were read.
      * @throws SerializationException if a message cannot be decoded (the message names its index).
      * @throws IllegalStateException  if the queue is closed.
+     * @throws NullPointerException   if {@code action} is {@code null}.
      */
     public long replay(Consumer<? super E> action) {
         Objects.requireNonNull(action, "action");
@@ -594,27 +333,12 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
     }
 
     /** {@link #replay(Consumer)}, with each message's index. */
-    long replayIndexed(java.util.function.BiConsumer<Long, ? super E> action) {
-        ensureOpen();
-        long n = 0;
-        try (ExcerptTailer t = queue.createTailer()) {
-            t.toStart();
-            while (true) {
-                long index;
-                byte[] bytes;
-                try (DocumentContext dc = t.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return n;
-                    }
-                    index = dc.index();
-                    bytes = readBytes(dc);
-                }
-                @SuppressWarnings("unchecked")
-                E value = (E) decode(index, bytes);
-                action.accept(index, value);
-                n++;
-            }
-        }
+    long replayIndexed(BiConsumer<Long, ? super E> action) {
+        return log.replay((index, bytes) -> {
+            @SuppressWarnings("unchecked")
+            E value = (E) decode(index, bytes);
+            action.accept(index, value);
+        });
     }
 
     /**
@@ -626,46 +350,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws IllegalStateException if the queue is closed.
      */
     public long size() {
-        return scan()[0];
-    }
-
-    /**
-     * Reads every message from the low-water mark on, raising the mark over the consumed ones.
-     *
-     * @return the number of messages not consumed, the index of the first of them (-1 if none), and the index
-     *         of the last message read (-1 if none).
-     */
-    private long[] scan() {
-        ensureOpen();
-        long count = 0;
-        long firstNotDone = -1;
-        long last = -1;
-        long low = claims.lowWater();
-        long newLow = low;
-        try (ExcerptTailer t = queue.createTailer()) {
-            position(t, low);
-            while (true) {
-                try (DocumentContext dc = t.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        break;
-                    }
-                    long index = dc.index();
-                    last = index;
-                    if (QueueDescriptor.isDone(markerOf(index))) {
-                        if (firstNotDone < 0) {
-                            newLow = index;
-                        }
-                    } else {
-                        if (firstNotDone < 0) {
-                            firstNotDone = index;
-                        }
-                        count++;
-                    }
-                }
-            }
-        }
-        claims.advanceLowWater(newLow);
-        return new long[] {count, firstNotDone, last};
+        return log.scan().notConsumed();
     }
 
     /**
@@ -688,56 +373,10 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws IllegalStateException if the queue is closed.
      */
     public int deleteConsumedCycles() throws IOException {
-        long[] state = scan();
-        long firstNotDone = state[1];
-        long last = state[2];
-        if (last < 0) {
-            return 0;
-        }
-        // keep the cycle of the first message not consumed, and the last cycle (it may still be written)
-        int keepFrom = rollCycle.toCycle(firstNotDone >= 0 ? firstNotDone : last);
-        int deleted = 0;
-        try (DirectoryStream<Path> cq4 = Files.newDirectoryStream(directory, "*" + SingleChronicleQueue.SUFFIX)) {
-            for (Path f : cq4) {
-                String name = f.getFileName().toString();
-                int cycle;
-                try {
-                    cycle = files.parseCount(name.substring(0, name.length() - SingleChronicleQueue.SUFFIX.length()));
-                } catch (RuntimeException e) {
-                    continue;
-                }
-                if (cycle < keepFrom) {
-                    Files.deleteIfExists(f);
-                    markers.deleteCycle(cycle);
-                    deleted++;
-                }
-            }
-        }
-        try (DirectoryStream<Path> marks = Files.newDirectoryStream(directory.resolve(QueueDescriptor.MARKS_DIR),
-                "*" + QueueDescriptor.MARKS_SUFFIX)) {
-            for (Path f : marks) {
-                String name = f.getFileName().toString();
-                try {
-                    int cycle = Integer.parseInt(name.substring(0, name.length() - QueueDescriptor.MARKS_SUFFIX.length()));
-                    if (cycle < keepFrom) {
-                        markers.deleteCycle(cycle);
-                    }
-                } catch (NumberFormatException e) {
-                    // not ours
-                }
-            }
-        }
-        queue.refreshDirectoryListing();
-        return deleted;
+        return log.deleteConsumedCycles();
     }
 
     // ------------------------------------------------------------------------------------------- the rest
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-    }
 
     /**
      * Tells whether this queue object was closed.
@@ -745,7 +384,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @return {@code true} once {@link #close()} was called.
      */
     public boolean isClosed() {
-        return closed;
+        return log.isClosed();
     }
 
     /**
@@ -757,8 +396,8 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      */
     @Override
     public Handle handle() {
-        return new QueueHandle(directory.toString(), options.rollPeriod, options.maxPause, options.recoveryInterval,
-                options.codec);
+        return new QueueHandle(directory.toString(), options.rollPeriod(), options.maxPause(),
+                options.recoveryInterval(), options.codec());
     }
 
     /** What a queue travels as. */
@@ -780,181 +419,58 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        consumeLock.lock();
-        try {
-            if (tailer != null) {
-                tailer.close();
-            }
-            if (sweeper != null) {
-                sweeper.close();
-            }
-            if (session != null) {
-                claims.release(session);
-            }
-        } finally {
-            consumeLock.unlock();
-        }
-        appendLock.lock();
-        try {
-            if (appender != null) {
-                appender.close();
-            }
-        } finally {
-            appendLock.unlock();
-        }
-        queue.close();
-        markers.close();
-        claims.release();
+        log.close();
     }
 
     @Override
     public String toString() {
-        return "DurableQueue[" + directory + (closed ? ", closed" : "") + "]";
-    }
-
-    // ------------------------------------------------------------------------------------------- deliveries
-
-    /**
-     * A message delivered by {@link DurableQueue#receive()}: it is consumed when {@link #ack()} is called, and
-     * goes back to the queue on {@link #release()}, on {@link #close()} without an {@code ack}, when the queue
-     * object is closed, or when this process dies.
-     *
-     * <pre>{@code
-     * try (DurableQueue.Delivery<Job> d = queue.receive()) {
-     *     run(d.value());
-     *     d.ack();                 // without it (an exception above), close() gives the job back
-     * }
-     * }</pre>
-     *
-     * <p><b>Thread safety.</b> Thread-safe; {@code ack} and {@code release} take effect once.
-     *
-     * @param <E> the type of the message.
-     */
-    public static final class Delivery<E> implements AutoCloseable {
-        private final DurableQueue<E> queue;
-        private final long index;
-        private final long marker;
-        private final E value;
-        private final boolean redelivered;
-        private boolean settled;
-
-        Delivery(DurableQueue<E> queue, long index, long marker, E value, boolean redelivered) {
-            this.queue = queue;
-            this.index = index;
-            this.marker = marker;
-            this.value = value;
-            this.redelivered = redelivered;
-        }
-
-        /**
-         * Returns the message.
-         *
-         * @return the message.
-         */
-        public E value() {
-            return value;
-        }
-
-        /**
-         * Returns the message's index in the queue.
-         *
-         * @return the index.
-         */
-        public long index() {
-            return index;
-        }
-
-        /**
-         * Tells whether the message was delivered before, to a consumer that died, closed its queue or released
-         * it without acknowledging.
-         *
-         * @return {@code true} for a redelivery.
-         */
-        public boolean redelivered() {
-            return redelivered;
-        }
-
-        /**
-         * Consumes the message: nobody will receive it again.
-         *
-         * @throws IllegalStateException if it was already acknowledged or released, or the queue object was
-         *                               closed (then the message was given back, and may be delivered again).
-         */
-        public synchronized void ack() {
-            if (settled) {
-                throw new IllegalStateException("delivery of message " + Long.toHexString(index)
-                        + " was already acknowledged or released");
-            }
-            if (!queue.settle(index, marker, queue.doneMarker())) {
-                settled = true;
-                throw new IllegalStateException("delivery of message " + Long.toHexString(index) + " of " + queue
-                        + " is no longer held: the queue object was closed, so it went back to the queue");
-            }
-            settled = true;
-        }
-
-        /**
-         * Gives the message back to the queue, to be delivered again (to any consumer).
-         *
-         * @throws IllegalStateException if it was already acknowledged or released.
-         */
-        public synchronized void release() {
-            if (settled) {
-                throw new IllegalStateException("delivery of message " + Long.toHexString(index)
-                        + " was already acknowledged or released");
-            }
-            settled = true;
-            queue.settle(index, marker, RELEASED_BITS);
-        }
-
-        /** Releases the message unless it was acknowledged or released. Harmless twice. */
-        @Override
-        public synchronized void close() {
-            if (!settled) {
-                settled = true;
-                queue.settle(index, marker, RELEASED_BITS);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Delivery[" + Long.toHexString(index) + (redelivered ? ", redelivered" : "") + ", " + value + "]";
-        }
+        return log.toString();
     }
 
     // ------------------------------------------------------------------------------------------- options
 
     /**
-     * How a {@link DurableQueue} is opened. Every setting has a default a newcomer never needs to change.
+     * How a {@link DurableQueue} is opened: its roll period, how its consumers wait and recover messages, and its
+     * codec. Every setting has a default a newcomer never needs to change.
      *
      * <pre>{@code
      * DurableQueue.Options options = new DurableQueue.Options()
      *         .rollPeriod(Duration.ofHours(1))
      *         .maxPause(Duration.ofMillis(1))
-     *         .codec(Codecs.fast(Order.class));
+     *         .codec(Codecs.fast(String.class));
      * }</pre>
      *
-     * <p><b>Thread safety.</b> Not thread-safe: build it in one thread. A queue copies its options.
+     * <p><b>Thread safety.</b> Not thread-safe: build it in one thread. A queue copies its options when it is
+     * opened, and they travel with the queue to child processes.
      */
     public static final class Options {
-        private Duration rollPeriod = Duration.ofDays(1);
-        private Duration maxPause = Duration.ofMillis(1);
-        private Duration recoveryInterval = Duration.ofMillis(100);
+        /** Default {@link #rollPeriod()}: one day. */
+        public static final Duration DEFAULT_ROLL_PERIOD = Duration.ofDays(1);
+        /** Default {@link #maxPause()}: 1 ms. */
+        public static final Duration DEFAULT_MAX_PAUSE = Duration.ofMillis(1);
+        /** Default {@link #recoveryInterval()}: 100 ms. */
+        public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofMillis(100);
+
+        private Duration rollPeriod = DEFAULT_ROLL_PERIOD;
+        private Duration maxPause = DEFAULT_MAX_PAUSE;
+        private Duration recoveryInterval = DEFAULT_RECOVERY_INTERVAL;
         private Codec codec = Codecs.jdk();
 
         /** Creates options with every default. */
         public Options() {
         }
 
-        Options(Options o) {
-            rollPeriod = o.rollPeriod;
-            maxPause = o.maxPause;
-            recoveryInterval = o.recoveryInterval;
-            codec = o.codec;
+        /**
+         * Copies options.
+         *
+         * @param other the options to copy.
+         * @throws NullPointerException if {@code other} is {@code null}.
+         */
+        public Options(Options other) {
+            rollPeriod = other.rollPeriod;
+            maxPause = other.maxPause;
+            recoveryInterval = other.recoveryInterval;
+            codec = other.codec;
         }
 
         /**
@@ -966,6 +482,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
          *               (the default).
          * @return these options.
          * @throws IllegalArgumentException if the period is not one of those (the message lists them).
+         * @throws NullPointerException     if {@code period} is {@code null}.
          */
         public Options rollPeriod(Duration period) {
             if (!RollPeriods.isSupported(Objects.requireNonNull(period, "period"))) {
@@ -977,19 +494,35 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         }
 
         /**
+         * Returns the roll period set.
+         *
+         * @return the period; default {@link #DEFAULT_ROLL_PERIOD}.
+         */
+        public Duration rollPeriod() {
+            return rollPeriod;
+        }
+
+        /**
          * Sets the longest pause of a waiting consumer between two looks at the queue (it spins, yields, then
          * parks for doubling periods up to this). Shorter means lower latency and more CPU while idle.
          *
-         * @param pause a positive duration; default 1 ms.
+         * @param pause a positive duration; default {@link #DEFAULT_MAX_PAUSE}.
          * @return these options.
          * @throws IllegalArgumentException if it is not positive.
+         * @throws NullPointerException     if {@code pause} is {@code null}.
          */
         public Options maxPause(Duration pause) {
-            if (pause.isNegative() || pause.isZero()) {
-                throw new IllegalArgumentException("maxPause must be positive: " + pause);
-            }
-            this.maxPause = pause;
+            this.maxPause = positive(pause, "maxPause");
             return this;
+        }
+
+        /**
+         * Returns the longest pause of a waiting consumer.
+         *
+         * @return the pause; default {@link #DEFAULT_MAX_PAUSE}.
+         */
+        public Duration maxPause() {
+            return maxPause;
         }
 
         /**
@@ -997,16 +530,31 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
          * delivered to consumers that died or closed without acknowledging). Looking back reads the messages
          * from the oldest one not consumed.
          *
-         * @param interval a positive duration; default 100 ms.
+         * @param interval a positive duration; default {@link #DEFAULT_RECOVERY_INTERVAL}.
          * @return these options.
          * @throws IllegalArgumentException if it is not positive.
+         * @throws NullPointerException     if {@code interval} is {@code null}.
          */
         public Options recoveryInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("recoveryInterval must be positive: " + interval);
-            }
-            this.recoveryInterval = interval;
+            this.recoveryInterval = positive(interval, "recoveryInterval");
             return this;
+        }
+
+        /**
+         * Returns how often a consumer looks back for messages to deliver again.
+         *
+         * @return the interval; default {@link #DEFAULT_RECOVERY_INTERVAL}.
+         */
+        public Duration recoveryInterval() {
+            return recoveryInterval;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
         }
 
         /**
@@ -1023,6 +571,15 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         public Options codec(Codec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
             return this;
+        }
+
+        /**
+         * Returns the codec of messages.
+         *
+         * @return the codec; default {@link Codecs#jdk()}.
+         */
+        public Codec codec() {
+            return codec;
         }
 
         @Override

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.ipc.durable.internal.DurableLogProbe;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
 import org.multiproc4j.ipc.durable.internal.RollPeriods;
 import org.multiproc4j.test.Timeouts;
@@ -213,7 +214,7 @@ class DurableQueueTest {
         a.append("job 1");
         a.append("job 2");
 
-        DurableQueue.Delivery<String> d1 = a.receive();
+        Delivery<String> d1 = a.receive();
         assertEquals("job 1", d1.value());
         assertFalse(d1.redelivered());
         assertEquals(2, a.size(), "a delivered message is not consumed yet");
@@ -222,11 +223,11 @@ class DurableQueueTest {
         IllegalStateException twice = assertThrows(IllegalStateException.class, d1::ack);
         assertTrue(twice.getMessage().contains("already acknowledged or released"), twice.getMessage());
 
-        DurableQueue.Delivery<String> d2 = a.receive(Timeouts.SHORT);
+        Delivery<String> d2 = a.receive(Timeouts.SHORT);
         assertEquals("job 2", d2.value());
         assertNull(b.receive(Duration.ofMillis(50)), "a message delivered to a live consumer is not redelivered");
         d2.release();
-        DurableQueue.Delivery<String> again = b.receive(Timeouts.SHORT);
+        Delivery<String> again = b.receive(Timeouts.SHORT);
         assertNotNull(again, "a released message is delivered again");
         assertEquals("job 2", again.value());
         assertTrue(again.redelivered());
@@ -234,7 +235,7 @@ class DurableQueueTest {
             assertEquals(1, b.size());
         }
         // closed without ack: released
-        DurableQueue.Delivery<String> third = b.receive(Timeouts.SHORT);
+        Delivery<String> third = b.receive(Timeouts.SHORT);
         assertEquals("job 2", third.value());
         third.ack();
         assertTrue(a.isEmpty());
@@ -245,18 +246,19 @@ class DurableQueueTest {
         DurableQueue<String> a = open();
         DurableQueue<String> b = open(new DurableQueue.Options().recoveryInterval(Duration.ofMillis(10)));
         a.append("work");
-        DurableQueue.Delivery<String> held = a.receive();
+        Delivery<String> held = a.receive();
         long index = held.index();
-        assertTrue(QueueDescriptor.isClaimed(a.markerOf(index)), QueueDescriptor.describe(a.markerOf(index)));
+        long marker = DurableLogProbe.marker(a, index);
+        assertTrue(QueueDescriptor.isClaimed(marker), QueueDescriptor.describe(marker));
         a.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, held::ack);
         assertTrue(e.getMessage().contains("is no longer held"), e.getMessage());
-        DurableQueue.Delivery<String> got = b.receive(Timeouts.MEDIUM);
+        Delivery<String> got = b.receive(Timeouts.MEDIUM);
         assertNotNull(got, "the message of a consumer that closed without ack is redelivered");
         assertEquals(index, got.index());
         assertTrue(got.redelivered());
         got.ack();
-        assertTrue(QueueDescriptor.isDone(b.markerOf(index)));
+        assertTrue(QueueDescriptor.isDone(DurableLogProbe.marker(b, index)));
         assertNull(b.poll());
     }
 
