@@ -8,14 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,11 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
-import net.openhft.chronicle.wire.Wires;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +33,6 @@ import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.ipc.durable.internal.DurableLogProbe;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
-import org.multiproc4j.ipc.durable.internal.RollPeriods;
 import org.multiproc4j.test.Timeouts;
 
 /** The durable queue in one JVM: several queue objects on one directory compete as processes would. */
@@ -84,7 +73,7 @@ class DurableQueueTest {
     void shouldReadAtFullSpeedAfterAProducerDiedCreatingTheCycleFile() throws Exception {
         Path q = dir.resolve("q");
         Files.createDirectories(q);
-        plantCycleFileWithIncompleteHeader(q);
+        CycleFiles.plantIncompleteHeader(q);
         DurableQueue<Integer> consumer = open(new DurableQueue.Options().recoveryInterval(Duration.ofMillis(50)));
         DurableQueue<Integer> producer = open();
         assertNull(consumer.poll(), "nothing to read in a cycle file whose header is not written");
@@ -107,22 +96,6 @@ class DurableQueueTest {
         // one message per 50 ms sweep would take 50 s
         assertTrue(ms < 5_000, n + " messages took " + ms + " ms");
         assertNull(consumer.poll());
-    }
-
-    /**
-     * Makes the queue's current cycle file as a producer killed between Chronicle's two writes of its first header
-     * leaves it (Chronicle's own tests do the same): the header word says "not complete".
-     */
-    private static void plantCycleFileWithIncompleteHeader(Path q) throws IOException {
-        try (SingleChronicleQueue cq = SingleChronicleQueueBuilder.single(q.toFile())
-                .rollCycle(RollPeriods.cycle(Duration.ofDays(1))).build()) {
-            SingleChronicleQueueStore store = cq.storeForCycle(cq.cycle(), cq.epoch(), true, null);
-            File file = store.file();
-            cq.closeStore(store);
-            try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, Wires.NOT_COMPLETE), 0);
-            }
-        }
     }
 
     @Test
