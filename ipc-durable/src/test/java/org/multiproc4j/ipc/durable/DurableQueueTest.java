@@ -256,6 +256,31 @@ class DurableQueueTest {
     }
 
     @Test
+    void shouldCopyOptionsAndTellTheirSettings() throws Exception {
+        DurableQueue.Options defaults = new DurableQueue.Options();
+        assertEquals(Duration.ofDays(1), defaults.rollPeriod());
+        assertEquals(DurableQueue.Options.DEFAULT_MAX_PAUSE, defaults.maxPause());
+        assertEquals(DurableQueue.Options.DEFAULT_RECOVERY_INTERVAL, defaults.recoveryInterval());
+        assertNotNull(defaults.codec());
+
+        DurableQueue.Options set = new DurableQueue.Options().rollPeriod(Duration.ofHours(1))
+                .maxPause(Duration.ofMillis(5)).recoveryInterval(Duration.ofSeconds(2)).codec(Codecs.fast());
+        DurableQueue.Options copy = new DurableQueue.Options(set);
+        set.maxPause(Duration.ofMillis(9));
+        assertEquals(Duration.ofHours(1), copy.rollPeriod());
+        assertEquals(Duration.ofMillis(5), copy.maxPause(), "a copy does not follow its original");
+        assertEquals(Duration.ofSeconds(2), copy.recoveryInterval());
+        assertEquals(set.codec(), copy.codec());
+
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> new DurableQueue.Options().recoveryInterval(Duration.ofMillis(-1)));
+        assertEquals("recoveryInterval must be positive, got PT-0.001S", negative.getMessage());
+        NullPointerException none = assertThrows(NullPointerException.class,
+                () -> new DurableQueue.Options().maxPause(null));
+        assertEquals("maxPause", none.getMessage());
+    }
+
+    @Test
     void shouldConsumeButReportAMessageTheFilterRefuses() throws Exception {
         DurableQueue<Object> writer = open();
         DurableQueue<Object> strict = open(new DurableQueue.Options().codec(Codecs.jdk("java.lang.String;!*")));
