@@ -217,10 +217,8 @@ public final class DurableLog implements AutoCloseable {
                         return null;
                     }
                     long index = dc.index();
-                    int cycle = rollCycle.toCycle(index);
-                    long seq = rollCycle.toSequenceNumber(index);
-                    long m = markers.get(cycle, seq);
-                    if ((m == FREE || m == RELEASED) && markers.compareAndSet(cycle, seq, m, mine)) {
+                    long m = markerOf(index);
+                    if ((m == FREE || m == RELEASED) && changeMarker(index, m, mine)) {
                         return new Claimed(index, mine, readBytes(dc), m != FREE);
                     }
                 }
@@ -284,9 +282,7 @@ public final class DurableLog implements AutoCloseable {
                         return null;
                     }
                     long index = dc.index();
-                    int cycle = rollCycle.toCycle(index);
-                    long seq = rollCycle.toSequenceNumber(index);
-                    long m = markers.get(cycle, seq);
+                    long m = markerOf(index);
                     if (QueueDescriptor.isDone(m)) {
                         if (contiguous) {
                             newLow = index;
@@ -296,7 +292,7 @@ public final class DurableLog implements AutoCloseable {
                     contiguous = false;
                     boolean takeable = m == FREE || m == RELEASED
                             || (QueueDescriptor.isClaimed(m) && !isLive(m, live));
-                    if (takeable && markers.compareAndSet(cycle, seq, m, mine)) {
+                    if (takeable && changeMarker(index, m, mine)) {
                         return new Claimed(index, mine, readBytes(dc), m != FREE);
                     }
                 }
@@ -340,7 +336,7 @@ public final class DurableLog implements AutoCloseable {
             if (closed) {
                 return false;
             }
-            return markers.compareAndSet(rollCycle.toCycle(index), rollCycle.toSequenceNumber(index), expected, update);
+            return changeMarker(index, expected, update);
         } finally {
             consumeLock.unlock();
         }
@@ -479,12 +475,16 @@ public final class DurableLog implements AutoCloseable {
         return deleted;
     }
 
-    // ------------------------------------------------------------------------------------------- test hooks
-
-    /** The marker of a message, as every process sees it. */
+    /** The marker of a message, as every process sees it. Package-private: tests read it through a probe. */
     long markerOf(long index) {
         return markers.get(rollCycle.toCycle(index), rollCycle.toSequenceNumber(index));
     }
+
+    private boolean changeMarker(long index, long expected, long update) {
+        return markers.compareAndSet(rollCycle.toCycle(index), rollCycle.toSequenceNumber(index), expected, update);
+    }
+
+    // ------------------------------------------------------------------------------------------- test hooks
 
     /** Starts consuming, as the first claim would (takes a slot), and returns this consumer's session. */
     ClaimFile.Session session() throws IOException {
