@@ -1,6 +1,7 @@
 package org.multiproc4j.ipc.durable;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.multiproc4j.core.Handle;
+import org.multiproc4j.core.ProcessException;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
@@ -196,6 +198,9 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws SerializationException if the message cannot be decoded; it is consumed nonetheless.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is consumed.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
+     * @throws ProcessException       on this queue object's first consumption, if all the queue's consumer slots
+     *                                (1024) are held by live queue objects.
+     * @throws UncheckedIOException   if the queue's claim file cannot be read.
      */
     public E take() throws InterruptedException {
         return decode(await(false, Long.MAX_VALUE));
@@ -207,6 +212,8 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @return the message, or {@code null} if none is waiting.
      * @throws SerializationException as for {@link #take()}.
      * @throws IllegalStateException  if the queue is closed.
+     * @throws ProcessException       as for {@link #take()}.
+     * @throws UncheckedIOException   as for {@link #take()}.
      */
     public E poll() {
         DurableLog.Claimed c = log.claim(false);
@@ -222,6 +229,8 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws SerializationException as for {@link #take()}.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is consumed.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
+     * @throws ProcessException       as for {@link #take()}.
+     * @throws UncheckedIOException   as for {@link #take()}.
      * @throws NullPointerException   if {@code timeout} is {@code null}.
      */
     public E poll(Duration timeout) throws InterruptedException {
@@ -238,6 +247,8 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws SerializationException if the message cannot be decoded; it is consumed nonetheless.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is delivered.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
+     * @throws ProcessException       as for {@link #take()}.
+     * @throws UncheckedIOException   as for {@link #take()}.
      */
     public Delivery<E> receive() throws InterruptedException {
         return deliver(await(true, Long.MAX_VALUE));
@@ -251,6 +262,8 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws SerializationException as for {@link #receive()}.
      * @throws InterruptedException   if the thread is interrupted while waiting; nothing is delivered.
      * @throws IllegalStateException  if the queue is closed (also while waiting).
+     * @throws ProcessException       as for {@link #take()}.
+     * @throws UncheckedIOException   as for {@link #take()}.
      * @throws NullPointerException   if {@code timeout} is {@code null}.
      */
     public Delivery<E> receive(Duration timeout) throws InterruptedException {
