@@ -41,20 +41,9 @@ class DocExamplesIT {
     /**
      * TEMPORARY: files whose examples are not checked yet, as {@code package.Class} or {@code package.*} (that
      * package and those under it). Each entry must match a file: remove it when its reason is gone.
-     * <ul>
-     * <li>the typed shared values and arrays: the {@code typed} branch regenerates them from a template (into
-     * {@code sharedmem/target/generated-sources}, which this harness scans); remove these entries when it is
-     * merged, and fix what the harness then reports (on this branch, {@code SharedBoolean}'s and
-     * {@code SharedObject}'s examples use undeclared names).
-     * <li>{@code ipc.durable}: the {@code durable} branch moves it into the module {@code ipc-durable}; when it
-     * is merged, add that module to this module's dependencies, remove the entry, and fix what is reported
-     * (with {@code -Dmultiproc4j.docExamples.checkAll=true} on this branch: four examples use undeclared
-     * names, and {@code DurableQueue}'s class example runs but leaves a queue in {@code /var/tmp/jobs}: give
-     * it a temporary directory).
-     * </ul>
+     * (None at present.)
      */
-    static final List<String> TEMPORARY_EXCLUSIONS = List.of(
-            "org.multiproc4j.ipc.durable.*");
+    static final List<String> TEMPORARY_EXCLUSIONS = List.of();
 
     /** Set to {@code true} to check the temporarily excluded files as well (to see what they need). */
     static final String CHECK_ALL_PROP = "multiproc4j.docExamples.checkAll";

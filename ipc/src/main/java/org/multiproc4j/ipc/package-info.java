@@ -1,6 +1,7 @@
 /**
- * Moving messages between processes: pipes and queues on Agrona rings in shared memory (this package), durable
- * queues ({@code ipc.durable}) and authenticated sockets ({@code ipc.net}).
+ * Moving messages between processes: pipes and queues on Agrona rings in shared memory (this package) and
+ * authenticated sockets ({@code ipc.net}). Durable queues ({@code ipc.durable}, on Chronicle Queue) are in an
+ * artifact of their own, {@code multiproc4j-ipc-durable}, so that this one carries no Chronicle.
  *
  * <p>{@link org.multiproc4j.ipc.Pipe} and {@link org.multiproc4j.ipc.Connection} are Python's {@code Pipe()}
  * and its connections; {@link org.multiproc4j.ipc.SharedQueue} (a {@code java.util.concurrent.BlockingQueue}),

@@ -8,14 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,19 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
-import net.openhft.chronicle.wire.Wires;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.ipc.durable.internal.DurableLogProbe;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
-import org.multiproc4j.ipc.durable.internal.RollPeriods;
 import org.multiproc4j.test.Timeouts;
 
 /** The durable queue in one JVM: several queue objects on one directory compete as processes would. */
@@ -83,7 +73,7 @@ class DurableQueueTest {
     void shouldReadAtFullSpeedAfterAProducerDiedCreatingTheCycleFile() throws Exception {
         Path q = dir.resolve("q");
         Files.createDirectories(q);
-        plantCycleFileWithIncompleteHeader(q);
+        CycleFiles.plantIncompleteHeader(q);
         DurableQueue<Integer> consumer = open(new DurableQueue.Options().recoveryInterval(Duration.ofMillis(50)));
         DurableQueue<Integer> producer = open();
         assertNull(consumer.poll(), "nothing to read in a cycle file whose header is not written");
@@ -106,22 +96,6 @@ class DurableQueueTest {
         // one message per 50 ms sweep would take 50 s
         assertTrue(ms < 5_000, n + " messages took " + ms + " ms");
         assertNull(consumer.poll());
-    }
-
-    /**
-     * Makes the queue's current cycle file as a producer killed between Chronicle's two writes of its first header
-     * leaves it (Chronicle's own tests do the same): the header word says "not complete".
-     */
-    private static void plantCycleFileWithIncompleteHeader(Path q) throws IOException {
-        try (SingleChronicleQueue cq = SingleChronicleQueueBuilder.single(q.toFile())
-                .rollCycle(RollPeriods.cycle(Duration.ofDays(1))).build()) {
-            SingleChronicleQueueStore store = cq.storeForCycle(cq.cycle(), cq.epoch(), true, null);
-            File file = store.file();
-            cq.closeStore(store);
-            try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, Wires.NOT_COMPLETE), 0);
-            }
-        }
     }
 
     @Test
@@ -213,7 +187,7 @@ class DurableQueueTest {
         a.append("job 1");
         a.append("job 2");
 
-        DurableQueue.Delivery<String> d1 = a.receive();
+        Delivery<String> d1 = a.receive();
         assertEquals("job 1", d1.value());
         assertFalse(d1.redelivered());
         assertEquals(2, a.size(), "a delivered message is not consumed yet");
@@ -222,11 +196,11 @@ class DurableQueueTest {
         IllegalStateException twice = assertThrows(IllegalStateException.class, d1::ack);
         assertTrue(twice.getMessage().contains("already acknowledged or released"), twice.getMessage());
 
-        DurableQueue.Delivery<String> d2 = a.receive(Timeouts.SHORT);
+        Delivery<String> d2 = a.receive(Timeouts.SHORT);
         assertEquals("job 2", d2.value());
         assertNull(b.receive(Duration.ofMillis(50)), "a message delivered to a live consumer is not redelivered");
         d2.release();
-        DurableQueue.Delivery<String> again = b.receive(Timeouts.SHORT);
+        Delivery<String> again = b.receive(Timeouts.SHORT);
         assertNotNull(again, "a released message is delivered again");
         assertEquals("job 2", again.value());
         assertTrue(again.redelivered());
@@ -234,7 +208,7 @@ class DurableQueueTest {
             assertEquals(1, b.size());
         }
         // closed without ack: released
-        DurableQueue.Delivery<String> third = b.receive(Timeouts.SHORT);
+        Delivery<String> third = b.receive(Timeouts.SHORT);
         assertEquals("job 2", third.value());
         third.ack();
         assertTrue(a.isEmpty());
@@ -245,18 +219,19 @@ class DurableQueueTest {
         DurableQueue<String> a = open();
         DurableQueue<String> b = open(new DurableQueue.Options().recoveryInterval(Duration.ofMillis(10)));
         a.append("work");
-        DurableQueue.Delivery<String> held = a.receive();
+        Delivery<String> held = a.receive();
         long index = held.index();
-        assertTrue(QueueDescriptor.isClaimed(a.markerOf(index)), QueueDescriptor.describe(a.markerOf(index)));
+        long marker = DurableLogProbe.marker(a, index);
+        assertTrue(QueueDescriptor.isClaimed(marker), QueueDescriptor.describe(marker));
         a.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, held::ack);
         assertTrue(e.getMessage().contains("is no longer held"), e.getMessage());
-        DurableQueue.Delivery<String> got = b.receive(Timeouts.MEDIUM);
+        Delivery<String> got = b.receive(Timeouts.MEDIUM);
         assertNotNull(got, "the message of a consumer that closed without ack is redelivered");
         assertEquals(index, got.index());
         assertTrue(got.redelivered());
         got.ack();
-        assertTrue(QueueDescriptor.isDone(b.markerOf(index)));
+        assertTrue(QueueDescriptor.isDone(DurableLogProbe.marker(b, index)));
         assertNull(b.poll());
     }
 
@@ -278,6 +253,31 @@ class DurableQueueTest {
                 () -> new DurableQueue.Options().rollPeriod(Duration.ofMinutes(7)));
         assertTrue(roll.getMessage().contains("unsupported roll period PT7M: use one of [PT1S, PT1M"), roll.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DurableQueue.Options().maxPause(Duration.ZERO));
+    }
+
+    @Test
+    void shouldCopyOptionsAndTellTheirSettings() throws Exception {
+        DurableQueue.Options defaults = new DurableQueue.Options();
+        assertEquals(Duration.ofDays(1), defaults.rollPeriod());
+        assertEquals(DurableQueue.Options.DEFAULT_MAX_PAUSE, defaults.maxPause());
+        assertEquals(DurableQueue.Options.DEFAULT_RECOVERY_INTERVAL, defaults.recoveryInterval());
+        assertNotNull(defaults.codec());
+
+        DurableQueue.Options set = new DurableQueue.Options().rollPeriod(Duration.ofHours(1))
+                .maxPause(Duration.ofMillis(5)).recoveryInterval(Duration.ofSeconds(2)).codec(Codecs.fast());
+        DurableQueue.Options copy = new DurableQueue.Options(set);
+        set.maxPause(Duration.ofMillis(9));
+        assertEquals(Duration.ofHours(1), copy.rollPeriod());
+        assertEquals(Duration.ofMillis(5), copy.maxPause(), "a copy does not follow its original");
+        assertEquals(Duration.ofSeconds(2), copy.recoveryInterval());
+        assertEquals(set.codec(), copy.codec());
+
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> new DurableQueue.Options().recoveryInterval(Duration.ofMillis(-1)));
+        assertEquals("recoveryInterval must be positive, got PT-0.001S", negative.getMessage());
+        NullPointerException none = assertThrows(NullPointerException.class,
+                () -> new DurableQueue.Options().maxPause(null));
+        assertEquals("maxPause", none.getMessage());
     }
 
     @Test

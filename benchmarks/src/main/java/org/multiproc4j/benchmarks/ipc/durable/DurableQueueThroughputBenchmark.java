@@ -1,4 +1,4 @@
-package org.multiproc4j.benchmarks.ipc;
+package org.multiproc4j.benchmarks.ipc.durable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.multiproc4j.benchmarks.ipc;
+package org.multiproc4j.benchmarks.ipc.durable;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,11 @@
-package org.multiproc4j.benchmarks.ipc;
+package org.multiproc4j.benchmarks.ipc.durable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.multiproc4j.benchmarks.ipc.SocketEcho;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.ipc.durable.DurableQueue;
 import org.openjdk.jmh.annotations.Benchmark;

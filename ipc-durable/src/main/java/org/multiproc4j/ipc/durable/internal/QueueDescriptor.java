@@ -29,7 +29,8 @@ package org.multiproc4j.ipc.durable.internal;
  *  +------+--------------+---------------------------------------+
  *  |state | slot         | epoch of the slot's owner             |
  *  +------+--------------+---------------------------------------+
- *  state: 00 FREE (not taken), 01 CLAIMED (delivered, not acknowledged), 10 DONE (consumed)
+ *  state: 00 FREE (not taken), 01 CLAIMED (delivered, not acknowledged), 10 DONE (consumed),
+ *         11 RELEASED (delivered, then given back: free again, flagged as a redelivery; slot and epoch 0)
  * </pre>
  */
 public final class QueueDescriptor {
@@ -74,6 +75,8 @@ public final class QueueDescriptor {
     private static final long CLAIMED_BITS = 1L << 62;
     private static final long DONE_BITS = 2L << 62;
     private static final long STATE_MASK = 3L << 62;
+    /** State of a message given back by its consumer before it was consumed: takeable, and a redelivery. */
+    public static final long RELEASED = STATE_MASK;
     private static final long EPOCH_MASK = (1L << 48) - 1;
 
     private QueueDescriptor() {
@@ -160,6 +163,9 @@ public final class QueueDescriptor {
     public static String describe(long marker) {
         if (marker == FREE) {
             return "FREE";
+        }
+        if (marker == RELEASED) {
+            return "RELEASED";
         }
         String state = isDone(marker) ? "DONE" : isClaimed(marker) ? "CLAIMED" : "?" + Long.toHexString(marker);
         return state + " by slot " + slot(marker) + " epoch " + epoch(marker);

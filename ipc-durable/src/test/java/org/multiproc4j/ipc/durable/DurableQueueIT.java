@@ -27,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.TaskFuture;
+import org.multiproc4j.ipc.durable.internal.ClaimFile;
+import org.multiproc4j.ipc.durable.internal.DurableLogProbe;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
@@ -91,11 +93,11 @@ class DurableQueueIT {
         long n = 0;
         try (FileChannel out = FileChannel.open(Path.of(record), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            long[] session = q.sessionForTests();
-            write(out, "S " + session[0] + " " + session[1] + "\n");
+            ClaimFile.Session session = DurableLogProbe.session(q);
+            write(out, "S " + session.slot() + " " + session.epoch() + "\n");
             while (true) {
                 if (ack) {
-                    DurableQueue.Delivery<Msg> d = q.receive();
+                    Delivery<Msg> d = q.receive();
                     Msg m = d.value();
                     if (m.producer() < 0) {
                         d.ack();
@@ -326,22 +328,23 @@ class DurableQueueIT {
              DurableQueue<String> signals = DurableQueue.open(dir.resolve("signals"))) {
             long index = q.append("job");
             try (JvmProcess child = JvmProcess.call(() -> {
-                DurableQueue.Delivery<String> d = q.receive();
+                Delivery<String> d = q.receive();
                 signals.append("holding " + d.value());
                 Thread.sleep(60_000);
                 return d.value();
             }).process()) {
                 assertEquals("holding job", signals.poll(Timeouts.LONG));
-                assertTrue(QueueDescriptor.isClaimed(q.markerOf(index)), QueueDescriptor.describe(q.markerOf(index)));
+                long marker = DurableLogProbe.marker(q, index);
+                assertTrue(QueueDescriptor.isClaimed(marker), QueueDescriptor.describe(marker));
                 assertEquals(null, q.receive(Duration.ofMillis(300)), "not redelivered while its consumer lives");
                 child.kill();
                 assertTrue(child.join(Timeouts.MEDIUM));
-                DurableQueue.Delivery<String> again = q.receive(Timeouts.MEDIUM);
+                Delivery<String> again = q.receive(Timeouts.MEDIUM);
                 assertTrue(again != null && again.redelivered(), "redelivered after its consumer was killed: " + again);
                 assertEquals("job", again.value());
                 assertEquals(index, again.index());
                 again.ack();
-                assertTrue(QueueDescriptor.isDone(q.markerOf(index)));
+                assertTrue(QueueDescriptor.isDone(DurableLogProbe.marker(q, index)));
                 assertEquals(0, q.size());
             }
         }
@@ -362,7 +365,8 @@ class DurableQueueIT {
                 assertEquals("took taken", signals.poll(Timeouts.LONG));
                 child.kill();
                 assertTrue(child.join(Timeouts.MEDIUM));
-                assertTrue(QueueDescriptor.isDone(q.markerOf(index)), QueueDescriptor.describe(q.markerOf(index)));
+                long marker = DurableLogProbe.marker(q, index);
+                assertTrue(QueueDescriptor.isDone(marker), QueueDescriptor.describe(marker));
                 assertEquals("next", q.poll(Timeouts.SHORT), "take() consumed the first message: it is not redelivered");
                 assertEquals(null, q.poll(Duration.ofMillis(300)));
             }
@@ -469,7 +473,7 @@ class DurableQueueIT {
         }
         assertTrue(missing.size() <= run.consumerKills, missing + " missing for " + run.consumerKills + " kills");
         for (String key : missing) {
-            long marker = queue.markerOf(indexOf.get(key));
+            long marker = DurableLogProbe.marker(queue, indexOf.get(key));
             assertTrue(QueueDescriptor.isDone(marker), key + " is " + QueueDescriptor.describe(marker));
             String by = QueueDescriptor.slot(marker) + "/" + QueueDescriptor.epoch(marker);
             assertTrue(killedSessions.contains(by), key + " was consumed by " + by
@@ -477,7 +481,7 @@ class DurableQueueIT {
         }
         // and the queue agrees: everything consumed
         for (long index : indexOf.values()) {
-            long marker = queue.markerOf(index);
+            long marker = DurableLogProbe.marker(queue, index);
             assertTrue(QueueDescriptor.isDone(marker), Long.toHexString(index) + " is " + QueueDescriptor.describe(marker));
         }
         assertEquals(0, queue.size());
