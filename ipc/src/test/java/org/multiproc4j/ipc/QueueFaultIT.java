@@ -87,9 +87,11 @@ class QueueFaultIT {
                 long lastArrival = System.nanoTime();
                 boolean afterKill = k > 0;
                 while (System.nanoTime() < until || received == 0) {
-                    byte[] m = q.poll(Timeouts.SHORT.toMillis(), TimeUnit.MILLISECONDS);
+                    // a wedged queue delivers nothing ever again; a slow one (all three producers freshly started
+                    // JVMs on a loaded machine) only late: the gap is reported, the bound only catches a wedge
+                    byte[] m = q.poll(Timeouts.MEDIUM.toMillis(), TimeUnit.MILLISECONDS);
                     long now = System.nanoTime();
-                    assertTrue(m != null, "no message for " + Timeouts.SHORT + " after a kill: wedged (seed " + SEED + ")");
+                    assertTrue(m != null, "no message for " + Timeouts.MEDIUM + " after a kill: wedged (seed " + SEED + ")");
                     if (afterKill) {
                         worstGapAfterKill = Math.max(worstGapAfterKill, now - lastArrival);
                         afterKill = false;
@@ -117,7 +119,7 @@ class QueueFaultIT {
                 live.put(id, JvmProcess.call(() -> produceForever(q, id)).process());
             }
             while (!lastSeq.keySet().containsAll(live.keySet())) {
-                byte[] m0 = q.poll(Timeouts.SHORT.toMillis(), TimeUnit.MILLISECONDS);
+                byte[] m0 = q.poll(Timeouts.MEDIUM.toMillis(), TimeUnit.MILLISECONDS);
                 assertTrue(m0 != null, "wedged (seed " + SEED + ")");
                 long id = check(m0);
                 int p = (int) (id >>> 32);
