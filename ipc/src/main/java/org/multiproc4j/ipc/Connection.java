@@ -21,6 +21,7 @@ import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.ipc.internal.Payload;
 import org.multiproc4j.ipc.internal.PipeEnd;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * One end of a {@link Pipe}: Java's counterpart of Python's {@code multiprocessing.connection.Connection}. It

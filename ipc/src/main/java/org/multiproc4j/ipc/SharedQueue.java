@@ -15,6 +15,7 @@ import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.ipc.internal.QueueCore;
 import org.multiproc4j.ipc.internal.QueueDescriptor;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * A queue shared by processes, any number of which put and take at once: Java's counterpart of Python's

@@ -26,7 +26,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.multiproc4j.ipc.BrokenPipeException;
 import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.ChannelOptions;
-import org.multiproc4j.ipc.IdlePolicy;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
 /**

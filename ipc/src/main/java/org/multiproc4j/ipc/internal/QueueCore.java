@@ -27,7 +27,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.ipc.ChannelOptions;
-import org.multiproc4j.ipc.IdlePolicy;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
 /**
