@@ -19,6 +19,7 @@ import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.Payload;
 import org.multiproc4j.ipc.internal.PipeEnd;
 import org.multiproc4j.sharedmem.IdlePolicy;
@@ -143,7 +144,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException   if interrupted while waiting.
      */
     public void send(Object obj, Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        end.send(obj, deadline(timeout));
+        end.send(obj, Deadlines.of(timeout));
     }
 
     /**
@@ -176,7 +177,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting.
      */
     public Object recv(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return end.receive(deadline(timeout));
+        return end.receive(Deadlines.of(timeout));
     }
 
     // ---------------------------------------------------------------------------------------------- bytes
@@ -304,7 +305,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting.
      */
     public byte[] recvBytes(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return end.receiveBytes(deadline(timeout));
+        return end.receiveBytes(Deadlines.of(timeout));
     }
 
     /**
@@ -402,7 +403,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting.
      */
     public boolean poll(Duration timeout) throws IOException, InterruptedException {
-        return end.poll(deadline(timeout));
+        return end.poll(Deadlines.of(timeout));
     }
 
     /**
@@ -462,7 +463,7 @@ public final class Connection implements Shareable, AutoCloseable {
      */
     public static <T> List<T> await(Collection<? extends T> objects, Duration timeout)
             throws IOException, InterruptedException {
-        return awaitUntil(objects, deadline(timeout));
+        return awaitUntil(objects, Deadlines.of(timeout));
     }
 
     private static <T> List<T> awaitUntil(Collection<? extends T> objects, long deadlineNanos)
@@ -509,20 +510,6 @@ public final class Connection implements Shareable, AutoCloseable {
             return !((Process) o).isAlive();
         }
         return !((ProcessHandle) o).isAlive();
-    }
-
-    static long deadline(Duration timeout) {
-        long nanos = Objects.requireNonNull(timeout, "timeout").isNegative() ? 0 : saturatedNanos(timeout);
-        long now = System.nanoTime();
-        return nanos >= Long.MAX_VALUE - now - 1 ? Long.MAX_VALUE - 1 : now + nanos;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- state

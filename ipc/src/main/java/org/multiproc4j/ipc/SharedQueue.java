@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.QueueCore;
 import org.multiproc4j.ipc.internal.QueueDescriptor;
 import org.multiproc4j.sharedmem.IdlePolicy;
@@ -153,10 +154,6 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
         return QueueCore.create(kind, options.capacityOr(QueueCore.DEFAULT_CAPACITY), maxSize, new ChannelOptions(options));
     }
 
-    static long deadline(long timeout, TimeUnit unit) {
-        return Connection.deadline(java.time.Duration.ofNanos(unit.toNanos(timeout)));
-    }
-
     // ------------------------------------------------------------------------------------------- inserting
 
     /**
@@ -211,7 +208,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(e, "a SharedQueue does not hold null");
-        return core.put(e, deadline(timeout, unit));
+        return core.put(e, Deadlines.of(timeout, unit));
     }
 
     // ------------------------------------------------------------------------------------------- removing
@@ -243,7 +240,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     @SuppressWarnings("unchecked")
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        Object v = core.take(deadline(timeout, unit));
+        Object v = core.take(Deadlines.of(timeout, unit));
         return v == QueueCore.NOTHING ? null : (E) v;
     }
 

@@ -25,16 +25,18 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
 
+import org.agrona.concurrent.IdleStrategy;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.durable.internal.ClaimFile;
 import org.multiproc4j.ipc.durable.internal.Markers;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
 import org.multiproc4j.ipc.durable.internal.RollPeriods;
-import org.multiproc4j.sharedmem.internal.Backoff;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * A persistent queue in a directory, shared by any number of producer and consumer processes on one machine:
@@ -313,7 +315,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws IllegalStateException  if the queue is closed (also while waiting).
      */
     public E poll(Duration timeout) throws InterruptedException {
-        Claimed c = await(false, deadline(timeout));
+        Claimed c = await(false, Deadlines.of(timeout));
         return c == null ? null : decode(c);
     }
 
@@ -341,23 +343,15 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws IllegalStateException  if the queue is closed (also while waiting).
      */
     public Delivery<E> receive(Duration timeout) throws InterruptedException {
-        Claimed c = await(true, deadline(timeout));
+        Claimed c = await(true, Deadlines.of(timeout));
         return c == null ? null : deliver(c);
     }
 
-    private static long deadline(Duration timeout) {
-        long now = System.nanoTime();
-        long nanos;
-        try {
-            nanos = Math.max(0, timeout.toNanos());
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE - 1;
-        }
-        return now + nanos < now ? Long.MAX_VALUE - 1 : now + nanos;
-    }
-
     private Claimed await(boolean delivery, long deadline) throws InterruptedException {
-        Backoff backoff = new Backoff(options.maxPause.toNanos());
+        // Chronicle has no wake-up signal: poll, first often, then with pauses doubling from 10 µs to maxPause
+        long maxPause = Deadlines.nanos(options.maxPause);
+        IdleStrategy idle = IdlePolicy.backoff(Duration.ofNanos(2_000), Duration.ofNanos(20_000),
+                Duration.ofNanos(Math.min(10_000, maxPause)), Duration.ofNanos(maxPause)).newIdleStrategy();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -366,10 +360,10 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
             if (c != null) {
                 return c;
             }
-            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+            if (Deadlines.expired(deadline)) {
                 return null;
             }
-            backoff.idle(deadline);
+            idle.idle();
         }
     }
 

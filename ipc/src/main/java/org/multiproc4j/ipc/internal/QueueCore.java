@@ -28,13 +28,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.sharedmem.IdlePolicy;
+import org.multiproc4j.sharedmem.internal.LockWord;
+import org.multiproc4j.sharedmem.internal.ProcessIdentity;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
 /**
  * The machinery shared by {@code SharedQueue}, {@code SimpleSharedQueue} and {@code JoinableSharedQueue}: a
  * multi-producer, multi-consumer queue of encoded values in one segment ({@link QueueDescriptor}).
  *
- * <p><b>Design.</b> Producers take turns through one cross-process lock ({@link SharedLockWord}), consumers
+ * <p><b>Design.</b> Producers take turns through one cross-process lock (a {@link LockWord}), consumers
  * through another, as in {@code java.util.concurrent.LinkedBlockingQueue}'s two-lock design; between them a
  * {@link QueueRing}. Holding the producer lock for a whole message lets a message larger than a ring record be
  * written as consecutive fragments (and one larger than the whole ring be streamed through it while a consumer
@@ -48,7 +50,7 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  *       already committed gets an {@link Frames#ABORT} record, and consumers drop what they assembled of it; a
  *       message whose last record was committed stays. The count of puts is corrected. Consumers waiting at the
  *       ring check the producer lock's holder every few milliseconds, so they make progress within
- *       {@value SharedLockWord#LIVENESS_CHECK_NANOS} ns plus the time to repair (well under 100 ms).</li>
+ *       {@value LockWord#LIVENESS_CHECK_NANOS} ns plus the time to repair (well under 100 ms).</li>
  *   <li>A dead <em>consumer</em>: consumers never write records, only the head. A consumer killed before the
  *       message's last record was passed leaves the head at the message's start (it is taken again by the next
  *       consumer: nothing lost) or, if fragments of it were already passed, in the middle of the message (the
@@ -70,14 +72,16 @@ public final class QueueCore implements AutoCloseable {
 
     private static final int ZERO_COPY_BYTES = 16 * 1024;
     private static final int KEEP_ENCODE_BUFFER = 1 << 20;
-    private static final long LIVENESS_NANOS = SharedLockWord.LIVENESS_CHECK_NANOS;
+    private static final long LIVENESS_NANOS = LockWord.LIVENESS_CHECK_NANOS;
 
     private final ChannelSegment segment;
     private final AtomicBuffer buffer;
     private final QueueRing ring;
     private final AtomicBuffer ringBuffer;
-    private final SharedLockWord producerLock;
-    private final SharedLockWord consumerLock;
+    /** The address of the producer lock word. */
+    private final long producerLock;
+    /** The address of the consumer lock word. */
+    private final long consumerLock;
     private final int kind;
     private final int maxSize;
     private final ChannelOptions options;
@@ -106,8 +110,8 @@ public final class QueueCore implements AutoCloseable {
         int capacity = buffer.getInt(QueueDescriptor.CAPACITY_OFFSET);
         this.ringBuffer = new UnsafeBuffer(buffer, QueueDescriptor.RING_OFFSET, capacity + TRAILER_LENGTH);
         this.ring = new QueueRing(ringBuffer);
-        this.producerLock = new SharedLockWord(buffer, QueueDescriptor.PRODUCER_LOCK);
-        this.consumerLock = new SharedLockWord(buffer, QueueDescriptor.CONSUMER_LOCK);
+        this.producerLock = buffer.addressOffset() + QueueDescriptor.PRODUCER_LOCK; // the buffer maps the segment
+        this.consumerLock = buffer.addressOffset() + QueueDescriptor.CONSUMER_LOCK;
         this.kind = buffer.getInt(QueueDescriptor.KIND_OFFSET);
         this.maxSize = buffer.getInt(QueueDescriptor.MAX_SIZE_OFFSET);
         this.options = options;
@@ -135,7 +139,7 @@ public final class QueueCore implements AutoCloseable {
         b.putInt(QueueDescriptor.KIND_OFFSET, kind);
         b.putInt(QueueDescriptor.CAPACITY_OFFSET, capacity);
         b.putInt(QueueDescriptor.MAX_SIZE_OFFSET, maxSize);
-        b.putLong(QueueDescriptor.CREATOR_OFFSET, ProcessIdentity.current());
+        b.putLong(QueueDescriptor.CREATOR_OFFSET, ProcessIdentity.SELF_TOKEN);
         b.putLong(P_FRAG_TAIL, -1);
         b.putLongRelease(QueueDescriptor.MAGIC_OFFSET, QueueDescriptor.MAGIC);
         return new QueueCore(segment, options);
@@ -327,16 +331,16 @@ public final class QueueCore implements AutoCloseable {
 
     private boolean putPayload(Payload payload, int wholeType, long lockDeadlineNanos, long deadlineNanos)
             throws InterruptedException {
-        SharedLockWord.Acquired got = producerLock.lock(putIdle, lockDeadlineNanos, closedCheck);
-        if (got == SharedLockWord.Acquired.TIMED_OUT) {
+        LockWord.Acquired got = LockWord.lock(producerLock, putIdle, lockDeadlineNanos, closedCheck, true);
+        if (got == LockWord.Acquired.TIMED_OUT) {
             return false;
         }
-        if (got == SharedLockWord.Acquired.ABANDONED) {
+        if (got == LockWord.Acquired.ABANDONED) {
             throw new IllegalStateException(this + " was closed while putting");
         }
         boolean died = false;
         try {
-            if (got == SharedLockWord.Acquired.FROM_DEAD_HOLDER) {
+            if (got == LockWord.Acquired.FROM_DEAD_OWNER) {
                 repairProducer();
             }
             if (maxSize > 0) {
@@ -359,7 +363,7 @@ public final class QueueCore implements AutoCloseable {
                 if (stage(buffer.getLongVolatile(P_STATE)) != P_IDLE) {
                     repairProducer(); // an Error or exception mid-message: finish it as a repairer would
                 }
-                producerLock.unlock();
+                LockWord.unlock(producerLock);
             }
         }
     }
@@ -616,28 +620,28 @@ public final class QueueCore implements AutoCloseable {
 
     /** If the producer lock's holder died, takes it over and repairs, so consumers are not blocked by it. */
     private void repairDeadProducer() {
-        if (producerLock.holder() != 0 && producerLock.tryTakeOverFromDead()) {
+        if (LockWord.owner(producerLock) != 0 && LockWord.takeOverFromDead(producerLock) != 0) {
             try {
                 repairProducer();
             } finally {
-                producerLock.unlock();
+                LockWord.unlock(producerLock);
             }
         }
     }
 
     private Object takeLocked(long deadlineNanos) throws InterruptedException {
-        SharedLockWord.Acquired got = consumerLock.lock(takeIdle, deadlineNanos, closedCheck);
-        if (got == SharedLockWord.Acquired.TIMED_OUT) {
+        LockWord.Acquired got = LockWord.lock(consumerLock, takeIdle, deadlineNanos, closedCheck, true);
+        if (got == LockWord.Acquired.TIMED_OUT) {
             return NOTHING;
         }
-        if (got == SharedLockWord.Acquired.ABANDONED) {
+        if (got == LockWord.Acquired.ABANDONED) {
             throw new IllegalStateException(this + " was closed while taking");
         }
         byte[] encodedCopy = null;
         Object result;
         boolean died = false;
         try {
-            if (got == SharedLockWord.Acquired.FROM_DEAD_HOLDER) {
+            if (got == LockWord.Acquired.FROM_DEAD_OWNER) {
                 repairConsumer();
             }
             result = consumeOne();
@@ -653,7 +657,7 @@ public final class QueueCore implements AutoCloseable {
                 if (stage(buffer.getLongVolatile(C_STATE)) != C_IDLE) {
                     repairConsumer();
                 }
-                consumerLock.unlock();
+                LockWord.unlock(consumerLock);
             }
         }
         if (encodedCopy != null) {
@@ -850,12 +854,12 @@ public final class QueueCore implements AutoCloseable {
         takeLock.lockInterruptibly();
         try {
             checkOpen();
-            SharedLockWord.Acquired got = consumerLock.lock(takeIdle, Long.MAX_VALUE, closedCheck);
-            if (got == SharedLockWord.Acquired.ABANDONED) {
+            LockWord.Acquired got = LockWord.lock(consumerLock, takeIdle, Long.MAX_VALUE, closedCheck, true);
+            if (got == LockWord.Acquired.ABANDONED) {
                 throw new IllegalStateException(this + " was closed while peeking");
             }
             try {
-                if (got == SharedLockWord.Acquired.FROM_DEAD_HOLDER) {
+                if (got == LockWord.Acquired.FROM_DEAD_OWNER) {
                     repairConsumer();
                 }
                 long pos = ring.head();
@@ -919,7 +923,7 @@ public final class QueueCore implements AutoCloseable {
                     }
                 }
             } finally {
-                consumerLock.unlock();
+                LockWord.unlock(consumerLock);
             }
         } finally {
             takeLock.unlock();
