@@ -48,9 +48,14 @@ import org.multiproc4j.sharedmem.internal.TimedBackoffIdleStrategy;
  * {@link #newIdleStrategy()} for one thread at a time: it keeps the state of the current wait (and, for the
  * default, what past waits taught its spin), so it is not thread-safe.
  *
- * <p><b>Timing.</b> A timed wait checks its deadline between idle periods, so it may end up to one park period
- * (at most the policy's longest park, 1 ms by default) after its deadline. Waiters that watch for a dead
- * process (a lock holder, the other end of a pipe) look at it on a clock of their own, whatever the policy.
+ * <p><b>Memory consistency effects.</b> None of its own: idling only decides when a waiter looks again. What a
+ * waiter sees when it finds the change it waited for is what the object it polls promises (the lock's release,
+ * the ring's commit).
+ *
+ * <p><b>Timing and failure.</b> A timed wait checks its deadline between idle periods, so it may end up to one
+ * park period (at most the policy's longest park, 1 ms by default) after its deadline. Waiters that watch for a
+ * dead process (a lock holder, the other end of a pipe) look at it on a clock of their own, whatever the policy:
+ * a policy that never parks still notices a death.
  */
 public final class IdlePolicy implements Serializable {
     private static final long serialVersionUID = 1L;

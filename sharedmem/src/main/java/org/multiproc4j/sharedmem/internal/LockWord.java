@@ -105,7 +105,7 @@ public final class LockWord {
      * and re-asserted on return).
      *
      * @param word the word's address.
-     * @param idle how to wait; reset on return.
+     * @param idle how to wait; reset when a wait ends.
      * @return {@link Acquired#ACQUIRED} or {@link Acquired#FROM_DEAD_OWNER}.
      */
     public static Acquired lock(long word, IdleStrategy idle) {
@@ -117,9 +117,9 @@ public final class LockWord {
      * remembered and re-asserted on return), and giving up when {@code closed} says the caller's object was closed.
      *
      * @param word     the word's address.
-     * @param idle     how to wait; reset on return.
+     * @param idle     how to wait; reset when a wait ends.
      * @param deadline a {@link Deadlines} deadline.
-     * @param closed   tells whether the caller's object was closed (asked before each look at the word).
+     * @param closed   tells whether the caller's object was closed (asked before each look at a held word).
      * @return how the wait ended.
      */
     public static Acquired lockUninterruptibly(long word, IdleStrategy idle, long deadline, BooleanSupplier closed) {
@@ -135,9 +135,9 @@ public final class LockWord {
      * giving up when {@code closed} says the caller's object was closed.
      *
      * @param word          the word's address.
-     * @param idle          how to wait; reset on return.
+     * @param idle          how to wait; reset when a wait ends.
      * @param deadline      a {@link Deadlines} deadline ({@link Deadlines#NEVER} for none).
-     * @param closed        tells whether the caller's object was closed (asked before each look at the word).
+     * @param closed        tells whether the caller's object was closed (asked before each look at a held word).
      * @param interruptible whether an interrupt ends the wait; if not, interrupts are remembered and re-asserted
      *                      on return.
      * @return how the wait ended.
@@ -154,10 +154,10 @@ public final class LockWord {
      * stores the dead holder's token at {@code takenFrom} (a word next to the lock that only its holder writes).
      *
      * @param word          the word's address.
-     * @param idle          how to wait; reset on return.
+     * @param idle          how to wait; reset when a wait ends.
      * @param deadline      a {@link Deadlines} deadline ({@link Deadlines#NEVER} for none).
-     * @param closed        tells whether the caller's object was closed (asked before each look at the word
-     *                      once the first look found it held).
+     * @param closed        tells whether the caller's object was closed (asked before each look at a held
+     *                      word).
      * @param interruptible whether an interrupt ends the wait; if not, interrupts are remembered and re-asserted
      *                      on return.
      * @param takenFrom     where to store the dead holder's token on {@link Acquired#FROM_DEAD_OWNER}, or 0.
