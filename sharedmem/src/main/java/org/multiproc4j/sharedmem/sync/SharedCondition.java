@@ -51,8 +51,8 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  *
  * <p>A waiter releases the lock (every hold of a reentrant lock), waits as a {@link SharedLock} waiter does,
  * with the lock's {@link IdlePolicy} (by default spinning briefly, then parking with pauses of up to 1 ms: a
- * signal is seen within that pause), and takes the lock back before it returns or throws. Spurious wake-ups are possible, as the {@link Condition}
- * contract allows: always wait in a loop that tests the predicate.
+ * signal is seen within that pause), and takes the lock back before it returns or throws. Spurious wake-ups
+ * are possible, as the {@link Condition} contract allows: always wait in a loop that tests the predicate.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the condition; {@code await} and {@code signal} require the calling thread to hold {@link #lock()}.
@@ -62,9 +62,9 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  *
  * <p><b>Failure.</b> If a holder of the lock dies holding it, the waiter that takes the lock back takes it over,
  * as {@link SharedLock#lock()} does: {@code await} returns (or throws) as it would have, holding the lock, and
- * {@link #ownerDied()} tells the waiter, until it unlocks, to check the state the lock protects. A waiter that dies while waiting may cost
- * one later waiter a spurious wake-up, nothing more; a {@code signal()} given while only dead waiters are
- * counted wakes no one, so prefer {@link #signalAll()} where processes may die.
+ * {@link #ownerDied()} tells the waiter, until it unlocks, to check the state the lock protects. A waiter that
+ * dies while waiting may cost one later waiter a spurious wake-up, nothing more; a {@code signal()} given while
+ * only dead waiters are counted wakes no one, so prefer {@link #signalAll()} where processes may die.
  */
 public final class SharedCondition implements Condition, Shareable, AutoCloseable {
     private final Segment segment;
@@ -227,7 +227,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      */
     @Override
     public void await() throws InterruptedException {
-        awaitInternal(Long.MAX_VALUE, true);
+        awaitInternal(Deadlines.NEVER, true);
     }
 
     /**
@@ -242,7 +242,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     @Override
     public void awaitUninterruptibly() {
         try {
-            awaitInternal(Long.MAX_VALUE, false);
+            awaitInternal(Deadlines.NEVER, false);
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible wait was interrupted", e);
         }
