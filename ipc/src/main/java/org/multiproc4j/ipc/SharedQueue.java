@@ -58,7 +58,7 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * the value is taken, in whatever process takes it.
  *
  * <p><b>When a process dies.</b> A producer killed while putting (even by {@code kill -9}, at any instant)
- * never blocks the queue: within a few milliseconds a waiting consumer or producer takes over its lock, turns
+ * never blocks the queue: within about 10 ms a waiting consumer or producer takes over its lock, turns
  * what it half-wrote into padding, and the others carry on; a value it had not finished putting is not
  * delivered (a partly written value is never delivered). A consumer killed while taking loses at most the one
  * value it was taking: if it dies before it has passed any of the value's bytes in the ring, the value stays
