@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * Options of a {@link Pipe} or a queue: the size of its ring and how its waiting threads idle. A newcomer never

@@ -19,8 +19,10 @@ import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.Payload;
 import org.multiproc4j.ipc.internal.PipeEnd;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * One end of a {@link Pipe}: Java's counterpart of Python's {@code multiprocessing.connection.Connection}. It
@@ -142,7 +144,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException   if interrupted while waiting.
      */
     public void send(Object obj, Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        end.send(obj, deadline(timeout));
+        end.send(obj, Deadlines.of(timeout));
     }
 
     /**
@@ -175,7 +177,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting.
      */
     public Object recv(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return end.receive(deadline(timeout));
+        return end.receive(Deadlines.of(timeout));
     }
 
     // ---------------------------------------------------------------------------------------------- bytes
@@ -303,7 +305,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting.
      */
     public byte[] recvBytes(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return end.receiveBytes(deadline(timeout));
+        return end.receiveBytes(Deadlines.of(timeout));
     }
 
     /**
@@ -401,7 +403,7 @@ public final class Connection implements Shareable, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting.
      */
     public boolean poll(Duration timeout) throws IOException, InterruptedException {
-        return end.poll(deadline(timeout));
+        return end.poll(Deadlines.of(timeout));
     }
 
     /**
@@ -461,7 +463,7 @@ public final class Connection implements Shareable, AutoCloseable {
      */
     public static <T> List<T> await(Collection<? extends T> objects, Duration timeout)
             throws IOException, InterruptedException {
-        return awaitUntil(objects, deadline(timeout));
+        return awaitUntil(objects, Deadlines.of(timeout));
     }
 
     private static <T> List<T> awaitUntil(Collection<? extends T> objects, long deadlineNanos)
@@ -508,20 +510,6 @@ public final class Connection implements Shareable, AutoCloseable {
             return !((Process) o).isAlive();
         }
         return !((ProcessHandle) o).isAlive();
-    }
-
-    static long deadline(Duration timeout) {
-        long nanos = Objects.requireNonNull(timeout, "timeout").isNegative() ? 0 : saturatedNanos(timeout);
-        long now = System.nanoTime();
-        return nanos >= Long.MAX_VALUE - now - 1 ? Long.MAX_VALUE - 1 : now + nanos;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- state

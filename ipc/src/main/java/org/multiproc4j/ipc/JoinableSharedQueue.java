@@ -2,6 +2,7 @@ package org.multiproc4j.ipc;
 
 import java.time.Duration;
 
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.QueueCore;
 import org.multiproc4j.ipc.internal.QueueDescriptor;
 
@@ -115,7 +116,7 @@ public final class JoinableSharedQueue<E> extends SharedQueue<E> {
      *                               one waits.
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        return core.join(Connection.deadline(timeout));
+        return core.join(Deadlines.of(timeout));
     }
 
     /**

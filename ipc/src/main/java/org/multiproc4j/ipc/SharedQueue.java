@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.QueueCore;
 import org.multiproc4j.ipc.internal.QueueDescriptor;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * A queue shared by processes, any number of which put and take at once: Java's counterpart of Python's
@@ -56,7 +58,7 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * the value is taken, in whatever process takes it.
  *
  * <p><b>When a process dies.</b> A producer killed while putting (even by {@code kill -9}, at any instant)
- * never blocks the queue: within a few milliseconds a waiting consumer or producer takes over its lock, turns
+ * never blocks the queue: within about 10 ms a waiting consumer or producer takes over its lock, turns
  * what it half-wrote into padding, and the others carry on; a value it had not finished putting is not
  * delivered (a partly written value is never delivered). A consumer killed while taking loses at most the one
  * value it was taking: if it dies before it has passed any of the value's bytes in the ring, the value stays
@@ -152,10 +154,6 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
         return QueueCore.create(kind, options.capacityOr(QueueCore.DEFAULT_CAPACITY), maxSize, new ChannelOptions(options));
     }
 
-    static long deadline(long timeout, TimeUnit unit) {
-        return Connection.deadline(java.time.Duration.ofNanos(unit.toNanos(timeout)));
-    }
-
     // ------------------------------------------------------------------------------------------- inserting
 
     /**
@@ -210,7 +208,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(e, "a SharedQueue does not hold null");
-        return core.put(e, deadline(timeout, unit));
+        return core.put(e, Deadlines.of(timeout, unit));
     }
 
     // ------------------------------------------------------------------------------------------- removing
@@ -242,7 +240,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     @SuppressWarnings("unchecked")
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        Object v = core.take(deadline(timeout, unit));
+        Object v = core.take(Deadlines.of(timeout, unit));
         return v == QueueCore.NOTHING ? null : (E) v;
     }
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.QueueCore;
 import org.multiproc4j.ipc.internal.QueueDescriptor;
 
@@ -94,7 +95,7 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public E poll(Duration timeout) throws InterruptedException {
-        Object v = core.take(Connection.deadline(timeout));
+        Object v = core.take(Deadlines.of(timeout));
         return v == QueueCore.NOTHING ? null : (E) v;
     }
 

@@ -17,6 +17,8 @@
  *       killed.</li>
  *   <li>Locks, semaphores, events, conditions and barriers across processes:
  *       {@link org.multiproc4j.sharedmem.sync}.</li>
+ *   <li>{@link org.multiproc4j.sharedmem.IdlePolicy}: how a thread waits for another process (spin, yield,
+ *       park), for every waiter of multiproc4j: these synchronizers, and {@code ipc}'s pipes and queues.</li>
  * </ul>
  *
  * <p>Each typed value and array has every method its element type allows, under the names of

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.core.JvmProcess;
+import org.multiproc4j.core.TaskFuture;
 import org.multiproc4j.sharedmem.sync.SharedBarrier;
 import org.multiproc4j.sharedmem.sync.SharedBoundedSemaphore;
 import org.multiproc4j.sharedmem.sync.SharedCondition;
@@ -143,6 +144,19 @@ class SharedObjectsInChildIT {
             assertFalse(lock.isLocked());
             assertFalse(rlock.isLocked());
             assertEquals(1, bsem.availablePermits());
+        }
+    }
+
+    @Test
+    void shouldWaitInAChildAsTheObjectsIdlePolicySays() throws Exception {
+        try (SharedLock lock = SharedLock.create(IdlePolicy.busySpin());
+             SharedBarrier barrier = SharedBarrier.create(2, IdlePolicy.sleeping(Duration.ofMillis(1)))) {
+            TaskFuture<String> child = JvmProcess.call(() -> {
+                barrier.await(Duration.ofSeconds(20));
+                return lock.idlePolicy() + " / " + barrier.idlePolicy();
+            });
+            barrier.await(Timeouts.MEDIUM);
+            assertEquals("busy-spin / sleeping(1000us)", child.get(Timeouts.MEDIUM));
         }
     }
 

@@ -7,7 +7,7 @@ import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.TaskFuture;
 import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.Connection;
-import org.multiproc4j.ipc.IdlePolicy;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.ipc.Pipe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

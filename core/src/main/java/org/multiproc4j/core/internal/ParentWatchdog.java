@@ -1,10 +1,5 @@
 package org.multiproc4j.core.internal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -12,8 +7,8 @@ import java.util.Optional;
  * Ends a child JVM when its parent is gone, so children never outlive a dead parent.
  *
  * <p>A daemon thread looks at the parent every {@link #POLL_MS} milliseconds: on Linux it reads
- * {@code /proc/<pid>/stat} (a zombie counts as dead, and the kernel's start time must be the one the
- * parent passed, so a reused pid is not taken for the parent); elsewhere it asks {@link ProcessHandle}
+ * {@code /proc/<pid>/stat} through {@link ProcStat} (a zombie counts as dead, and the kernel's start time must
+ * be the one the parent passed, so a reused pid is not taken for the parent); elsewhere it asks {@link ProcessHandle}
  * and compares the start instant the parent passed. (On Linux the child never touches
  * {@link ProcessHandle}, whose first use costs a few milliseconds of start-up.) The child then exits with {@link #EXIT_ORPHANED},
  * running shutdown hooks for at most {@link #HOOK_GRACE_MS} before halting.
@@ -71,8 +66,7 @@ final class ParentWatchdog implements Runnable {
     }
 
     /**
-     * Reads a process's start time: field 22 of {@code /proc/<pid>/stat}, in clock ticks since boot. With
-     * the pid, it names a process uniquely.
+     * Reads a process's start time ({@link ProcStat#startTicks}) as the text the parent passes its child.
      *
      * @param pid      the process.
      * @param anyState whether a zombie's start time is returned too.
@@ -80,22 +74,8 @@ final class ParentWatchdog implements Runnable {
      *         {@code anyState}), or no {@code /proc}.
      */
     static String startTicks(long pid, boolean anyState) {
-        String stat;
-        try {
-            stat = new String(Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "stat")), StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        int close = stat.lastIndexOf(')'); // the command name may contain spaces and parentheses
-        if (close < 0) {
-            return null;
-        }
-        String[] f = stat.substring(close + 2).split(" ");
-        // f[0] is field 3 (state); field 22 (starttime) is f[19]
-        if (f.length < 20 || (!anyState && (f[0].equals("Z") || f[0].equals("X")))) {
-            return null;
-        }
-        return f[19];
+        long ticks = ProcStat.startTicks(pid, anyState);
+        return ticks < 0 ? null : Long.toString(ticks);
     }
 
     private boolean parentAliveByHandle() {

@@ -9,15 +9,18 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
+import org.agrona.concurrent.IdleStrategy;
+
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.ProcessException;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.durable.internal.DurableLog;
 import org.multiproc4j.ipc.durable.internal.RollPeriods;
-import org.multiproc4j.sharedmem.internal.Backoff;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * A persistent queue in a directory, shared by any number of producer and consumer processes on one machine:
@@ -234,7 +237,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws NullPointerException   if {@code timeout} is {@code null}.
      */
     public E poll(Duration timeout) throws InterruptedException {
-        DurableLog.Claimed c = await(false, deadline(timeout));
+        DurableLog.Claimed c = await(false, Deadlines.of(timeout));
         return c == null ? null : decode(c);
     }
 
@@ -267,22 +270,15 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws NullPointerException   if {@code timeout} is {@code null}.
      */
     public Delivery<E> receive(Duration timeout) throws InterruptedException {
-        DurableLog.Claimed c = await(true, deadline(timeout));
+        DurableLog.Claimed c = await(true, Deadlines.of(timeout));
         return c == null ? null : deliver(c);
     }
 
-    private static long deadline(Duration timeout) {
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = timeout.isNegative() ? 0 : Long.MAX_VALUE;
-        }
-        return Backoff.deadline(nanos);
-    }
-
     private DurableLog.Claimed await(boolean delivery, long deadline) throws InterruptedException {
-        Backoff backoff = new Backoff(options.maxPause().toNanos());
+        // Chronicle has no wake-up signal: poll, first often, then with pauses doubling from 10 µs to maxPause
+        long maxPause = Deadlines.nanos(options.maxPause());
+        IdleStrategy idle = IdlePolicy.backoff(Duration.ofNanos(2_000), Duration.ofNanos(20_000),
+                Duration.ofNanos(Math.min(10_000, maxPause)), Duration.ofNanos(maxPause)).newIdleStrategy();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -291,10 +287,10 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
             if (c != null) {
                 return c;
             }
-            if (Backoff.expired(deadline)) {
+            if (Deadlines.expired(deadline)) {
                 return null;
             }
-            backoff.idle(deadline);
+            idle.idle();
         }
     }
 

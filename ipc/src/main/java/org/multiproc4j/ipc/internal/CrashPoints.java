@@ -56,8 +56,11 @@ public final class CrashPoints {
     /** Consumer: a fragment was passed (the head moved past it). */
     public static final int C_FRAGMENT = 28;
 
-    /** The identity a "dead" thread leaves in the lock word: a pid no Linux system hands out. */
-    public static final long DEAD = (1L << 32) | 0x7FFF_FFFFL;
+    /**
+     * The token a "dead" thread leaves in the lock word: a pid no Linux system hands out, with the start tag 0
+     * that no live process has (see {@code ProcessIdentity}).
+     */
+    public static final long DEAD = 0x7FFF_FFFFL << 32;
 
     private static int armed = -1;
     private static int countdown;

@@ -2,6 +2,8 @@ package org.multiproc4j.ipc.internal;
 
 import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
 
+import org.multiproc4j.sharedmem.internal.ProcessIdentity;
+
 /**
  * The layout of a pipe's segment data (after sharedmem's segment header, whose users table decides when the
  * segment goes): a header, the two ends' states and one Agrona ring per direction. Offsets and sizes only.
@@ -65,10 +67,10 @@ public final class PipeDescriptor {
     /** Flag bit: duplex. */
     public static final int DUPLEX = 1;
     /**
-     * Bit 63 of an owner word: the end is on its way to another process and not attached yet (the rest names the
-     * sender, or the recipient once it is known).
+     * Bit 63 of an owner word ({@link ProcessIdentity#FLAG}, a bit no token has): the end is on its way to another
+     * process and not attached yet (the rest names the sender, or the recipient once it is known).
      */
-    public static final long IN_TRANSIT = Long.MIN_VALUE;
+    public static final long IN_TRANSIT = ProcessIdentity.FLAG;
 
     private PipeDescriptor() {
     }

@@ -26,7 +26,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.multiproc4j.ipc.BrokenPipeException;
 import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.ChannelOptions;
-import org.multiproc4j.ipc.IdlePolicy;
+import org.multiproc4j.sharedmem.IdlePolicy;
+import org.multiproc4j.sharedmem.internal.ProcessIdentity;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
 /**
@@ -145,9 +146,9 @@ public final class PipeEnd implements AutoCloseable {
         b.putInt(PipeDescriptor.VERSION_OFFSET, PipeDescriptor.VERSION);
         b.putInt(PipeDescriptor.FLAGS_OFFSET, duplex ? PipeDescriptor.DUPLEX : 0);
         b.putInt(PipeDescriptor.CAPACITY_OFFSET, capacity);
-        b.putLong(PipeDescriptor.CREATOR_OFFSET, ProcessIdentity.current());
+        b.putLong(PipeDescriptor.CREATOR_OFFSET, ProcessIdentity.SELF_TOKEN);
         for (int e = 0; e < 2; e++) {
-            b.putLong(PipeDescriptor.endOffset(e) + PipeDescriptor.OWNER, ProcessIdentity.current());
+            b.putLong(PipeDescriptor.endOffset(e) + PipeDescriptor.OWNER, ProcessIdentity.SELF_TOKEN);
         }
         b.putLongRelease(PipeDescriptor.MAGIC_OFFSET, PipeDescriptor.MAGIC);
         return new PipeEnd[] {new PipeEnd(segment, 0, options), new PipeEnd(segment.retain(), 1, options)};
@@ -175,7 +176,7 @@ public final class PipeEnd implements AutoCloseable {
         }
         try {
             PipeEnd p = new PipeEnd(segment, end, options);
-            p.header.putLongRelease(p.endState() + PipeDescriptor.OWNER, ProcessIdentity.current());
+            p.header.putLongRelease(p.endState() + PipeDescriptor.OWNER, ProcessIdentity.SELF_TOKEN);
             return p;
         } catch (RuntimeException e) {
             segment.release();
@@ -279,7 +280,7 @@ public final class PipeEnd implements AutoCloseable {
             long token = segment.sending();
             header.putInt(endState() + PipeDescriptor.HANDED, 0);
             header.putLongRelease(endState() + PipeDescriptor.OWNER,
-                    PipeDescriptor.IN_TRANSIT | ProcessIdentity.current());
+                    PipeDescriptor.IN_TRANSIT | ProcessIdentity.SELF_TOKEN);
             return token;
         } finally {
             sendLock.unlock();
@@ -303,12 +304,12 @@ public final class PipeEnd implements AutoCloseable {
             }
             int state = endState();
             long owner = header.getLongVolatile(state + PipeDescriptor.OWNER);
-            long me = ProcessIdentity.current();
+            long me = ProcessIdentity.SELF_TOKEN;
             if (recipient != null) {
                 if ((owner & PipeDescriptor.IN_TRANSIT) != 0) { // not attached by anyone yet: the last call counts
                     header.putInt(state + PipeDescriptor.HANDED, 1);
                     header.putLongRelease(state + PipeDescriptor.OWNER,
-                            PipeDescriptor.IN_TRANSIT | ProcessIdentity.of(recipient.pid()));
+                            PipeDescriptor.IN_TRANSIT | ProcessIdentity.identityOf(recipient.pid()));
                 }
             } else if (owner == (PipeDescriptor.IN_TRANSIT | me)) {
                 header.putLongRelease(state + PipeDescriptor.OWNER, me); // a close waiting for the lock ends it
@@ -915,7 +916,7 @@ public final class PipeEnd implements AutoCloseable {
         sendLock.lock();
         recvLock.lock();
         try {
-            if (header.getLongVolatile(endState() + PipeDescriptor.OWNER) == ProcessIdentity.current()) {
+            if (header.getLongVolatile(endState() + PipeDescriptor.OWNER) == ProcessIdentity.SELF_TOKEN) {
                 header.putIntRelease(endState() + PipeDescriptor.CLOSED, 1);
             }
             released = true;

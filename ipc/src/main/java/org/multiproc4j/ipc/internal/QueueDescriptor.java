@@ -6,7 +6,7 @@ import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENG
  * The layout of a queue's segment data (after sharedmem's segment header, whose users table decides when the
  * segment goes): a header, the producer side's lock and progress markers, the consumer side's, the joinable
  * queue's counter, then the ring. Offsets and sizes only; the protocol that reads and writes them is
- * {@link QueueCore}'s.
+ * {@link QueueCore}'s: {@link QueueProducer} writes the producer side, {@link QueueConsumer} the consumer side.
  *
  * <pre>
  *    0 +----------------------------------------------------------------+
@@ -100,6 +100,26 @@ public final class QueueDescriptor {
     public static final int C_FINISHING = 2;
 
     private QueueDescriptor() {
+    }
+
+    /**
+     * Returns the stage of a state word (pState or cState): its low two bits.
+     *
+     * @param state the state word.
+     * @return {@link #P_IDLE} .. {@link #P_ABORTING}, or {@link #C_IDLE} .. {@link #C_FINISHING}.
+     */
+    public static int stage(long state) {
+        return (int) (state & 3);
+    }
+
+    /**
+     * Returns the count of a state word (puts in pState, takes in cState): all but its low two bits.
+     *
+     * @param state the state word.
+     * @return the count.
+     */
+    public static long count(long state) {
+        return state >>> 2;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.AuthenticationException;
 import org.multiproc4j.ipc.net.internal.FrameChannel;
 import org.multiproc4j.ipc.net.internal.Handshake;
@@ -88,7 +89,7 @@ public final class Client {
         Objects.requireNonNull(address, "address");
         byte[] key = Handshake.checkKey(Objects.requireNonNull(authkey, "authkey"));
         ConnectionOptions opts = new ConnectionOptions(Objects.requireNonNull(options, "options"));
-        long deadline = System.nanoTime() + opts.handshakeTimeout().toNanos();
+        long deadline = Deadlines.of(opts.handshakeTimeout());
         SocketChannel ch;
         if (address instanceof UnixDomainSocketAddress) {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);

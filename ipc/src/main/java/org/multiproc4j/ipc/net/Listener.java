@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.AuthenticationException;
 import org.multiproc4j.ipc.net.internal.FrameChannel;
 import org.multiproc4j.ipc.net.internal.Handshake;
@@ -190,10 +191,7 @@ public final class Listener implements AutoCloseable {
      * @throws IOException             as for {@link #accept()}.
      */
     public SocketConnection accept(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        long now = System.nanoTime();
-        long nanos = Math.max(0, saturatedNanos(timeout));
-        long deadline = now + nanos < now ? FrameChannel.NO_DEADLINE - 1 : now + nanos;
-        return accept(deadline, timeout);
+        return accept(Deadlines.of(timeout), timeout);
     }
 
     private SocketConnection accept(long deadline, Duration timeout)
@@ -288,7 +286,7 @@ public final class Listener implements AutoCloseable {
                 ch.close();
                 continue;
             }
-            long deadline = System.nanoTime() + saturatedNanos(options.handshakeTimeout());
+            long deadline = Deadlines.of(options.handshakeTimeout());
             Handshake.Listening h = new Handshake.Listening(fc, authkey, deadline);
             pending.add(h);
             SelectionKey key = ch.register(selector, 0, h);
@@ -354,14 +352,6 @@ public final class Listener implements AutoCloseable {
     private void ensureOpen() throws IOException {
         if (closed) {
             throw new IOException("listener on " + address + " is closed");
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2;
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codec;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.net.internal.FrameChannel;
 
 /**
@@ -208,7 +209,7 @@ public final class SocketConnection implements AutoCloseable {
      * @throws IOException            as for {@link #recv()}.
      */
     public Object recv(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return recv(deadline(timeout), timeout);
+        return recv(Deadlines.of(timeout), timeout);
     }
 
     private Object recv(long deadline, Duration timeout) throws IOException, InterruptedException, TimeoutException {
@@ -265,7 +266,7 @@ public final class SocketConnection implements AutoCloseable {
      * @throws IOException          as for {@link #recv()}.
      */
     public byte[] recvBytes(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return recvBytes(deadline(timeout), timeout);
+        return recvBytes(Deadlines.of(timeout), timeout);
     }
 
     private byte[] recvBytes(long deadline, Duration timeout)
@@ -366,7 +367,7 @@ public final class SocketConnection implements AutoCloseable {
      * @throws IOException          if this connection is closed, or on another I/O error.
      */
     public boolean poll(Duration timeout) throws IOException, InterruptedException {
-        long deadline = deadline(timeout);
+        long deadline = Deadlines.of(timeout);
         if (!recvLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             return false;
         }
@@ -425,17 +426,6 @@ public final class SocketConnection implements AutoCloseable {
 
     private TimeoutException timeout(Duration timeout) {
         return new TimeoutException("no whole message from " + channel.peer() + " within " + timeout);
-    }
-
-    private static long deadline(Duration timeout) {
-        long now = System.nanoTime();
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return FrameChannel.NO_DEADLINE - 1;
-        }
-        return nanos <= 0 ? now : (now + nanos < now ? FrameChannel.NO_DEADLINE - 1 : now + nanos);
     }
 
     // ------------------------------------------------------------------------------------------- the rest

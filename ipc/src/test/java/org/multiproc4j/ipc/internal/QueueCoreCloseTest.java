@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.ipc.ChannelOptions;
+import org.multiproc4j.sharedmem.internal.LockWord;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 
@@ -27,8 +28,8 @@ class QueueCoreCloseTest {
             QueueCore q = QueueCore.create(QueueDescriptor.KIND_QUEUE, 8192, 0, new ChannelOptions());
             assertTrue(q.put("waiting", Long.MAX_VALUE)); // a message: a taker goes for the consumer lock
             // held "by another process": the words name a live process (this one) that no thread here holds
-            assertTrue(new SharedLockWord(q.buffer(), QueueDescriptor.PRODUCER_LOCK).tryLock());
-            assertTrue(new SharedLockWord(q.buffer(), QueueDescriptor.CONSUMER_LOCK).tryLock());
+            assertTrue(LockWord.tryLock(q.buffer().addressOffset() + QueueDescriptor.PRODUCER_LOCK));
+            assertTrue(LockWord.tryLock(q.buffer().addressOffset() + QueueDescriptor.CONSUMER_LOCK));
             Outcome put = Outcome.of(() -> q.put("x", Long.MAX_VALUE));
             Outcome take = Outcome.of(() -> q.take(Long.MAX_VALUE));
             Thread.sleep(round % 5);

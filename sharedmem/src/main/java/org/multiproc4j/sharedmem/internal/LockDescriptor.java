@@ -21,17 +21,18 @@ package org.multiproc4j.sharedmem.internal;
  *  |   Recoveries: how many times a dead owner's lock was taken    |  24
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |   Pid of the last owner that died holding the lock            |  32
- *  |                                                               |
+ *  |   Taken from: the token of the dead owner the holder took the |  32
+ *  |   lock over from, 0 if it took a free lock (holder only)      |
  *  +---------------------------------------------------------------+
  *  |   Reserved to 64 bytes                                        |  40
  *  ...                                                           ...
  * </pre>
  *
- * <p>Acquiring is one compare-and-set of the owner word from 0 to the caller's token (acquire semantics);
- * releasing clears the owner thread and then stores 0 with release semantics. A waiter that has parked checks
- * whether the owner named by the word is alive; if it is not, it compare-and-sets the word from the dead
- * owner's token to its own, which only one waiter can do.
+ * <p>The owner word is a {@link LockWord}: acquiring is one compare-and-set of it from 0 to the caller's token
+ * (acquire semantics); releasing clears "taken from" and the owner thread and then stores 0 with release
+ * semantics. A waiter checks now and then whether the owner named by the word is alive; if it is not, it
+ * compare-and-sets the word from the dead owner's token to its own, which only one waiter can do, and records
+ * the dead token in "taken from", which the new holder's {@code ownerDied()} reads until it releases.
  */
 public final class LockDescriptor {
     /** The owner token (8 bytes). */
@@ -42,12 +43,12 @@ public final class LockDescriptor {
     public static final int HOLDS_OFFSET = 16;
     /** The number of recoveries from dead owners (8 bytes). */
     public static final int RECOVERIES_OFFSET = 24;
-    /** The pid of the last owner that died holding the lock (8 bytes). */
-    public static final int LAST_DEAD_PID_OFFSET = 32;
+    /** The token of the dead owner the holder took the lock over from, 0 if none (8 bytes). */
+    public static final int TAKEN_FROM_OFFSET = 32;
     /** The record's length. */
     public static final int LENGTH = 64;
     /** Layout version of lock segments. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private LockDescriptor() {
     }

@@ -1,33 +1,47 @@
 package org.multiproc4j.sharedmem.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Optional;
 
+import org.multiproc4j.core.internal.ProcStat;
+
 /**
- * Names a process uniquely on this machine, in 64 bits that fit in a lock word: its pid and its start
- * time. A pid alone is not enough, because the kernel reuses pids; a process that has the same pid but a
- * different start time is a different process.
+ * Names a process uniquely on this machine, in 64 bits that fit in a word of shared memory: its pid and its
+ * start time. A pid alone is not enough, because the kernel reuses pids; a process that has the same pid but a
+ * different start time is a different process. Every process-owned word of multiproc4j holds one of these
+ * tokens: lock words, the users table and creator of every segment, the holder tables of semaphores and
+ * barriers, a pipe end's owner.
  *
  * <pre>
- *   token = pid &lt;&lt; 32 | (start stamp &amp; 0xFFFF_FFFF)
+ *   token = pid &lt;&lt; 32 | tag,    tag = 1 + (start stamp mod (2<sup>32</sup> - 1)),  1 .. 2<sup>32</sup> - 1
+ *
+ *    63 62                          32 31                            0
+ *   +--+------------------------------+-------------------------------+
+ *   |0 | pid (31 bits)                | tag: never 0                  |
+ *   +--+------------------------------+-------------------------------+
  * </pre>
  *
- * <p>The start stamp is, on Linux, field 22 of {@code /proc/<pid>/stat} (clock ticks since boot, 100 per
- * second: 32 bits last 497 days of uptime, and two processes with one pid cannot start in the same tick).
- * Elsewhere it is the start instant {@link ProcessHandle} reports, in hundredths of a second. A token is
- * never 0 (pids are positive), so 0 can mean "nobody".
+ * <p>So a token is never 0 (0 means "nobody"), a token whose tag is 0 names a pid but no live process
+ * ({@link #identityOf}), and bit 63 is always clear: a caller may use it as a flag in a word that holds a
+ * token ({@link #FLAG}; a pipe end marks itself "in transit" with it). {@link #pid}, {@link #isAlive} and
+ * {@link #describe} ignore the flag.
  *
- * <p>A check costs a read of {@code /proc/<pid>/stat}, some microseconds: callers do it only after they
- * have waited a while, never on a fast path. A zombie (a process that has exited but not been reaped) counts
- * as dead.
+ * <p>The start stamp is, on Linux, the process's {@code starttime} in {@code /proc/<pid>/stat}
+ * ({@link ProcStat}: clock ticks since boot, the same number in every process that reads it). Elsewhere it is
+ * the start instant {@link ProcessHandle} reports, in hundredths of a second. A zombie (a process that has
+ * exited but not been reaped) counts as dead.
+ *
+ * <p>A liveness check costs a read of {@code /proc}, some microseconds: callers do it only after they have waited
+ * a while ({@link LockWord#LIVENESS_CHECK_NANOS}), never on a fast path.
  */
 public final class ProcessIdentity {
-    private static final boolean PROC = Files.isReadable(Paths.get("/proc/self/stat"));
+    /** The bit a caller may set in a word that holds a token (bit 63): tokens never have it. */
+    public static final long FLAG = Long.MIN_VALUE;
+
+    private static final long TAG_MASK = 0xFFFF_FFFFL;
 
     /** This process's pid. */
     public static final long SELF_PID = selfPid();
@@ -42,7 +56,7 @@ public final class ProcessIdentity {
     }
 
     private static long selfPid() {
-        if (PROC) {
+        if (ProcStat.AVAILABLE) {
             try {
                 return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).getFileName().toString());
             } catch (IOException | RuntimeException e) {
@@ -57,10 +71,14 @@ public final class ProcessIdentity {
      *
      * @param pid   the pid.
      * @param stamp the start stamp.
-     * @return the token.
+     * @return the token, never 0.
      */
     public static long token(long pid, long stamp) {
-        return pid << 32 | (stamp & 0xFFFF_FFFFL);
+        return (pid & 0x7FFF_FFFFL) << 32 | tag(stamp);
+    }
+
+    private static long tag(long stamp) {
+        return 1 + Long.remainderUnsigned(stamp, TAG_MASK);
     }
 
     /**
@@ -78,13 +96,25 @@ public final class ProcessIdentity {
     }
 
     /**
+     * Returns the token of a running process, or, if it no longer runs, a word that names its pid and that no
+     * live process ever has (its tag is 0), so that it reads as dead and still says which process it was.
+     *
+     * @param pid the process.
+     * @return a non-zero word.
+     */
+    public static long identityOf(long pid) {
+        long token = tokenOf(pid);
+        return token != 0 ? token : (pid & 0x7FFF_FFFFL) << 32;
+    }
+
+    /**
      * Returns the pid a token names.
      *
-     * @param token a token.
+     * @param token a token, possibly with {@link #FLAG} set.
      * @return the pid.
      */
     public static long pid(long token) {
-        return token >>> 32;
+        return (token & ~FLAG) >>> 32;
     }
 
     /**
@@ -101,16 +131,21 @@ public final class ProcessIdentity {
     /**
      * Tells whether the process a token names is alive.
      *
-     * @param token a token, not 0.
+     * @param token a token, possibly with {@link #FLAG} set; 0 (nobody) is never alive.
      * @return {@code false} if no process has that pid, or it is a zombie, or it started at another time.
      */
     public static boolean isAlive(long token) {
-        long pid = pid(token);
-        if (pid == SELF_PID) {
-            return token == SELF_TOKEN;
+        long plain = token & ~FLAG;
+        if (plain == SELF_TOKEN) {
+            return true;
+        }
+        long tag = plain & TAG_MASK;
+        long pid = plain >>> 32;
+        if (tag == 0 || pid == SELF_PID) {
+            return false;
         }
         long stamp = stampOf(pid, false);
-        return stamp >= 0 && (stamp & 0xFFFF_FFFFL) == (token & 0xFFFF_FFFFL);
+        return stamp >= 0 && tag(stamp) == tag;
     }
 
     /**
@@ -121,8 +156,8 @@ public final class ProcessIdentity {
      * @return the stamp, or -1 if there is no such process (or it is a zombie, unless {@code anyState}).
      */
     public static long stampOf(long pid, boolean anyState) {
-        if (PROC) {
-            return procStamp(pid, anyState);
+        if (ProcStat.AVAILABLE) {
+            return ProcStat.startTicks(pid, anyState);
         }
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isEmpty() || !h.get().isAlive()) {
@@ -131,43 +166,10 @@ public final class ProcessIdentity {
         return h.get().info().startInstant().map(Instant::toEpochMilli).map(ms -> ms / 10).orElse(0L);
     }
 
-    private static long procStamp(long pid, boolean anyState) {
-        Path stat = Paths.get("/proc", Long.toString(pid), "stat");
-        String text;
-        try {
-            text = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        int close = text.lastIndexOf(')'); // the command name may hold spaces and parentheses
-        if (close < 0 || close + 2 >= text.length()) {
-            return -1;
-        }
-        // after ") " come field 3 (state), 4, ... ; field 22 (starttime) is the 20th of them
-        int pos = close + 2;
-        char state = text.charAt(pos);
-        if (!anyState && (state == 'Z' || state == 'X' || state == 'x')) {
-            return -1;
-        }
-        for (int field = 3; field < 22; field++) {
-            pos = text.indexOf(' ', pos);
-            if (pos < 0) {
-                return -1;
-            }
-            pos++;
-        }
-        int end = text.indexOf(' ', pos);
-        try {
-            return Long.parseLong(end < 0 ? text.substring(pos).trim() : text.substring(pos, end));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     /**
      * Describes a token for messages.
      *
-     * @param token a token.
+     * @param token a token, possibly with {@link #FLAG} set.
      * @return e.g. {@code "pid 4242"}.
      */
     public static String describe(long token) {

@@ -12,6 +12,8 @@ import static org.multiproc4j.sharedmem.internal.SegmentDescriptor.USER_TOKEN;
 import static org.multiproc4j.sharedmem.internal.SegmentDescriptor.USER_TRANSIT;
 
 import org.agrona.UnsafeApi;
+import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
 
 /**
@@ -34,7 +36,7 @@ import org.multiproc4j.sharedmem.SharedMemoryException;
  * The call that finds no use left marks the table retired (no process may join afterwards) and tells its
  * caller to remove the name; the sweep does the same for segments whose users all died.
  *
- * <p><b>Locking.</b> A process updates the table under its lock word, which holds the updater's token: a
+ * <p><b>Locking.</b> A process updates the table under its {@link LockWord}, which holds the updater's token: a
  * compare-and-set takes it, and a waiter that finds the holder dead takes it over (the table holds only counts,
  * each written by one store, so there is nothing to repair). Threads of one process exclude each other through
  * the same word. Updates are rare (create, attach, close, a task's start) and short; liveness checks read
@@ -315,34 +317,17 @@ public final class SegmentUsers {
     // ------------------------------------------------------------------------------------------ the lock word
 
     private static void lock(long header) {
-        lock(header, Long.MAX_VALUE);
+        lock(header, Deadlines.NEVER);
     }
 
     private static boolean lock(long header, long deadline) {
         long word = header + USERS_LOCK_OFFSET;
-        if (UnsafeApi.compareAndSetLong(null, word, 0, ProcessIdentity.SELF_TOKEN)) {
-            return true;
-        }
-        Backoff backoff = new Backoff();
-        while (true) {
-            backoff.idle(deadline);
-            if (UnsafeApi.compareAndSetLong(null, word, 0, ProcessIdentity.SELF_TOKEN)) {
-                return true;
-            }
-            if (backoff.shouldCheck()) {
-                long holder = UnsafeApi.getLongVolatile(null, word);
-                if (holder != 0 && holder != ProcessIdentity.SELF_TOKEN && !ProcessIdentity.isAlive(holder)
-                        && UnsafeApi.compareAndSetLong(null, word, holder, ProcessIdentity.SELF_TOKEN)) {
-                    return true; // its holder died: the table holds only counts, nothing to repair
-                }
-            }
-            if (Backoff.expired(deadline)) {
-                return false;
-            }
-        }
+        // a takeover from a dead holder needs no repair: the table holds only counts, each written by one store
+        return LockWord.tryLock(word) || LockWord.lockUninterruptibly(word,
+                IdlePolicy.defaultPolicy().newIdleStrategy(), deadline, LockWord.NEVER_CLOSED).held();
     }
 
     private static void unlock(long header) {
-        UnsafeApi.putLongRelease(null, header + USERS_LOCK_OFFSET, 0);
+        LockWord.unlock(header + USERS_LOCK_OFFSET);
     }
 }

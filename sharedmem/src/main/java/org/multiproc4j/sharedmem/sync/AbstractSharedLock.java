@@ -1,33 +1,39 @@
 package org.multiproc4j.sharedmem.sync;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.UnsafeApi;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.Shareable;
-import org.multiproc4j.sharedmem.internal.Backoff;
+import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.internal.LockDescriptor;
+import org.multiproc4j.sharedmem.internal.LockWord;
 import org.multiproc4j.sharedmem.internal.ProcessIdentity;
 import org.multiproc4j.sharedmem.internal.Segment;
 
 /**
- * What {@link SharedLock} and {@link SharedReentrantLock} share: the lock word of {@link LockDescriptor},
- * acquiring, waiting, dead-owner recovery and ownership checks.
+ * What {@link SharedLock} and {@link SharedReentrantLock} share: the {@link LockWord} of {@link LockDescriptor},
+ * acquiring, waiting, dead-owner takeover and ownership checks.
  */
 abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
-    private static final long OWNER_CHECK_INTERVAL_NS = Backoff.CHECK_INTERVAL_NS;
-
     final Segment segment;
     private final boolean reentrant;
+    private final IdlePolicy idle;
+    private final BooleanSupplier closed;
     private long word;
     private volatile long nextTryLockCheck;
 
-    AbstractSharedLock(Segment segment, boolean reentrant) {
+    AbstractSharedLock(Segment segment, boolean reentrant, IdlePolicy idle) {
         this.segment = segment;
         this.reentrant = reentrant;
+        this.idle = Objects.requireNonNull(idle, "idle");
+        this.closed = segment::isClosed;
         this.word = segment.address(0);
     }
 
@@ -47,10 +53,10 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     // ------------------------------------------------------------------------------------------ Lock
 
     /**
-     * Acquires the lock, waiting as long as it takes. Waiting spins briefly, then parks with growing pauses
-     * of up to 1 ms, so a waiter costs almost no CPU; interrupts are remembered and re-asserted on return.
+     * Acquires the lock, waiting as long as it takes, and returns holding it, also when the lock was taken over
+     * from an owner that died holding it ({@link #ownerDied()} then tells so until the lock is released).
+     * Interrupts are remembered and re-asserted on return.
      *
-     * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
      * @throws IllegalStateException if the lock is closed (also by another thread while this one waits), or
      *                               (for a {@link SharedLock}) the calling thread holds it already, which
      *                               would deadlock.
@@ -61,22 +67,22 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         if (reentrant && reenter(w)) {
             return;
         }
-        if (UnsafeApi.compareAndSetLong(null, w, 0, ProcessIdentity.SELF_TOKEN)) {
+        if (LockWord.tryLock(w)) {
             acquired(w);
             return;
         }
         try {
-            acquireSlow(w, Long.MAX_VALUE, false, true);
+            acquireSlow(w, Deadlines.NEVER, false);
         } catch (InterruptedException e) {
-            throw new AssertionError("uninterruptible wait was interrupted", e);
+            throw new AssertionError("an uninterruptible wait was interrupted", e);
         }
     }
 
     /**
-     * Acquires the lock unless the calling thread is interrupted.
+     * Acquires the lock unless the calling thread is interrupted, also from an owner that died holding it
+     * ({@link #ownerDied()}).
      *
-     * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
+     * @throws InterruptedException  if the thread is interrupted before or while waiting; the lock is not held.
      * @throws IllegalStateException if the lock is closed (also by another thread while this one waits), or
      *                               (for a {@link SharedLock}) the calling thread holds it already.
      */
@@ -89,19 +95,19 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         if (reentrant && reenter(w)) {
             return;
         }
-        if (UnsafeApi.compareAndSetLong(null, w, 0, ProcessIdentity.SELF_TOKEN)) {
+        if (LockWord.tryLock(w)) {
             acquired(w);
             return;
         }
-        acquireSlow(w, Long.MAX_VALUE, true, true);
+        acquireSlow(w, Deadlines.NEVER, true);
     }
 
     /**
-     * Acquires the lock if it is free now. A lock whose owner is dead counts as free, but to keep failing
-     * calls cheap the owner is checked at most every 50 ms per lock object.
+     * Acquires the lock if it is free now. A lock whose owner is dead counts as free (it is taken over, and
+     * {@link #ownerDied()} tells so), but to keep failing calls cheap the owner is checked at most every
+     * {@value LockWord#LIVENESS_CHECK_NANOS} ns per lock object.
      *
      * @return {@code true} if the lock was acquired (or, for a reentrant lock, is held by this thread).
-     * @throws OwnerDiedException    if the lock was taken from a dead owner: the caller holds it now.
      * @throws IllegalStateException if the lock is closed.
      */
     @Override
@@ -110,18 +116,20 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         if (reentrant && reenter(w)) {
             return true;
         }
-        long owner = UnsafeApi.getLongVolatile(null, w);
-        if (owner == 0 && UnsafeApi.compareAndSetLong(null, w, 0, ProcessIdentity.SELF_TOKEN)) {
+        long owner = LockWord.owner(w);
+        if (owner == 0 && LockWord.tryLock(w)) {
             acquired(w);
             return true;
         }
         if (owner != 0 && owner != ProcessIdentity.SELF_TOKEN) {
             long now = System.nanoTime();
             if (now - nextTryLockCheck >= 0) {
-                nextTryLockCheck = now + OWNER_CHECK_INTERVAL_NS;
-                if (!ProcessIdentity.isAlive(owner) && UnsafeApi.compareAndSetLong(null, w, owner, ProcessIdentity.SELF_TOKEN)) {
-                    acquired(w);
-                    throw recovered(w, owner);
+                nextTryLockCheck = now + LockWord.LIVENESS_CHECK_NANOS;
+                long dead = LockWord.takeOverFromDead(w);
+                if (dead != 0) {
+                    UnsafeApi.putLong(null, w + LockDescriptor.TAKEN_FROM_OFFSET, dead);
+                    tookOver(w);
+                    return true;
                 }
             }
         }
@@ -129,19 +137,19 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     }
 
     /**
-     * Acquires the lock if it becomes free within the timeout.
+     * Acquires the lock if it becomes free within the timeout, also from an owner that died holding it
+     * ({@link #ownerDied()}).
      *
      * @param time how long to wait at most.
      * @param unit the unit of {@code time}.
      * @return {@code true} if the lock was acquired, {@code false} if the time elapsed first (at once if the
      *         calling thread holds a non-reentrant lock already).
-     * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
+     * @throws InterruptedException  if the thread is interrupted before or while waiting; the lock is not held.
      * @throws IllegalStateException if the lock is closed (also by another thread while this one waits).
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return tryLockNanos(unit.toNanos(time));
+        return tryLockUntil(Deadlines.of(time, unit));
     }
 
     /**
@@ -150,23 +158,15 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      *
      * @param timeout how long to wait at most.
      * @return {@code true} if the lock was acquired, {@code false} if the time elapsed first.
-     * @throws InterruptedException  if the thread is interrupted before or while waiting.
-     * @throws OwnerDiedException    if the previous owner died holding the lock: the caller holds it now.
+     * @throws InterruptedException  if the thread is interrupted before or while waiting; the lock is not held.
      * @throws IllegalStateException if the lock is closed (also by another thread while this one waits).
+     * @throws NullPointerException  if {@code timeout} is {@code null}.
      */
     public boolean tryLock(Duration timeout) throws InterruptedException {
-        return tryLockNanos(saturatedNanos(timeout));
+        return tryLockUntil(Deadlines.of(timeout));
     }
 
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    private boolean tryLockNanos(long nanos) throws InterruptedException {
+    private boolean tryLockUntil(long deadline) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -174,16 +174,17 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         if (reentrant && reenter(w)) {
             return true;
         }
-        if (UnsafeApi.compareAndSetLong(null, w, 0, ProcessIdentity.SELF_TOKEN)) {
+        if (LockWord.tryLock(w)) {
             acquired(w);
             return true;
         }
-        return acquireSlow(w, Backoff.deadline(nanos), true, false);
+        return acquireSlow(w, deadline, true);
     }
 
     /**
-     * Releases the lock (for a reentrant lock: one hold of it). A thread waiting in another process sees the
-     * release when its current spin or park ends (up to about 1 ms if it has waited long).
+     * Releases the lock (for a reentrant lock: one hold of it); the last hold's release also ends what
+     * {@link #ownerDied()} reports. A thread waiting in another process sees the release when its current spin or
+     * park ends (up to the idle policy's longest park, 1 ms by default, if it has waited long).
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
      * @throws IllegalStateException        if the lock is closed.
@@ -204,7 +205,8 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
 
     /**
      * Returns a new condition bound to this lock, in its own shared segment: a
-     * {@link java.util.concurrent.locks.Condition} that works across processes.
+     * {@link java.util.concurrent.locks.Condition} that works across processes, waiting with this lock's idle
+     * policy.
      *
      * @return the condition; close it when done (the last user's close removes it).
      */
@@ -216,23 +218,43 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     // ------------------------------------------------------------------------------------------ queries
 
     /**
+     * Tells whether the calling thread holds the lock because it took it over from a process that died holding
+     * it: the state the lock protects may be half-updated, so check it, and repair it if needed, before relying
+     * on it. The answer stays {@code true} while this thread holds the lock (every hold of a reentrant lock) and
+     * turns {@code false} when it releases it: a holder that does not look leaves whatever the dead owner left.
+     *
+     * @return {@code true} if this thread holds the lock and took it from a dead owner; {@code false} if it took
+     *         a free lock, or does not hold the lock.
+     * @throws IllegalStateException if the lock is closed.
+     */
+    public boolean ownerDied() {
+        long w = word();
+        return isHeldByCurrentThread(w) && UnsafeApi.getLong(null, w + LockDescriptor.TAKEN_FROM_OFFSET) != 0;
+    }
+
+    /**
      * Tells whether any thread of any process holds the lock now (a dead owner counts until someone takes
      * the lock over).
      *
      * @return {@code true} if locked.
+     * @throws IllegalStateException if the lock is closed.
      */
     public boolean isLocked() {
-        return UnsafeApi.getLongVolatile(null, word()) != 0;
+        return LockWord.owner(word()) != 0;
     }
 
     /**
      * Tells whether the calling thread holds the lock.
      *
      * @return {@code true} if it does.
+     * @throws IllegalStateException if the lock is closed.
      */
     public boolean isHeldByCurrentThread() {
-        long w = word();
-        return UnsafeApi.getLongVolatile(null, w) == ProcessIdentity.SELF_TOKEN
+        return isHeldByCurrentThread(word());
+    }
+
+    private static boolean isHeldByCurrentThread(long w) {
+        return LockWord.owner(w) == ProcessIdentity.SELF_TOKEN
                 && UnsafeApi.getLong(null, w + LockDescriptor.THREAD_OFFSET) == ProcessIdentity.threadTag();
     }
 
@@ -240,9 +262,10 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * Returns the pid of the process that holds the lock now.
      *
      * @return the owner's pid, or empty if the lock is free.
+     * @throws IllegalStateException if the lock is closed.
      */
     public OptionalLong ownerPid() {
-        long owner = UnsafeApi.getLongVolatile(null, word());
+        long owner = LockWord.owner(word());
         return owner == 0 ? OptionalLong.empty() : OptionalLong.of(ProcessIdentity.pid(owner));
     }
 
@@ -255,6 +278,16 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         return segment.name();
     }
 
+    /**
+     * Returns how this lock's waiting threads idle: the policy it was created with, or, for a lock attached by
+     * name, {@link IdlePolicy#defaultPolicy()}. It travels with the lock's handle to a child process.
+     *
+     * @return the policy.
+     */
+    public IdlePolicy idlePolicy() {
+        return idle;
+    }
+
     long recoveries() {
         return UnsafeApi.getLongVolatile(null, word() + LockDescriptor.RECOVERIES_OFFSET);
     }
@@ -262,8 +295,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     // ------------------------------------------------------------------------------------------ machinery
 
     private boolean reenter(long w) {
-        if (UnsafeApi.getLongVolatile(null, w) == ProcessIdentity.SELF_TOKEN
-                && UnsafeApi.getLong(null, w + LockDescriptor.THREAD_OFFSET) == ProcessIdentity.threadTag()) {
+        if (isHeldByCurrentThread(w)) {
             long holds = UnsafeApi.getLong(null, w + LockDescriptor.HOLDS_OFFSET);
             if (holds == Long.MAX_VALUE) {
                 throw new Error("maximum lock count exceeded");
@@ -281,78 +313,54 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         }
     }
 
-    private void release(long w) {
-        UnsafeApi.putLong(null, w + LockDescriptor.THREAD_OFFSET, 0);
-        UnsafeApi.putLongRelease(null, w + LockDescriptor.OWNER_OFFSET, 0);
+    /** Records a takeover ("taken from" was written with the word): the new holder may have to repair. */
+    private void tookOver(long w) {
+        acquired(w);
+        UnsafeApi.getAndAddLong(null, w + LockDescriptor.RECOVERIES_OFFSET, 1);
     }
 
-    private OwnerDiedException recovered(long w, long deadOwner) {
-        UnsafeApi.getAndAddLong(null, w + LockDescriptor.RECOVERIES_OFFSET, 1);
-        UnsafeApi.putLongVolatile(null, w + LockDescriptor.LAST_DEAD_PID_OFFSET, ProcessIdentity.pid(deadOwner));
-        return new OwnerDiedException(getClass().getSimpleName() + " " + name(), name(), ProcessIdentity.pid(deadOwner));
+    private void release(long w) {
+        UnsafeApi.putLong(null, w + LockDescriptor.TAKEN_FROM_OFFSET, 0);
+        UnsafeApi.putLong(null, w + LockDescriptor.THREAD_OFFSET, 0);
+        LockWord.unlock(w + LockDescriptor.OWNER_OFFSET);
     }
 
     /**
-     * Waits for the lock.
+     * Waits for the lock; the fast attempts were made.
      *
-     * @return {@code false} if the deadline passed.
+     * @return {@code false} if the deadline passed (or, with a deadline, the calling thread holds this
+     *         non-reentrant lock already).
      */
-    private boolean acquireSlow(long w, long deadline, boolean interruptible, boolean failOnSelfDeadlock)
-            throws InterruptedException {
-        Backoff backoff = new Backoff();
-        boolean interrupted = false;
-        try {
-            while (true) {
-                if (segment.isClosed()) {
-                    throw closedWhileWaiting(); // before touching the word: see close()
-                }
-                long owner = UnsafeApi.getLongVolatile(null, w);
-                if (owner == 0) {
-                    if (UnsafeApi.compareAndSetLong(null, w, 0, ProcessIdentity.SELF_TOKEN)) {
-                        acquired(w);
-                        return true;
-                    }
-                    continue;
-                }
-                if (owner == ProcessIdentity.SELF_TOKEN && !reentrant
-                        && UnsafeApi.getLong(null, w + LockDescriptor.THREAD_OFFSET) == ProcessIdentity.threadTag()) {
-                    if (failOnSelfDeadlock) {
-                        throw new IllegalStateException(this + " is already held by this thread and is not reentrant: "
-                                + "lock() would wait forever (use SharedReentrantLock to lock it again)");
-                    }
-                    return false;
-                }
-                if (backoff.shouldCheck() && owner != ProcessIdentity.SELF_TOKEN && !ProcessIdentity.isAlive(owner)) {
-                    if (UnsafeApi.compareAndSetLong(null, w, owner, ProcessIdentity.SELF_TOKEN)) {
-                        acquired(w);
-                        throw recovered(w, owner);
-                    }
-                    continue;
-                }
-                if (Backoff.expired(deadline)) {
-                    return false;
-                }
-                backoff.idle(deadline);
-                if (Thread.interrupted()) {
-                    if (interruptible) {
-                        throw new InterruptedException();
-                    }
-                    interrupted = true;
-                }
+    private boolean acquireSlow(long w, long deadline, boolean interruptible) throws InterruptedException {
+        if (!reentrant && isHeldByCurrentThread(w)) {
+            if (deadline == Deadlines.NEVER) {
+                throw new IllegalStateException(this + " is already held by this thread and is not reentrant: "
+                        + "lock() would wait forever (use SharedReentrantLock to lock it again)");
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            return false;
+        }
+        LockWord.Acquired got = LockWord.lock(w, idle.newIdleStrategy(), deadline, closed, interruptible,
+                w + LockDescriptor.TAKEN_FROM_OFFSET);
+        switch (got) {
+            case ACQUIRED:
+                acquired(w);
+                return true;
+            case FROM_DEAD_OWNER:
+                tookOver(w);
+                return true;
+            case TIMED_OUT:
+                return false;
+            default:
+                throw closedWhileWaiting();
         }
     }
 
     private void requireHeld(long w, String what) {
-        long owner = UnsafeApi.getLongVolatile(null, w);
-        if (owner != ProcessIdentity.SELF_TOKEN || UnsafeApi.getLong(null, w + LockDescriptor.THREAD_OFFSET) != ProcessIdentity.threadTag()) {
+        if (!isHeldByCurrentThread(w)) {
+            long owner = LockWord.owner(w);
             throw new IllegalMonitorStateException(what + " of " + this + " by a thread that does not hold it ("
                     + (owner == 0 ? "it is not locked" : "it is held by " + (owner == ProcessIdentity.SELF_TOKEN
-                    ? "another thread of this process" : "pid " + ProcessIdentity.pid(owner))) + ")");
+                    ? "another thread of this process" : ProcessIdentity.describe(owner))) + ")");
         }
     }
 
@@ -373,21 +381,23 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         return holds;
     }
 
-    /** For conditions: takes the lock back, uninterruptibly, with the holds it had. */
+    /**
+     * For conditions: takes the lock back, uninterruptibly, with the holds it had; a takeover from a dead owner
+     * shows in {@link #ownerDied()}.
+     */
     void reacquire(long holds) {
         long w = word();
-        try {
-            if (!UnsafeApi.compareAndSetLong(null, w, 0, ProcessIdentity.SELF_TOKEN)) {
-                acquireSlow(w, Long.MAX_VALUE, false, true);
-            } else {
-                acquired(w);
+        if (LockWord.tryLock(w)) {
+            acquired(w);
+        } else {
+            try {
+                acquireSlow(w, Deadlines.NEVER, false);
+            } catch (InterruptedException e) {
+                throw new AssertionError("an uninterruptible wait was interrupted", e);
             }
-        } catch (InterruptedException e) {
-            throw new AssertionError("uninterruptible wait was interrupted", e);
-        } finally {
-            if (reentrant && UnsafeApi.getLongVolatile(null, w) == ProcessIdentity.SELF_TOKEN) {
-                UnsafeApi.putLong(null, w + LockDescriptor.HOLDS_OFFSET, holds);
-            }
+        }
+        if (reentrant) {
+            UnsafeApi.putLong(null, w + LockDescriptor.HOLDS_OFFSET, holds);
         }
     }
 
@@ -403,12 +413,12 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
      *
      * <p><b>Closing while in use.</b> Threads of this process that wait for the lock when it is closed wake
-     * within their current pause (at most about 1 ms) and throw {@link IllegalStateException}; every later
-     * call throws it at once. A call racing with the close (one that found the lock open just before) may
-     * still complete: the memory stays mapped until this object is unreachable, so no call ever touches
-     * unmapped memory. Closing does not unlock: a thread of this process that holds the lock keeps it (for
-     * other processes) and can no longer unlock it, so close a lock only when no thread of this process holds
-     * it.
+     * within their current pause (at most the idle policy's longest park, 1 ms by default) and throw
+     * {@link IllegalStateException}; every later call throws it at once. A call racing with the close (one that
+     * found the lock open just before) may still complete: the memory stays mapped until this object is
+     * unreachable, so no call ever touches unmapped memory. Closing does not unlock: a thread of this process
+     * that holds the lock keeps it (for other processes) and can no longer unlock it, so close a lock only when
+     * no thread of this process holds it.
      */
     @Override
     public void close() {
@@ -425,7 +435,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(segment.kind(), name(), segment.sending());
+        return new SyncHandle(segment.kind(), name(), segment.sending(), idle);
     }
 
     /**
@@ -452,8 +462,8 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         if (w == 0) {
             state = "closed";
         } else {
-            long owner = UnsafeApi.getLongVolatile(null, w);
-            state = owner == 0 ? "unlocked" : "locked by pid " + ProcessIdentity.pid(owner);
+            long owner = LockWord.owner(w);
+            state = owner == 0 ? "unlocked" : "locked by " + ProcessIdentity.describe(owner);
         }
         return getClass().getSimpleName() + "[" + segment.name() + ", " + state + "]";
     }

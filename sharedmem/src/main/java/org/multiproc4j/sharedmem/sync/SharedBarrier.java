@@ -1,17 +1,21 @@
 package org.multiproc4j.sharedmem.sync;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeoutException;
 
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.IdleStrategy;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
-import org.multiproc4j.sharedmem.internal.Backoff;
 import org.multiproc4j.sharedmem.internal.BarrierDescriptor;
 import org.multiproc4j.sharedmem.internal.HolderTable;
 import org.multiproc4j.sharedmem.internal.HolderTableDescriptor;
+import org.multiproc4j.sharedmem.internal.LockWord;
 import org.multiproc4j.sharedmem.internal.Segment;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 
@@ -44,8 +48,8 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * gets a {@link TimeoutException} and the others a {@link BrokenBarrierException}.) There is no barrier
  * action.
  *
- * <p>Waiting spins briefly, then parks with pauses growing to 1 ms: the last arrival releases a parked
- * waiter within its current pause.
+ * <p>Waiting follows the barrier's {@link IdlePolicy} (by default it spins briefly, then parks with pauses
+ * growing to 1 ms): the last arrival releases a parked waiter within its current pause.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the barrier.
@@ -54,18 +58,21 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * return of {@code await()} in every other party of the same round, in any process.
  *
  * <p><b>Failure.</b> A process that dies while one of its threads waits at the barrier breaks it: the
- * other waiters notice within about 0.1 s of parking and get a {@link BrokenBarrierException}, as they would
+ * other waiters notice within 10 ms of waiting (they look for dead waiters every 10 ms) and get a
+ * {@link BrokenBarrierException}, as they would
  * if that thread had been interrupted. A party that dies before it arrives cannot be told from a slow one:
  * use the timed {@link #await(Duration)}.
  */
 public final class SharedBarrier implements Shareable, AutoCloseable {
     private final Segment segment;
+    private final IdlePolicy idle;
     private final HolderTable waiting;
     private final int parties;
     private long base;
 
-    private SharedBarrier(Segment segment) {
+    private SharedBarrier(Segment segment, IdlePolicy idle) {
         this.segment = segment;
+        this.idle = idle;
         this.parties = UnsafeApi.getInt(null, segment.headerAddress(BarrierDescriptor.PARTIES_OFFSET));
         int slots = UnsafeApi.getInt(null, segment.headerAddress(BarrierDescriptor.SLOTS_OFFSET));
         this.waiting = new HolderTable(segment, BarrierDescriptor.TABLE_OFFSET, slots, "SharedBarrier " + segment.name());
@@ -73,7 +80,8 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
     }
 
     /**
-     * Creates a barrier for the given number of parties.
+     * Creates a barrier for the given number of parties, whose waiters idle as {@link IdlePolicy#defaultPolicy()}
+     * says.
      *
      * @param parties how many parties must arrive, at least 1.
      * @return the barrier; this process is its creator.
@@ -81,6 +89,23 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      * @throws SharedMemoryException    if the segment cannot be created.
      */
     public static SharedBarrier create(int parties) {
+        return create(parties, IdlePolicy.defaultPolicy());
+    }
+
+    /**
+     * Creates a barrier for the given number of parties, whose waiters idle as {@code idle} says (in every process
+     * the barrier's handle reaches; one attached by name uses the default): {@link IdlePolicy#busySpin()} gives
+     * the quickest release to parties that each have a core of their own.
+     *
+     * @param parties how many parties must arrive, at least 1.
+     * @param idle    how waiting threads idle.
+     * @return the barrier; this process is its creator.
+     * @throws IllegalArgumentException if {@code parties} is less than 1.
+     * @throws NullPointerException     if {@code idle} is {@code null}.
+     * @throws SharedMemoryException    if the segment cannot be created.
+     */
+    public static SharedBarrier create(int parties, IdlePolicy idle) {
+        Objects.requireNonNull(idle, "idle");
         if (parties < 1) {
             throw new IllegalArgumentException("barrier parties must be at least 1: parties=" + parties);
         }
@@ -89,18 +114,24 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
                 BarrierDescriptor.length(slots), s -> {
                     UnsafeApi.putInt(null, s.headerAddress(BarrierDescriptor.PARTIES_OFFSET), parties);
                     UnsafeApi.putInt(null, s.headerAddress(BarrierDescriptor.SLOTS_OFFSET), slots);
-                }));
+                }), idle);
     }
 
     /**
-     * Attaches a barrier created by another process (or this one), by name.
+     * Attaches a barrier created by another process (or this one), by name; its waiters idle as
+     * {@link IdlePolicy#defaultPolicy()} says.
      *
      * @param name the barrier's name ({@link #name()}).
      * @return the barrier.
      * @throws SharedMemoryException if there is no such segment or it is not a barrier.
      */
     public static SharedBarrier attach(String name) {
-        return new SharedBarrier(Segment.attach(name, SegmentDescriptor.KIND_BARRIER, BarrierDescriptor.VERSION, "a SharedBarrier"));
+        return attach(name, IdlePolicy.defaultPolicy());
+    }
+
+    static SharedBarrier attach(String name, IdlePolicy idle) {
+        return new SharedBarrier(Segment.attach(name, SegmentDescriptor.KIND_BARRIER, BarrierDescriptor.VERSION,
+                "a SharedBarrier"), idle);
     }
 
     private long base() {
@@ -122,7 +153,7 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      */
     public int await() throws InterruptedException, BrokenBarrierException {
         try {
-            return awaitUntil(Long.MAX_VALUE);
+            return awaitUntil(Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError("untimed wait timed out", e);
         }
@@ -140,7 +171,7 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      *                                barrier then breaks for the other parties).
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        return awaitUntil(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)));
+        return awaitUntil(Deadlines.of(timeout));
     }
 
     private int awaitUntil(long deadline) throws InterruptedException, BrokenBarrierException, TimeoutException {
@@ -181,7 +212,8 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
             throw e;
         }
         try {
-            Backoff backoff = new Backoff();
+            IdleStrategy strategy = idle.newIdleStrategy();
+            long nextCheck = System.nanoTime() + LockWord.LIVENESS_CHECK_NANOS;
             int g = generation;
             while (true) {
                 if (generation(UnsafeApi.getLongVolatile(null, state)) != g) {
@@ -198,7 +230,9 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
                     }
                     throw broken();
                 }
-                if (backoff.shouldCheck()) {
+                long now = System.nanoTime();
+                if (now - nextCheck >= 0) {
+                    nextCheck = now + LockWord.LIVENESS_CHECK_NANOS;
                     try {
                         waiting.recoverDead((token, count, gen) -> {
                             if (count > 0 && (int) gen == g) {
@@ -212,7 +246,7 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
                     }
                     continue; // closed meanwhile: the next round of the loop leaves
                 }
-                if (Backoff.expired(deadline)) {
+                if (deadline != Deadlines.NEVER && now - deadline >= 0) {
                     breakGeneration(b, g);
                     if (generation(UnsafeApi.getLongVolatile(null, state)) != g) {
                         return index; // tripped just now
@@ -221,7 +255,7 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
                             + (int) UnsafeApi.getLongVolatile(null, state) + " of " + parties
                             + " parties waiting; the barrier is now broken");
                 }
-                backoff.idle(deadline);
+                strategy.idle();
                 if (Thread.interrupted()) {
                     breakGeneration(b, g);
                     if (generation(UnsafeApi.getLongVolatile(null, state)) != g) {
@@ -328,12 +362,22 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
     }
 
     /**
+     * Returns how this barrier's waiting threads idle: the policy it was created with, or, for a barrier attached
+     * by name, {@link IdlePolicy#defaultPolicy()}. It travels with the barrier's handle to a child process.
+     *
+     * @return the policy.
+     */
+    public IdlePolicy idlePolicy() {
+        return idle;
+    }
+
+    /**
      * Closes the barrier in this process; the close that leaves no live process using it also removes its name (see the lifetime
      * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
      *
      * <p><b>Closing while in use.</b> Threads of this process waiting in {@code await} when the barrier is
-     * closed wake within their current pause (at most about 1 ms) and throw {@link IllegalStateException};
-     * having left, like an interrupted party, they break the round, so the parties of other processes get
+     * closed wake within their current pause (at most the idle policy's longest park, 1 ms by default) and throw
+     * {@link IllegalStateException}; having left, like an interrupted party, they break the round, so the parties of other processes get
      * {@link BrokenBarrierException} rather than wait for them. Every later call throws
      * {@link IllegalStateException} at once. A call racing with the close may still complete: the memory stays
      * mapped until this object is unreachable, so no call ever touches unmapped memory.
@@ -357,7 +401,7 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_BARRIER, name(), segment.sending());
+        return new SyncHandle(SegmentDescriptor.KIND_BARRIER, name(), segment.sending(), idle);
     }
 
     /**

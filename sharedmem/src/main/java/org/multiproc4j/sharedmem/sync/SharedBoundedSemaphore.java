@@ -1,5 +1,8 @@
 package org.multiproc4j.sharedmem.sync;
 
+import java.util.Objects;
+
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
 import org.multiproc4j.sharedmem.internal.Segment;
 
@@ -26,12 +29,13 @@ import org.multiproc4j.sharedmem.internal.Segment;
  */
 public final class SharedBoundedSemaphore extends SharedSemaphore {
 
-    SharedBoundedSemaphore(Segment segment) {
-        super(segment);
+    SharedBoundedSemaphore(Segment segment, IdlePolicy idle) {
+        super(segment, idle);
     }
 
     /**
-     * Creates a bounded semaphore with the given number of permits, which is also its bound.
+     * Creates a bounded semaphore with the given number of permits, which is also its bound; its waiters idle
+     * as {@link IdlePolicy#defaultPolicy()} says.
      *
      * @param permits the initial permits and bound, not negative.
      * @return the semaphore; this process is its creator.
@@ -39,11 +43,29 @@ public final class SharedBoundedSemaphore extends SharedSemaphore {
      * @throws SharedMemoryException    if the segment cannot be created.
      */
     public static SharedBoundedSemaphore create(int permits) {
-        return new SharedBoundedSemaphore(newSegment(permits, true));
+        return create(permits, IdlePolicy.defaultPolicy());
     }
 
     /**
-     * Attaches a bounded semaphore created by another process (or this one), by name.
+     * Creates a bounded semaphore with the given number of permits, which is also its bound; its waiters idle
+     * as {@code idle} says (in every process the semaphore's handle reaches; one attached by name uses the
+     * default).
+     *
+     * @param permits the initial permits and bound, not negative.
+     * @param idle    how waiting threads idle.
+     * @return the semaphore; this process is its creator.
+     * @throws IllegalArgumentException if {@code permits} is negative.
+     * @throws NullPointerException     if {@code idle} is {@code null}.
+     * @throws SharedMemoryException    if the segment cannot be created.
+     */
+    public static SharedBoundedSemaphore create(int permits, IdlePolicy idle) {
+        Objects.requireNonNull(idle, "idle");
+        return new SharedBoundedSemaphore(newSegment(permits, true), idle);
+    }
+
+    /**
+     * Attaches a bounded semaphore created by another process (or this one), by name; its waiters idle as
+     * {@link IdlePolicy#defaultPolicy()} says.
      *
      * @param name the semaphore's name ({@link #name()}).
      * @return the semaphore.

@@ -7,10 +7,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.IdleStrategy;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
-import org.multiproc4j.sharedmem.internal.Backoff;
 import org.multiproc4j.sharedmem.internal.ConditionDescriptor;
 import org.multiproc4j.sharedmem.internal.Segment;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
@@ -47,10 +49,10 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * }
  * }</pre>
  *
- * <p>A waiter releases the lock (every hold of a reentrant lock), waits as a {@link SharedLock} waiter does
- * (spinning briefly, then parking with pauses of up to 1 ms: a signal is seen within that pause), and takes
- * the lock back before it returns or throws. Spurious wake-ups are possible, as the {@link Condition}
- * contract allows: always wait in a loop that tests the predicate.
+ * <p>A waiter releases the lock (every hold of a reentrant lock), waits as a {@link SharedLock} waiter does,
+ * with the lock's {@link IdlePolicy} (by default spinning briefly, then parking with pauses of up to 1 ms: a
+ * signal is seen within that pause), and takes the lock back before it returns or throws. Spurious wake-ups
+ * are possible, as the {@link Condition} contract allows: always wait in a loop that tests the predicate.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the condition; {@code await} and {@code signal} require the calling thread to hold {@link #lock()}.
@@ -58,10 +60,11 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * <p><b>Memory consistency effects.</b> Those of the lock: actions before a {@code signal} and the unlock
  * that follows it happen-before the return of an {@code await} woken by it, which takes the lock again.
  *
- * <p><b>Failure.</b> If the holder of the lock dies, the waiter that takes the lock back gets an
- * {@link OwnerDiedException} from {@code await}, holding the lock. A waiter that dies while waiting may cost
- * one later waiter a spurious wake-up, nothing more; a {@code signal()} given while only dead waiters are
- * counted wakes no one, so prefer {@link #signalAll()} where processes may die.
+ * <p><b>Failure.</b> If a holder of the lock dies holding it, the waiter that takes the lock back takes it over,
+ * as {@link SharedLock#lock()} does: {@code await} returns (or throws) as it would have, holding the lock, and
+ * {@link #ownerDied()} tells the waiter, until it unlocks, to check the state the lock protects. A waiter that
+ * dies while waiting may cost one later waiter a spurious wake-up, nothing more; a {@code signal()} given while
+ * only dead waiters are counted wakes no one, so prefer {@link #signalAll()} where processes may die.
  */
 public final class SharedCondition implements Condition, Shareable, AutoCloseable {
     private final Segment segment;
@@ -84,7 +87,21 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @throws SharedMemoryException if a segment cannot be created.
      */
     public static SharedCondition create() {
-        SharedReentrantLock lock = SharedReentrantLock.create();
+        return create(IdlePolicy.defaultPolicy());
+    }
+
+    /**
+     * Creates a condition with a new {@link SharedReentrantLock} of its own whose waiters, and the condition's,
+     * idle as {@code idle} says (in every process the condition's handle reaches); closing the condition closes
+     * that lock too.
+     *
+     * @param idle how waiting threads idle.
+     * @return the condition; this process is its creator.
+     * @throws NullPointerException  if {@code idle} is {@code null}.
+     * @throws SharedMemoryException if a segment cannot be created.
+     */
+    public static SharedCondition create(IdlePolicy idle) {
+        SharedReentrantLock lock = SharedReentrantLock.create(idle);
         try {
             return new SharedCondition(newSegment(lock), lock, true);
         } catch (RuntimeException e) {
@@ -94,8 +111,8 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     }
 
     /**
-     * Creates a condition bound to an existing lock (Python's {@code Condition(lock)}); closing the condition
-     * leaves the lock open.
+     * Creates a condition bound to an existing lock (Python's {@code Condition(lock)}), whose waiters idle as the
+     * lock's do; closing the condition leaves the lock open.
      *
      * @param lock the lock.
      * @return the condition; this process is its creator.
@@ -106,7 +123,8 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     }
 
     /**
-     * Creates a condition bound to an existing reentrant lock; closing the condition leaves the lock open.
+     * Creates a condition bound to an existing reentrant lock, whose waiters idle as the lock's do; closing the
+     * condition leaves the lock open.
      *
      * @param lock the lock.
      * @return the condition; this process is its creator.
@@ -132,21 +150,25 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     }
 
     /**
-     * Attaches a condition created by another process (or this one), by name, together with its lock.
-     * Closing it closes the lock attached with it.
+     * Attaches a condition created by another process (or this one), by name, together with its lock; their
+     * waiters idle as {@link IdlePolicy#defaultPolicy()} says. Closing it closes the lock attached with it.
      *
      * @param name the condition's name ({@link #name()}).
      * @return the condition.
      * @throws SharedMemoryException if there is no such segment, it is not a condition, or its lock is gone.
      */
     public static SharedCondition attach(String name) {
+        return attach(name, IdlePolicy.defaultPolicy());
+    }
+
+    static SharedCondition attach(String name, IdlePolicy idle) {
         Segment s = Segment.attach(name, SegmentDescriptor.KIND_CONDITION, ConditionDescriptor.VERSION, "a SharedCondition");
         try {
             int lockKind = UnsafeApi.getInt(null, s.headerAddress(ConditionDescriptor.LOCK_KIND_OFFSET));
             String lockName = s.headerString(ConditionDescriptor.LOCK_NAME_LENGTH_OFFSET, ConditionDescriptor.LOCK_NAME_OFFSET,
                     ConditionDescriptor.MAX_LOCK_NAME);
             AbstractSharedLock lock = lockKind == SegmentDescriptor.KIND_REENTRANT_LOCK
-                    ? SharedReentrantLock.attach(lockName) : SharedLock.attach(lockName);
+                    ? SharedReentrantLock.attach(lockName, idle) : SharedLock.attach(lockName, idle);
             return new SharedCondition(s, lock, true);
         } catch (RuntimeException e) {
             s.close();
@@ -172,6 +194,17 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     }
 
     /**
+     * Tells whether the calling thread holds the lock because it took it over from a process that died holding
+     * it, in an {@code await} or a {@code lock()}: {@link SharedLock#ownerDied()} of {@link #lock()}.
+     *
+     * @return {@code true} if this thread holds the lock and took it from a dead owner.
+     * @throws IllegalStateException if the lock is closed.
+     */
+    public boolean ownerDied() {
+        return lock.ownerDied();
+    }
+
+    /**
      * Returns the name of the condition's segment, by which {@link #attach(String)} finds it.
      *
      * @return the name.
@@ -188,15 +221,13 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @throws InterruptedException         if the thread is interrupted before or while waiting (the lock is
      *                                      held again when it is thrown).
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
-     * @throws OwnerDiedException           if, while this thread waited, a holder of the lock died: this
-     *                                      thread holds the lock.
      * @throws IllegalStateException        if the condition is closed, also by another thread while this one
      *                                      waits (the lock is held again when it is thrown, unless it was
      *                                      closed too).
      */
     @Override
     public void await() throws InterruptedException {
-        awaitInternal(Long.MAX_VALUE, true);
+        awaitInternal(Deadlines.NEVER, true);
     }
 
     /**
@@ -204,7 +235,6 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * re-asserted on return.
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
-     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
      * @throws IllegalStateException        if the condition is closed, also by another thread while this one
      *                                      waits (the lock is held again when it is thrown, unless it was
      *                                      closed too).
@@ -212,7 +242,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     @Override
     public void awaitUninterruptibly() {
         try {
-            awaitInternal(Long.MAX_VALUE, false);
+            awaitInternal(Deadlines.NEVER, false);
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible wait was interrupted", e);
         }
@@ -225,16 +255,15 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @return an estimate of the time left, not positive if it elapsed.
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
-     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
      * @throws IllegalStateException        if the condition is closed, also by another thread while this one
      *                                      waits (the lock is held again when it is thrown, unless it was
      *                                      closed too).
      */
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
-        long deadline = Backoff.deadline(nanosTimeout);
+        long deadline = Deadlines.ofNanos(nanosTimeout);
         awaitInternal(deadline, true);
-        return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+        return deadline == Deadlines.NEVER ? Long.MAX_VALUE : deadline - System.nanoTime();
     }
 
     /**
@@ -245,14 +274,13 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @return {@code false} if the time elapsed before a signal came.
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
-     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
      * @throws IllegalStateException        if the condition is closed, also by another thread while this one
      *                                      waits (the lock is held again when it is thrown, unless it was
      *                                      closed too).
      */
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        return awaitInternal(Backoff.deadline(unit.toNanos(time)), true);
+        return awaitInternal(Deadlines.of(time, unit), true);
     }
 
     /**
@@ -262,13 +290,12 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @return {@code false} if the time elapsed before a signal came.
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
-     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
      * @throws IllegalStateException        if the condition is closed, also by another thread while this one
      *                                      waits (the lock is held again when it is thrown, unless it was
      *                                      closed too).
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitInternal(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)), true);
+        return awaitInternal(Deadlines.of(timeout), true);
     }
 
     /**
@@ -278,7 +305,6 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * @return {@code false} if the deadline passed before a signal came.
      * @throws InterruptedException         if the thread is interrupted before or while waiting.
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock.
-     * @throws OwnerDiedException           if a holder of the lock died meanwhile: this thread holds the lock.
      * @throws IllegalStateException        if the condition is closed, also by another thread while this one
      *                                      waits (the lock is held again when it is thrown, unless it was
      *                                      closed too).
@@ -286,7 +312,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         long ms = deadline.getTime() - System.currentTimeMillis();
-        return awaitInternal(Backoff.deadline(TimeUnit.MILLISECONDS.toNanos(ms)), true);
+        return awaitInternal(Deadlines.of(ms, TimeUnit.MILLISECONDS), true);
     }
 
     private boolean awaitInternal(long deadline, boolean interruptible) throws InterruptedException {
@@ -301,7 +327,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
         boolean interrupted = false;
         boolean interruptedQuietly = false;
         boolean closedMeanwhile = false;
-        Backoff backoff = new Backoff();
+        IdleStrategy idle = lock.idlePolicy().newIdleStrategy();
         while (true) {
             if (segment.isClosed()) {
                 closedMeanwhile = true; // the memory stays mapped (see close()): leave as a timed-out waiter does
@@ -311,10 +337,10 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
                 signalled = true;
                 break;
             }
-            if (Backoff.expired(deadline)) {
+            if (Deadlines.expired(deadline)) {
                 break;
             }
-            backoff.idle(deadline);
+            idle.idle();
             if (Thread.interrupted()) {
                 if (interruptible) {
                     interrupted = true;
@@ -405,7 +431,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      * is closed too; a lock passed to {@code create} is not. Closing twice is harmless.
      *
      * <p><b>Closing while in use.</b> Threads of this process waiting in an {@code await} when the condition
-     * is closed wake within their current pause (at most about 1 ms), take the lock back as after a timeout
+     * is closed wake within their current pause (at most the idle policy's longest park, 1 ms by default), take the lock back as after a timeout
      * (a lock closed with the condition makes that fail), and throw {@link IllegalStateException}; every later
      * call throws it at once. A call racing with the close may still complete: the memory stays mapped until
      * this object is unreachable, so no call ever touches unmapped memory.
@@ -431,7 +457,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
     public Handle handle() {
         long sender = segment.sending();
         lock.handle(); // the lock travels with the condition: counted until the child attaches it too
-        return new SyncHandle(SegmentDescriptor.KIND_CONDITION, name(), sender);
+        return new SyncHandle(SegmentDescriptor.KIND_CONDITION, name(), sender, lock.idlePolicy());
     }
 
     /**

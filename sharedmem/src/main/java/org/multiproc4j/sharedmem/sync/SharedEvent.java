@@ -2,11 +2,15 @@ package org.multiproc4j.sharedmem.sync;
 
 import java.time.Duration;
 
+import java.util.Objects;
+
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.IdleStrategy;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
-import org.multiproc4j.sharedmem.internal.Backoff;
 import org.multiproc4j.sharedmem.internal.EventDescriptor;
 import org.multiproc4j.sharedmem.internal.Segment;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
@@ -29,8 +33,9 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * }
  * }</pre>
  *
- * <p>A waiter spins briefly, then parks with pauses growing to 1 ms: it sees {@code set()} within a fraction
- * of a microsecond while spinning, within its current pause (at most about 1 ms) once parked.
+ * <p>A waiter waits as the event's {@link IdlePolicy} says; by default it spins briefly, then parks with pauses
+ * growing to 1 ms: it sees {@code set()} within a fraction of a microsecond while spinning, within its current
+ * pause (at most about 1 ms) once parked.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the event.
@@ -44,33 +49,55 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  */
 public final class SharedEvent implements Shareable, AutoCloseable {
     private final Segment segment;
+    private final IdlePolicy idle;
     private long base;
 
-    private SharedEvent(Segment segment) {
+    private SharedEvent(Segment segment, IdlePolicy idle) {
         this.segment = segment;
+        this.idle = idle;
         this.base = segment.address(0);
     }
 
     /**
-     * Creates a new, clear event.
+     * Creates a new, clear event, whose waiters idle as {@link IdlePolicy#defaultPolicy()} says.
      *
      * @return the event; this process is its creator.
      * @throws SharedMemoryException if the segment cannot be created.
      */
     public static SharedEvent create() {
-        return new SharedEvent(Segment.create(null, SegmentDescriptor.KIND_EVENT, EventDescriptor.VERSION,
-                EventDescriptor.LENGTH, null));
+        return create(IdlePolicy.defaultPolicy());
     }
 
     /**
-     * Attaches an event created by another process (or this one), by name.
+     * Creates a new, clear event, whose waiters idle as {@code idle} says (in every process the event's handle
+     * reaches; one attached by name uses the default).
+     *
+     * @param idle how waiting threads idle.
+     * @return the event; this process is its creator.
+     * @throws NullPointerException  if {@code idle} is {@code null}.
+     * @throws SharedMemoryException if the segment cannot be created.
+     */
+    public static SharedEvent create(IdlePolicy idle) {
+        Objects.requireNonNull(idle, "idle");
+        return new SharedEvent(Segment.create(null, SegmentDescriptor.KIND_EVENT, EventDescriptor.VERSION,
+                EventDescriptor.LENGTH, null), idle);
+    }
+
+    /**
+     * Attaches an event created by another process (or this one), by name; its waiters idle as
+     * {@link IdlePolicy#defaultPolicy()} says.
      *
      * @param name the event's name ({@link #name()}).
      * @return the event.
      * @throws SharedMemoryException if there is no such segment or it is not an event.
      */
     public static SharedEvent attach(String name) {
-        return new SharedEvent(Segment.attach(name, SegmentDescriptor.KIND_EVENT, EventDescriptor.VERSION, "a SharedEvent"));
+        return attach(name, IdlePolicy.defaultPolicy());
+    }
+
+    static SharedEvent attach(String name, IdlePolicy idle) {
+        return new SharedEvent(Segment.attach(name, SegmentDescriptor.KIND_EVENT, EventDescriptor.VERSION,
+                "a SharedEvent"), idle);
     }
 
     private long base() {
@@ -131,7 +158,7 @@ public final class SharedEvent implements Shareable, AutoCloseable {
      * @throws IllegalStateException if the event is closed (also by another thread while this one waits).
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitUntil(Backoff.deadline(AbstractSharedLock.saturatedNanos(timeout)));
+        return awaitUntil(Deadlines.of(timeout));
     }
 
     private boolean awaitUntil(long deadline) throws InterruptedException {
@@ -139,16 +166,19 @@ public final class SharedEvent implements Shareable, AutoCloseable {
             throw new InterruptedException();
         }
         long flag = base() + EventDescriptor.FLAG_OFFSET;
-        Backoff backoff = new Backoff();
+        IdleStrategy strategy = null;
         while (UnsafeApi.getIntVolatile(null, flag) == 0) {
             if (segment.isClosed()) {
                 throw new IllegalStateException("SharedEvent " + segment.name() + " was closed while this thread "
                         + "waited for it");
             }
-            if (Backoff.expired(deadline)) {
+            if (Deadlines.expired(deadline)) {
                 return false;
             }
-            backoff.idle(deadline);
+            if (strategy == null) {
+                strategy = idle.newIdleStrategy();
+            }
+            strategy.idle();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
@@ -166,11 +196,21 @@ public final class SharedEvent implements Shareable, AutoCloseable {
     }
 
     /**
+     * Returns how this event's waiting threads idle: the policy it was created with, or, for an event attached
+     * by name, {@link IdlePolicy#defaultPolicy()}. It travels with the event's handle to a child process.
+     *
+     * @return the policy.
+     */
+    public IdlePolicy idlePolicy() {
+        return idle;
+    }
+
+    /**
      * Closes the event in this process; the close that leaves no live process using it also removes its name (see the lifetime
      * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
      *
      * <p><b>Closing while in use.</b> Threads of this process waiting in {@code await} when the event is
-     * closed wake within their current pause (at most about 1 ms) and throw {@link IllegalStateException};
+     * closed wake within their current pause (at most the idle policy's longest park, 1 ms by default) and throw {@link IllegalStateException};
      * every later call throws it at once. A call racing with the close may still complete: the memory stays
      * mapped until this object is unreachable, so no call ever touches unmapped memory.
      */
@@ -189,7 +229,7 @@ public final class SharedEvent implements Shareable, AutoCloseable {
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_EVENT, name(), segment.sending());
+        return new SyncHandle(SegmentDescriptor.KIND_EVENT, name(), segment.sending(), idle);
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.multiproc4j.sharedmem.sync;
 
+import java.util.Objects;
+
 import org.agrona.UnsafeApi;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
 import org.multiproc4j.sharedmem.internal.LockDescriptor;
 import org.multiproc4j.sharedmem.internal.Segment;
@@ -28,36 +31,57 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * memory consistency, recovery from a dead holder), except reentrancy. The hold count lives in shared memory
  * next to the lock word and is written by the holder only.
  *
- * <p><b>Failure.</b> A lock taken over from a dead owner ({@link OwnerDiedException}) is held once by the
- * new owner, whatever the dead owner's count was.
+ * <p><b>Failure.</b> A lock taken over from a dead owner is held once by the new owner, whatever the dead
+ * owner's count was, and {@link #ownerDied()} says so until that hold (with any taken on top of it) is
+ * released.
  */
 public final class SharedReentrantLock extends AbstractSharedLock {
 
-    private SharedReentrantLock(Segment segment) {
-        super(segment, true);
+    private SharedReentrantLock(Segment segment, IdlePolicy idle) {
+        super(segment, true, idle);
     }
 
     /**
-     * Creates a new, unlocked reentrant lock in its own shared segment.
+     * Creates a new, unlocked reentrant lock in its own shared segment, whose waiters idle as
+     * {@link IdlePolicy#defaultPolicy()} says.
      *
      * @return the lock; this process is its creator, and its {@link #close()} removes it.
      * @throws SharedMemoryException if the segment cannot be created.
      */
     public static SharedReentrantLock create() {
-        return new SharedReentrantLock(Segment.create(null, SegmentDescriptor.KIND_REENTRANT_LOCK,
-                LockDescriptor.VERSION, LockDescriptor.LENGTH, null));
+        return create(IdlePolicy.defaultPolicy());
     }
 
     /**
-     * Attaches a reentrant lock created by another process (or this one), by name.
+     * Creates a new, unlocked reentrant lock in its own shared segment, whose waiters idle as {@code idle} says
+     * (in every process the lock's handle reaches; one attached by name uses the default).
+     *
+     * @param idle how waiting threads idle.
+     * @return the lock; this process is its creator, and its {@link #close()} removes it.
+     * @throws NullPointerException  if {@code idle} is {@code null}.
+     * @throws SharedMemoryException if the segment cannot be created.
+     */
+    public static SharedReentrantLock create(IdlePolicy idle) {
+        Objects.requireNonNull(idle, "idle");
+        return new SharedReentrantLock(Segment.create(null, SegmentDescriptor.KIND_REENTRANT_LOCK,
+                LockDescriptor.VERSION, LockDescriptor.LENGTH, null), idle);
+    }
+
+    /**
+     * Attaches a reentrant lock created by another process (or this one), by name; its waiters idle as
+     * {@link IdlePolicy#defaultPolicy()} says.
      *
      * @param name the lock's name ({@link #name()}).
      * @return the lock.
      * @throws SharedMemoryException if there is no such segment or it is not a {@code SharedReentrantLock}.
      */
     public static SharedReentrantLock attach(String name) {
+        return attach(name, IdlePolicy.defaultPolicy());
+    }
+
+    static SharedReentrantLock attach(String name, IdlePolicy idle) {
         return new SharedReentrantLock(Segment.attach(name, SegmentDescriptor.KIND_REENTRANT_LOCK,
-                LockDescriptor.VERSION, "a SharedReentrantLock"));
+                LockDescriptor.VERSION, "a SharedReentrantLock"), idle);
     }
 
     /**

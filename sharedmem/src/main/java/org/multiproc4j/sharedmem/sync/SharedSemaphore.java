@@ -1,15 +1,19 @@
 package org.multiproc4j.sharedmem.sync;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.IdleStrategy;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
-import org.multiproc4j.sharedmem.internal.Backoff;
 import org.multiproc4j.sharedmem.internal.HolderTable;
 import org.multiproc4j.sharedmem.internal.HolderTableDescriptor;
+import org.multiproc4j.sharedmem.internal.LockWord;
 import org.multiproc4j.sharedmem.internal.Segment;
 import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 import org.multiproc4j.sharedmem.internal.SemaphoreDescriptor;
@@ -39,8 +43,9 @@ import org.multiproc4j.sharedmem.internal.SemaphoreDescriptor;
  * }
  * }</pre>
  *
- * <p>Waiting spins briefly, then parks with pauses that grow to 1 ms, as for {@link SharedLock}; a waiter
- * that has parked sees a release within its current pause. The semaphore is not fair.
+ * <p>Waiting follows the semaphore's {@link IdlePolicy}, as for {@link SharedLock} (by default it spins
+ * briefly, then parks with pauses that grow to 1 ms); a waiter that has parked sees a release within its
+ * current pause. The semaphore is not fair.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the semaphore.
@@ -50,22 +55,24 @@ import org.multiproc4j.sharedmem.internal.SemaphoreDescriptor;
  * shared permit count).
  *
  * <p><b>Failure.</b> Each process's net holding (permits acquired less permits released) is recorded in the
- * semaphore. When a process dies without closing the semaphore ({@code kill -9}, a crash), a waiter that has
- * parked gives its net holding back within about 0.1 s, so survivors proceed (a bounded semaphore never
+ * semaphore. When a process dies without closing the semaphore ({@code kill -9}, a crash), a waiter gives its
+ * net holding back within 10 ms of waiting (it looks for dead holders every 10 ms), so survivors proceed (a bounded semaphore never
  * rises above its bound this way). A process that closes the semaphore, as a child does when its task ends,
  * has its holding counted as consumed: a permit acquired as a signal and never released is not given back.
  * Up to 128 processes can hold permits at once (slots of dead processes are reused).
  */
 public class SharedSemaphore implements Shareable, AutoCloseable {
     private final Segment segment;
+    private final IdlePolicy idle;
     private final HolderTable holders;
     private final boolean bounded;
     private final long bound;
     private long permits;
     private volatile long nextTryCheck;
 
-    SharedSemaphore(Segment segment) {
+    SharedSemaphore(Segment segment, IdlePolicy idle) {
         this.segment = segment;
+        this.idle = Objects.requireNonNull(idle, "idle");
         this.bounded = UnsafeApi.getInt(null, segment.headerAddress(SemaphoreDescriptor.BOUNDED_OFFSET)) != 0;
         this.bound = bounded ? UnsafeApi.getLong(null, segment.headerAddress(SemaphoreDescriptor.BOUND_OFFSET)) : Long.MAX_VALUE;
         int slots = UnsafeApi.getInt(null, segment.headerAddress(SemaphoreDescriptor.SLOTS_OFFSET));
@@ -75,7 +82,8 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     /**
-     * Creates a semaphore with the given number of permits (Python's {@code Semaphore(value)}).
+     * Creates a semaphore with the given number of permits (Python's {@code Semaphore(value)}), whose waiters
+     * idle as {@link IdlePolicy#defaultPolicy()} says.
      *
      * @param permits the initial permits, not negative.
      * @return the semaphore; this process is its creator.
@@ -83,7 +91,23 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @throws SharedMemoryException    if the segment cannot be created.
      */
     public static SharedSemaphore create(int permits) {
-        return new SharedSemaphore(newSegment(permits, false));
+        return create(permits, IdlePolicy.defaultPolicy());
+    }
+
+    /**
+     * Creates a semaphore with the given number of permits, whose waiters idle as {@code idle} says (in every
+     * process the semaphore's handle reaches; one attached by name uses the default).
+     *
+     * @param permits the initial permits, not negative.
+     * @param idle    how waiting threads idle.
+     * @return the semaphore; this process is its creator.
+     * @throws IllegalArgumentException if {@code permits} is negative.
+     * @throws NullPointerException     if {@code idle} is {@code null}.
+     * @throws SharedMemoryException    if the segment cannot be created.
+     */
+    public static SharedSemaphore create(int permits, IdlePolicy idle) {
+        Objects.requireNonNull(idle, "idle");
+        return new SharedSemaphore(newSegment(permits, false), idle);
     }
 
     static Segment newSegment(int permits, boolean bounded) {
@@ -102,17 +126,22 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     /**
-     * Attaches a semaphore created by another process (or this one), by name. A bounded semaphore is
-     * returned as a {@link SharedBoundedSemaphore}.
+     * Attaches a semaphore created by another process (or this one), by name; its waiters idle as
+     * {@link IdlePolicy#defaultPolicy()} says. A bounded semaphore is returned as a
+     * {@link SharedBoundedSemaphore}.
      *
      * @param name the semaphore's name ({@link #name()}).
      * @return the semaphore.
      * @throws SharedMemoryException if there is no such segment or it is not a semaphore.
      */
     public static SharedSemaphore attach(String name) {
+        return attach(name, IdlePolicy.defaultPolicy());
+    }
+
+    static SharedSemaphore attach(String name, IdlePolicy idle) {
         Segment s = Segment.attach(name, SegmentDescriptor.KIND_SEMAPHORE, SemaphoreDescriptor.VERSION, "a SharedSemaphore");
         boolean isBounded = UnsafeApi.getInt(null, s.headerAddress(SemaphoreDescriptor.BOUNDED_OFFSET)) != 0;
-        return isBounded ? new SharedBoundedSemaphore(s) : new SharedSemaphore(s);
+        return isBounded ? new SharedBoundedSemaphore(s, idle) : new SharedSemaphore(s, idle);
     }
 
     private long permitsAddress() {
@@ -150,7 +179,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
             throw new InterruptedException();
         }
         if (!tryTake(permitsAddress(), n)) {
-            acquireSlow(n, Long.MAX_VALUE);
+            acquireSlow(n, Deadlines.NEVER);
         }
     }
 
@@ -166,7 +195,8 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
 
     /**
      * Takes {@code n} permits if that many are available now. Permits held by dead processes count as
-     * available, but to keep failing calls cheap they are looked for at most every 50 ms per object.
+     * available, but to keep failing calls cheap they are looked for at most every
+     * {@value LockWord#LIVENESS_CHECK_NANOS} ns per object.
      *
      * @param n how many, not negative.
      * @return {@code true} if it took them.
@@ -181,7 +211,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
         }
         long now = System.nanoTime();
         if (now - nextTryCheck >= 0) {
-            nextTryCheck = now + Backoff.CHECK_INTERVAL_NS;
+            nextTryCheck = now + LockWord.LIVENESS_CHECK_NANOS;
             if (recoverDead() > 0) {
                 return tryTake(p, n);
             }
@@ -213,7 +243,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      *                                  waits).
      */
     public boolean tryAcquire(int n, Duration timeout) throws InterruptedException {
-        return tryAcquireNanos(n, AbstractSharedLock.saturatedNanos(timeout));
+        return tryAcquireUntil(n, Deadlines.of(timeout));
     }
 
     /**
@@ -226,7 +256,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @throws IllegalStateException if the semaphore is closed (also by another thread while this one waits).
      */
     public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-        return tryAcquireNanos(1, unit.toNanos(timeout));
+        return tryAcquireUntil(1, Deadlines.of(timeout, unit));
     }
 
     /**
@@ -242,10 +272,10 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      *                                  waits).
      */
     public boolean tryAcquire(int n, long timeout, TimeUnit unit) throws InterruptedException {
-        return tryAcquireNanos(n, unit.toNanos(timeout));
+        return tryAcquireUntil(n, Deadlines.of(timeout, unit));
     }
 
-    private boolean tryAcquireNanos(int n, long nanos) throws InterruptedException {
+    private boolean tryAcquireUntil(int n, long deadline) throws InterruptedException {
         checkCount(n);
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -253,7 +283,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
         if (tryTake(permitsAddress(), n)) {
             return true;
         }
-        return acquireSlow(n, Backoff.deadline(nanos));
+        return acquireSlow(n, deadline);
     }
 
     private boolean tryTake(long p, int n) {
@@ -273,7 +303,8 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
 
     private boolean acquireSlow(int n, long deadline) throws InterruptedException {
         long p = permitsAddress();
-        Backoff backoff = new Backoff();
+        IdleStrategy strategy = idle.newIdleStrategy();
+        long nextCheck = System.nanoTime() + LockWord.LIVENESS_CHECK_NANOS;
         while (true) {
             if (segment.isClosed()) {
                 throw new IllegalStateException(getClass().getSimpleName() + " " + segment.name()
@@ -282,13 +313,17 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
             if (tryTake(p, n)) {
                 return true;
             }
-            if (backoff.shouldCheck() && recoverDead() > 0) {
-                continue;
+            long now = System.nanoTime();
+            if (now - nextCheck >= 0) {
+                nextCheck = now + LockWord.LIVENESS_CHECK_NANOS;
+                if (recoverDead() > 0) {
+                    continue;
+                }
             }
-            if (Backoff.expired(deadline)) {
+            if (deadline != Deadlines.NEVER && now - deadline >= 0) {
                 return false;
             }
-            backoff.idle(deadline);
+            strategy.idle();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
@@ -410,13 +445,24 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     /**
+     * Returns how this semaphore's waiting threads idle: the policy it was created with, or, for a semaphore
+     * attached by name, {@link IdlePolicy#defaultPolicy()}. It travels with the semaphore's handle to a child
+     * process.
+     *
+     * @return the policy.
+     */
+    public IdlePolicy idlePolicy() {
+        return idle;
+    }
+
+    /**
      * Closes the semaphore in this process; the close that leaves no live process using it also removes its name (see the
      * lifetime rule in the {@linkplain org.multiproc4j.sharedmem package summary}). The permits this process
      * holds at that moment
      * (acquired and not released) count as consumed: they are not given back. Closing twice is harmless.
      *
      * <p><b>Closing while in use.</b> Threads of this process waiting in an {@code acquire} when the semaphore
-     * is closed wake within their current pause (at most about 1 ms) and throw {@link IllegalStateException};
+     * is closed wake within their current pause (at most the idle policy's longest park, 1 ms by default) and throw {@link IllegalStateException};
      * every later call throws it at once. A call racing with the close may still complete (an acquire that
      * does counts as consumed): the memory stays mapped until this object is unreachable, so no call ever
      * touches unmapped memory.
@@ -440,7 +486,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      */
     @Override
     public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_SEMAPHORE, name(), segment.sending());
+        return new SyncHandle(SegmentDescriptor.KIND_SEMAPHORE, name(), segment.sending(), idle);
     }
 
     /**

@@ -31,14 +31,17 @@
  * }</pre>
  *
  * <p>Each object lives in its own shared-memory segment and reaches a child JVM captured in a task (it
- * travels as its name). Waiting never burns a core: a waiter spins for a few microseconds, yields, then
- * parks with pauses that double up to 1 ms; so a hand-off to a thread that has only just started waiting
- * takes a fraction of a microsecond, and to one that has waited long, up to about a millisecond.
+ * travels as its name). Waiting never burns a core: a waiter follows its object's
+ * {@link org.multiproc4j.sharedmem.IdlePolicy} (chosen at {@code create}, the default otherwise), which by
+ * default spins for about 2 µs, yields up to 100 µs, then parks with pauses that double up to 1 ms; so a
+ * hand-off to a thread that has only just started waiting takes a fraction of a microsecond, and to one that
+ * has waited long, up to about a millisecond.
  *
  * <p>Death is handled, where Python deadlocks. A lock whose holder's process died is taken over by the next
- * waiter, which gets an {@link org.multiproc4j.sharedmem.sync.OwnerDiedException} while holding the lock;
- * permits held by a dead process return to their semaphore; a process that dies while waiting at a barrier
- * breaks it. Survivors notice within about 0.1 s of parking: liveness (pid and start time) is checked only
- * by waiters that have parked, never on the fast path.
+ * waiter, whose {@code lock()} returns holding it as usual and whose
+ * {@link org.multiproc4j.sharedmem.sync.SharedLock#ownerDied() ownerDied()} then says the state the lock protects
+ * may need repair; permits held by a dead process return to their semaphore; a process that dies while waiting
+ * at a barrier breaks it. Survivors notice within 10 ms of waiting: a waiter checks the liveness of the
+ * processes it waits for (pid and start time, a read of {@code /proc}) every 10 ms, never on the fast path.
  */
 package org.multiproc4j.sharedmem.sync;

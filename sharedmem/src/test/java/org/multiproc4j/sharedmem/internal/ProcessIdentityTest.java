@@ -34,6 +34,45 @@ class ProcessIdentityTest {
     }
 
     @Test
+    void shouldLeaveBit63ForACallersFlagAndNeverBeZero() throws Exception {
+        assertEquals(0, ProcessIdentity.SELF_TOKEN & ProcessIdentity.FLAG);
+        long flagged = ProcessIdentity.SELF_TOKEN | ProcessIdentity.FLAG;
+        assertEquals(ProcessIdentity.SELF_PID, ProcessIdentity.pid(flagged));
+        assertTrue(ProcessIdentity.isAlive(flagged), "the flag does not change whom a token names");
+        assertEquals("pid " + ProcessIdentity.SELF_PID, ProcessIdentity.describe(flagged));
+        for (long stamp : new long[] {0, 1, 0xFFFF_FFFEL, 0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE, -1}) {
+            long token = ProcessIdentity.token(1, stamp);
+            assertNotEquals(0, token & 0xFFFF_FFFFL, "the start tag is never 0, stamp " + stamp);
+            assertEquals(0, token & ProcessIdentity.FLAG);
+            assertEquals(1, ProcessIdentity.pid(token));
+        }
+        assertFalse(ProcessIdentity.isAlive(0));
+        assertFalse(ProcessIdentity.isAlive(ProcessIdentity.FLAG));
+    }
+
+    @Test
+    void shouldNameADeadProcessByPidWithAWordThatReadsDead() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        long pid = p.pid();
+        p.waitFor();
+        long word = ProcessIdentity.identityOf(pid);
+        assertNotEquals(0, word);
+        assertEquals(pid, ProcessIdentity.pid(word));
+        assertFalse(ProcessIdentity.isAlive(word));
+        assertFalse(ProcessIdentity.isAlive(word | ProcessIdentity.FLAG));
+        assertEquals(0, ProcessIdentity.tokenOf(pid));
+        assertEquals(ProcessIdentity.SELF_TOKEN, ProcessIdentity.identityOf(ProcessIdentity.SELF_PID));
+        Process live = new ProcessBuilder("sleep", "30").start();
+        try {
+            long token = ProcessIdentity.identityOf(live.pid());
+            assertEquals(ProcessIdentity.tokenOf(live.pid()), token);
+            assertTrue(ProcessIdentity.isAlive(token | ProcessIdentity.FLAG));
+        } finally {
+            live.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void shouldTagThreadsApart() throws Exception {
         long[] other = new long[1];
         Thread t = new Thread(() -> other[0] = ProcessIdentity.threadTag());

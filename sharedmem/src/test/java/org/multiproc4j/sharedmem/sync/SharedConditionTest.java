@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,41 @@ class SharedConditionTest {
             IllegalMonitorStateException e = assertThrows(IllegalMonitorStateException.class, c::signal);
             assertTrue(e.getMessage().startsWith("signal of SharedReentrantLock["), e.getMessage());
             assertThrows(IllegalMonitorStateException.class, c::await);
+        }
+    }
+    @Test
+    void shouldReturnFromAwaitHoldingALockTakenOverFromADeadSignaller() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            try (SharedCondition cond = SharedCondition.create(); SharedInt ready = SharedInt.create(0)) {
+                CompletableFuture<String> waiter = new CompletableFuture<>();
+                Thread t = new Thread(() -> {
+                    cond.lock().lock();
+                    try {
+                        ready.set(1);
+                        cond.await();
+                        waiter.complete("ownerDied=" + cond.ownerDied() + " held="
+                                + ((SharedReentrantLock) cond.lock()).isHeldByCurrentThread());
+                    } catch (Throwable e) {
+                        waiter.completeExceptionally(e);
+                    } finally {
+                        cond.lock().unlock();
+                    }
+                });
+                t.start();
+                while (true) {                            // the waiter is in await once it let the lock go
+                    cond.lock().lock();
+                    if (ready.get() == 1) {
+                        break;
+                    }
+                    cond.lock().unlock();
+                }
+                cond.signal();
+                assertFalse(cond.ownerDied());
+                Forge.lockHeldBy(((SharedReentrantLock) cond.lock()).name(), Forge.deadToken()); // we "die" holding it
+                assertEquals("ownerDied=true held=true", waiter.get(10, TimeUnit.SECONDS), "round " + round);
+                t.join();
+                assertFalse(((SharedReentrantLock) cond.lock()).isLocked(), "the waiter's finally released it");
+            }
         }
     }
 }

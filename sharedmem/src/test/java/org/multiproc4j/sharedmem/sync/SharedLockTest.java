@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.sharedmem.SharedLong;
+import org.multiproc4j.sharedmem.internal.ProcessIdentity;
 import org.multiproc4j.test.LeakCheck;
 
 @ExtendWith(LeakCheck.class)
@@ -179,23 +180,59 @@ class SharedLockTest {
     }
 
     @Test
-    void shouldTakeOverALockWhoseOwnerIsDead() throws Exception {
+    void shouldTakeOverALockWhoseOwnerIsDeadAndSaySoUntilUnlocked() throws Exception {
         try (SharedLock lock = SharedLock.create()) {
             long dead = Forge.deadToken();
             Forge.lockHeldBy(lock.name(), dead);
+            assertEquals("SharedLock[" + lock.name() + ", locked by pid " + ProcessIdentity.pid(dead) + "]", lock.toString());
+            assertFalse(lock.ownerDied(), "not held by this thread yet");
             long t0 = System.nanoTime();
-            OwnerDiedException e = assertThrows(OwnerDiedException.class, lock::lock);
+            lock.lock();                                        // returns normally, holding the lock
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(tookMs < 1000, "took " + tookMs + " ms");
-            assertEquals(dead >>> 32, e.deadOwnerPid());
-            assertEquals(lock.name(), e.lockName());
-            assertEquals("the previous owner of SharedLock " + lock.name() + ", pid " + (dead >>> 32) + ", died while "
-                    + "holding it: this thread now holds the lock; check the state it protects, then unlock it", e.getMessage());
             assertTrue(lock.isHeldByCurrentThread());
+            assertTrue(lock.ownerDied(), "the holder learns of the takeover");
+            assertTrue(lock.ownerDied(), "and keeps knowing until it unlocks");
+            assertFalse(CompletableFuture.supplyAsync(lock::ownerDied).get(), "another thread does not hold it");
             assertEquals(1, lock.recoveries());
             lock.unlock();
+            assertFalse(lock.ownerDied());
             lock.lock();
+            assertFalse(lock.ownerDied(), "a free lock taken normally");
             lock.unlock();
+            assertEquals(1, lock.recoveries());
+        }
+    }
+
+    @Test
+    void shouldReleaseATakenOverLockInTheIdiomaticPattern() throws Exception {
+        try (SharedLock lock = SharedLock.create(); SharedLong balance = SharedLong.create(100)) {
+            for (int round = 0; round < 20; round++) {
+                Forge.lockHeldBy(lock.name(), Forge.deadToken());
+                balance.set(-1);                                // what the dead holder left half-done
+                boolean repaired = false;
+                lock.lock();
+                try {
+                    if (lock.ownerDied()) {
+                        balance.set(100);
+                        repaired = true;
+                    }
+                    balance.set(balance.get() - 10);
+                } finally {
+                    lock.unlock();
+                }
+                assertTrue(repaired, "round " + round);
+                assertEquals(90, balance.get());
+                assertFalse(lock.isLocked(), "round " + round + ": lock(); try ... finally unlock() released it");
+                assertTrue(CompletableFuture.supplyAsync(() -> {
+                    boolean got = lock.tryLock();
+                    if (got) {
+                        lock.unlock();
+                    }
+                    return got;
+                }).get(5, TimeUnit.SECONDS), "another thread can take it");
+            }
+            assertEquals(20, lock.recoveries());
         }
     }
 
@@ -203,12 +240,36 @@ class SharedLockTest {
     void shouldTakeOverADeadOwnersLockWithTryLock() throws Exception {
         try (SharedLock lock = SharedLock.create()) {
             Forge.lockHeldBy(lock.name(), Forge.deadToken());
-            assertThrows(OwnerDiedException.class, lock::tryLock);
+            assertTrue(lock.tryLock());
             assertTrue(lock.isHeldByCurrentThread());
+            assertTrue(lock.ownerDied());
             lock.unlock();
             Forge.lockHeldBy(lock.name(), Forge.deadToken());
-            assertThrows(OwnerDiedException.class, () -> lock.tryLock(Duration.ofSeconds(5)));
+            assertTrue(lock.tryLock(Duration.ofSeconds(5)));
+            assertTrue(lock.ownerDied());
             lock.unlock();
+            Forge.lockHeldBy(lock.name(), Forge.deadToken());
+            lock.lockInterruptibly();
+            assertTrue(lock.ownerDied());
+            lock.unlock();
+            assertEquals(3, lock.recoveries());
+        }
+    }
+
+    @Test
+    void shouldNotTakeOverALockHeldByALiveProcess() throws Exception {
+        Process other = new ProcessBuilder("sleep", "30").start();
+        try (SharedLock lock = SharedLock.create()) {
+            long token = ProcessIdentity.tokenOf(other.pid());
+            assertTrue(ProcessIdentity.isAlive(token));
+            Forge.lockHeldBy(lock.name(), token);
+            assertFalse(lock.tryLock(Duration.ofMillis(50)), "a live holder keeps its lock past liveness checks");
+            assertFalse(lock.tryLock());
+            assertFalse(lock.isHeldByCurrentThread());
+            assertEquals(0, lock.recoveries());
+            Forge.lockHeldBy(lock.name(), 0);
+        } finally {
+            other.destroyForcibly().waitFor();
         }
     }
 

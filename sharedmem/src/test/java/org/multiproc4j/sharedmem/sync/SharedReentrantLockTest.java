@@ -39,11 +39,16 @@ class SharedReentrantLockTest {
     void shouldHoldOnceAfterTakingOverFromADeadOwner() throws Exception {
         try (SharedReentrantLock lock = SharedReentrantLock.create()) {
             Forge.lockHeldBy(lock.name(), Forge.deadToken());
-            OwnerDiedException e = assertThrows(OwnerDiedException.class, lock::lock);
-            assertTrue(e.getMessage().startsWith("the previous owner of SharedReentrantLock " + lock.name()), e.getMessage());
+            lock.lock();
             assertEquals(1, lock.holdCount());
+            assertTrue(lock.ownerDied());
+            lock.lock();
+            assertTrue(lock.ownerDied(), "through every hold");
+            lock.unlock();
+            assertTrue(lock.ownerDied(), "until the last hold is released");
             lock.unlock();
             assertFalse(lock.isLocked());
+            assertFalse(lock.ownerDied());
         }
     }
 }

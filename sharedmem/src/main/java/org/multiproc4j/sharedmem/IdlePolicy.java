@@ -1,4 +1,4 @@
-package org.multiproc4j.ipc;
+package org.multiproc4j.sharedmem;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -8,34 +8,54 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
-import org.multiproc4j.ipc.internal.TimedBackoffIdleStrategy;
+import org.multiproc4j.sharedmem.internal.TimedBackoffIdleStrategy;
 
 /**
- * How a thread waits for a pipe or a queue: for a message to arrive, for room in a full ring, for a lock held
- * by another process. Pipes and queues live in shared memory and have no kernel object to block on, so a
- * waiting thread polls; the policy says how hard.
+ * How a thread waits for something another process does in shared memory: a lock or a permit to be released,
+ * an event to be set, a message to arrive in a pipe or a queue, room to free up in a full ring. Shared memory
+ * has no kernel object to block on, so a waiting thread polls; the policy says how hard. It is the one waiting
+ * policy of multiproc4j: pipes and queues take one in their options ({@code ChannelOptions.idle(...)}), the
+ * locks, semaphores, events, conditions and barriers of {@link org.multiproc4j.sharedmem.sync} in their
+ * {@code create} methods, and every other waiter uses {@link #defaultPolicy()}.
  *
  * <pre>{@code
- * // lowest latency, one core per waiting thread:
- * ChannelOptions fastest = new ChannelOptions().idle(IdlePolicy.busySpin());
- * // the default: spin 2 µs, yield 100 µs, then park 1 µs doubling up to 1 ms
- * ChannelOptions standard = new ChannelOptions().idle(IdlePolicy.defaultPolicy());
- * try (Pipe pipe = Pipe.open(fastest); SharedQueue<String> q = SharedQueue.create(standard)) {
- *     pipe.first().send("ping");
- *     q.put((String) pipe.second().recv());
+ * IdlePolicy fastest = IdlePolicy.busySpin();                 // lowest latency, one core per waiting thread
+ * IdlePolicy standard = IdlePolicy.defaultPolicy();           // spin 2 µs, yield 100 µs, park 1 µs .. 1 ms
+ * IdleStrategy idle = standard.newIdleStrategy();             // one per waiting thread
+ * try (SharedInt flag = SharedInt.create(0)) {
+ *     JvmProcess child = new JvmProcess(() -> flag.set(1)).start();
+ *     while (flag.get() == 0) {
+ *         idle.idle();                                        // spin, then yield, then park
+ *     }
+ *     idle.reset();                                           // the wait is over: the next one starts spinning
+ *     child.join();
+ *     System.out.println(fastest + " / " + standard);
  * }
  * }</pre>
  *
- * <p>The {@linkplain #defaultPolicy() default} answers a message that arrives while the waiter is still spinning
- * (a ping-pong between processes on two cores, a busy queue) in well under a microsecond, and costs almost no
- * CPU when idle: a waiter idle for more than about 0.1 ms parks and then notices a new message within about a
- * millisecond. Its spin is short, and adapts: when the waiter and the process it waits for share one core (a
- * busy machine puts them there), every microsecond spun is a microsecond the other cannot run, so a waiter
- * whose waits end only after it yielded stops spinning (and probes now and then whether spinning pays again). For the same reason, on a machine with fewer cores than busy processes,
+ * <p>The {@linkplain #defaultPolicy() default} answers a change that comes while the waiter is still spinning
+ * (a ping-pong between processes on two cores, a busy queue, a lock handed over at once) in well under a
+ * microsecond, and costs almost no CPU when idle: a waiter idle for more than about 0.1 ms parks and then
+ * notices a change within about a millisecond. Its spin is short, and adapts: when the waiter and the process
+ * it waits for share one core (a busy machine puts them there), every microsecond spun is a microsecond the
+ * other cannot run, so a waiter whose waits end only after it yielded stops spinning (and probes now and then
+ * whether spinning pays again). For the same reason, on a machine with fewer cores than busy processes,
  * {@link #busySpin()} starves the very process it waits for: keep it for dedicated cores.
  *
- * <p>A policy is an immutable, serializable description; it travels with a pipe end or queue to a child
- * process. Each waiting thread gets its own Agrona {@link IdleStrategy} from {@link #newIdleStrategy()}.
+ * <p><b>Thread and process safety.</b> A policy is an immutable, serializable description: share it freely;
+ * it travels with a pipe end, a queue or a synchronizer to a child process. The strategy that does the waiting
+ * is an Agrona {@link IdleStrategy} ({@code idle(int workCount)}, {@code idle()}, {@code reset()}), made by
+ * {@link #newIdleStrategy()} for one thread at a time: it keeps the state of the current wait (and, for the
+ * default, what past waits taught its spin), so it is not thread-safe.
+ *
+ * <p><b>Memory consistency effects.</b> None of its own: idling only decides when a waiter looks again. What a
+ * waiter sees when it finds the change it waited for is what the object it polls promises (the lock's release,
+ * the ring's commit).
+ *
+ * <p><b>Timing and failure.</b> A timed wait checks its deadline between idle periods, so it may end up to one
+ * park period (at most the policy's longest park, 1 ms by default) after its deadline. Waiters that watch for a
+ * dead process (a lock holder, the other end of a pipe) look at it on a clock of their own, whatever the policy:
+ * a policy that never parks still notices a death.
  */
 public final class IdlePolicy implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -131,7 +151,9 @@ public final class IdlePolicy implements Serializable {
     }
 
     /**
-     * Creates the Agrona idle strategy this policy describes, for one waiting thread.
+     * Creates the idle strategy this policy describes, for one waiting thread: call {@code idle()} (or
+     * {@code idle(0)}) after each poll that found nothing, and {@code reset()} (or {@code idle(n)} with
+     * {@code n > 0}) when the wait is over.
      *
      * @return a new strategy; not thread-safe.
      */

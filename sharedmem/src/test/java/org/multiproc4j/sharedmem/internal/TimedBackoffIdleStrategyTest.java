@@ -1,4 +1,4 @@
-package org.multiproc4j.ipc.internal;
+package org.multiproc4j.sharedmem.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

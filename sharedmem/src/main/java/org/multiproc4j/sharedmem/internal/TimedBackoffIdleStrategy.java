@@ -1,4 +1,4 @@
-package org.multiproc4j.ipc.internal;
+package org.multiproc4j.sharedmem.internal;
 
 import java.util.concurrent.locks.LockSupport;
 
