@@ -1,15 +1,11 @@
 package org.multiproc4j.core;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,18 +13,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.multiproc4j.core.internal.ChildCommand;
 import org.multiproc4j.core.internal.ChildContext;
-import org.multiproc4j.core.internal.ChildLaunch;
+import org.multiproc4j.core.internal.ChildRegistry;
 import org.multiproc4j.core.internal.Outcome;
+import org.multiproc4j.core.internal.RunningChild;
 import org.multiproc4j.core.internal.Spares;
-import org.multiproc4j.core.internal.TaskWire;
 
 /**
  * A task running in a child JVM: Java's counterpart of Python's {@code multiprocessing.Process}.
@@ -59,7 +53,7 @@ import org.multiproc4j.core.internal.TaskWire;
  * ({@link StartMethod#WARM_SPARE}) a start launches, in the background, a spare JVM of the same
  * configuration that boots and waits; the next {@link #start()} hands its task to that spare, so the task's
  * first line runs milliseconds after {@code start()}. {@link StartMethod#SPAWN} launches a fresh JVM every
- * time. Choose per process with {@link Options#startMethod}, or for all with
+ * time. Choose per process with {@link Options#startMethod(StartMethod)}, or for all with
  * {@link #setDefaultStartMethod} or the system property {@value #START_METHOD_PROP}. Either way the child
  * is a child of this JVM with its own pid, options and name; only the moment its JVM booted differs.
  *
@@ -71,16 +65,16 @@ import org.multiproc4j.core.internal.TaskWire;
  * {@code kill -9}), each child notices within a fifth of a second and exits with status
  * {@value #EXIT_PARENT_GONE}, running its shutdown hooks for at most half a second.
  *
- * <p><b>What a child inherits.</b> A child runs this JVM's java executable ({@link Options#javaExecutable}
- * chooses another) with this JVM's classpath (plus {@link Options#extraClasspath}), this JVM's environment
- * and working directory ({@link Options#environment}, {@link Options#workingDirectory} change them), the
- * JVM options that multiproc4j's modules contribute through
- * {@link org.multiproc4j.core.spi.JvmOptionsProvider} (Agrona's and Chronicle's flags, for instance), and
- * every {@code multiproc4j.*} system property this JVM has at {@link #start()}, such as
- * {@code multiproc4j.sharedmem.dir}, so that it finds this JVM's shared objects. It does not inherit this
- * JVM's other system properties, its heap size or other JVM options: pass those with
- * {@link Options#jvmOptions} ({@code "-Dkey=value"}, {@code "-XX:+UseSerialGC"}) and
- * {@link Options#maxHeap}, which win over an inherited value.
+ * <p><b>What a child inherits.</b> A child runs this JVM's java executable
+ * ({@link Options#javaExecutable(Path)} chooses another) with this JVM's classpath (plus
+ * {@link Options#extraClasspath(Path...)}), this JVM's environment and working directory
+ * ({@link Options#environment(String, String)}, {@link Options#workingDirectory(Path)} change them), the JVM
+ * options that multiproc4j's modules contribute through {@link org.multiproc4j.core.spi.JvmOptionsProvider}
+ * (Agrona's and Chronicle's flags, for instance), and every {@code multiproc4j.*} system property this JVM has
+ * at {@link #start()}, such as {@code multiproc4j.sharedmem.dir}, so that it finds this JVM's shared objects.
+ * It does not inherit this JVM's other system properties, its heap size or other JVM options: pass those with
+ * {@link Options#jvmOptions(String...)} ({@code "-Dkey=value"}, {@code "-XX:+UseSerialGC"}) and
+ * {@link Options#maxHeap(String)}, which win over an inherited value.
  * <pre>{@code
  * JvmProcess.Options options = new JvmProcess.Options()
  *         .maxHeap("512m")
@@ -100,9 +94,11 @@ import org.multiproc4j.core.internal.TaskWire;
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of the JVM that
  * created the object. The object cannot be used from another process (it is not serializable).
  *
- * <p><b>Memory consistency effects.</b> Everything the child's task did happens-before
- * {@link #join()} returns, as far as the child's outcome (exit code, result, failure) is concerned.
- * Effects on shared memory follow the rules of the shared object used.
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to {@link #start()} happen-before every
+ * action of the task in the child, and every action of the child JVM happens-before {@link #join()} returns
+ * (or {@link #isAlive()} returns {@code false}, or {@link #onExit()} completes) in any thread of this JVM: see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure.</b> A task that cannot be serialized fails {@link #start()} with a
  * {@link SerializationException} naming the offending type, and no JVM is started. A task that throws
@@ -125,11 +121,6 @@ public final class JvmProcess implements AutoCloseable {
     public static final int EXIT_PARENT_GONE = 70;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Map<Long, JvmProcess> ACTIVE = new ConcurrentHashMap<>();
-    private static final Object HOOK_LOCK = new Object();
-    private static boolean hookInstalled;
-
-    private enum State { NEW, RUNNING, EXITED }
 
     private final Object task;
     private final Options options;
@@ -137,18 +128,9 @@ public final class JvmProcess implements AutoCloseable {
     private final CompletableFuture<JvmProcess> exited = new CompletableFuture<>();
     private final Object lock = new Object();
 
-    private volatile State state = State.NEW;
-    private volatile boolean closed;
-    /** Set once this JVM has sent the child a signal (terminate, kill, close, shutdown). */
-    private volatile boolean signalled;
-    private Process process;
-    private ChildLaunch launch;
-    private Spares.Key spareKey;
-    private OutputStream control;
-    // written by the waiter thread before it completes 'exited', read after 'exited' is seen done
-    private int exitCode = -1;
-    private Outcome outcome;
-    private LaunchException launchFailure;
+    /** The child, once started; {@code null} while this process is new. */
+    private volatile RunningChild child;
+    private boolean closed; // guarded by lock
 
     /**
      * Creates a process that will run {@code task} in a child JVM, with default options.
@@ -174,7 +156,7 @@ public final class JvmProcess implements AutoCloseable {
     private JvmProcess(Object task, Options options) {
         this.task = task;
         this.options = new Options(Objects.requireNonNull(options, "options"));
-        this.name = this.options.name != null ? this.options.name : nextName();
+        this.name = this.options.name().orElseGet(JvmProcess::nextName);
     }
 
     /**
@@ -229,177 +211,15 @@ public final class JvmProcess implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("cannot start " + this + ": it is closed");
             }
-            if (state != State.NEW) {
+            if (child != null) {
                 throw new IllegalStateException("cannot start " + this + " twice");
             }
-            List<Shareable> shared = new ArrayList<>();
-            byte[] bytes;
-            boolean warm;
-            Spares.Key key;
-            ProcessBuilder builder;
-            try {
-                bytes = TaskWire.encodeTask(task, shared);
-                ClassLoader loader = task.getClass().getClassLoader();
-                launch = ChildLaunch.prepare(options.javaExecutable, options.allJvmOptions(), loader,
-                        options.extraClasspath);
-                installShutdownHook();
-                warm = options.startMethod() == StartMethod.WARM_SPARE && options.spareable();
-                key = warm ? new Spares.Key(launch.spareKey(), options.environment,
-                        options.workingDirectory, options.stdout, options.stderr) : null;
-                spareKey = key;
-                builder = processBuilder();
-                process = warm ? Spares.take(key, launch.command()) : null;
-            } catch (RuntimeException | Error e) {
-                handOver(shared, null);
-                throw e;
-            }
-            if (process != null) {
-                handOver(shared, process.toHandle());
-                if (!assign(bytes)) {
-                    // the spare died (killed by someone) before it got its task: start afresh
-                    process.destroyForcibly();
-                    process = null;
-                }
-            }
-            if (process == null) {
-                try {
-                    process = builder.start();
-                } catch (IOException e) {
-                    launch.abandon();
-                    handOver(shared, null);
-                    throw new ProcessException("cannot launch a child JVM for " + name + " with "
-                            + launch.command().get(0) + ": " + e.getMessage(), e);
-                }
-                handOver(shared, process.toHandle());
-                assign(bytes); // if the child died before reading its task, its exit code tells why
-            }
-            state = State.RUNNING;
-            ACTIVE.put(process.pid(), this);
-            if (warm && !launch.archiveInTraining()) {
-                Spares.replenish(key, launch.command(), builder, launch);
-            }
-            Thread waiter = new Thread(this::watch, "mp4j-waiter-" + name);
-            waiter.setDaemon(options.daemon);
-            waiter.start();
+            StartMethod method = options.startMethod().orElse(defaultStartMethod);
+            RunningChild c = RunningChild.launch(this, task, options, method == StartMethod.WARM_SPARE, exited);
+            child = c;
+            c.watch();
             return this;
         }
-    }
-
-    /** Tells each shared object captured by the task which process will attach it (see {@link Shareable}). */
-    private static void handOver(List<Shareable> shared, ProcessHandle recipient) {
-        for (Shareable s : shared) {
-            s.handedOver(recipient);
-        }
-    }
-
-    /** Sends the child its task on its control pipe; {@code false} if it is gone. */
-    private boolean assign(byte[] bytes) {
-        control = process.getOutputStream();
-        try {
-            launch.sendAssignment(control, name, options.daemon, bytes);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private ProcessBuilder processBuilder() {
-        ProcessBuilder pb = new ProcessBuilder(launch.command());
-        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.redirectOutput(options.stdout);
-        pb.redirectError(options.stderr);
-        if (options.workingDirectory != null) {
-            pb.directory(options.workingDirectory.toFile());
-        }
-        if (!options.environment.isEmpty()) {
-            Map<String, String> env = pb.environment();
-            for (Map.Entry<String, String> e : options.environment.entrySet()) {
-                if (e.getValue() == null) {
-                    env.remove(e.getKey());
-                } else {
-                    env.put(e.getKey(), e.getValue());
-                }
-            }
-        }
-        return pb;
-    }
-
-    /**
-     * The body of the waiter thread: sees the child end, collects its outcome, tells a child that never booted
-     * from one whose task ended its JVM, and only then publishes all of it at once by completing
-     * {@link #exited}, which every observer ({@link #isAlive()}, {@link #exitCode()}, {@link #join()}) goes by.
-     */
-    private void watch() {
-        int code;
-        while (true) {
-            try {
-                code = process.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                // keep waiting: this thread's job is to see the child end
-            }
-        }
-        Outcome read = null;
-        boolean booted = true;
-        try {
-            byte[] bytes = Files.readAllBytes(launch.outcomeFile());
-            read = TaskWire.decodeOutcome(bytes, task.getClass().getClassLoader());
-        } catch (NoSuchFileException e) {
-            // the child ended without reporting (killed, halted, System.exit in the task), or never booted
-            booted = launch.bootMarked();
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            read = Outcome.failed(RemoteException.describe(new SerializationException(
-                    "the result of " + name + " cannot be read in the parent: " + e, e)));
-        }
-        if (spareKey != null) {
-            Spares.childEnded(spareKey, booted);
-        }
-        LaunchException failed = null;
-        if (!booted && !signalled && !endedByRequest(code)) {
-            failed = diagnoseLaunchFailure(code);
-        }
-        launch.childExited();
-        try {
-            control.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
-        synchronized (lock) {
-            exitCode = code;
-            outcome = read;
-            launchFailure = failed;
-            state = State.EXITED;
-            ACTIVE.remove(process.pid(), this);
-        }
-        exited.complete(this);
-    }
-
-    /** SIGHUP, SIGINT, SIGKILL, SIGTERM: someone ended the child on purpose, it did not fail to boot. */
-    private static boolean endedByRequest(int code) {
-        return code == 128 + 1 || code == 128 + 2 || code == 128 + 9 || code == 128 + 15;
-    }
-
-    /** How long the second launch that learns why a child could not boot may take. */
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
-
-    /** The child's JVM ended before it booted: launch it once more, output captured, to learn why. */
-    private LaunchException diagnoseLaunchFailure(int code) {
-        ChildLaunch.Probe probe = launch.probe(processBuilder(), PROBE_TIMEOUT);
-        String text;
-        String why;
-        if (probe.timedOut()) {
-            text = probe.output();
-            why = "; a second launch of the same command did not end within " + PROBE_TIMEOUT.toSeconds() + " s"
-                    + (text.isEmpty() ? "" : " and printed:\n" + text);
-        } else if (probe.exitCode() == 0) {
-            text = "";
-            why = "; a second launch of the same command booted, so the cause did not last (memory, a killed JVM?)";
-        } else {
-            text = probe.output();
-            why = text.isEmpty() ? "; the JVM printed nothing" : ":\n" + text;
-        }
-        return new LaunchException(name + " could not boot its JVM (exit code " + code + ") with "
-                + launch.command().get(0) + " and JVM options " + options.allJvmOptions() + why, text, code);
     }
 
     /**
@@ -434,7 +254,7 @@ public final class JvmProcess implements AutoCloseable {
     }
 
     private void throwIfLaunchFailed() {
-        LaunchException e = launchFailure;
+        LaunchException e = child.launchFailure();
         if (e != null) {
             throw e;
         }
@@ -482,7 +302,7 @@ public final class JvmProcess implements AutoCloseable {
      * @return {@code true} while the child runs.
      */
     public boolean isAlive() {
-        return state != State.NEW && !exited.isDone();
+        return child != null && !exited.isDone();
     }
 
     /**
@@ -499,7 +319,7 @@ public final class JvmProcess implements AutoCloseable {
         if (!exited.isDone()) {
             throw new IllegalStateException("no exit code yet: " + this + " has not exited");
         }
-        return exitCode;
+        return child.exitCode();
     }
 
     /**
@@ -510,10 +330,11 @@ public final class JvmProcess implements AutoCloseable {
      * @return the signal number, or empty if the child exited by itself or is still running.
      */
     public OptionalInt signal() {
-        if (!exited.isDone() || exitCode <= 128 || outcome != null) {
+        if (!exited.isDone()) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(exitCode - 128);
+        int code = child.exitCode();
+        return code <= 128 || child.outcome() != null ? OptionalInt.empty() : OptionalInt.of(code - 128);
     }
 
     /**
@@ -529,7 +350,7 @@ public final class JvmProcess implements AutoCloseable {
 
     /** The child's outcome once its exit is collected; {@code null} before, or if it reported none. */
     Outcome outcome() {
-        return exited.isDone() ? outcome : null;
+        return exited.isDone() ? child.outcome() : null;
     }
 
     /**
@@ -552,7 +373,7 @@ public final class JvmProcess implements AutoCloseable {
      * @return the launch failure; empty while the child runs, or if its JVM booted.
      */
     public Optional<LaunchException> launchFailure() {
-        return exited.isDone() ? Optional.ofNullable(launchFailure) : Optional.empty();
+        return exited.isDone() ? Optional.ofNullable(child.launchFailure()) : Optional.empty();
     }
 
     /**
@@ -563,7 +384,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public long pid() {
         requireStarted("pid");
-        return process.pid();
+        return child.process().pid();
     }
 
     /**
@@ -582,7 +403,7 @@ public final class JvmProcess implements AutoCloseable {
      * @return the daemon flag.
      */
     public boolean isDaemon() {
-        return options.daemon;
+        return options.daemon();
     }
 
     /**
@@ -593,8 +414,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public void terminate() {
         requireStarted("terminate");
-        signalled = true;
-        process.destroy();
+        child.terminate();
     }
 
     /**
@@ -605,8 +425,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public void kill() {
         requireStarted("kill");
-        signalled = true;
-        process.destroyForcibly();
+        child.kill();
     }
 
     /**
@@ -617,10 +436,10 @@ public final class JvmProcess implements AutoCloseable {
      */
     public InputStream stdout() {
         requireStarted("stdout");
-        if (options.stdout != ProcessBuilder.Redirect.PIPE) {
-            throw new IllegalStateException("stdout of " + this + " is not piped: it goes to " + options.stdout);
+        if (options.stdout() != ProcessBuilder.Redirect.PIPE) {
+            throw new IllegalStateException("stdout of " + this + " is not piped: it goes to " + options.stdout());
         }
-        return process.getInputStream();
+        return child.process().getInputStream();
     }
 
     /**
@@ -631,10 +450,10 @@ public final class JvmProcess implements AutoCloseable {
      */
     public InputStream stderr() {
         requireStarted("stderr");
-        if (options.stderr != ProcessBuilder.Redirect.PIPE) {
-            throw new IllegalStateException("stderr of " + this + " is not piped: it goes to " + options.stderr);
+        if (options.stderr() != ProcessBuilder.Redirect.PIPE) {
+            throw new IllegalStateException("stderr of " + this + " is not piped: it goes to " + options.stderr());
         }
-        return process.getErrorStream();
+        return child.process().getErrorStream();
     }
 
     /**
@@ -644,33 +463,32 @@ public final class JvmProcess implements AutoCloseable {
      */
     @Override
     public void close() {
-        State s;
+        RunningChild c;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            s = state;
+            c = child;
         }
-        if (s == State.RUNNING) {
-            stop(options.terminateGrace);
+        if (c != null && !exited.isDone()) {
+            stop(c, options.terminateGrace());
         }
     }
 
-    private void stop(Duration grace) {
-        signalled = true;
-        process.destroy();
+    private void stop(RunningChild c, Duration grace) {
+        c.terminate();
         boolean interrupted = false;
         try {
             if (!awaitExited(grace)) {
-                process.destroyForcibly();
+                c.kill();
                 while (!awaitExited(Duration.ofSeconds(1))) {
-                    process.destroyForcibly();
+                    c.kill();
                 }
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            process.destroyForcibly();
+            c.kill();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -678,7 +496,7 @@ public final class JvmProcess implements AutoCloseable {
     }
 
     private void requireStarted(String what) {
-        if (state == State.NEW) {
+        if (child == null) {
             throw new IllegalStateException("cannot " + what + " " + this + ": it was never started");
         }
     }
@@ -691,23 +509,24 @@ public final class JvmProcess implements AutoCloseable {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("JvmProcess[name=").append(name);
-        if (state == State.NEW) {
+        RunningChild c = child;
+        if (c == null) {
             b.append(", new");
         } else {
-            b.append(", pid=").append(process.pid());
+            b.append(", pid=").append(c.process().pid());
             if (!exited.isDone()) {
                 b.append(", running");
             } else {
-                b.append(", exited ").append(exitCode);
+                b.append(", exited ").append(c.exitCode());
                 OptionalInt sig = signal();
-                if (launchFailure != null) {
+                if (c.launchFailure() != null) {
                     b.append(" (could not boot)");
                 } else if (sig.isPresent()) {
                     b.append(" (signal ").append(sig.getAsInt()).append(')');
                 }
             }
         }
-        if (options.daemon) {
+        if (options.daemon()) {
             b.append(", daemon");
         }
         return b.append(']').toString();
@@ -749,12 +568,11 @@ public final class JvmProcess implements AutoCloseable {
      */
     public static List<JvmProcess> activeChildren() {
         List<JvmProcess> list = new ArrayList<>();
-        for (JvmProcess p : ACTIVE.values()) {
-            if (p.isAlive()) {
-                list.add(p);
+        for (RunningChild c : ChildRegistry.running()) {
+            if (c.owner().isAlive()) {
+                list.add(c.owner());
             }
         }
-        list.sort(Comparator.comparingLong(p -> p.process.pid()));
         return list;
     }
 
@@ -766,67 +584,6 @@ public final class JvmProcess implements AutoCloseable {
      */
     public static int cpuCount() {
         return Runtime.getRuntime().availableProcessors();
-    }
-
-    private static void installShutdownHook() {
-        synchronized (HOOK_LOCK) {
-            if (hookInstalled) {
-                return;
-            }
-            hookInstalled = true;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(JvmProcess::shutdownChildren, "mp4j-shutdown"));
-    }
-
-    /**
-     * Runs when this JVM shuts down: daemon children (and, when the JVM is exiting without waiting for
-     * them, non-daemon ones) are terminated, then killed if they do not exit within a second.
-     */
-    private static void shutdownChildren() {
-        List<JvmProcess> running = new ArrayList<>(ACTIVE.values());
-        for (JvmProcess p : running) {
-            p.signalled = true;
-            p.process.destroy();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (JvmProcess p : running) {
-            try {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !p.process.waitFor(left, TimeUnit.NANOSECONDS)) {
-                    p.process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.process.destroyForcibly();
-            }
-        }
-    }
-
-    /**
-     * How {@link #start()} gets a child JVM, after Python's start methods. A JVM takes tens of milliseconds to
-     * boot, far more than the rest of a start, so the default keeps one booted JVM ready.
-     *
-     * <p><b>Thread safety.</b> Immutable.
-     */
-    public enum StartMethod {
-        /**
-         * Launch a fresh JVM at every {@link #start()} (Python's {@code spawn}): nothing runs ahead of need,
-         * and each start pays a JVM boot.
-         */
-        SPAWN,
-        /**
-         * Serve {@link #start()} from a warm spare, a JVM of the same configuration started ahead of need,
-         * booted and waiting for its task, and start the next spare in the background (the role Python's
-         * {@code forkserver} plays). The task then runs a few milliseconds after {@code start()}. The
-         * first start of a configuration launches a fresh JVM, as {@link #SPAWN} does, and the configuration's
-         * first spare is launched as soon as that JVM has booted (a configuration that cannot boot gets none).
-         * The cost is one idle JVM per recently used configuration (at most two configurations keep one):
-         * spares are not listed
-         * by {@link #activeChildren()}, and they end when this JVM exits, when it dies, or on
-         * {@link #discardSpares()}. A child whose output goes to a file
-         * ({@link ProcessBuilder.Redirect#to}) is always launched fresh, so that nothing is created before
-         * {@code start()}.
-         */
-        WARM_SPARE
     }
 
     private static volatile StartMethod defaultStartMethod = initialStartMethod();
@@ -898,12 +655,21 @@ public final class JvmProcess implements AutoCloseable {
      *         .daemon(true)
      *         .maxHeap("256m")
      *         .jvmOptions("-XX:+UseSerialGC");
+     * System.out.println(options.maxHeap().orElse("the JVM's default"));   // 256m
      * }</pre>
      *
-     * <p><b>Thread safety.</b> Not thread-safe: build it in one thread. A {@link JvmProcess} copies its
-     * options when it is created.
+     * <p>Each setting has a setter, which returns these options, and a getter of the same name (as
+     * {@link ProcessBuilder} has); a setting whose default is decided when the process starts (its name, heap,
+     * working directory, start method) reads as an empty {@link Optional} until it is set. A setter checks its
+     * argument and throws, naming the setting and the value, before it changes anything.
+     *
+     * <p><b>Thread safety.</b> Not thread-safe: configure it in one thread. A {@link JvmProcess} copies its
+     * options when it is created, so later changes do not affect it.
      */
     public static final class Options {
+        /** Default {@link #terminateGrace()}: 2 seconds. */
+        public static final Duration DEFAULT_TERMINATE_GRACE = Duration.ofSeconds(2);
+
         private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgGtT]?");
 
         private String name;
@@ -916,7 +682,7 @@ public final class JvmProcess implements AutoCloseable {
         private final List<Path> extraClasspath;
         private ProcessBuilder.Redirect stdout = ProcessBuilder.Redirect.INHERIT;
         private ProcessBuilder.Redirect stderr = ProcessBuilder.Redirect.INHERIT;
-        private Duration terminateGrace = Duration.ofSeconds(2);
+        private Duration terminateGrace = DEFAULT_TERMINATE_GRACE;
         private StartMethod startMethod;
 
         /** Creates options with every default. */
@@ -927,30 +693,46 @@ public final class JvmProcess implements AutoCloseable {
             javaExecutable = ChildCommand.currentJava();
         }
 
-        Options(Options o) {
-            name = o.name;
-            daemon = o.daemon;
-            jvmOptions = new ArrayList<>(o.jvmOptions);
-            maxHeap = o.maxHeap;
-            environment = new LinkedHashMap<>(o.environment);
-            workingDirectory = o.workingDirectory;
-            javaExecutable = o.javaExecutable;
-            extraClasspath = new ArrayList<>(o.extraClasspath);
-            stdout = o.stdout;
-            stderr = o.stderr;
-            terminateGrace = o.terminateGrace;
-            startMethod = o.startMethod;
+        /**
+         * Copies options: the copy and {@code other} can then be changed independently.
+         *
+         * @param other the options to copy.
+         * @throws NullPointerException if {@code other} is {@code null}.
+         */
+        public Options(Options other) {
+            name = other.name;
+            daemon = other.daemon;
+            jvmOptions = new ArrayList<>(other.jvmOptions);
+            maxHeap = other.maxHeap;
+            environment = new LinkedHashMap<>(other.environment);
+            workingDirectory = other.workingDirectory;
+            javaExecutable = other.javaExecutable;
+            extraClasspath = new ArrayList<>(other.extraClasspath);
+            stdout = other.stdout;
+            stderr = other.stderr;
+            terminateGrace = other.terminateGrace;
+            startMethod = other.startMethod;
         }
 
         /**
          * Names the process (Python's {@code name=}).
          *
-         * @param name the name; {@code null} restores the default {@code JvmProcess-N}.
+         * @param name the name; {@code null} restores the default, {@code JvmProcess-N}
+         *             ({@code <parent name>:N} in a child).
          * @return these options.
          */
         public Options name(String name) {
             this.name = name;
             return this;
+        }
+
+        /**
+         * Returns the name set.
+         *
+         * @return the name, or empty for the default ({@link JvmProcess#name()} tells the name given).
+         */
+        public Optional<String> name() {
+            return Optional.ofNullable(name);
         }
 
         /**
@@ -965,6 +747,15 @@ public final class JvmProcess implements AutoCloseable {
         }
 
         /**
+         * Tells whether the child is to be a daemon.
+         *
+         * @return the flag; default {@code false}.
+         */
+        public boolean daemon() {
+            return daemon;
+        }
+
+        /**
          * Adds JVM options for the child, such as {@code -XX:+UseSerialGC} or {@code -Dkey=value}. The
          * options modules need (Agrona's, Chronicle's) are added by themselves, and so are this JVM's
          * {@code multiproc4j.*} system properties; none of this JVM's other options or properties are (see
@@ -972,34 +763,55 @@ public final class JvmProcess implements AutoCloseable {
          * inherited value. An option the child's JVM does not accept makes it fail to boot: {@link #join()}
          * then throws a {@link LaunchException}.
          *
-         * @param options the options, one command-line argument each.
+         * @param options the options, one command-line argument each; default none.
          * @return these options.
-         * @throws IllegalArgumentException if an option does not start with {@code -}.
+         * @throws IllegalArgumentException if an option does not start with {@code -} (then none is added).
+         * @throws NullPointerException     if {@code options} or one of them is {@code null}.
          */
         public Options jvmOptions(String... options) {
             for (String o : options) {
-                if (o == null || !o.startsWith("-")) {
-                    throw new IllegalArgumentException("not a JVM option: " + o);
+                if (!Objects.requireNonNull(o, "jvmOptions: an option").startsWith("-")) {
+                    throw new IllegalArgumentException("jvmOptions must each start with '-', got '" + o + "'");
                 }
-                jvmOptions.add(o);
             }
+            jvmOptions.addAll(List.of(options));
             return this;
+        }
+
+        /**
+         * Returns the JVM options added, in order.
+         *
+         * @return an unmodifiable copy; default empty.
+         */
+        public List<String> jvmOptions() {
+            return List.copyOf(jvmOptions);
         }
 
         /**
          * Sets the child's maximum heap ({@code -Xmx}). By default a child does not inherit this JVM's: its
          * JVM picks its own default (a quarter of the memory it sees).
          *
-         * @param size a size in the JVM's notation: {@code "512m"}, {@code "2g"}, {@code "1048576"}.
+         * @param size a size in the JVM's notation: {@code "512m"}, {@code "2g"}, {@code "1048576"};
+         *             {@code null} restores the default.
          * @return these options.
          * @throws IllegalArgumentException if the size is malformed.
          */
         public Options maxHeap(String size) {
-            if (size == null || !SIZE.matcher(size).matches()) {
-                throw new IllegalArgumentException("maxHeap: not a JVM size: '" + size + "' (try \"512m\" or \"2g\")");
+            if (size != null && !SIZE.matcher(size).matches()) {
+                throw new IllegalArgumentException("maxHeap must be a JVM size such as \"512m\" or \"2g\", got '"
+                        + size + "'");
             }
             this.maxHeap = size;
             return this;
+        }
+
+        /**
+         * Returns the child's maximum heap.
+         *
+         * @return the size, or empty for the JVM's own default.
+         */
+        public Optional<String> maxHeap() {
+            return Optional.ofNullable(maxHeap);
         }
 
         /**
@@ -1010,6 +822,7 @@ public final class JvmProcess implements AutoCloseable {
          * @param variable the variable's name.
          * @param value    its value, or {@code null} to remove it.
          * @return these options.
+         * @throws NullPointerException if {@code variable} is {@code null}.
          */
         public Options environment(String variable, String value) {
             environment.put(Objects.requireNonNull(variable, "variable"), value);
@@ -1017,9 +830,19 @@ public final class JvmProcess implements AutoCloseable {
         }
 
         /**
-         * Sets the child's working directory; default: this JVM's.
+         * Returns the changes to this JVM's environment that the child gets, in the order they were set.
          *
-         * @param directory the directory.
+         * @return an unmodifiable copy: variable to value, a {@code null} value for a variable removed; default
+         *         empty.
+         */
+        public Map<String, String> environment() {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        }
+
+        /**
+         * Sets the child's working directory.
+         *
+         * @param directory the directory; {@code null} restores the default, this JVM's.
          * @return these options.
          */
         public Options workingDirectory(Path directory) {
@@ -1028,73 +851,135 @@ public final class JvmProcess implements AutoCloseable {
         }
 
         /**
-         * Chooses the java executable of the child; default: this JVM's ({@code java.home/bin/java}).
-         * The options that modules contribute are chosen for that executable's Java version.
+         * Returns the child's working directory.
          *
-         * @param java the executable.
+         * @return the directory, or empty for this JVM's.
+         */
+        public Optional<Path> workingDirectory() {
+            return Optional.ofNullable(workingDirectory);
+        }
+
+        /**
+         * Chooses the java executable of the child. The options that modules contribute are chosen for that
+         * executable's Java version.
+         *
+         * @param java the executable; default this JVM's ({@code java.home/bin/java}).
          * @return these options.
+         * @throws NullPointerException if {@code java} is {@code null}.
          */
         public Options javaExecutable(Path java) {
-            this.javaExecutable = Objects.requireNonNull(java, "java");
+            this.javaExecutable = Objects.requireNonNull(java, "javaExecutable");
             return this;
+        }
+
+        /**
+         * Returns the java executable of the child.
+         *
+         * @return the executable; default this JVM's.
+         */
+        public Path javaExecutable() {
+            return javaExecutable;
         }
 
         /**
          * Adds entries to the child's classpath, after this JVM's.
          *
-         * @param entries jars or directories.
+         * @param entries jars or directories; default none.
          * @return these options.
+         * @throws NullPointerException if {@code entries} or one of them is {@code null} (then none is added).
          */
         public Options extraClasspath(Path... entries) {
             for (Path e : entries) {
-                extraClasspath.add(Objects.requireNonNull(e, "entry"));
+                Objects.requireNonNull(e, "extraClasspath: an entry");
             }
+            extraClasspath.addAll(List.of(entries));
             return this;
         }
 
         /**
-         * Redirects the child's standard output; default {@link ProcessBuilder.Redirect#INHERIT} (this
-         * JVM's console).
+         * Returns the entries added to the child's classpath, in order.
          *
-         * @param redirect where the output goes; {@link ProcessBuilder.Redirect#PIPE} makes it readable
-         *                 from {@link JvmProcess#stdout()}.
+         * @return an unmodifiable copy; default empty.
+         */
+        public List<Path> extraClasspath() {
+            return List.copyOf(extraClasspath);
+        }
+
+        /**
+         * Redirects the child's standard output.
+         *
+         * @param redirect where the output goes; default {@link ProcessBuilder.Redirect#INHERIT} (this JVM's
+         *                 console). {@link ProcessBuilder.Redirect#PIPE} makes it readable from
+         *                 {@link JvmProcess#stdout()}.
          * @return these options.
+         * @throws NullPointerException if {@code redirect} is {@code null}.
          */
         public Options stdout(ProcessBuilder.Redirect redirect) {
-            this.stdout = Objects.requireNonNull(redirect, "redirect");
+            this.stdout = Objects.requireNonNull(redirect, "stdout");
             return this;
         }
 
         /**
-         * Redirects the child's standard error; default {@link ProcessBuilder.Redirect#INHERIT}.
+         * Returns where the child's standard output goes.
          *
-         * @param redirect where the error output goes.
+         * @return the redirect; default {@link ProcessBuilder.Redirect#INHERIT}.
+         */
+        public ProcessBuilder.Redirect stdout() {
+            return stdout;
+        }
+
+        /**
+         * Redirects the child's standard error.
+         *
+         * @param redirect where the error output goes; default {@link ProcessBuilder.Redirect#INHERIT}.
          * @return these options.
+         * @throws NullPointerException if {@code redirect} is {@code null}.
          */
         public Options stderr(ProcessBuilder.Redirect redirect) {
-            this.stderr = Objects.requireNonNull(redirect, "redirect");
+            this.stderr = Objects.requireNonNull(redirect, "stderr");
             return this;
+        }
+
+        /**
+         * Returns where the child's standard error goes.
+         *
+         * @return the redirect; default {@link ProcessBuilder.Redirect#INHERIT}.
+         */
+        public ProcessBuilder.Redirect stderr() {
+            return stderr;
         }
 
         /**
          * Sets how long {@link JvmProcess#close()} waits after {@code SIGTERM} before it kills a running
-         * child; default 2 seconds.
+         * child.
          *
-         * @param grace the grace period, not negative.
+         * @param grace the grace period, not negative; default {@link #DEFAULT_TERMINATE_GRACE}.
          * @return these options.
+         * @throws IllegalArgumentException if {@code grace} is negative.
+         * @throws NullPointerException     if {@code grace} is {@code null}.
          */
         public Options terminateGrace(Duration grace) {
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("terminateGrace: negative: " + grace);
+            if (Objects.requireNonNull(grace, "terminateGrace").isNegative()) {
+                throw new IllegalArgumentException("terminateGrace must not be negative, got " + grace);
             }
             this.terminateGrace = grace;
             return this;
         }
 
         /**
-         * Chooses how the child JVM is started; default {@link JvmProcess#defaultStartMethod()}.
+         * Returns how long {@link JvmProcess#close()} waits after {@code SIGTERM}.
          *
-         * @param method the start method; {@code null} restores the default.
+         * @return the grace period; default {@link #DEFAULT_TERMINATE_GRACE}.
+         */
+        public Duration terminateGrace() {
+            return terminateGrace;
+        }
+
+        /**
+         * Chooses how the child JVM is started.
+         *
+         * @param method the start method; {@code null} restores the default,
+         *               {@link JvmProcess#defaultStartMethod()} at the time of {@link JvmProcess#start()}.
          * @return these options.
          */
         public Options startMethod(StartMethod method) {
@@ -1102,25 +987,32 @@ public final class JvmProcess implements AutoCloseable {
             return this;
         }
 
-        StartMethod startMethod() {
-            return startMethod != null ? startMethod : defaultStartMethod;
+        /**
+         * Returns the start method chosen.
+         *
+         * @return the method, or empty for {@link JvmProcess#defaultStartMethod()} at the time of
+         *         {@link JvmProcess#start()}.
+         */
+        public Optional<StartMethod> startMethod() {
+            return Optional.ofNullable(startMethod);
         }
 
-        /** A spare started ahead of need must not show: so no redirect that creates or truncates a file. */
-        boolean spareable() {
-            return spareable(stdout) && spareable(stderr);
+        /**
+         * Describes every setting, {@code default} for those not set.
+         *
+         * @return e.g. {@code JvmProcess.Options[name=worker-1, daemon=true, jvmOptions=[], maxHeap=256m, ...]}.
+         */
+        @Override
+        public String toString() {
+            return "JvmProcess.Options[name=" + orDefault(name) + ", daemon=" + daemon + ", jvmOptions=" + jvmOptions
+                    + ", maxHeap=" + orDefault(maxHeap) + ", environment=" + environment + ", workingDirectory="
+                    + orDefault(workingDirectory) + ", javaExecutable=" + javaExecutable + ", extraClasspath="
+                    + extraClasspath + ", stdout=" + stdout + ", stderr=" + stderr + ", terminateGrace="
+                    + terminateGrace + ", startMethod=" + orDefault(startMethod) + "]";
         }
 
-        private static boolean spareable(ProcessBuilder.Redirect r) {
-            return r == ProcessBuilder.Redirect.INHERIT || r == ProcessBuilder.Redirect.PIPE
-                    || r == ProcessBuilder.Redirect.DISCARD;
-        }
-
-        List<String> allJvmOptions() {
-            if (maxHeap == null) {
-                return jvmOptions;
-            }
-            return Stream.concat(Stream.of("-Xmx" + maxHeap), jvmOptions.stream()).toList();
+        private static String orDefault(Object setting) {
+            return setting == null ? "default" : setting.toString();
         }
     }
 }

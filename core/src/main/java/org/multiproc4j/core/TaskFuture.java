@@ -20,6 +20,12 @@ import org.multiproc4j.core.internal.Outcome;
  *
  * <p><b>Thread safety.</b> All methods may be called from any thread.
  *
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to {@link JvmProcess#call} happen-before
+ * every action of the task in the child, and every action of the child JVM happens-before {@link #get()}
+ * returns the result or throws {@link ExecutionException}, in any thread: see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
+ *
  * <p><b>Failure.</b> {@link #get()} throws {@link ExecutionException} whose cause is a
  * {@link RemoteException} if the task threw, a {@link LaunchException} carrying the JVM's own error text
  * if the child's JVM could not boot (an unknown JVM option, too small a heap), or a

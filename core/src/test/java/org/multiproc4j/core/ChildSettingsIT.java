@@ -27,7 +27,7 @@ class ChildSettingsIT {
 
     @Test
     void shouldPassEveryMultiproc4jPropertyButNoOtherToTheChild() throws Exception {
-        for (JvmProcess.StartMethod method : JvmProcess.StartMethod.values()) {
+        for (StartMethod method : StartMethod.values()) {
             System.setProperty(OURS, "a value with spaces, = and \"quotes\"");
             System.setProperty(THEIRS, "the user's own");
             JvmProcess.Options options = new JvmProcess.Options().startMethod(method);

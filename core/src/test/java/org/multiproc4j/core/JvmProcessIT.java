@@ -274,14 +274,6 @@ class JvmProcessIT {
     }
 
     @Test
-    void shouldRejectMalformedOptions() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new JvmProcess.Options().maxHeap("lots"));
-        assertEquals("maxHeap: not a JVM size: 'lots' (try \"512m\" or \"2g\")", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new JvmProcess.Options().jvmOptions("Xmx1g"));
-    }
-
-    @Test
     void shouldFailStartWhenTheJavaExecutableIsMissing() {
         JvmProcess p = new JvmProcess(() -> { }, new JvmProcess.Options().javaExecutable(dir.resolve("no-java")));
         ProcessException e = assertThrows(ProcessException.class, p::start);

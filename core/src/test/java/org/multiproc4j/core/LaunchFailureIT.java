@@ -49,7 +49,7 @@ class LaunchFailureIT {
 
     @Test
     void shouldReportAnUnrecognizedJvmOptionAsALaunchFailureWithTheJvmsWords() throws Exception {
-        for (JvmProcess.StartMethod method : JvmProcess.StartMethod.values()) {
+        for (StartMethod method : StartMethod.values()) {
             for (int i = 0; i < 3; i++) {
                 JvmProcess p = new JvmProcess(() -> { }, new JvmProcess.Options().jvmOptions("-XX:+NoSuchFlag")
                         .stderr(ProcessBuilder.Redirect.PIPE).startMethod(method)).start();
@@ -118,7 +118,7 @@ class LaunchFailureIT {
     void shouldNotCallAChildKilledWhileBootingALaunchFailure() throws Exception {
         for (int i = 0; i < 10; i++) {
             JvmProcess p = new JvmProcess(() -> { },
-                    new JvmProcess.Options().startMethod(JvmProcess.StartMethod.SPAWN)).start();
+                    new JvmProcess.Options().startMethod(StartMethod.SPAWN)).start();
             p.kill();
             assertTrue(p.join(Timeouts.MEDIUM), "round " + i);
             assertEquals(137, p.exitCode(), "round " + i);

@@ -40,7 +40,7 @@ class WarmSpareIT {
 
     @Test
     void shouldServeTheNextStartFromTheSpareAndCarryNameDaemonAndResult() throws Exception {
-        JvmProcess.Options warm = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE);
+        JvmProcess.Options warm = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE);
         assertEquals(8, JvmProcess.call(() -> 2 * 2 * 2, warm).get(Timeouts.MEDIUM));
         long spare = awaitOneSpare();
         assertTrue(JvmProcess.activeChildren().stream().noneMatch(p -> p.pid() == spare),
@@ -48,7 +48,7 @@ class WarmSpareIT {
 
         TaskFuture<String> f = JvmProcess.call(() -> JvmProcess.current().name() + " daemon="
                 + JvmProcess.current().isDaemon() + " parent=" + JvmProcess.parent().map(ProcessInfo::pid).orElse(-1L),
-                new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE).name("served").daemon(true));
+                new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE).name("served").daemon(true));
         assertEquals(spare, f.process().pid(), "the second start was served by the spare");
         assertEquals("served daemon=true parent=" + ProcessHandle.current().pid(), f.get(Timeouts.MEDIUM));
         assertEquals(0, f.process().exitCode());
@@ -57,7 +57,7 @@ class WarmSpareIT {
 
     @Test
     void shouldKeepTwoSparesWhenStartsComeFasterThanASpareBoots() throws Exception {
-        JvmProcess.Options warm = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE);
+        JvmProcess.Options warm = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE);
         assertEquals(1, JvmProcess.call(() -> 1, warm).get(Timeouts.MEDIUM)); // the configuration boots
         JvmProcess.discardSpares();
         // back to back: the second start takes the spare the first one launched, before it could have booted
@@ -71,7 +71,7 @@ class WarmSpareIT {
 
     @Test
     void shouldNeverUseOrStartASpareWithSpawn() throws Exception {
-        JvmProcess.Options spawn = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.SPAWN);
+        JvmProcess.Options spawn = new JvmProcess.Options().startMethod(StartMethod.SPAWN);
         JvmProcess.call(() -> 1, spawn).get(Timeouts.MEDIUM);
         JvmProcess.call(() -> 1, spawn).get(Timeouts.MEDIUM);
         Thread.sleep(300);
@@ -80,9 +80,9 @@ class WarmSpareIT {
 
     @Test
     void shouldKeepSparesApartByEnvironmentAndOptions() throws Exception {
-        JvmProcess.Options a = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE)
+        JvmProcess.Options a = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE)
                 .environment("MP4J_SPARE_TEST", "a");
-        JvmProcess.Options b = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE)
+        JvmProcess.Options b = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE)
                 .environment("MP4J_SPARE_TEST", "b").jvmOptions("-Dmp4j.spare.test=b");
         assertEquals("a", JvmProcess.call(() -> System.getenv("MP4J_SPARE_TEST"), a).get(Timeouts.MEDIUM));
         long spareOfA = awaitOneSpare();
@@ -98,7 +98,7 @@ class WarmSpareIT {
 
     @Test
     void shouldStartAfreshWhenTheSpareWasKilled() throws Exception {
-        JvmProcess.Options warm = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE);
+        JvmProcess.Options warm = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE);
         JvmProcess.call(() -> 1, warm).get(Timeouts.MEDIUM);
         long spare = awaitOneSpare();
         ProcessHandle.of(spare).orElseThrow().destroyForcibly();
@@ -110,7 +110,7 @@ class WarmSpareIT {
 
     @Test
     void shouldCaptureTheOutputOfAChildServedByASpare() throws Exception {
-        JvmProcess.Options piped = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE)
+        JvmProcess.Options piped = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE)
                 .stdout(ProcessBuilder.Redirect.PIPE);
         try (JvmProcess first = new JvmProcess(() -> System.out.println("first"), piped).start()) {
             assertEquals("first\n", readAll(first.stdout()));
@@ -128,9 +128,9 @@ class WarmSpareIT {
     @Test
     void shouldNotPrestartAChildWhoseOutputGoesToAFile() throws Exception {
         Path out = dir.resolve("out.txt");
-        JvmProcess.Options toFile = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE)
+        JvmProcess.Options toFile = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE)
                 .stdout(ProcessBuilder.Redirect.to(out.toFile()));
-        JvmProcess.Options warm = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE);
+        JvmProcess.Options warm = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE);
         JvmProcess.call(() -> 1, warm).get(Timeouts.MEDIUM);
         long spare = awaitOneSpare();
         try (JvmProcess p = new JvmProcess(() -> System.out.println("to the file"), toFile).start()) {
@@ -149,7 +149,7 @@ class WarmSpareIT {
             out.putNextEntry(new java.util.jar.JarEntry("extra.txt"));
             out.write("one".getBytes(StandardCharsets.UTF_8));
         }
-        JvmProcess.Options withJar = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE)
+        JvmProcess.Options withJar = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE)
                 .extraClasspath(jar);
         JvmProcess.call(() -> 1, withJar).get(Timeouts.MEDIUM);
         long spare = awaitOneSpare();
@@ -162,7 +162,7 @@ class WarmSpareIT {
 
     @Test
     void shouldEndTheSparesOnDiscard() throws Exception {
-        JvmProcess.call(() -> 1, new JvmProcess.Options().startMethod(JvmProcess.StartMethod.WARM_SPARE))
+        JvmProcess.call(() -> 1, new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE))
                 .get(Timeouts.MEDIUM);
         long spare = awaitOneSpare();
         JvmProcess.discardSpares();

@@ -2,6 +2,7 @@ package org.multiproc4j.ipc;
 
 import java.io.Serializable;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
@@ -30,8 +31,12 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * travels with the channel) and refuses others.
  *
  * <p>Options are copied when a channel is created and travel with it to child processes (so the codec must be
- * {@link java.io.Serializable}, as every codec from {@link Codecs} is). Not thread-safe while being
- * configured.
+ * {@link java.io.Serializable}, as every codec from {@link Codecs} is). Each setting has a setter and a getter
+ * of the same name; a setter checks its argument and throws, naming the setting and the value, before it
+ * changes anything.
+ *
+ * <p><b>Thread safety.</b> Not thread-safe: configure it in one thread. A pipe or a queue copies its options
+ * when it is created, so later changes do not affect it.
  */
 public final class ChannelOptions implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -53,9 +58,10 @@ public final class ChannelOptions implements Serializable {
     }
 
     /**
-     * Copies options.
+     * Copies options: the copy and {@code other} can then be changed independently.
      *
      * @param other the options to copy.
+     * @throws NullPointerException if {@code other} is {@code null}.
      */
     public ChannelOptions(ChannelOptions other) {
         this.capacity = other.capacity;
@@ -66,13 +72,14 @@ public final class ChannelOptions implements Serializable {
     /**
      * Sets the ring capacity, rounded up to a power of two.
      *
-     * @param bytes the capacity: from {@value #MIN_CAPACITY} to {@value #MAX_CAPACITY} bytes.
+     * @param bytes the capacity: from {@value #MIN_CAPACITY} to {@value #MAX_CAPACITY} bytes; default the
+     *              channel's own (1 MiB per pipe direction, 4 MiB per queue).
      * @return these options.
      * @throws IllegalArgumentException if {@code bytes} is out of range.
      */
     public ChannelOptions capacity(int bytes) {
         if (bytes < MIN_CAPACITY || bytes > MAX_CAPACITY) {
-            throw new IllegalArgumentException("ring capacity must be between " + MIN_CAPACITY + " and "
+            throw new IllegalArgumentException("capacity must be between " + MIN_CAPACITY + " and "
                     + MAX_CAPACITY + " bytes, got " + bytes);
         }
         this.capacity = Integer.highestOneBit(bytes) == bytes ? bytes : Integer.highestOneBit(bytes) << 1;
@@ -80,30 +87,31 @@ public final class ChannelOptions implements Serializable {
     }
 
     /**
-     * Returns the ring capacity set, or 0 for the channel's default (1 MiB per pipe direction, 4 MiB per queue).
+     * Returns the ring capacity set.
      *
-     * @return the capacity in bytes, or 0.
+     * @return the capacity in bytes, a power of two; empty for the channel's default (1 MiB per pipe direction,
+     *         4 MiB per queue).
      */
-    public int capacity() {
-        return capacity;
+    public OptionalInt capacity() {
+        return capacity == 0 ? OptionalInt.empty() : OptionalInt.of(capacity);
     }
 
     /**
      * Sets how waiting threads idle.
      *
-     * @param policy the policy.
+     * @param policy the policy; default {@link IdlePolicy#defaultPolicy()}.
      * @return these options.
      * @throws NullPointerException if {@code policy} is {@code null}.
      */
     public ChannelOptions idle(IdlePolicy policy) {
-        this.idle = Objects.requireNonNull(policy, "policy");
+        this.idle = Objects.requireNonNull(policy, "idle");
         return this;
     }
 
     /**
      * Returns how waiting threads idle.
      *
-     * @return the policy.
+     * @return the policy; default {@link IdlePolicy#defaultPolicy()}.
      */
     public IdlePolicy idle() {
         return idle;
@@ -112,7 +120,8 @@ public final class ChannelOptions implements Serializable {
     /**
      * Sets the codec of values that are not plain values.
      *
-     * @param codec the codec; it must be {@link Serializable} (to travel with the channel).
+     * @param codec the codec; it must be {@link Serializable} (to travel with the channel); default
+     *              {@link Codecs#jdk()}.
      * @return these options.
      * @throws IllegalArgumentException if the codec is not serializable.
      * @throws NullPointerException     if {@code codec} is {@code null}.
@@ -120,8 +129,8 @@ public final class ChannelOptions implements Serializable {
     public ChannelOptions codec(Codec codec) {
         Objects.requireNonNull(codec, "codec");
         if (!(codec instanceof Serializable)) {
-            throw new IllegalArgumentException("the codec " + codec + " of a pipe or queue must be Serializable: it "
-                    + "travels with the channel to other processes (every codec from Codecs is)");
+            throw new IllegalArgumentException("codec must be Serializable, got " + codec + ": it travels with the "
+                    + "pipe or queue to other processes (every codec from Codecs is)");
         }
         this.codec = (Serializable) codec;
         return this;
@@ -140,6 +149,11 @@ public final class ChannelOptions implements Serializable {
         return capacity != 0 ? capacity : defaultCapacity;
     }
 
+    /**
+     * Describes every setting, {@code default} for the capacity if not set.
+     *
+     * @return e.g. {@code ChannelOptions[capacity=65536, idle=..., codec=...]}.
+     */
     @Override
     public String toString() {
         return "ChannelOptions[capacity=" + (capacity == 0 ? "default" : capacity) + ", idle=" + idle + ", codec="

@@ -84,9 +84,11 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * <p><b>Thread and process safety.</b> Sends from several threads of a process are serialized, as are
  * receives: messages never interleave. Use an end from one process at a time.
  *
- * <p><b>Memory consistency effects.</b> Actions in the sending thread before {@code send} (including writes to
- * shared memory) happen-before the matching {@code recv} returns in the receiving process: the ring's commit
- * is a release store and the receiver's read an acquire load on the same mapped memory.
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to sending a message (including its writes to
+ * shared memory) happen-before actions subsequent to the {@code recv} that receives it in the other process: the
+ * ring's commit is a release store and the receiver's read an acquire load on the same mapped memory. See
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Waiting.</b> A receiver waiting for a message, or a sender waiting for room in a full ring, polls
  * shared memory following the pipe's {@link IdlePolicy} (by default spin 2 µs, yield 100 µs, then park up to

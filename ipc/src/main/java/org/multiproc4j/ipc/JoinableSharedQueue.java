@@ -29,8 +29,10 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * }
  * }</pre>
  *
- * <p><b>Process safety and memory consistency.</b> As {@link SharedQueue}; in addition, actions before a
- * {@code taskDone()} in any process happen-before {@code join()} returns.
+ * <p><b>Process safety and memory consistency.</b> As {@link SharedQueue}; in addition, actions prior to a
+ * {@code taskDone()} in any process happen-before actions subsequent to the return of a {@code join()} it lets
+ * return (see <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>).
  *
  * <p><b>When a process dies.</b> As {@link SharedQueue}. A consumer that dies after taking a task and before
  * calling {@code taskDone()} leaves that task unfinished: {@code join()} then waits for ever (as in Python):

@@ -29,6 +29,11 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  * take memory only once touched.
  *
  * <p><b>Thread safety.</b> The factory methods and {@link #close()} may be called from any thread.
+ *
+ * <p><b>Memory consistency effects.</b> Those of its {@link Connection}s: actions prior to sending a message
+ * happen-before actions subsequent to its receipt at the other end (see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>).
  */
 public final class Pipe implements AutoCloseable {
     private final Connection first;

@@ -54,8 +54,10 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * queue. Producers take turns through a lock in shared memory, and so do consumers; a value is taken by
  * exactly one consumer, and values put by one producer are taken in the order it put them.
  *
- * <p><b>Memory consistency effects.</b> Actions in a thread before putting a value happen-before actions after
- * the value is taken, in whatever process takes it.
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to putting a value (including its writes to
+ * shared memory) happen-before actions subsequent to the access or removal of that value, in whatever process
+ * takes it: see <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>When a process dies.</b> A producer killed while putting (even by {@code kill -9}, at any instant)
  * never blocks the queue: within about 10 ms a waiting consumer or producer takes over its lock, turns

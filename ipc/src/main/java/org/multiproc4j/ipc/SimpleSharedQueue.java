@@ -23,7 +23,9 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  * }</pre>
  *
  * <p>Thread and process safety, memory consistency and what happens when a process dies are as for
- * {@link SharedQueue}.
+ * {@link SharedQueue}: actions prior to putting a value happen-before actions subsequent to its removal, in
+ * whatever process takes it (see <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>).
  *
  * @param <E> the type of the values.
  */

@@ -23,6 +23,12 @@
  * }
  * }</pre>
  *
+ * <p>Actions prior to sending a message on a pipe, or putting a value into a queue, happen-before actions
+ * subsequent to its receipt in another process, writes to shared memory included; a socket or durable-queue
+ * message is a copy and promises no more than its content: see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
+ *
  * <p>Every JVM that uses a pipe or a queue needs {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}
  * (Agrona); children started by multiproc4j get it automatically.
  */

@@ -24,6 +24,7 @@ import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.LaunchException;
 import org.multiproc4j.core.ProcessException;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.StartMethod;
 import org.multiproc4j.core.TaskFuture;
 import org.multiproc4j.sharedmem.ResourceTracker;
 import org.multiproc4j.test.LeakCheck;
@@ -40,7 +41,7 @@ import org.multiproc4j.test.Timeouts;
 class HandOverIT {
     private static final long SEED = Long.getLong("multiproc4j.test.seed", System.nanoTime());
     /** A fresh JVM each time, so that a kill 50-300 ms after start() often comes before the child attached. */
-    private static final JvmProcess.Options SPAWN = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.SPAWN);
+    private static final JvmProcess.Options SPAWN = new JvmProcess.Options().startMethod(StartMethod.SPAWN);
 
     /** The segments this JVM created and that still have a name. */
     static Set<String> ours() throws IOException {
@@ -133,7 +134,7 @@ class HandOverIT {
     void shouldSeeEndOfFileWhenTheChildCannotBoot() throws Exception {
         Set<String> before = ours();
         for (String[] bad : List.of(new String[] {"-XX:+NoSuchFlag"}, new String[] {"-Xmx2m", "-Xms2m"})) {
-            JvmProcess.Options options = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.SPAWN)
+            JvmProcess.Options options = new JvmProcess.Options().startMethod(StartMethod.SPAWN)
                     .jvmOptions(bad).stderr(ProcessBuilder.Redirect.DISCARD).stdout(ProcessBuilder.Redirect.DISCARD);
             Pipe pipe = Pipe.open();
             SharedQueue<String> q = SharedQueue.create();

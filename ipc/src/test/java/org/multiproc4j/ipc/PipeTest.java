@@ -167,7 +167,7 @@ class PipeTest {
                         return null;
                     }
                 }));
-        assertTrue(e.getMessage().contains("must be Serializable"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("codec must be Serializable, got "), e.getMessage());
     }
 
     @Test

@@ -41,11 +41,13 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * or with a lock from {@link org.multiproc4j.sharedmem.sync}. Closing a block while other threads of this
  * process use it is safe (see {@link #close()}): no call ever touches unmapped memory.
  *
- * <p><b>Memory consistency effects.</b> The block is coherent memory shared by all processes, as if they
- * were threads of one JVM: an ordered, volatile or atomic write through an {@link AtomicBuffer} (or an unlock
- * of a shared lock) in one process happens-before a read in another process that observes it (or a later
- * lock of the same lock). Plain writes are published by such a later ordered write. The bulk {@code read} and
- * {@code write} methods are plain accesses.
+ * <p><b>Memory consistency effects.</b> The block is the same memory in every process that has it, coherent as
+ * between threads: a volatile, ordered or atomic write through its {@link AtomicBuffer} happens-before a
+ * volatile or atomic read of the same bytes in another process that sees the value written, and so publishes the
+ * plain writes its thread made before it; plain accesses, and the bulk {@code read} and {@code write} methods,
+ * order nothing by themselves (see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>).
  *
  * <p><b>Failure.</b> A missing block, one too small for its header, one of another kind or layout version,
  * and file-system errors are {@link SharedMemoryException}s that name the block; a JVM without the flag

@@ -41,7 +41,10 @@
  * }</pre>
  *
  * <p>Every object is {@link org.multiproc4j.core.Shareable}: captured by a task, it travels to the child as
- * its name and is mapped there, so both processes use the same memory.
+ * its name and is mapped there, so both processes use the same memory. Which accesses order that memory
+ * between processes (volatile, release and atomic writes; volatile, acquire and atomic reads) is defined once,
+ * in <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Lifetime: when a shared object goes away.</b> Every shared object (a {@code SharedMemory} block, a
  * typed value or array, a lock, semaphore, event, condition or barrier, and {@code ipc}'s pipes and queues)

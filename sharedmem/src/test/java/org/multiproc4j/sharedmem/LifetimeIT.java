@@ -20,6 +20,7 @@ import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.ProcessException;
 import org.multiproc4j.core.SerializableCallable;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.StartMethod;
 import org.multiproc4j.core.TaskFuture;
 import org.multiproc4j.sharedmem.sync.SharedCondition;
 import org.multiproc4j.sharedmem.sync.SharedEvent;
@@ -39,7 +40,7 @@ import org.multiproc4j.test.Timeouts;
 class LifetimeIT {
     private static final long SEED = Long.getLong("multiproc4j.test.seed", System.nanoTime());
     /** A fresh JVM each time: it attaches long after the creator's close (a warm spare could attach before). */
-    private static final JvmProcess.Options SPAWN = new JvmProcess.Options().startMethod(JvmProcess.StartMethod.SPAWN);
+    private static final JvmProcess.Options SPAWN = new JvmProcess.Options().startMethod(StartMethod.SPAWN);
     private static final int RUNS = 3;
 
     private static Path file(String name) {

@@ -1,8 +1,9 @@
 /**
  * Test support shared by every module (test scope only): {@link org.multiproc4j.test.LeakCheck}, the
  * extension that fails a test leaving a child process or a {@code /dev/shm} file behind,
- * {@link org.multiproc4j.test.Timeouts}, named delays scaled for slow CI, and
- * {@link org.multiproc4j.test.CloseRace}, which closes an object while other threads wait in it or call it.
+ * {@link org.multiproc4j.test.Timeouts}, named delays scaled for slow CI,
+ * {@link org.multiproc4j.test.CloseRace}, which closes an object while other threads wait in it or call it, and
+ * {@link org.multiproc4j.test.OptionsStyle}, which checks that an options class follows the project's style.
  *
  * <pre>{@code
  * // compile-only: a test class, which JUnit runs

@@ -17,6 +17,7 @@ import org.multiproc4j.benchmarks.support.ChildTasks;
 import org.multiproc4j.benchmarks.support.Hello;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.SerializableRunnable;
+import org.multiproc4j.core.StartMethod;
 
 /**
  * {@code process_start}: a child process, from {@code start()} to the first line of its task, and from
@@ -124,23 +125,23 @@ public final class ProcessStartWorkload implements Workload {
         Duration pause = settings.quick() ? Duration.ofMillis(150) : SPARE_BOOT;
         set.repeat(settings.warmup(), settings.trials(), () -> {
             Thread.sleep(pause.toMillis());
-            firstLine(set, JvmProcess.StartMethod.WARM_SPARE, "");
+            firstLine(set, StartMethod.WARM_SPARE, "");
         });
         set.repeat(settings.warmup(), settings.trials(), () -> {
             Thread.sleep(pause.toMillis());
-            startJoin(set, JvmProcess.StartMethod.WARM_SPARE, "");
+            startJoin(set, StartMethod.WARM_SPARE, "");
         });
         set.repeat(settings.warmup(), settings.trials(),
-                () -> firstLine(set, JvmProcess.StartMethod.WARM_SPARE, "_back_to_back"));
+                () -> firstLine(set, StartMethod.WARM_SPARE, "_back_to_back"));
         set.repeat(settings.warmup(), settings.trials(),
-                () -> startJoin(set, JvmProcess.StartMethod.WARM_SPARE, "_back_to_back"));
+                () -> startJoin(set, StartMethod.WARM_SPARE, "_back_to_back"));
         JvmProcess.discardSpares();
-        set.repeat(settings.warmup(), settings.trials(), () -> firstLine(set, JvmProcess.StartMethod.SPAWN, "_spawn"));
-        set.repeat(settings.warmup(), settings.trials(), () -> startJoin(set, JvmProcess.StartMethod.SPAWN, "_spawn"));
+        set.repeat(settings.warmup(), settings.trials(), () -> firstLine(set, StartMethod.SPAWN, "_spawn"));
+        set.repeat(settings.warmup(), settings.trials(), () -> startJoin(set, StartMethod.SPAWN, "_spawn"));
         set.repeat(settings.warmup(), settings.trials(), () -> bareHello(set));
     }
 
-    private static void firstLine(TrialSet set, JvmProcess.StartMethod method, String suffix) throws Exception {
+    private static void firstLine(TrialSet set, StartMethod method, String suffix) throws Exception {
         JvmProcess p = new JvmProcess(FIRST_LINE, new JvmProcess.Options().stdout(ProcessBuilder.Redirect.PIPE)
                 .startMethod(method));
         try {
@@ -167,7 +168,7 @@ public final class ProcessStartWorkload implements Workload {
         }
     }
 
-    private static void startJoin(TrialSet set, JvmProcess.StartMethod method, String suffix) throws Exception {
+    private static void startJoin(TrialSet set, StartMethod method, String suffix) throws Exception {
         JvmProcess p = new JvmProcess(NOOP, new JvmProcess.Options().startMethod(method));
         try {
             long t0 = System.nanoTime();

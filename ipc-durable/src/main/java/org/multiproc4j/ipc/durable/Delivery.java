@@ -24,7 +24,9 @@ import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
  *
  * <p><b>Memory consistency effects.</b> An {@code ack} is a compare-and-set of the message's marker in a
  * memory-mapped file: a consumer in any process that finds the message consumed afterwards sees it so, and
- * never delivers it again.
+ * never delivers it again. The message itself is a copy, as {@link DurableQueue} says (see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>).
  *
  * <p><b>Failure.</b> If this process dies before {@code ack}, the message is delivered again (within the
  * queue's {@linkplain DurableQueue.Options#recoveryInterval(java.time.Duration) recovery interval} of a consumer

@@ -80,9 +80,12 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * The directory must be on a local file system: liveness of consumers is detected with {@code fcntl} locks
  * and markers are changed by atomic instructions on memory-mapped files.
  *
- * <p><b>Memory consistency effects.</b> Actions in a producer before {@code append} happen-before the return
- * of the {@code take} or {@code receive} of that message in any thread of any process, as far as the message's
- * content is concerned (it travels as an encoded copy).
+ * <p><b>Memory consistency effects.</b> A message is a copy: the {@code take} or {@code receive} that delivers
+ * it, in any thread of any process, returns it as the producer's thread encoded it in {@code append}, with the
+ * effects of every action of that thread prior to the append. No edge is promised for shared memory (a consumer
+ * may start after the producer is gone): see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure.</b> A value its {@linkplain Options#codec(Codec) codec} cannot encode (not serializable, say)
  * fails {@code append} in the caller's thread, naming its type; nothing is appended. A message larger than
@@ -457,8 +460,11 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      *         .codec(Codecs.fast(String.class));
      * }</pre>
      *
-     * <p><b>Thread safety.</b> Not thread-safe: build it in one thread. A queue copies its options when it is
-     * opened, and they travel with the queue to child processes.
+     * <p>Each setting has a setter and a getter of the same name; a setter checks its argument and throws, naming
+     * the setting and the value, before it changes anything.
+     *
+     * <p><b>Thread safety.</b> Not thread-safe: configure it in one thread. A queue copies its options when it is
+     * opened, so later changes do not affect it; its settings travel with the queue to child processes.
      */
     public static final class Options {
         /** Default {@link #rollPeriod()}: one day. */
@@ -478,7 +484,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         }
 
         /**
-         * Copies options.
+         * Copies options: the copy and {@code other} can then be changed independently.
          *
          * @param other the options to copy.
          * @throws NullPointerException if {@code other} is {@code null}.
@@ -502,9 +508,9 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
          * @throws NullPointerException     if {@code period} is {@code null}.
          */
         public Options rollPeriod(Duration period) {
-            if (!RollPeriods.isSupported(Objects.requireNonNull(period, "period"))) {
-                throw new IllegalArgumentException("unsupported roll period " + period + ": use one of "
-                        + RollPeriods.supported());
+            if (!RollPeriods.isSupported(Objects.requireNonNull(period, "rollPeriod"))) {
+                throw new IllegalArgumentException("rollPeriod must be one of " + RollPeriods.supported() + ", got "
+                        + period);
             }
             this.rollPeriod = period;
             return this;
@@ -599,6 +605,11 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
             return codec;
         }
 
+        /**
+         * Describes every setting.
+         *
+         * @return e.g. {@code DurableQueue.Options[rollPeriod=PT24H, maxPause=PT0.001S, ...]}.
+         */
         @Override
         public String toString() {
             return "DurableQueue.Options[rollPeriod=" + rollPeriod + ", maxPause=" + maxPause + ", recoveryInterval="

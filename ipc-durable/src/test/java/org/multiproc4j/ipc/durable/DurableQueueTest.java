@@ -33,6 +33,7 @@ import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.ipc.durable.internal.DurableLogProbe;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
+import org.multiproc4j.test.OptionsStyle;
 import org.multiproc4j.test.Timeouts;
 
 /** The durable queue in one JVM: several queue objects on one directory compete as processes would. */
@@ -251,8 +252,15 @@ class DurableQueueTest {
 
         IllegalArgumentException roll = assertThrows(IllegalArgumentException.class,
                 () -> new DurableQueue.Options().rollPeriod(Duration.ofMinutes(7)));
-        assertTrue(roll.getMessage().contains("unsupported roll period PT7M: use one of [PT1S, PT1M"), roll.getMessage());
+        assertTrue(roll.getMessage().startsWith("rollPeriod must be one of [PT1S, PT1M"), roll.getMessage());
+        assertTrue(roll.getMessage().endsWith("], got PT7M"), roll.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DurableQueue.Options().maxPause(Duration.ZERO));
+    }
+
+    @Test
+    void shouldFollowTheOptionsStyle() {
+        OptionsStyle.check(DurableQueue.Options.class, new DurableQueue.Options().rollPeriod(Duration.ofHours(1))
+                .maxPause(Duration.ofMillis(5)).recoveryInterval(Duration.ofSeconds(2)).codec(Codecs.fast()));
     }
 
     @Test

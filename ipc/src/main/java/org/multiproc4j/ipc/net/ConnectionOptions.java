@@ -19,8 +19,11 @@ import org.multiproc4j.ipc.net.internal.FrameChannel;
  *         .codec(Codecs.jdk("com.example.*;java.base/*;!*"));    // JDK serialization, allow-listed
  * }</pre>
  *
- * <p><b>Thread safety.</b> Not thread-safe: build it in one thread. Listeners and clients copy the options
- * they are given, so later changes have no effect on them.
+ * <p>Each setting has a setter and a getter of the same name; a setter checks its argument and throws, naming
+ * the setting and the value, before it changes anything.
+ *
+ * <p><b>Thread safety.</b> Not thread-safe: configure it in one thread. Listeners and clients copy the options
+ * they are given, so later changes do not affect them.
  */
 public final class ConnectionOptions {
     /** Default {@link #handshakeTimeout()}: 5 seconds. */
@@ -40,9 +43,10 @@ public final class ConnectionOptions {
     }
 
     /**
-     * Copies options.
+     * Copies options: the copy and {@code other} can then be changed independently.
      *
      * @param other the options to copy.
+     * @throws NullPointerException if {@code other} is {@code null}.
      */
     public ConnectionOptions(ConnectionOptions other) {
         handshakeTimeout = other.handshakeTimeout;
@@ -59,10 +63,12 @@ public final class ConnectionOptions {
      * @param timeout a positive duration; default {@link #DEFAULT_HANDSHAKE_TIMEOUT}.
      * @return these options.
      * @throws IllegalArgumentException if {@code timeout} is not positive.
+     * @throws NullPointerException     if {@code timeout} is {@code null}.
      */
     public ConnectionOptions handshakeTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "handshakeTimeout");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("handshakeTimeout must be positive: " + timeout);
+            throw new IllegalArgumentException("handshakeTimeout must be positive, got " + timeout);
         }
         this.handshakeTimeout = timeout;
         return this;
@@ -71,7 +77,7 @@ public final class ConnectionOptions {
     /**
      * Returns how long connecting and authenticating may take.
      *
-     * @return the timeout.
+     * @return the timeout; default {@link #DEFAULT_HANDSHAKE_TIMEOUT}.
      */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
@@ -89,7 +95,7 @@ public final class ConnectionOptions {
     public ConnectionOptions maxMessageSize(int bytes) {
         if (bytes < 1 || bytes > FrameChannel.MAX_PAYLOAD) {
             throw new IllegalArgumentException("maxMessageSize must be between 1 and " + FrameChannel.MAX_PAYLOAD
-                    + " bytes: " + bytes);
+                    + " bytes, got " + bytes);
         }
         this.maxMessageSize = bytes;
         return this;
@@ -98,7 +104,7 @@ public final class ConnectionOptions {
     /**
      * Returns the largest message a connection sends or accepts.
      *
-     * @return the size in bytes.
+     * @return the size in bytes; default {@link #DEFAULT_MAX_MESSAGE_SIZE}.
      */
     public int maxMessageSize() {
         return maxMessageSize;
@@ -124,7 +130,7 @@ public final class ConnectionOptions {
     /**
      * Returns the codec of objects.
      *
-     * @return the codec.
+     * @return the codec; default {@link Codecs#jdk()}.
      */
     public Codec codec() {
         return codec;
@@ -140,7 +146,7 @@ public final class ConnectionOptions {
      */
     public ConnectionOptions backlog(int backlog) {
         if (backlog < 1) {
-            throw new IllegalArgumentException("backlog must be positive: " + backlog);
+            throw new IllegalArgumentException("backlog must be positive, got " + backlog);
         }
         this.backlog = backlog;
         return this;
@@ -149,12 +155,17 @@ public final class ConnectionOptions {
     /**
      * Returns the listener's backlog.
      *
-     * @return the backlog.
+     * @return the backlog; default {@link #DEFAULT_BACKLOG}.
      */
     public int backlog() {
         return backlog;
     }
 
+    /**
+     * Describes every setting.
+     *
+     * @return e.g. {@code ConnectionOptions[handshakeTimeout=PT5S, maxMessageSize=134217728, ...]}.
+     */
     @Override
     public String toString() {
         return "ConnectionOptions[handshakeTimeout=" + handshakeTimeout + ", maxMessageSize=" + maxMessageSize

@@ -54,9 +54,11 @@ import org.multiproc4j.ipc.net.internal.FrameChannel;
  * serialised (their messages never interleave), and so are concurrent receivers. A connection cannot be
  * passed to another process; pass the listener's address and the authkey and connect again.
  *
- * <p><b>Memory consistency effects.</b> Actions in a thread before it sends a message happen-before the
- * return of the {@code recv} that receives it in the peer's thread, as far as the message's content is
- * concerned: it travels as a copy, never as shared state.
+ * <p><b>Memory consistency effects.</b> A message is a copy: the peer's {@code recv} returns it as the
+ * sending thread encoded it, with the effects of every action of that thread prior to the send. No edge is
+ * promised for shared memory (the peer may be on another machine): see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure.</b> A peer that closed its end, exited or died is reported as an {@link EOFException} by the
  * receive methods once every message it sent before has been received, and by the send methods. Receiving

@@ -54,8 +54,10 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the barrier.
  *
- * <p><b>Memory consistency effects.</b> Actions of each party before {@code await()} happen-before the
- * return of {@code await()} in every other party of the same round, in any process.
+ * <p><b>Memory consistency effects.</b> Actions of each party prior to {@code await()} happen-before actions
+ * subsequent to the return of {@code await()} in every other party of the same round, in any process: see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure.</b> A process that dies while one of its threads waits at the barrier breaks it: the
  * other waiters notice within 10 ms of waiting (they look for dead waiters every 10 ms) and get a

@@ -26,6 +26,11 @@ import org.multiproc4j.sharedmem.internal.Segment;
  *
  * <p>Everything said of {@link SharedSemaphore} holds here; permits given back from dead holders never take
  * it above the bound either.
+ *
+ * <p><b>Memory consistency effects.</b> As for {@link SharedSemaphore}: actions prior to a {@code release}
+ * happen-before actions subsequent to the {@code acquire} that takes the permit, in any process (see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>).
  */
 public final class SharedBoundedSemaphore extends SharedSemaphore {
 

@@ -57,8 +57,11 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the condition; {@code await} and {@code signal} require the calling thread to hold {@link #lock()}.
  *
- * <p><b>Memory consistency effects.</b> Those of the lock: actions before a {@code signal} and the unlock
- * that follows it happen-before the return of an {@code await} woken by it, which takes the lock again.
+ * <p><b>Memory consistency effects.</b> Those of the lock: actions prior to a {@code signal} and the unlock
+ * that follows it happen-before actions subsequent to the return of an {@code await} woken by it, which takes
+ * the lock again, in any process: see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure.</b> If a holder of the lock dies holding it, the waiter that takes the lock back takes it over,
  * as {@link SharedLock#lock()} does: {@code await} returns (or throws) as it would have, holding the lock, and

@@ -40,9 +40,11 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the event.
  *
- * <p><b>Memory consistency effects.</b> Actions before {@link #set()} happen-before the return of an
- * {@code await} (or an {@link #isSet()} returning {@code true}) that observes it, in any process (a volatile
- * write and read of the flag).
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to {@link #set()} happen-before actions
+ * subsequent to the return of an {@code await} (or an {@link #isSet()} returning {@code true}) that observes it,
+ * in any process (a volatile write and read of the flag): see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure.</b> An event has no holder: a process that dies changes nothing. Use after
  * {@link #close()} throws {@link IllegalStateException}.

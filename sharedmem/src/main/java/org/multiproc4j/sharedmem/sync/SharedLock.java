@@ -46,10 +46,12 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * {@link #lock()} while holding it gets an {@link IllegalStateException} instead of a deadlock
  * ({@link #tryLock()} returns {@code false}); use {@link SharedReentrantLock} to lock again.
  *
- * <p><b>Memory consistency effects.</b> Writes to shared memory made by a thread of one process before it
- * calls {@link #unlock()} are visible to a thread of any process once that thread returns from a later
- * successful {@link #lock()} (or {@code tryLock}) of the same lock: the release is a release-store and the
- * acquisition a compare-and-set of the lock word, as for {@link java.util.concurrent.locks.ReentrantLock}.
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to {@link #unlock()} happen-before actions
+ * subsequent to a later successful {@link #lock()} (or {@code tryLock}) of the same lock in any thread of any
+ * process, as for {@link java.util.concurrent.locks.ReentrantLock} (the release is a release store and the
+ * acquisition a compare-and-set of the lock word): see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure: a holder that dies.</b> If the holder's process dies (even by {@code kill -9}), the lock is
  * not lost: a waiter checks the holder's pid and start time every 10 ms of its wait and, finding it dead, takes

@@ -31,6 +31,11 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * memory consistency, recovery from a dead holder), except reentrancy. The hold count lives in shared memory
  * next to the lock word and is written by the holder only.
  *
+ * <p><b>Memory consistency effects.</b> As for {@link SharedLock}: actions prior to the unlock that frees the
+ * lock happen-before actions subsequent to a later successful lock of it, in any process (see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>).
+ *
  * <p><b>Failure.</b> A lock taken over from a dead owner is held once by the new owner, whatever the dead
  * owner's count was, and {@link #ownerDied()} says so until that hold (with any taken on top of it) is
  * released.

@@ -50,9 +50,11 @@ import org.multiproc4j.sharedmem.internal.SemaphoreDescriptor;
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of any process that has
  * the semaphore.
  *
- * <p><b>Memory consistency effects.</b> Actions of a thread before it releases a permit happen-before the
- * return of a later successful acquire, in any process, that takes it (both are atomic operations on the
- * shared permit count).
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to a {@code release} happen-before actions
+ * subsequent to a successful {@code acquire} that takes the permit, in any thread of any process (both are
+ * atomic operations on the shared permit count): see
+ * <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>.
  *
  * <p><b>Failure.</b> Each process's net holding (permits acquired less permits released) is recorded in the
  * semaphore. When a process dies without closing the semaphore ({@code kill -9}, a crash), a waiter gives its

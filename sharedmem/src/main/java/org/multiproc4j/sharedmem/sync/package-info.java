@@ -31,7 +31,10 @@
  * }</pre>
  *
  * <p>Each object lives in its own shared-memory segment and reaches a child JVM captured in a task (it
- * travels as its name). Waiting never burns a core: a waiter follows its object's
+ * travels as its name). As their {@code java.util.concurrent} models do, releasing an object (an unlock, a
+ * release, a set, an arrival at a barrier) happens-before a later acquisition of it that sees the release, here
+ * in any process: see <a href="{@docRoot}/org/multiproc4j/core/package-summary.html#memory-consistency">memory consistency across
+ * processes</a>. Waiting never burns a core: a waiter follows its object's
  * {@link org.multiproc4j.sharedmem.IdlePolicy} (chosen at {@code create}, the default otherwise), which by
  * default spins for about 2 µs, yields up to 100 µs, then parks with pauses that double up to 1 ms; so a
  * hand-off to a thread that has only just started waiting takes a fraction of a microsecond, and to one that
