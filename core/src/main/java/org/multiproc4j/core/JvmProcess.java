@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.multiproc4j.core.internal.ChildCommand;
 import org.multiproc4j.core.internal.ChildContext;
 import org.multiproc4j.core.internal.ChildRegistry;
+import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.core.internal.Outcome;
 import org.multiproc4j.core.internal.RunningChild;
 import org.multiproc4j.core.internal.Spares;
@@ -271,7 +272,7 @@ public final class JvmProcess implements AutoCloseable {
 
     /** Waits at most {@code timeout} for the exit to be collected, without judging it. */
     boolean awaitExited(Duration timeout) throws InterruptedException {
-        long nanos = Math.max(0, timeout.toNanos());
+        long nanos = Math.max(0, Deadlines.nanos(timeout)); // Duration.toNanos overflows past 292 years
         try {
             exited.get(nanos, TimeUnit.NANOSECONDS);
             return true;

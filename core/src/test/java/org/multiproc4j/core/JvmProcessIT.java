@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -172,6 +173,14 @@ class JvmProcessIT {
         assertEquals(137, k.exitCode());
         assertEquals(OptionalInt.of(9), k.signal());
         assertTrue(k.toString().contains("exited 137 (signal 9)"), k.toString());
+    }
+
+    @Test
+    void shouldJoinWithATimeoutTooLongForNanoseconds() throws Exception {
+        JvmProcess p = new JvmProcess(() -> { }).start();
+        assertTrue(p.join(Duration.ofSeconds(Long.MAX_VALUE)), "a timeout of centuries waits like forever");
+        assertTrue(p.join(ChronoUnit.FOREVER.getDuration()));
+        assertEquals(0, p.exitCode());
     }
 
     @Test
