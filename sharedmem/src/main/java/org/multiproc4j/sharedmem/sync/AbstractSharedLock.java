@@ -1,15 +1,12 @@
 package org.multiproc4j.sharedmem.sync;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 
 import org.agrona.UnsafeApi;
-import org.multiproc4j.core.Handle;
-import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.internal.LockDescriptor;
@@ -21,33 +18,15 @@ import org.multiproc4j.sharedmem.internal.Segment;
  * What {@link SharedLock} and {@link SharedReentrantLock} share: the {@link LockWord} of {@link LockDescriptor},
  * acquiring, waiting, dead-owner takeover and ownership checks.
  */
-abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
-    final Segment segment;
+abstract class AbstractSharedLock extends SyncObject implements Lock {
     private final boolean reentrant;
-    private final IdlePolicy idle;
     private final BooleanSupplier closed;
-    private long word;
     private volatile long nextTryLockCheck;
 
     AbstractSharedLock(Segment segment, boolean reentrant, IdlePolicy idle) {
-        this.segment = segment;
+        super(segment, idle);
         this.reentrant = reentrant;
-        this.idle = Objects.requireNonNull(idle, "idle");
         this.closed = segment::isClosed;
-        this.word = segment.address(0);
-    }
-
-    private long word() {
-        long w = word;
-        if (w == 0) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        return w;
-    }
-
-    private IllegalStateException closedWhileWaiting() {
-        return new IllegalStateException(getClass().getSimpleName() + " " + segment.name()
-                + " was closed while this thread waited for it");
     }
 
     // ------------------------------------------------------------------------------------------ Lock
@@ -63,7 +42,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      */
     @Override
     public void lock() {
-        long w = word();
+        long w = base();
         if (reentrant && reenter(w)) {
             return;
         }
@@ -91,7 +70,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long w = word();
+        long w = base();
         if (reentrant && reenter(w)) {
             return;
         }
@@ -112,7 +91,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      */
     @Override
     public boolean tryLock() {
-        long w = word();
+        long w = base();
         if (reentrant && reenter(w)) {
             return true;
         }
@@ -170,7 +149,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long w = word();
+        long w = base();
         if (reentrant && reenter(w)) {
             return true;
         }
@@ -191,7 +170,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      */
     @Override
     public void unlock() {
-        long w = word();
+        long w = base();
         requireHeld(w, "unlock");
         if (reentrant) {
             long holds = UnsafeApi.getLong(null, w + LockDescriptor.HOLDS_OFFSET) - 1;
@@ -228,7 +207,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * @throws IllegalStateException if the lock is closed.
      */
     public boolean ownerDied() {
-        long w = word();
+        long w = base();
         return isHeldByCurrentThread(w) && UnsafeApi.getLong(null, w + LockDescriptor.TAKEN_FROM_OFFSET) != 0;
     }
 
@@ -240,7 +219,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * @throws IllegalStateException if the lock is closed.
      */
     public boolean isLocked() {
-        return LockWord.owner(word()) != 0;
+        return LockWord.owner(base()) != 0;
     }
 
     /**
@@ -250,7 +229,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * @throws IllegalStateException if the lock is closed.
      */
     public boolean isHeldByCurrentThread() {
-        return isHeldByCurrentThread(word());
+        return isHeldByCurrentThread(base());
     }
 
     private static boolean isHeldByCurrentThread(long w) {
@@ -265,31 +244,12 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * @throws IllegalStateException if the lock is closed.
      */
     public OptionalLong ownerPid() {
-        long owner = LockWord.owner(word());
+        long owner = LockWord.owner(base());
         return owner == 0 ? OptionalLong.empty() : OptionalLong.of(ProcessIdentity.pid(owner));
     }
 
-    /**
-     * Returns the name of the lock's segment, by which {@code attach} finds it.
-     *
-     * @return the name.
-     */
-    public String name() {
-        return segment.name();
-    }
-
-    /**
-     * Returns how this lock's waiting threads idle: the policy it was created with, or, for a lock attached by
-     * name, {@link IdlePolicy#defaultPolicy()}. It travels with the lock's handle to a child process.
-     *
-     * @return the policy.
-     */
-    public IdlePolicy idlePolicy() {
-        return idle;
-    }
-
     long recoveries() {
-        return UnsafeApi.getLongVolatile(null, word() + LockDescriptor.RECOVERIES_OFFSET);
+        return UnsafeApi.getLongVolatile(null, base() + LockDescriptor.RECOVERIES_OFFSET);
     }
 
     // ------------------------------------------------------------------------------------------ machinery
@@ -366,12 +326,12 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
 
     /** For conditions: checks the caller holds the lock. */
     void requireHeld(String what) {
-        requireHeld(word(), what);
+        requireHeld(base(), what);
     }
 
     /** For conditions: releases every hold and returns how many there were. */
     long fullyRelease() {
-        long w = word();
+        long w = base();
         requireHeld(w, "await");
         long holds = reentrant ? UnsafeApi.getLong(null, w + LockDescriptor.HOLDS_OFFSET) : 1;
         if (reentrant) {
@@ -386,7 +346,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      * shows in {@link #ownerDied()}.
      */
     void reacquire(long holds) {
-        long w = word();
+        long w = base();
         if (LockWord.tryLock(w)) {
             acquired(w);
         } else {
@@ -422,32 +382,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
      */
     @Override
     public void close() {
-        word = 0;
-        segment.close();
-    }
-
-    /**
-     * Returns the descriptor this lock travels as to a child JVM: its name. Until the handle is attached, or
-     * its recipient is named ({@link #handedOver}) and dies, the lock stays attachable.
-     *
-     * @return the handle; attaching it gives the same lock.
-     * @throws IllegalStateException if the lock is closed.
-     */
-    @Override
-    public Handle handle() {
-        return new SyncHandle(segment.kind(), name(), segment.sending(), idle);
-    }
-
-    /**
-     * Keeps the lock attachable for the process a task carrying its handle was sent to, until that process
-     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
-     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
-     *
-     * @param recipient the process that will attach the handle, or {@code null}.
-     */
-    @Override
-    public void handedOver(ProcessHandle recipient) {
-        segment.handedOver(recipient);
+        super.close();
     }
 
     /**
@@ -458,7 +393,7 @@ abstract class AbstractSharedLock implements Lock, Shareable, AutoCloseable {
     @Override
     public String toString() {
         String state;
-        long w = word;
+        long w = base;
         if (w == 0) {
             state = "closed";
         } else {

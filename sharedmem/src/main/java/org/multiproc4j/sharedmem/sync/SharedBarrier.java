@@ -7,8 +7,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.IdleStrategy;
-import org.multiproc4j.core.Handle;
-import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
@@ -65,20 +63,15 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * if that thread had been interrupted. A party that dies before it arrives cannot be told from a slow one:
  * use the timed {@link #await(Duration)}.
  */
-public final class SharedBarrier implements Shareable, AutoCloseable {
-    private final Segment segment;
-    private final IdlePolicy idle;
+public final class SharedBarrier extends SyncObject {
     private final HolderTable waiting;
     private final int parties;
-    private long base;
 
     private SharedBarrier(Segment segment, IdlePolicy idle) {
-        this.segment = segment;
-        this.idle = idle;
+        super(segment, idle);
         this.parties = UnsafeApi.getInt(null, segment.headerAddress(BarrierDescriptor.PARTIES_OFFSET));
         int slots = UnsafeApi.getInt(null, segment.headerAddress(BarrierDescriptor.SLOTS_OFFSET));
         this.waiting = new HolderTable(segment, BarrierDescriptor.TABLE_OFFSET, slots, "SharedBarrier " + segment.name());
-        this.base = segment.address(0);
     }
 
     /**
@@ -134,14 +127,6 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
     static SharedBarrier attach(String name, IdlePolicy idle) {
         return new SharedBarrier(Segment.attach(name, SegmentDescriptor.KIND_BARRIER, BarrierDescriptor.VERSION,
                 "a SharedBarrier"), idle);
-    }
-
-    private long base() {
-        long b = base;
-        if (b == 0) {
-            throw new IllegalStateException("SharedBarrier " + segment.name() + " is closed");
-        }
-        return b;
     }
 
     /**
@@ -284,11 +269,6 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
         UnsafeApi.putLongVolatile(null, b + BarrierDescriptor.BROKEN_OFFSET, (generation & 0xFFFF_FFFFL) + 1);
     }
 
-    private IllegalStateException closedWhileWaiting() {
-        return new IllegalStateException("SharedBarrier " + segment.name() + " was closed while this thread waited "
-                + "at it; the round is broken for the other parties");
-    }
-
     private BrokenBarrierException broken() {
         return new BrokenBarrierException("SharedBarrier " + segment.name() + " is broken (a party timed out, was "
                 + "interrupted or died, or the barrier was aborted or reset)");
@@ -355,25 +335,6 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
     }
 
     /**
-     * Returns the name of the barrier's segment, by which {@link #attach(String)} finds it.
-     *
-     * @return the name.
-     */
-    public String name() {
-        return segment.name();
-    }
-
-    /**
-     * Returns how this barrier's waiting threads idle: the policy it was created with, or, for a barrier attached
-     * by name, {@link IdlePolicy#defaultPolicy()}. It travels with the barrier's handle to a child process.
-     *
-     * @return the policy.
-     */
-    public IdlePolicy idlePolicy() {
-        return idle;
-    }
-
-    /**
      * Closes the barrier in this process; the close that leaves no live process using it also removes its name (see the lifetime
      * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
      *
@@ -386,36 +347,12 @@ public final class SharedBarrier implements Shareable, AutoCloseable {
      */
     @Override
     public void close() {
-        if (base == 0) {
-            return;
-        }
+        super.close();
+    }
+
+    @Override
+    void closing() {
         waiting.close();
-        base = 0;
-        segment.close();
-    }
-
-    /**
-     * Returns the descriptor this barrier travels as to a child JVM: its name. Until the handle is attached,
-     * or its recipient is named ({@link #handedOver}) and dies, the barrier stays attachable.
-     *
-     * @return the handle.
-     * @throws IllegalStateException if the barrier is closed.
-     */
-    @Override
-    public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_BARRIER, name(), segment.sending(), idle);
-    }
-
-    /**
-     * Keeps the barrier attachable for the process a task carrying its handle was sent to, until that process
-     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
-     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
-     *
-     * @param recipient the process that will attach the handle, or {@code null}.
-     */
-    @Override
-    public void handedOver(ProcessHandle recipient) {
-        segment.handedOver(recipient);
     }
 
     /**

@@ -69,17 +69,14 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * dies while waiting may cost one later waiter a spurious wake-up, nothing more; a {@code signal()} given while
  * only dead waiters are counted wakes no one, so prefer {@link #signalAll()} where processes may die.
  */
-public final class SharedCondition implements Condition, Shareable, AutoCloseable {
-    private final Segment segment;
+public final class SharedCondition extends SyncObject implements Condition {
     private final AbstractSharedLock lock;
     private final boolean closesLock;
-    private long base;
 
     private SharedCondition(Segment segment, AbstractSharedLock lock, boolean closesLock) {
-        this.segment = segment;
+        super(segment, lock.idlePolicy());
         this.lock = lock;
         this.closesLock = closesLock;
-        this.base = segment.address(0);
     }
 
     /**
@@ -179,14 +176,6 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
         }
     }
 
-    private long base() {
-        long b = base;
-        if (b == 0) {
-            throw new IllegalStateException("SharedCondition " + segment.name() + " is closed");
-        }
-        return b;
-    }
-
     /**
      * Returns the lock this condition is bound to: a {@link SharedReentrantLock} or a {@link SharedLock}.
      *
@@ -205,15 +194,6 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      */
     public boolean ownerDied() {
         return lock.ownerDied();
-    }
-
-    /**
-     * Returns the name of the condition's segment, by which {@link #attach(String)} finds it.
-     *
-     * @return the name.
-     */
-    public String name() {
-        return segment.name();
     }
 
     // ------------------------------------------------------------------------------------------ await
@@ -368,8 +348,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
             }
         }
         if (closedMeanwhile && !signalled) {
-            throw new IllegalStateException("SharedCondition " + segment.name() + " was closed while this thread "
-                    + "waited on it");
+            throw closedWhileWaiting();
         }
         if (interrupted && !signalled) {
             throw new InterruptedException();
@@ -441,8 +420,7 @@ public final class SharedCondition implements Condition, Shareable, AutoCloseabl
      */
     @Override
     public void close() {
-        base = 0;
-        segment.close();
+        super.close();
         if (closesLock) {
             lock.close();
         }

@@ -6,8 +6,6 @@ import java.util.Objects;
 
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.IdleStrategy;
-import org.multiproc4j.core.Handle;
-import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
@@ -49,15 +47,9 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
  * <p><b>Failure.</b> An event has no holder: a process that dies changes nothing. Use after
  * {@link #close()} throws {@link IllegalStateException}.
  */
-public final class SharedEvent implements Shareable, AutoCloseable {
-    private final Segment segment;
-    private final IdlePolicy idle;
-    private long base;
-
+public final class SharedEvent extends SyncObject {
     private SharedEvent(Segment segment, IdlePolicy idle) {
-        this.segment = segment;
-        this.idle = idle;
-        this.base = segment.address(0);
+        super(segment, idle);
     }
 
     /**
@@ -100,14 +92,6 @@ public final class SharedEvent implements Shareable, AutoCloseable {
     static SharedEvent attach(String name, IdlePolicy idle) {
         return new SharedEvent(Segment.attach(name, SegmentDescriptor.KIND_EVENT, EventDescriptor.VERSION,
                 "a SharedEvent"), idle);
-    }
-
-    private long base() {
-        long b = base;
-        if (b == 0) {
-            throw new IllegalStateException("SharedEvent " + segment.name() + " is closed");
-        }
-        return b;
     }
 
     /**
@@ -171,8 +155,7 @@ public final class SharedEvent implements Shareable, AutoCloseable {
         IdleStrategy strategy = null;
         while (UnsafeApi.getIntVolatile(null, flag) == 0) {
             if (segment.isClosed()) {
-                throw new IllegalStateException("SharedEvent " + segment.name() + " was closed while this thread "
-                        + "waited for it");
+                throw closedWhileWaiting();
             }
             if (Deadlines.expired(deadline)) {
                 return false;
@@ -186,64 +169,6 @@ public final class SharedEvent implements Shareable, AutoCloseable {
             }
         }
         return true;
-    }
-
-    /**
-     * Returns the name of the event's segment, by which {@link #attach(String)} finds it.
-     *
-     * @return the name.
-     */
-    public String name() {
-        return segment.name();
-    }
-
-    /**
-     * Returns how this event's waiting threads idle: the policy it was created with, or, for an event attached
-     * by name, {@link IdlePolicy#defaultPolicy()}. It travels with the event's handle to a child process.
-     *
-     * @return the policy.
-     */
-    public IdlePolicy idlePolicy() {
-        return idle;
-    }
-
-    /**
-     * Closes the event in this process; the close that leaves no live process using it also removes its name (see the lifetime
-     * rule in the {@linkplain org.multiproc4j.sharedmem package summary}). Closing twice is harmless.
-     *
-     * <p><b>Closing while in use.</b> Threads of this process waiting in {@code await} when the event is
-     * closed wake within their current pause (at most the idle policy's longest park, 1 ms by default) and throw {@link IllegalStateException};
-     * every later call throws it at once. A call racing with the close may still complete: the memory stays
-     * mapped until this object is unreachable, so no call ever touches unmapped memory.
-     */
-    @Override
-    public void close() {
-        base = 0;
-        segment.close();
-    }
-
-    /**
-     * Returns the descriptor this event travels as to a child JVM: its name. Until the handle is attached,
-     * or its recipient is named ({@link #handedOver}) and dies, the event stays attachable.
-     *
-     * @return the handle.
-     * @throws IllegalStateException if the event is closed.
-     */
-    @Override
-    public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_EVENT, name(), segment.sending(), idle);
-    }
-
-    /**
-     * Keeps the event attachable for the process a task carrying its handle was sent to, until that process
-     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
-     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
-     *
-     * @param recipient the process that will attach the handle, or {@code null}.
-     */
-    @Override
-    public void handedOver(ProcessHandle recipient) {
-        segment.handedOver(recipient);
     }
 
     /**

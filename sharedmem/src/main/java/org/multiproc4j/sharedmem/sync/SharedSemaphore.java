@@ -6,8 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.IdleStrategy;
-import org.multiproc4j.core.Handle;
-import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.sharedmem.IdlePolicy;
 import org.multiproc4j.sharedmem.SharedMemoryException;
@@ -63,24 +61,19 @@ import org.multiproc4j.sharedmem.internal.SemaphoreDescriptor;
  * has its holding counted as consumed: a permit acquired as a signal and never released is not given back.
  * Up to 128 processes can hold permits at once (slots of dead processes are reused).
  */
-public class SharedSemaphore implements Shareable, AutoCloseable {
-    private final Segment segment;
-    private final IdlePolicy idle;
+public class SharedSemaphore extends SyncObject {
     private final HolderTable holders;
     private final boolean bounded;
     private final long bound;
-    private long permits;
     private volatile long nextTryCheck;
 
     SharedSemaphore(Segment segment, IdlePolicy idle) {
-        this.segment = segment;
-        this.idle = Objects.requireNonNull(idle, "idle");
+        super(segment, idle);
         this.bounded = UnsafeApi.getInt(null, segment.headerAddress(SemaphoreDescriptor.BOUNDED_OFFSET)) != 0;
         this.bound = bounded ? UnsafeApi.getLong(null, segment.headerAddress(SemaphoreDescriptor.BOUND_OFFSET)) : Long.MAX_VALUE;
         int slots = UnsafeApi.getInt(null, segment.headerAddress(SemaphoreDescriptor.SLOTS_OFFSET));
         this.holders = new HolderTable(segment, SemaphoreDescriptor.TABLE_OFFSET, slots,
                 getClass().getSimpleName() + " " + segment.name());
-        this.permits = segment.address(SemaphoreDescriptor.PERMITS_OFFSET);
     }
 
     /**
@@ -146,14 +139,6 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
         return isBounded ? new SharedBoundedSemaphore(s, idle) : new SharedSemaphore(s, idle);
     }
 
-    private long permitsAddress() {
-        long p = permits;
-        if (p == 0) {
-            throw new IllegalStateException(getClass().getSimpleName() + " " + segment.name() + " is closed");
-        }
-        return p;
-    }
-
     // ------------------------------------------------------------------------------------------ acquire
 
     /**
@@ -180,7 +165,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (!tryTake(permitsAddress(), n)) {
+        if (!tryTake(permits(), n)) {
             acquireSlow(n, Deadlines.NEVER);
         }
     }
@@ -207,7 +192,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      */
     public boolean tryAcquire(int n) {
         checkCount(n);
-        long p = permitsAddress();
+        long p = permits();
         if (tryTake(p, n)) {
             return true;
         }
@@ -282,7 +267,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (tryTake(permitsAddress(), n)) {
+        if (tryTake(permits(), n)) {
             return true;
         }
         return acquireSlow(n, deadline);
@@ -304,13 +289,12 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     private boolean acquireSlow(int n, long deadline) throws InterruptedException {
-        long p = permitsAddress();
+        long p = permits();
         IdleStrategy strategy = idle.newIdleStrategy();
         long nextCheck = System.nanoTime() + LockWord.LIVENESS_CHECK_NANOS;
         while (true) {
             if (segment.isClosed()) {
-                throw new IllegalStateException(getClass().getSimpleName() + " " + segment.name()
-                        + " was closed while this thread waited for it");
+                throw closedWhileWaiting();
             }
             if (tryTake(p, n)) {
                 return true;
@@ -334,7 +318,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
 
     /** Gives back what dead processes held; returns how many permits it gave back. */
     private long recoverDead() {
-        long p = permitsAddress();
+        long p = permits();
         long[] given = new long[1];
         holders.recoverDead((token, count, generation) -> {
             if (count <= 0) {
@@ -378,7 +362,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      */
     public void release(int n) {
         checkCount(n);
-        long p = permitsAddress();
+        long p = permits();
         if (n == 0) {
             return;
         }
@@ -403,7 +387,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @throws IllegalStateException if the semaphore is closed.
      */
     public int availablePermits() {
-        return (int) Math.min(Integer.MAX_VALUE, UnsafeApi.getLongVolatile(null, permitsAddress()));
+        return (int) Math.min(Integer.MAX_VALUE, UnsafeApi.getLongVolatile(null, permits()));
     }
 
     /**
@@ -413,7 +397,7 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      * @throws IllegalStateException if the semaphore is closed.
      */
     public int drainPermits() {
-        long p = permitsAddress();
+        long p = permits();
         while (true) {
             long available = UnsafeApi.getLongVolatile(null, p);
             if (available <= 0) {
@@ -438,26 +422,6 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
     }
 
     /**
-     * Returns the name of the semaphore's segment, by which {@link #attach(String)} finds it.
-     *
-     * @return the name.
-     */
-    public String name() {
-        return segment.name();
-    }
-
-    /**
-     * Returns how this semaphore's waiting threads idle: the policy it was created with, or, for a semaphore
-     * attached by name, {@link IdlePolicy#defaultPolicy()}. It travels with the semaphore's handle to a child
-     * process.
-     *
-     * @return the policy.
-     */
-    public IdlePolicy idlePolicy() {
-        return idle;
-    }
-
-    /**
      * Closes the semaphore in this process; the close that leaves no live process using it also removes its name (see the
      * lifetime rule in the {@linkplain org.multiproc4j.sharedmem package summary}). The permits this process
      * holds at that moment
@@ -471,36 +435,17 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      */
     @Override
     public void close() {
-        if (permits == 0) {
-            return;
-        }
+        super.close();
+    }
+
+    @Override
+    void closing() {
         holders.close();
-        permits = 0;
-        segment.close();
     }
 
-    /**
-     * Returns the descriptor this semaphore travels as to a child JVM: its name. Until the handle is attached,
-     * or its recipient is named ({@link #handedOver}) and dies, the semaphore stays attachable.
-     *
-     * @return the handle.
-     * @throws IllegalStateException if the semaphore is closed.
-     */
-    @Override
-    public Handle handle() {
-        return new SyncHandle(SegmentDescriptor.KIND_SEMAPHORE, name(), segment.sending(), idle);
-    }
-
-    /**
-     * Keeps the semaphore attachable for the process a task carrying its handle was sent to, until that process
-     * attaches it or dies ({@code null}: the task will never arrive, nothing is kept). Called by
-     * {@code JvmProcess.start()}; see {@link Shareable#handedOver}.
-     *
-     * @param recipient the process that will attach the handle, or {@code null}.
-     */
-    @Override
-    public void handedOver(ProcessHandle recipient) {
-        segment.handedOver(recipient);
+    /** The address of the permit count (the state's first word). */
+    private long permits() {
+        return base() + SemaphoreDescriptor.PERMITS_OFFSET;
     }
 
     /**
@@ -510,8 +455,8 @@ public class SharedSemaphore implements Shareable, AutoCloseable {
      */
     @Override
     public String toString() {
-        long p = permits;
+        long p = base;
         return getClass().getSimpleName() + "[" + segment.name() + ", "
-                + (p == 0 ? "closed" : "permits=" + UnsafeApi.getLongVolatile(null, p)) + (bounded ? ", bound=" + bound : "") + "]";
+                + (p == 0 ? "closed" : "permits=" + UnsafeApi.getLongVolatile(null, p + SemaphoreDescriptor.PERMITS_OFFSET)) + (bounded ? ", bound=" + bound : "") + "]";
     }
 }

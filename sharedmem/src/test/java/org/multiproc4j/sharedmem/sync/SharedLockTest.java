@@ -282,7 +282,7 @@ class SharedLockTest {
             lock.unlock();
         }
         lock.close();
-        assertEquals("SharedLock[" + lock.name() + ", closed] is closed",
+        assertEquals("SharedLock " + lock.name() + " is closed",
                 assertThrows(IllegalStateException.class, lock::lock).getMessage());
         lock.close();
     }
