@@ -104,6 +104,19 @@ public final class Wire {
     /** Arrays at least this long are copied in bulk through a buffer view rather than element by element. */
     private static final int BULK = 64;
 
+    /** Which first bytes (as unsigned) are plain tags; which are arrays' tags. */
+    private static final boolean[] PLAIN = new boolean[256];
+    private static final boolean[] ARRAY = new boolean[256];
+
+    static {
+        for (int tag = NULL; tag <= FLOAT; tag++) {
+            PLAIN[tag] = true;
+        }
+        for (int tag = BYTES; tag <= DOUBLES; tag++) {
+            ARRAY[tag] = true;
+        }
+    }
+
     private Wire() {
     }
 
@@ -175,7 +188,10 @@ public final class Wire {
      * @return {@code true} for {@link #NULL} to {@link #FLOAT}.
      */
     public static boolean isPlain(byte tag) {
-        return tag >= NULL && tag <= FLOAT;
+        // a table, not "tag >= NULL && tag <= FLOAT": inlined into read() under ipc's AgronaWire.decode, JDK
+        // 17.0.15's C2 compiled that pair of compares wrongly and refused NULL (seen in ipc's whole unit suite and
+        // in a standalone warm-up loop; the run under -Xint or C1 was right); a table leaves no compares to fold
+        return PLAIN[tag & 0xff];
     }
 
     /**
@@ -597,7 +613,7 @@ public final class Wire {
         if (!isPlain(tag)) {
             throw corrupt("the bytes were written by " + describeTag(tag) + ", not as a plain value");
         }
-        if (tag >= BYTES && tag <= DOUBLES) {
+        if (ARRAY[tag & 0xff]) {
             // a top-level array's length must match exactly: say so in those terms
             if (length < ARRAY_HEADER) {
                 throw corrupt(article(tag) + " message needs at least " + ARRAY_HEADER + " bytes but "

@@ -67,6 +67,37 @@ class AgronaWireTest {
         }
     }
 
+    /**
+     * Decodes many messages (never {@code null}) from a ring and from arrays until the JIT has compiled the
+     * decoding, then every kind once more: the pattern under which JDK 17's C2 compiled an earlier
+     * {@link Wire#isPlain} (a pair of compares) wrongly and refused {@code null} (in this module's whole unit
+     * suite, and in a standalone program; this test alone did not always show it).
+     */
+    @Test
+    void shouldReadEveryTagOnceDecodingIsCompiled() {
+        ExpandableArrayBuffer out = new ExpandableArrayBuffer(64);
+        UnsafeBuffer ring = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 16).position(64).slice());
+        Object[] warm = {123, new Object[] {123456789, 3.14159, "hello"}, 7L, "abc", new int[] {1, 2}, List.of(1),
+            new byte[100]};
+        for (int r = 0; r < 300_000; r++) {
+            Object v = warm[r % warm.length];
+            int n = wire.encode(v, out);
+            int at = (r * 8) & 0x7fff;
+            ring.putBytes(at, out, 0, n);
+            assertDeepEquals(v, wire.decode(ring, at, n), "warming up");
+            assertDeepEquals(v, wire.decode(new UnsafeBuffer(Arrays.copyOf(out.byteArray(), n)), 0, n), "warming up");
+        }
+        Object[] values = {null, 42, -7L, 3.14159, 2.5f, true, (byte) 9, (short) 300, 'x', "h\u00e9llo", "\u4e2d",
+            new byte[] {1, 2, 3}, new int[] {1, -2, 3}, new long[] {1L << 40}, new double[] {0.5, -1e300},
+            new double[500], new Object[] {123456789, 3.14159, "hello"}, new Object[] {null}};
+        for (Object v : values) {
+            int n = wire.encode(v, out);
+            UnsafeBuffer window = new UnsafeBuffer(ByteBuffer.allocateDirect(n + 64).position(16).slice());
+            window.putBytes(8, out, 0, n);
+            assertDeepEquals(v, wire.decode(window, 8, n), "compiled");
+        }
+    }
+
     @Test
     void shouldSendOtherValuesThroughTheChannelsCodec() {
         assertEquals(new Point(3, "p"), roundTrip(new Point(3, "p")));
