@@ -25,7 +25,8 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * take memory only once touched.
  *
  * <p>The codec encodes the values that are not plain (boxed primitives, strings, primitive arrays and
- * {@code Object[]} of those take a fast path of their own). The default, {@link Codecs#jdk()}, carries anything
+ * {@code Object[]} of those, nested up to four deep, take the fast path every codec shares, described in
+ * {@link org.multiproc4j.core.codec.Codec}). The default, {@link Codecs#jdk()}, carries anything
  * {@link java.io.Serializable}, like Python's pickle; {@link Codecs#fast(Class[])} is several times faster for
  * the classes registered with it (every process using the channel gets the same registrations, since the codec
  * travels with the channel) and refuses others.

@@ -6,9 +6,10 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.internal.Wire;
 
 /**
- * What every codec shares: the fast path for {@code null} and primitive arrays, the buffer forms of
+ * What every codec shares: the fast path for plain values ({@link Wire}), the buffer forms of
  * encode and decode, and the per-thread scratch buffer. Subclasses encode and decode everything else.
  */
 abstract class AbstractCodec implements Codec {
@@ -37,11 +38,10 @@ abstract class AbstractCodec implements Codec {
 
     @Override
     public final byte[] encode(Object value) {
-        byte tag = Wire.tagOf(value);
-        int n = fastPathLength(tag, value);
+        int n = Wire.encodedLength(value);
         if (n >= 0) {
             byte[] out = new byte[n];
-            Wire.write(tag, value, ByteBuffer.wrap(out));
+            Wire.write(value, out, 0);
             return out;
         }
         CodecBuffer buffer = scratch.acquire();
@@ -59,11 +59,10 @@ abstract class AbstractCodec implements Codec {
     public final int encode(Object value, CodecBuffer out) {
         Objects.requireNonNull(out, "out");
         int start = out.length();
-        byte tag = Wire.tagOf(value);
-        int n = fastPathLength(tag, value);
+        int n = Wire.encodedLength(value);
         if (n >= 0) {
             byte[] array = out.reserve(n);
-            Wire.write(tag, value, ByteBuffer.wrap(array, start, n));
+            Wire.write(value, array, start);
             out.length(start + n);
             return n;
         }
@@ -84,19 +83,25 @@ abstract class AbstractCodec implements Codec {
         if (target.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
-        byte tag = Wire.tagOf(value);
-        int fast = fastPathLength(tag, value);
-        if (fast >= 0) {
+        int fast = Wire.encodedLength(value);
+        if (fast >= 0 && target.hasArray()) {
             if (fast > target.remaining()) {
                 return -fast;
             }
-            Wire.write(tag, value, target);
+            Wire.write(value, target.array(), target.arrayOffset() + target.position());
+            target.position(target.position() + fast);
             return fast;
         }
         CodecBuffer buffer = scratch.acquire();
         try {
             buffer.clear();
-            encodeObject(value, buffer);
+            if (fast >= 0) {
+                // a direct buffer: written in an array first, as the codec's own path is
+                Wire.write(value, buffer.reserve(fast), 0);
+                buffer.length(fast);
+            } else {
+                encodeObject(value, buffer);
+            }
             int n = buffer.length();
             if (n > target.remaining()) {
                 return -n;
@@ -116,8 +121,8 @@ abstract class AbstractCodec implements Codec {
             throw Wire.corrupt("the input is empty (a message is at least 1 byte)");
         }
         byte tag = bytes[offset];
-        if (Wire.isFastPath(tag)) {
-            return Wire.read(tag, bytes, offset, length);
+        if (Wire.isPlain(tag)) {
+            return Wire.read(bytes, offset, length);
         }
         return decodeObject(tag, bytes, offset, length);
     }
@@ -128,6 +133,8 @@ abstract class AbstractCodec implements Codec {
         Object value;
         if (source.hasArray()) {
             value = decode(source.array(), source.arrayOffset() + source.position(), length);
+        } else if (length > 0 && Wire.isPlain(source.get(source.position()))) {
+            value = Wire.read(source, source.position(), length); // read in place
         } else {
             CodecBuffer buffer = scratch.acquire();
             try {
@@ -148,15 +155,5 @@ abstract class AbstractCodec implements Codec {
     final SerializationException foreignTag(byte tag) {
         return Wire.corrupt("the bytes were written by " + Wire.describeTag(tag) + ", not by " + kind()
                 + ": decode them with the codec that encoded them");
-    }
-
-    /** The fast-path size of a value, or -1 if it takes the codec's own path. */
-    private static int fastPathLength(byte tag, Object value) {
-        long n = tag == 0 ? -1 : Wire.encodedLength(tag, value);
-        if (n > CodecBuffer.MAX_LENGTH) {
-            throw new SerializationException("cannot encode a " + Wire.typeName(tag) + ": it needs " + n
-                    + " bytes, more than a message can hold (" + CodecBuffer.MAX_LENGTH + ")", null);
-        }
-        return (int) n;
     }
 }

@@ -27,10 +27,12 @@ import org.multiproc4j.core.Shareable;
  * <p><b>Primitive arrays, scalars and tuples.</b> {@code byte[]}, {@code boolean[]}, {@code char[]}, {@code short[]},
  * {@code int[]}, {@code long[]}, {@code float[]} and {@code double[]} values (at the top level of a message)
  * bypass the codec's library: a one-byte tag, a four-byte element count and the elements' raw little-endian
- * bytes. So do the common scalars ({@code Integer}, {@code Long}, {@code Double}, {@code Boolean},
- * {@code String}, lossless for any chars) and {@code Object[]} tuples of them, of primitive arrays and of
- * {@code null}, nested up to four deep, Python's small tuples (a tuple holding anything else is encoded
- * whole by the codec's library). Every codec writes and reads them the same way, so any codec can decode
+ * bytes. So do the boxed primitives ({@code Integer}, {@code Long}, {@code Double}, {@code Float},
+ * {@code Short}, {@code Byte}, {@code Character}, {@code Boolean}), {@code String} (lossless for any chars)
+ * and {@code Object[]} tuples of them, of primitive arrays and of {@code null}, nested up to four deep,
+ * Python's small tuples (a tuple holding anything else is encoded whole by the codec's library). This is the
+ * one format of plain values in multiproc4j: tasks sent to child processes and the messages of pipes and
+ * queues use it too. Every codec writes and reads them the same way, so any codec can decode
  * them, and they need no registration. {@code null} is a valid message too.
  *
  * <p><b>Shared objects.</b> A {@link Shareable} anywhere in a message travels as its {@link Handle} and is

@@ -17,6 +17,7 @@ import java.util.Objects;
 
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.core.internal.Wire;
 
 /**
  * The JDK's own serialization as a {@link Codec}, reading through an {@link ObjectInputFilter}: it carries

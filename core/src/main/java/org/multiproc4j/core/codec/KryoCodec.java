@@ -19,6 +19,7 @@ import com.esotericsoftware.kryo.io.Output;
 
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
+import org.multiproc4j.core.internal.Wire;
 
 /**
  * The fast codec, on <a href="https://github.com/EsotericSoftware/kryo">Kryo</a> 5, with class registration

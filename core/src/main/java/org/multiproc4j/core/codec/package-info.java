@@ -3,7 +3,8 @@
  * is the one interface (encode to an array, into a reusable {@link org.multiproc4j.core.codec.CodecBuffer} or
  * into a caller's {@link java.nio.ByteBuffer}; decode from an array or a buffer); {@link
  * org.multiproc4j.core.codec.Codecs} makes the fast one (Kryo, with class registration on) and the JDK one
- * (with an {@link java.io.ObjectInputFilter}). Primitive arrays take a fast path in both, and
+ * (with an {@link java.io.ObjectInputFilter}). Plain values (boxed primitives, strings, primitive arrays and
+ * small {@code Object[]} tuples of them) take one fast path in both, and
  * {@link org.multiproc4j.core.Shareable} objects travel as their handles.
  *
  * <pre>{@code

@@ -116,8 +116,9 @@ public final class ChildLaunch {
     }
 
     /**
-     * Sends a child its assignment on its standard input, in the form {@link ChildMain} reads: its outcome
-     * file, name and daemon flag, then the task's length and bytes.
+     * Sends a child its assignment on its standard input, in the form {@link ChildMain} reads: the magic
+     * number and the length of what follows (big-endian {@code int}s), then one {@link Wire} tuple of the
+     * outcome file, the name, the daemon flag and the task's bytes.
      *
      * @param control     the child's standard input.
      * @param outcomeFile where the child reports its outcome.
@@ -128,14 +129,15 @@ public final class ChildLaunch {
      */
     static void sendAssignment(OutputStream control, Path outcomeFile, String name, boolean daemon, byte[] task)
             throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(task.length + 256);
+        Object[] assignment = {outcomeFile.toString(), name, daemon, task};
+        int n = Wire.encodedLength(assignment);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(8 + n);
         java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
         out.writeInt(ChildMain.ASSIGNMENT_MAGIC);
-        out.writeUTF(outcomeFile.toString());
-        out.writeUTF(name);
-        out.writeBoolean(daemon);
-        out.writeInt(task.length);
-        out.write(task);
+        out.writeInt(n);
+        byte[] message = new byte[n];
+        Wire.write(assignment, message, 0);
+        out.write(message);
         out.flush();
         bytes.writeTo(control);
         control.flush();

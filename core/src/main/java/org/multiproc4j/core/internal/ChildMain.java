@@ -22,8 +22,10 @@ import org.multiproc4j.core.SerializableRunnable;
  *
  * <p>Command line: {@code ChildMain <parent-pid> <parent-start-ms> <parent-start-ticks> <parent-name>}: only
  * what every child of one parent shares, so that a JVM can be started before it has a task (a warm spare,
- * see {@link Spares}). Its assignment comes on standard input: {@link #ASSIGNMENT_MAGIC}, the outcome file, the
- * child's name and daemon flag, then the task's length and bytes as {@link TaskWire} encodes them. With the
+ * see {@link Spares}). Its assignment comes on standard input: {@link #ASSIGNMENT_MAGIC}, a length, then one
+ * {@link Wire} tuple of the outcome file, the child's name and daemon flag, and the task's bytes as
+ * {@link TaskWire} encodes them (see
+ * {@link ChildLaunch#sendAssignment(java.io.OutputStream, String, boolean, byte[])}). With the
  * single argument {@value #PROBE} it returns at once (see {@link ChildLaunch#probe}). A
  * {@link ParentWatchdog} ends the child if the parent dies, and end of input before an assignment (the
  * parent is gone, or discarded this spare) ends it at once.
@@ -93,12 +95,23 @@ public final class ChildMain {
             if (magic != ASSIGNMENT_MAGIC) {
                 throw new IOException("not an assignment from multiproc4j (bad magic " + Integer.toHexString(magic) + ")");
             }
-            outcomeFile = Paths.get(in.readUTF());
-            name = in.readUTF();
-            daemon = in.readBoolean();
-            taskBytes = new byte[in.readInt()];
-            in.readFully(taskBytes);
-        } catch (IOException e) {
+            int length = in.readInt();
+            if (length < 1 || length > Wire.MAX_LENGTH) {
+                throw new IOException("an assignment of " + length + " bytes");
+            }
+            byte[] message = new byte[length];
+            in.readFully(message);
+            Object read = Wire.read(message, 0, length);
+            Object[] fields = read instanceof Object[] ? (Object[]) read : new Object[0];
+            if (fields.length != 4 || !(fields[0] instanceof String) || !(fields[1] instanceof String)
+                    || !(fields[2] instanceof Boolean) || !(fields[3] instanceof byte[])) {
+                throw new IOException("an assignment is a tuple (outcome file, name, daemon, task)");
+            }
+            outcomeFile = Paths.get((String) fields[0]);
+            name = (String) fields[1];
+            daemon = (Boolean) fields[2];
+            taskBytes = (byte[]) fields[3];
+        } catch (IOException | RuntimeException e) {
             // the parent died while it sent the task
             System.err.println("multiproc4j: a child of " + parentName + " got no task from its parent: " + e);
             Runtime.getRuntime().halt(ParentWatchdog.EXIT_ORPHANED);

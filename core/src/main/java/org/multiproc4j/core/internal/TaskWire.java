@@ -1,15 +1,11 @@
 package org.multiproc4j.core.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -20,7 +16,8 @@ import org.multiproc4j.core.SerializableRunnable;
  * The bytes a task and its outcome travel as between parent and child.
  *
  * <p>Two forms. The <em>direct</em> form serves the common case, a lambda (or a static method reference)
- * whose captured arguments are all plain values (boxed primitives, strings, primitive arrays): it names the
+ * whose captured arguments are all plain values ({@link Wire}'s: boxed primitives, strings, primitive arrays
+ * and tuples of these): it names the
  * lambda's implementation method and carries the arguments, and the child calls that method by reflection.
  * It costs a child almost nothing, where decoding with {@link java.io.ObjectInputStream} costs it about 15 ms
  * the first time (the serial filter reads the security properties, a platform logger starts, serialization
@@ -28,18 +25,21 @@ import org.multiproc4j.core.SerializableRunnable;
  * through {@link TaskCodec}, with {@link org.multiproc4j.core.Shareable}s replaced by their handles.
  *
  * <pre>
- *  task     := 'D' direct | 'S' int:length bytes:serialized
- *  direct   := utf:implClass utf:implMethod utf:descriptor byte:('R' runnable | 'C' callable) int:n value{n}
- *  outcome  := 'V' value            a task that returned a plain value (or null)
- *            | 'S' bytes:serialized an {@link Outcome} in Java serialization
- *  value    := 'N' | 'Z' bool | 'B' byte | 'S' short | 'C' char | 'I' int | 'J' long | 'F' float | 'D' double
- *            | 'T' int:length utf8 | 'b' int:n bytes | 'i' int:n ints | 'j' int:n longs | 'd' int:n doubles
+ *  task    := 'D' direct | 'S' serialized      the serialized form: Java serialization, see {@link TaskCodec}
+ *  direct  := a {@link Wire} tuple (String implClass, String implMethod, String descriptor, Boolean callable,
+ *             Object[] capturedArguments)
+ *  outcome := a {@link Wire} plain value        a task that returned a plain value (or null)
+ *           | 'S' serialized                   an {@link Outcome} in Java serialization
  * </pre>
+ *
+ * <p>Plain values (what {@link Wire} encodes: boxed primitives, strings, primitive arrays, tuples of these) are
+ * the ones a direct task may capture and a plain outcome may return; 'D' and 'S' are not {@link Wire} tags.
  */
 public final class TaskWire {
     private static final byte DIRECT = 'D';
     private static final byte SERIALIZED = 'S';
-    private static final byte VALUE = 'V';
+    /** Elements of a direct task's tuple. */
+    private static final int DIRECT_FIELDS = 5;
 
     private TaskWire() {
     }
@@ -85,21 +85,21 @@ public final class TaskWire {
      * @return the bytes to send.
      */
     static byte[] trainingTask() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(DIRECT);
-            out.writeUTF(TaskWire.class.getName());
-            out.writeUTF("trainingNoOp");
-            out.writeUTF("(I)V");
-            out.writeByte('R');
-            out.writeInt(1);
-            writeValue(out, 0);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        return direct(TaskWire.class.getName(), "trainingNoOp", "(I)V", false, new Object[] {0});
+    }
+
+    /** Encodes a direct task, or returns {@code null} if an argument is not a plain value. */
+    private static byte[] direct(String implClass, String implMethod, String descriptor, boolean callable,
+            Object[] args) {
+        Object[] fields = {implClass, implMethod, descriptor, callable, args};
+        int n = Wire.encodedLength(fields);
+        if (n < 0) {
+            return null;
         }
+        byte[] out = new byte[1 + n];
+        out[0] = DIRECT;
+        Wire.write(fields, out, 1);
+        return out;
     }
 
     @SuppressWarnings("unused") // called by reflection in a training JVM
@@ -124,12 +124,12 @@ public final class TaskWire {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null; // not a serializable lambda we can look into: use Java serialization
         }
-        byte kind;
+        boolean callable;
         String iface = lambda.getFunctionalInterfaceClass();
         if (iface.equals(SerializableRunnable.class.getName().replace('.', '/'))) {
-            kind = 'R';
+            callable = false;
         } else if (iface.equals(SerializableCallable.class.getName().replace('.', '/'))) {
-            kind = 'C';
+            callable = true;
         } else {
             return null;
         }
@@ -142,22 +142,12 @@ public final class TaskWire {
             if (impl.getModule().isNamed() || loader != ClassLoader.getSystemClassLoader()) {
                 return null; // the child may not reach it by reflection, or not find it by name
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(DIRECT);
-            out.writeUTF(impl.getName());
-            out.writeUTF(lambda.getImplMethodName());
-            out.writeUTF(lambda.getImplMethodSignature());
-            out.writeByte(kind);
-            out.writeInt(lambda.getCapturedArgCount());
-            for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-                if (!writeValue(out, lambda.getCapturedArg(i))) {
-                    return null;
-                }
+            Object[] args = new Object[lambda.getCapturedArgCount()];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = lambda.getCapturedArg(i);
             }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (ClassNotFoundException | IOException | RuntimeException e) {
+            return direct(impl.getName(), lambda.getImplMethodName(), lambda.getImplMethodSignature(), callable, args);
+        } catch (ClassNotFoundException | RuntimeException e) {
             return null;
         }
     }
@@ -184,15 +174,18 @@ public final class TaskWire {
         if (bytes[0] != DIRECT) {
             throw new InvalidObjectException("unknown task form " + bytes[0]);
         }
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 1, bytes.length - 1));
-        String className = in.readUTF();
-        String methodName = in.readUTF();
-        String descriptor = in.readUTF();
-        byte kind = in.readByte();
-        Object[] args = new Object[in.readInt()];
-        for (int i = 0; i < args.length; i++) {
-            args[i] = readValue(in);
+        Object fields = Wire.read(bytes, 1, bytes.length - 1);
+        Object[] f = fields instanceof Object[] ? (Object[]) fields : new Object[0];
+        if (f.length != DIRECT_FIELDS || !(f[0] instanceof String) || !(f[1] instanceof String)
+                || !(f[2] instanceof String) || !(f[3] instanceof Boolean) || !(f[4] instanceof Object[])) {
+            throw new InvalidObjectException("a direct task is a tuple (class, method, descriptor, callable, "
+                    + "arguments), not " + describe(fields));
         }
+        String className = (String) f[0];
+        String methodName = (String) f[1];
+        String descriptor = (String) f[2];
+        boolean callable = (Boolean) f[3];
+        Object[] args = (Object[]) f[4];
         Class<?> impl = Class.forName(className, false, loader);
         Method method = null;
         for (Method m : impl.getDeclaredMethods()) {
@@ -206,7 +199,7 @@ public final class TaskWire {
                     + " (is the child's classpath the parent's?)");
         }
         method.setAccessible(true);
-        return new DirectTask(method, args, kind == 'C');
+        return new DirectTask(method, args, callable);
     }
 
     /** A lambda run by calling its implementation method. */
@@ -286,16 +279,11 @@ public final class TaskWire {
      */
     public static byte[] encodeOutcome(Outcome outcome) {
         if (outcome.failure() == null) {
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(VALUE);
-                if (writeValue(out, outcome.value())) {
-                    out.flush();
-                    return bytes.toByteArray();
-                }
-            } catch (IOException e) {
-                // fall through to serialization
+            int n = Wire.encodedLength(outcome.value());
+            if (n >= 0) {
+                byte[] out = new byte[n];
+                Wire.write(outcome.value(), out, 0);
+                return out;
             }
         }
         byte[] serialized = TaskCodec.encode(outcome, "result");
@@ -313,157 +301,25 @@ public final class TaskWire {
      * @return the outcome.
      * @throws IOException            if the bytes are damaged.
      * @throws ClassNotFoundException if the result's class is missing here.
+     * @throws org.multiproc4j.core.SerializationException if a plain value's bytes are damaged.
      */
     public static Outcome decodeOutcome(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
-        if (bytes.length > 0 && bytes[0] == VALUE) {
-            return Outcome.returned(readValue(new DataInputStream(new java.io.ByteArrayInputStream(bytes, 1, bytes.length - 1))));
+        if (bytes.length > 0 && Wire.isPlain(bytes[0])) {
+            return Outcome.returned(Wire.read(bytes, 0, bytes.length));
         }
         if (bytes.length == 0 || bytes[0] != SERIALIZED) {
-            throw new InvalidObjectException("unknown outcome form");
+            throw new InvalidObjectException("an outcome starts with a plain value's tag or 'S', not "
+                    + (bytes.length == 0 ? "nothing (empty file)" : "byte " + (bytes[0] & 0xff)));
         }
         byte[] serialized = new byte[bytes.length - 1];
         System.arraycopy(bytes, 1, serialized, 0, serialized.length);
         return (Outcome) TaskCodec.decode(serialized, loader, null);
     }
 
-    // ------------------------------------------------------------------------------------------ values
-
-    private static boolean writeValue(DataOutputStream out, Object v) throws IOException {
-        if (v == null) {
-            out.writeByte('N');
-        } else if (v instanceof Integer) {
-            out.writeByte('I');
-            out.writeInt((Integer) v);
-        } else if (v instanceof Long) {
-            out.writeByte('J');
-            out.writeLong((Long) v);
-        } else if (v instanceof Double) {
-            out.writeByte('D');
-            out.writeDouble((Double) v);
-        } else if (v instanceof String) {
-            byte[] utf8 = ((String) v).getBytes(StandardCharsets.UTF_8);
-            out.writeByte('T');
-            out.writeInt(utf8.length);
-            out.write(utf8);
-        } else if (v instanceof Boolean) {
-            out.writeByte('Z');
-            out.writeBoolean((Boolean) v);
-        } else if (v instanceof Byte) {
-            out.writeByte('B');
-            out.writeByte((Byte) v);
-        } else if (v instanceof Short) {
-            out.writeByte('S');
-            out.writeShort((Short) v);
-        } else if (v instanceof Character) {
-            out.writeByte('C');
-            out.writeChar((Character) v);
-        } else if (v instanceof Float) {
-            out.writeByte('F');
-            out.writeFloat((Float) v);
-        } else if (v instanceof byte[]) {
-            byte[] a = (byte[]) v;
-            out.writeByte('b');
-            out.writeInt(a.length);
-            out.write(a);
-        } else if (v instanceof int[]) {
-            int[] a = (int[]) v;
-            out.writeByte('i');
-            out.writeInt(a.length);
-            for (int x : a) {
-                out.writeInt(x);
-            }
-        } else if (v instanceof long[]) {
-            long[] a = (long[]) v;
-            out.writeByte('j');
-            out.writeInt(a.length);
-            for (long x : a) {
-                out.writeLong(x);
-            }
-        } else if (v instanceof double[]) {
-            double[] a = (double[]) v;
-            out.writeByte('d');
-            out.writeInt(a.length);
-            for (double x : a) {
-                out.writeDouble(x);
-            }
-        } else {
-            return false;
+    private static String describe(Object value) {
+        if (value instanceof Object[]) {
+            return "a tuple of " + ((Object[]) value).length + " elements";
         }
-        return true;
-    }
-
-    private static Object readValue(DataInputStream in) throws IOException {
-        byte tag = in.readByte();
-        switch (tag) {
-            case 'N':
-                return null;
-            case 'I':
-                return in.readInt();
-            case 'J':
-                return in.readLong();
-            case 'D':
-                return in.readDouble();
-            case 'T': {
-                byte[] utf8 = new byte[checkedLength(in.readInt(), in)];
-                in.readFully(utf8);
-                return new String(utf8, StandardCharsets.UTF_8);
-            }
-            case 'Z':
-                return in.readBoolean();
-            case 'B':
-                return in.readByte();
-            case 'S':
-                return in.readShort();
-            case 'C':
-                return in.readChar();
-            case 'F':
-                return in.readFloat();
-            case 'b': {
-                byte[] a = new byte[checkedLength(in.readInt(), in)];
-                in.readFully(a);
-                return a;
-            }
-            case 'i': {
-                int[] a = new int[lengthOf(in, 4)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = in.readInt();
-                }
-                return a;
-            }
-            case 'j': {
-                long[] a = new long[lengthOf(in, 8)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = in.readLong();
-                }
-                return a;
-            }
-            case 'd': {
-                double[] a = new double[lengthOf(in, 8)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = in.readDouble();
-                }
-                return a;
-            }
-            default:
-                throw new InvalidObjectException("unknown value tag " + tag);
-        }
-    }
-
-    private static int checkedLength(int n, DataInputStream in) throws IOException {
-        if (n < 0 || n > in.available()) {
-            throw new InvalidObjectException("corrupt length " + n + " with " + in.available() + " bytes left");
-        }
-        return n;
-    }
-
-    private static int lengthOf(DataInputStream in, int elementSize) throws IOException {
-        return checkedElements(in.readInt(), elementSize, in);
-    }
-
-    private static int checkedElements(int n, int elementSize, DataInputStream in) throws IOException {
-        if (n < 0 || (long) n * elementSize > in.available()) {
-            throw new InvalidObjectException("corrupt length " + n + " with " + in.available() + " bytes left");
-        }
-        return n;
+        return value == null ? "null" : "a value of type " + value.getClass().getSimpleName();
     }
 }

@@ -63,6 +63,7 @@ import org.multiproc4j.core.codec.Payloads.Job;
 import org.multiproc4j.core.codec.Payloads.Order;
 import org.multiproc4j.core.codec.Payloads.Point;
 import org.multiproc4j.core.codec.Payloads.Side;
+import org.multiproc4j.core.internal.Wire;
 
 /**
  * What every {@link Codec} must do; one small subclass per codec (JCTools' {@code QueueSanityTest} style).
@@ -281,7 +282,7 @@ abstract class CodecContractTest {
         assertMessage(() -> codec().decode(new byte[] {(byte) 200, 1, 2}), "first byte 200");
         Codec other = codec() instanceof JdkCodec ? Codecs.fast() : Codecs.jdk();
         String otherKind = other instanceof JdkCodec ? "the JDK codec" : "the fast (Kryo) codec";
-        assertMessage(() -> codec().decode(other.encode('c')), "written by " + otherKind);
+        assertMessage(() -> codec().decode(other.encode(new ArrayList<>(List.of('c')))), "written by " + otherKind);
         assertThrows(IndexOutOfBoundsException.class, () -> codec().decode(new byte[4], 2, 3));
     }
 
@@ -297,16 +298,6 @@ abstract class CodecContractTest {
         assertArrayEquals(tuple, (Object[]) other.decode(bytes));
         assertEquals(0, codec().encode(new Object[] {1, new ArrayList<>()})[0] == Wire.TUPLE ? 1 : 0,
                 "a tuple holding anything else takes the codec's own path");
-    }
-
-    @Test
-    void shouldRefuseBogusPrimitiveArrayLengths() {
-        byte[] bytes = codec().encode(new double[4]);
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(1, Integer.MAX_VALUE);
-        assertMessage(() -> codec().decode(bytes), "double[] of 2147483647 elements is 17179869181 bytes but 37");
-        byte[] truncated = Arrays.copyOf(codec().encode(new int[] {1, 2, 3}), 13);
-        assertMessage(() -> codec().decode(truncated), "int[] of 3 elements is 17 bytes but 13 were given");
-        assertMessage(() -> codec().decode(new byte[] {Wire.LONGS, 1}), "truncated");
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.multiproc4j.core.codec.Payloads.Order;
 import org.multiproc4j.core.codec.Payloads.Point;
 import org.multiproc4j.core.codec.Payloads.Side;
 import org.multiproc4j.core.codec.Payloads.Unlisted;
+import org.multiproc4j.core.internal.Wire;
 
 class KryoCodecTest extends CodecContractTest {
 

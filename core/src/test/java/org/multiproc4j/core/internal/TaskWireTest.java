@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.multiproc4j.core.RemoteException;
+import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.SerializableCallable;
 import org.multiproc4j.core.SerializableRunnable;
 
@@ -74,10 +75,12 @@ class TaskWireTest {
     @Test
     void shouldRoundTripOutcomesOfEveryPlainTypeAndOthers() throws Exception {
         Object[] values = {null, 1, 2L, 3.0, 4.0f, (short) 5, (byte) 6, 'x', true, "text é",
-            new byte[] {1, 2}, new int[] {3, 4}, new long[] {5}, new double[] {6.5}};
+            new byte[] {1, 2}, new int[] {3, 4}, new long[] {5}, new double[] {6.5}, new boolean[] {true},
+            new Object[] {1, "two", new float[] {3f}}};
         for (Object v : values) {
             byte[] bytes = TaskWire.encodeOutcome(Outcome.returned(v));
-            assertEquals('V', bytes[0], "plain form for " + v);
+            assertTrue(Wire.isPlain(bytes[0]), "plain form for " + v);
+            assertEquals(Wire.encodedLength(v), bytes.length, "the outcome is the value's plain message");
             Object back = TaskWire.decodeOutcome(bytes, LOADER).value();
             if (v != null && v.getClass().isArray()) {
                 assertEquals(java.util.Arrays.deepToString(new Object[] {v}), java.util.Arrays.deepToString(new Object[] {back}));
@@ -95,16 +98,37 @@ class TaskWireTest {
     }
 
     @Test
+    void shouldSendCapturedTuplesAndEveryPlainKindDirectly() throws Exception {
+        Object[] tuple = {1, "two", new Object[] {3.0f, 'c'}};
+        short small = 5;
+        char c = 'q';
+        SerializableCallable<String> task = () -> java.util.Arrays.deepToString(tuple) + small + c;
+        byte[] bytes = TaskWire.encodeTask(task);
+        assertEquals('D', bytes[0]);
+        assertEquals("[1, two, [3.0, c]]5q", ((Callable<?>) TaskWire.decodeTask(bytes, LOADER, null)).call());
+    }
+
+    @Test
     void shouldRefuseCorruptBytesWithoutAllocatingWhatTheyClaim() {
-        byte[] hugeString = {'V', 'T', 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'a'};
-        InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> TaskWire.decodeOutcome(hugeString, LOADER));
-        assertEquals("corrupt length 2147483647 with 1 bytes left", e.getMessage());
-        byte[] hugeArray = {'V', 'd', 0x10, 0, 0, 0};
-        assertThrows(InvalidObjectException.class, () -> TaskWire.decodeOutcome(hugeArray, LOADER));
+        byte[] hugeString = {Wire.UTF16, -1, -1, -1, 0x7f, 'a'};
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> TaskWire.decodeOutcome(hugeString, LOADER));
+        assertTrue(e.getMessage().contains("a String needs 4294967299 bytes but 6 are left"), e.getMessage());
+        byte[] hugeArray = {Wire.DOUBLES, 0x10, 0, 0, 0};
+        assertThrows(SerializationException.class, () -> TaskWire.decodeOutcome(hugeArray, LOADER));
         assertThrows(InvalidObjectException.class, () -> TaskWire.decodeTask(new byte[] {'Q'}, LOADER, null));
         assertThrows(InvalidObjectException.class, () -> TaskWire.decodeTask(new byte[0], LOADER, null));
-        assertInstanceOf(InvalidObjectException.class,
-                assertThrows(InvalidObjectException.class, () -> TaskWire.decodeOutcome(new byte[] {'V', 'q'}, LOADER)));
+        InvalidObjectException unknown = assertThrows(InvalidObjectException.class,
+                () -> TaskWire.decodeOutcome(new byte[] {'q'}, LOADER));
+        assertEquals("an outcome starts with a plain value's tag or 'S', not byte 113", unknown.getMessage());
+        assertThrows(InvalidObjectException.class, () -> TaskWire.decodeOutcome(new byte[0], LOADER));
+        byte[] truncatedTask = java.util.Arrays.copyOf(TaskWire.trainingTask(), TaskWire.trainingTask().length - 1);
+        assertThrows(SerializationException.class, () -> TaskWire.decodeTask(truncatedTask, LOADER, null));
+        byte[] notATuple = {'D', Wire.INT, 1, 0, 0, 0};
+        InvalidObjectException shape = assertThrows(InvalidObjectException.class,
+                () -> TaskWire.decodeTask(notATuple, LOADER, null));
+        assertEquals("a direct task is a tuple (class, method, descriptor, callable, arguments), not a value of type"
+                + " Integer", shape.getMessage());
     }
 
     @Test

@@ -7,7 +7,7 @@ package org.multiproc4j.ipc.internal;
  * {@link #END}. A sender that cannot finish a fragmented message (interrupted, closed, killed and repaired)
  * writes {@link #ABORT}; the receiver drops what it assembled.
  *
- * <p>{@code *_OBJECT} messages hold a value encoded by {@link ValueCodec}; {@code *_BYTES} messages hold raw
+ * <p>{@code *_OBJECT} messages hold a value encoded by {@link AgronaWire}; {@code *_BYTES} messages hold raw
  * bytes from {@code sendBytes}.
  */
 public final class Frames {

@@ -23,6 +23,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.multiproc4j.core.internal.Wire;
 import org.multiproc4j.ipc.BrokenPipeException;
 import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.ChannelOptions;
@@ -80,14 +81,14 @@ public final class PipeEnd implements AutoCloseable {
     private final AtomicBuffer inBuffer;
     private final ChannelOptions options;
     private final IdlePolicy idlePolicy;
-    private final ValueCodec codec;
+    private final AgronaWire codec;
     private final IdleStrategy sendIdle;
     private final IdleStrategy recvIdle;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock recvLock = new ReentrantLock();
     private final Receiver receiver = new Receiver();
     private final Sink sink;
-    private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[1]);
+    private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[Wire.ARRAY_HEADER]);
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
 
     private volatile boolean closed;
@@ -121,7 +122,7 @@ public final class PipeEnd implements AutoCloseable {
         this.in = inBuffer == null ? null : new OneToOneRingBuffer(inBuffer);
         this.options = options;
         this.idlePolicy = options.idle();
-        this.codec = ValueCodec.of(options.codec());
+        this.codec = AgronaWire.of(options.codec());
         this.sink = new Sink(codec);
         this.sendIdle = idlePolicy.newIdleStrategy();
         this.recvIdle = idlePolicy.newIdleStrategy();
@@ -344,12 +345,12 @@ public final class PipeEnd implements AutoCloseable {
     public void send(Object value, long deadlineNanos) throws IOException, InterruptedException, TimeoutException {
         if (value instanceof byte[] && ((byte[]) value).length >= ZERO_COPY_BYTES) {
             byte[] a = (byte[]) value;
-            prefix.putByte(0, (byte) 'b');
-            // encoded form of a byte[]: the tag, then the bytes, sent from the array itself
+            Wire.writeBytesHeader(a.length, prefix.byteArray(), 0);
+            // encoded form of a byte[]: the tag and count, then the bytes, sent from the array itself
             sendLock.lockInterruptibly();
             try {
                 checkWritable();
-                write(Frames.WHOLE_OBJECT, Frames.BEGIN_OBJECT, Payload.of(prefix, 1, a, 0, a.length), deadlineNanos);
+                write(Frames.WHOLE_OBJECT, Frames.BEGIN_OBJECT, Payload.of(prefix, Wire.ARRAY_HEADER, a, 0, a.length), deadlineNanos);
                 checkPeerAfterSend();
             } finally {
                 sendLock.unlock();

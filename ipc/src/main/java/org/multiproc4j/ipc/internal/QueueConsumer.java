@@ -19,6 +19,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.core.internal.Wire;
 import org.multiproc4j.sharedmem.internal.LockWord;
 
 /**
@@ -41,13 +42,13 @@ final class QueueConsumer {
     /** The address of the consumer lock word. */
     private final long lock;
     private final BooleanSupplier closed;
-    private final ValueCodec codec;
+    private final AgronaWire codec;
     private final Sink sink;
     private final IdleStrategy idle;
     /** Orders this process's taking threads before the shared lock. */
     private final ReentrantLock threads = new ReentrantLock();
 
-    QueueConsumer(QueueCore core, QueueProducer producer, AtomicBuffer buffer, QueueRing ring, ValueCodec codec,
+    QueueConsumer(QueueCore core, QueueProducer producer, AtomicBuffer buffer, QueueRing ring, AgronaWire codec,
                   IdleStrategy idle) {
         this.core = core;
         this.producer = producer;
@@ -174,7 +175,7 @@ final class QueueConsumer {
                 int p = index + HEADER_LENGTH;
                 int n = length - HEADER_LENGTH;
                 Object value;
-                if (type == Frames.WHOLE_OBJECT && n > 0 && ringBuffer.getByte(p) == ValueCodec.SERIALIZED) {
+                if (type == Frames.WHOLE_OBJECT && n > 0 && ringBuffer.getByte(p) == Wire.CODEC) {
                     byte[] copy = new byte[n];
                     ringBuffer.getBytes(p, copy);
                     value = new Encoded(copy);

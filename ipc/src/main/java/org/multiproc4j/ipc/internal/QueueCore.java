@@ -84,7 +84,7 @@ public final class QueueCore implements AutoCloseable {
         this.maxSize = buffer.getInt(QueueDescriptor.MAX_SIZE_OFFSET);
         this.options = options;
         this.idlePolicy = options.idle();
-        ValueCodec codec = ValueCodec.of(options.codec());
+        AgronaWire codec = AgronaWire.of(options.codec());
         this.producer = new QueueProducer(this, buffer, ring, codec, idlePolicy.newIdleStrategy());
         this.consumer = new QueueConsumer(this, producer, buffer, ring, codec, idlePolicy.newIdleStrategy());
     }

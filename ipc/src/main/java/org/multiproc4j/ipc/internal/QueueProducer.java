@@ -18,6 +18,7 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.internal.Wire;
 import org.multiproc4j.sharedmem.internal.LockWord;
 
 /**
@@ -42,14 +43,14 @@ final class QueueProducer {
     private final long lock;
     private final BooleanSupplier closed;
     private final int maxSize;
-    private final ValueCodec codec;
+    private final AgronaWire codec;
     private final IdleStrategy idle;
     /** Orders this process's putting threads before the shared lock. */
     private final ReentrantLock threads = new ReentrantLock();
-    private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[1]);
+    private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[Wire.ARRAY_HEADER]);
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
 
-    QueueProducer(QueueCore core, AtomicBuffer buffer, QueueRing ring, ValueCodec codec, IdleStrategy idle) {
+    QueueProducer(QueueCore core, AtomicBuffer buffer, QueueRing ring, AgronaWire codec, IdleStrategy idle) {
         this.core = core;
         this.buffer = buffer;
         this.ring = ring;
@@ -81,8 +82,8 @@ final class QueueProducer {
             Payload payload;
             if (value instanceof byte[] && ((byte[]) value).length >= ZERO_COPY_BYTES) {
                 byte[] a = (byte[]) value;
-                prefix.putByte(0, (byte) 'b');
-                payload = Payload.of(prefix, 1, a, 0, a.length);
+                Wire.writeBytesHeader(a.length, prefix.byteArray(), 0);
+                payload = Payload.of(prefix, Wire.ARRAY_HEADER, a, 0, a.length);
             } else {
                 int n = codec.encode(value, encoded);
                 payload = Payload.of(encoded, 0, n);

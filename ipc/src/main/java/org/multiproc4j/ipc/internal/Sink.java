@@ -22,7 +22,7 @@ public final class Sink {
 
     private enum Mode { OBJECT, BYTES, ARRAY, BUFFER, CHANNEL }
 
-    private final ValueCodec codec;
+    private final AgronaWire codec;
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(64 * 1024);
 
     private Mode mode;
@@ -32,7 +32,7 @@ public final class Sink {
      *
      * @param codec the codec.
      */
-    public Sink(ValueCodec codec) {
+    public Sink(AgronaWire codec) {
         this.codec = codec;
     }
 

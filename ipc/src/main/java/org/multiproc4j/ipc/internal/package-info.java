@@ -1,7 +1,7 @@
 /**
  * The machinery behind {@code org.multiproc4j.ipc}'s pipes and queues: segment layouts (the
  * {@code *Descriptor} classes), the crash-repairable queue ring, fragmentation of large messages, the
- * message codec seam, process identities and the idle strategy. Not an API: anything here may change.
+ * Agrona side of the one wire format ({@code AgronaWire}), process identities and the idle strategy. Not an API: anything here may change.
  *
  * <pre>{@code
  * import org.agrona.concurrent.UnsafeBuffer;
