@@ -95,8 +95,8 @@ public final class PipeEnd implements AutoCloseable {
     private boolean released;
     private long nextSendLivenessCheck;
     private long nextRecvLivenessCheck;
-    /** The identity of the other end's owner once a send found it dead (0: not found dead); guarded by sendLock. */
-    private long deadPeer;
+    /** The identity of the other end's owner once a send or a receive found it dead (0: not found dead). */
+    private volatile long deadPeer;
 
     private PipeEnd(ChannelSegment segment, int end, ChannelOptions options) {
         this.segment = segment;
@@ -399,7 +399,7 @@ public final class PipeEnd implements AutoCloseable {
 
     private void checkWritable() throws IOException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw ClosedExceptions.closed(describe());
         }
         if (out == null) {
             throw new IllegalStateException(describe() + " is the receiving end of a one-way pipe: it cannot send");
@@ -408,7 +408,7 @@ public final class PipeEnd implements AutoCloseable {
             throw new BrokenPipeException("cannot send on " + describe() + ": the other end was closed by "
                     + ProcessIdentity.describe(header.getLongVolatile(peerState() + PipeDescriptor.OWNER)));
         }
-        if (deadPeer != 0 && header.getLongVolatile(peerState() + PipeDescriptor.OWNER) == deadPeer) {
+        if (knownDead()) {
             throw peerDied(deadPeer, "; nothing was sent");
         }
     }
@@ -427,11 +427,25 @@ public final class PipeEnd implements AutoCloseable {
     }
 
     private void checkPeerAlive(String consequence) throws BrokenPipeException {
-        long owner = header.getLongVolatile(peerState() + PipeDescriptor.OWNER);
-        if (!ProcessIdentity.isAlive(owner)) {
-            deadPeer = owner;
-            throw peerDied(owner, consequence);
+        if (!isPeerAlive()) {
+            throw peerDied(deadPeer, consequence);
         }
+    }
+
+    /** Whether the other end's owner lives (a read of {@code /proc}); remembers it if it does not. */
+    private boolean isPeerAlive() {
+        long owner = header.getLongVolatile(peerState() + PipeDescriptor.OWNER);
+        if (ProcessIdentity.isAlive(owner)) {
+            return true;
+        }
+        deadPeer = owner;
+        return false;
+    }
+
+    /** Whether the other end's owner is one a look found dead already (death is final; a new owner is not). */
+    private boolean knownDead() {
+        long dead = deadPeer;
+        return dead != 0 && header.getLongVolatile(peerState() + PipeDescriptor.OWNER) == dead;
     }
 
     private BrokenPipeException peerDied(long owner, String consequence) {
@@ -483,7 +497,7 @@ public final class PipeEnd implements AutoCloseable {
                 int index;
                 while (true) {
                     if (closed) {
-                        throw new AsynchronousCloseException();
+                        throw ClosedExceptions.closedWhileWaiting(describe());
                     }
                     if (hasRoomWithAbortReserve(length)) { // even the last: if its copy fails an ABORT must fit
                         index = out.tryClaim(type, length);
@@ -540,7 +554,7 @@ public final class PipeEnd implements AutoCloseable {
 
     private void awaitRoom(long deadlineNanos) throws IOException, InterruptedException, TimeoutException {
         if (closed) {
-            throw new AsynchronousCloseException();
+            throw ClosedExceptions.closedWhileWaiting(describe());
         }
         if (header.getIntVolatile(peerState() + PipeDescriptor.CLOSED) != 0) {
             throw new BrokenPipeException("cannot send on " + describe() + ": the other end was closed by "
@@ -676,7 +690,7 @@ public final class PipeEnd implements AutoCloseable {
 
     private Object receiveInto(long deadlineNanos) throws IOException, InterruptedException, TimeoutException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw ClosedExceptions.closed(describe());
         }
         if (in == null) {
             throw new IllegalStateException(describe() + " is the sending end of a one-way pipe: it cannot receive");
@@ -726,14 +740,18 @@ public final class PipeEnd implements AutoCloseable {
 
     private void awaitMessage(long deadlineNanos) throws IOException, InterruptedException, TimeoutException {
         if (closed) {
-            throw new AsynchronousCloseException();
+            throw ClosedExceptions.closedWhileWaiting(describe());
         }
         long now = System.nanoTime();
         boolean peerClosed = header.getIntVolatile(peerState() + PipeDescriptor.CLOSED) != 0;
         boolean peerDead = false;
-        if (!peerClosed && now - nextRecvLivenessCheck >= 0) {
-            nextRecvLivenessCheck = now + LIVENESS_NANOS;
-            peerDead = !ProcessIdentity.isAlive(header.getLongVolatile(peerState() + PipeDescriptor.OWNER));
+        if (!peerClosed) {
+            if (knownDead()) {
+                peerDead = true;
+            } else if (now - nextRecvLivenessCheck >= 0) {
+                nextRecvLivenessCheck = now + LIVENESS_NANOS;
+                peerDead = !isPeerAlive();
+            }
         }
         if ((peerClosed || peerDead) && !hasCommittedRecord()) {
             long owner = header.getLongVolatile(peerState() + PipeDescriptor.OWNER);
@@ -781,7 +799,7 @@ public final class PipeEnd implements AutoCloseable {
         recvLock.lock();
         try {
             if (closed) {
-                throw new ClosedChannelException();
+                throw ClosedExceptions.closed(describe());
             }
             if (hasCommittedRecord()) {
                 return true;
@@ -789,10 +807,13 @@ public final class PipeEnd implements AutoCloseable {
             if (header.getIntVolatile(peerState() + PipeDescriptor.CLOSED) != 0) {
                 return true;
             }
+            if (knownDead()) {
+                return true;
+            }
             long now = System.nanoTime();
             if (now - nextRecvLivenessCheck >= 0) {
                 nextRecvLivenessCheck = now + LIVENESS_NANOS;
-                return !ProcessIdentity.isAlive(header.getLongVolatile(peerState() + PipeDescriptor.OWNER));
+                return !isPeerAlive();
             }
             return false;
         } finally {
@@ -820,7 +841,7 @@ public final class PipeEnd implements AutoCloseable {
             }
             idle.idle();
             if (closed) {
-                throw new AsynchronousCloseException();
+                throw ClosedExceptions.closedWhileWaiting(describe());
             }
         }
         return true;
