@@ -18,6 +18,8 @@ import org.multiproc4j.core.Waitable;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.Payload;
 import org.multiproc4j.ipc.internal.PipeEnd;
+import org.multiproc4j.ipc.internal.PipeReceiver;
+import org.multiproc4j.ipc.internal.PipeSender;
 import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
@@ -92,9 +94,13 @@ public final class PipeConnection implements Connection, Shareable {
     private static final UnsafeBuffer NO_PREFIX = new UnsafeBuffer(new byte[0]);
 
     private final PipeEnd end;
+    private final PipeSender sender;
+    private final PipeReceiver receiver;
 
     PipeConnection(PipeEnd end) {
         this.end = end;
+        this.sender = end.sender();
+        this.receiver = end.receiver();
     }
 
     // -------------------------------------------------------------------------------------------- objects
@@ -102,7 +108,7 @@ public final class PipeConnection implements Connection, Shareable {
     @Override
     public void send(Object obj) throws IOException, InterruptedException {
         try {
-            end.send(obj, Deadlines.NEVER);
+            sender.send(obj, Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -114,13 +120,13 @@ public final class PipeConnection implements Connection, Shareable {
      */
     @Override
     public void send(Object obj, Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        end.send(obj, Deadlines.of(timeout));
+        sender.send(obj, Deadlines.of(timeout));
     }
 
     @Override
     public Object recv() throws IOException, InterruptedException {
         try {
-            return end.receive(Deadlines.NEVER);
+            return receiver.receive(Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -128,7 +134,7 @@ public final class PipeConnection implements Connection, Shareable {
 
     @Override
     public Object recv(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return end.receive(Deadlines.of(timeout));
+        return receiver.receive(Deadlines.of(timeout));
     }
 
     // ---------------------------------------------------------------------------------------------- bytes
@@ -140,7 +146,7 @@ public final class PipeConnection implements Connection, Shareable {
     public void sendBytes(byte[] buf, int offset, int length) throws IOException, InterruptedException {
         Objects.checkFromIndexSize(offset, length, buf.length);
         try {
-            end.sendBytes(Payload.of(NO_PREFIX, 0, buf, offset, length), Deadlines.NEVER);
+            sender.sendBytes(Payload.of(NO_PREFIX, 0, buf, offset, length), Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -149,7 +155,7 @@ public final class PipeConnection implements Connection, Shareable {
     @Override
     public void sendBytes(ByteBuffer src) throws IOException, InterruptedException {
         try {
-            end.sendBytes(Payload.of(src), Deadlines.NEVER);
+            sender.sendBytes(Payload.of(src), Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -192,7 +198,7 @@ public final class PipeConnection implements Connection, Shareable {
             throw new IllegalArgumentException("length must not be negative, got " + length);
         }
         try {
-            end.sendBytes(PipeEnd.payload(src, length), Deadlines.NEVER);
+            sender.sendBytes(PipeEnd.payload(src, length), Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -201,7 +207,7 @@ public final class PipeConnection implements Connection, Shareable {
     @Override
     public byte[] recvBytes() throws IOException, InterruptedException {
         try {
-            return end.receiveBytes(Deadlines.NEVER);
+            return receiver.receiveBytes(Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -209,7 +215,7 @@ public final class PipeConnection implements Connection, Shareable {
 
     @Override
     public byte[] recvBytes(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        return end.receiveBytes(Deadlines.of(timeout));
+        return receiver.receiveBytes(Deadlines.of(timeout));
     }
 
     @Override
@@ -230,13 +236,13 @@ public final class PipeConnection implements Connection, Shareable {
     private int recvBytesInto(byte[] buf, int offset, long deadline)
             throws IOException, InterruptedException, TimeoutException {
         Objects.checkIndex(offset, buf.length + 1);
-        return end.receiveInto(buf, offset, deadline);
+        return receiver.receiveInto(buf, offset, deadline);
     }
 
     @Override
     public int recvBytesInto(ByteBuffer dst) throws IOException, InterruptedException {
         try {
-            return end.receiveInto(dst, Deadlines.NEVER);
+            return receiver.receiveInto(dst, Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -254,7 +260,7 @@ public final class PipeConnection implements Connection, Shareable {
      */
     public long recvBytesInto(WritableByteChannel dst) throws IOException, InterruptedException {
         try {
-            return end.receiveInto(dst, Deadlines.NEVER);
+            return receiver.receiveInto(dst, Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -264,12 +270,20 @@ public final class PipeConnection implements Connection, Shareable {
 
     @Override
     public boolean poll() throws IOException {
-        return end.poll();
+        return receiver.poll();
     }
 
     @Override
     public boolean poll(Duration timeout) throws IOException, InterruptedException {
-        return end.poll(Deadlines.of(timeout));
+        return receiver.poll(Deadlines.of(timeout));
+    }
+
+    /**
+     * {@inheritDoc} An end another thread is receiving on is not ready (that thread takes what comes).
+     */
+    @Override
+    public boolean isReady() {
+        return receiver.isReady();
     }
 
     // ---------------------------------------------------------------------------------------------- state
@@ -308,8 +322,8 @@ public final class PipeConnection implements Connection, Shareable {
      */
     @Override
     public Handle handle() {
-        long sender = end.sending();
-        return new ConnectionHandle(end.name(), end.end(), sender, end.options());
+        long token = end.sending();
+        return new ConnectionHandle(end.name(), end.end(), token, end.options());
     }
 
     /**
