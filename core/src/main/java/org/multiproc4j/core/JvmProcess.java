@@ -113,7 +113,7 @@ import org.multiproc4j.core.internal.Spares;
  * child ended ({@link #isAlive()} {@code false}, {@link #join(Duration)} {@code true}, {@link #onExit()}
  * done), its exit code, signal, failure and launch failure are final.
  */
-public final class JvmProcess implements AutoCloseable {
+public final class JvmProcess implements Waitable, AutoCloseable {
 
     /** Exit status of a child whose task threw, as in Python. */
     public static final int EXIT_TASK_FAILED = 1;
@@ -304,6 +304,17 @@ public final class JvmProcess implements AutoCloseable {
      */
     public boolean isAlive() {
         return child != null && !exited.isDone();
+    }
+
+    /**
+     * Tells whether {@link #join()} would return (or throw) at once: the child has exited, or was never started.
+     * This is how a process takes part in {@link Waitable#await(java.util.Collection, Duration)}.
+     *
+     * @return {@code !isAlive()}.
+     */
+    @Override
+    public boolean isReady() {
+        return !isAlive();
     }
 
     /**

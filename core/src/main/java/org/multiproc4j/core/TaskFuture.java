@@ -34,7 +34,7 @@ import org.multiproc4j.core.internal.Outcome;
  *
  * @param <V> the result type
  */
-public final class TaskFuture<V> implements Future<V> {
+public final class TaskFuture<V> implements Future<V>, Waitable {
     private final JvmProcess process;
     private volatile boolean cancelled;
 
@@ -75,6 +75,17 @@ public final class TaskFuture<V> implements Future<V> {
     @Override
     public boolean isDone() {
         return cancelled || process.onExit().isDone();
+    }
+
+    /**
+     * Tells whether {@link #get()} would return (or throw) at once: {@link #isDone()}. This is how a task's result
+     * takes part in {@link Waitable#await(java.util.Collection, Duration)}.
+     *
+     * @return {@code isDone()}.
+     */
+    @Override
+    public boolean isReady() {
+        return isDone();
     }
 
     /**

@@ -1,16 +1,20 @@
 package org.multiproc4j.ipc;
 
-import java.io.IOException;
+import java.io.EOFException;
 
 /**
- * A message could not be sent because the other end of the pipe is gone: closed by its owner, or its owner
- * process died. Python raises {@code BrokenPipeError} here.
+ * A message could not be sent because the other end of the {@link Connection} is gone: closed, or its process
+ * exited or died. Python raises {@code BrokenPipeError} here.
+ *
+ * <p>It is an {@link EOFException}, the exception receives throw once the other end is gone, so that one
+ * {@code catch (EOFException e)} handles a peer that is gone whether this end was sending or receiving.
  *
  * <p>Nothing of the message is delivered: if the other end was closed, nothing was sent; if its process died,
- * the message may have been written to the pipe, where nobody will read it. The exception's message names the
- * pipe and the process that held the other end. {@link Connection} says when a dead peer is noticed.
+ * the message may have been written to the pipe or socket, where nobody will read it. The exception's message
+ * names the connection and, for a pipe, the process that held the other end. {@link Connection} and each kind
+ * of connection say when a peer that is gone is noticed.
  */
-public class BrokenPipeException extends IOException {
+public class BrokenPipeException extends EOFException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.multiproc4j.ipc.internal.PipeEnd;
 
 /**
- * A pair of connected {@link Connection}s: Java's counterpart of Python's {@code multiprocessing.Pipe()}. What
+ * A pair of connected {@link Connection}s ({@link PipeConnection}s): Java's counterpart of Python's {@code multiprocessing.Pipe()}. What
  * one end sends, the other receives, in order, through Agrona {@code OneToOneRingBuffer}s in a segment of
  * shared memory (one ring per direction).
  * <pre>{@code
@@ -19,7 +19,7 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  *
  * <p>{@link #open()} makes a duplex pipe: both ends send and receive. {@link #openOneWay()} makes a one-way
  * pipe, like {@code Pipe(duplex=False)}: {@link #first()} only receives and {@link #second()} only sends.
- * Either end may be handed to a child process by capturing it in the child's task (see {@link Connection}).
+ * Either end may be handed to a child process by capturing it in the child's task (see {@link PipeConnection}).
  *
  * <p><b>Resources.</b> The segment lives in {@code /dev/shm} (the temp directory elsewhere) and is removed when
  * no live process uses the pipe any more: none has an end open, none was handed an end by
@@ -36,10 +36,10 @@ import org.multiproc4j.ipc.internal.PipeEnd;
  * processes</a>).
  */
 public final class Pipe implements AutoCloseable {
-    private final Connection first;
-    private final Connection second;
+    private final PipeConnection first;
+    private final PipeConnection second;
 
-    private Pipe(Connection first, Connection second) {
+    private Pipe(PipeConnection first, PipeConnection second) {
         this.first = first;
         this.second = second;
     }
@@ -89,7 +89,7 @@ public final class Pipe implements AutoCloseable {
     private static Pipe make(boolean duplex, ChannelOptions options) {
         Objects.requireNonNull(options, "options");
         PipeEnd[] ends = PipeEnd.open(duplex, options.capacityOr(PipeEnd.DEFAULT_CAPACITY), new ChannelOptions(options));
-        return new Pipe(new Connection(ends[0]), new Connection(ends[1]));
+        return new Pipe(new PipeConnection(ends[0]), new PipeConnection(ends[1]));
     }
 
     /**
@@ -97,7 +97,7 @@ public final class Pipe implements AutoCloseable {
      *
      * @return the first end.
      */
-    public Connection first() {
+    public PipeConnection first() {
         return first;
     }
 
@@ -106,12 +106,12 @@ public final class Pipe implements AutoCloseable {
      *
      * @return the second end.
      */
-    public Connection second() {
+    public PipeConnection second() {
         return second;
     }
 
     /**
-     * Closes both ends in this process (see {@link Connection#close()}); ends handed to other processes stay
+     * Closes both ends in this process (see {@link PipeConnection#close()}); ends handed to other processes stay
      * open there. Closing twice is harmless.
      */
     @Override

@@ -1,6 +1,7 @@
 package org.multiproc4j.ipc;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.AbstractQueue;
 import java.util.Collection;
 import java.util.Collections;
@@ -43,7 +44,8 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * ({@link ChannelOptions#codec(org.multiproc4j.core.codec.Codec)}, Java serialization by default); a value of
  * any size works
  * (one larger than an eighth of the ring is written in fragments while a consumer reads it). {@code null} is
- * not allowed, as in every {@code BlockingQueue}.
+ * not allowed, as in every {@code BlockingQueue}. Besides {@code BlockingQueue}'s {@code TimeUnit} forms it has
+ * the {@link Duration} forms of {@link MessageQueue}, the verbs every multiproc4j queue shares.
  *
  * <p><b>Bounds.</b> {@link #create(int)} bounds the number of values: {@code put} waits and {@code offer}
  * fails while it is reached. A queue from {@link #create()} has no bound on the number of values, but its ring
@@ -83,11 +85,8 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  *
  * @param <E> the type of the values.
  */
-public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Shareable, AutoCloseable
+public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>, MessageQueue<E>, Shareable
         permits JoinableSharedQueue {
-    /** How long {@code offer(e)} and {@code poll()} wait for a lock held by another process. */
-    private static final long LOCK_PATIENCE_NANOS = 2_000_000L;
-
     final QueueCore core;
 
     SharedQueue(QueueCore core) {
@@ -186,13 +185,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     public boolean offer(E e) {
         Objects.requireNonNull(e, "a SharedQueue does not hold null");
-        long now = System.nanoTime();
-        try {
-            return core.put(e, now + LOCK_PATIENCE_NANOS, now);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return core.offerNow(e);
     }
 
     /**
@@ -211,6 +204,23 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(e, "a SharedQueue does not hold null");
         return core.put(e, Deadlines.of(timeout, unit));
+    }
+
+    /**
+     * Puts a value, waiting at most {@code timeout} for room.
+     *
+     * @param e       the value.
+     * @param timeout how long to wait; zero or negative does not wait.
+     * @return {@code true} if put, {@code false} if there was no room in time (nothing was put).
+     * @throws NullPointerException   if {@code e} or {@code timeout} is {@code null}.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws InterruptedException   if interrupted while waiting; nothing was put.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    public boolean offer(E e, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(e, "a SharedQueue does not hold null");
+        return core.put(e, Deadlines.of(timeout));
     }
 
     // ------------------------------------------------------------------------------------------- removing
@@ -247,6 +257,23 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     }
 
     /**
+     * Takes the value at the head, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero or negative does not wait.
+     * @return the value, or {@code null} if none came in time.
+     * @throws NullPointerException   if {@code timeout} is {@code null}.
+     * @throws SerializationException if the value cannot be decoded (it is consumed).
+     * @throws InterruptedException   if interrupted while waiting.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E poll(Duration timeout) throws InterruptedException {
+        Object v = core.take(Deadlines.of(timeout));
+        return v == QueueCore.NOTHING ? null : (E) v;
+    }
+
+    /**
      * Takes the value at the head if there is one now.
      *
      * @return the value, or {@code null} if the queue is empty.
@@ -256,14 +283,8 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     @SuppressWarnings("unchecked")
     public E poll() {
-        long now = System.nanoTime();
-        try {
-            Object v = core.take(now + LOCK_PATIENCE_NANOS, now);
-            return v == QueueCore.NOTHING ? null : (E) v;
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        Object v = core.takeNow();
+        return v == QueueCore.NOTHING ? null : (E) v;
     }
 
     /**
@@ -425,6 +446,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
      *
      * @return {@code true} once closed.
      */
+    @Override
     public boolean isClosed() {
         return core.isClosed();
     }

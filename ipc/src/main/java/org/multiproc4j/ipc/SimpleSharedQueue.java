@@ -13,7 +13,7 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
 /**
  * A plain shared queue with few operations: Java's counterpart of Python's {@code multiprocessing.SimpleQueue}
  * ({@code put}, {@code get}, {@code empty}, {@code close}). It is the same machinery as {@link SharedQueue},
- * unbounded, without the {@code BlockingQueue} surface.
+ * unbounded, without the {@code BlockingQueue} surface: the verbs of {@link MessageQueue} only.
  * <pre>{@code
  * try (SimpleSharedQueue<String> q = SimpleSharedQueue.create()) {
  *     JvmProcess child = new JvmProcess(() -> q.put("hello")).start();
@@ -29,7 +29,7 @@ import org.multiproc4j.ipc.internal.QueueDescriptor;
  *
  * @param <E> the type of the values.
  */
-public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
+public final class SimpleSharedQueue<E> implements MessageQueue<E>, Shareable {
     private final QueueCore core;
 
     SimpleSharedQueue(QueueCore core) {
@@ -68,9 +68,43 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
      * @throws InterruptedException   if interrupted while waiting; nothing was put.
      * @throws IllegalStateException  if the queue is closed in this process.
      */
+    @Override
     public void put(E e) throws InterruptedException {
         Objects.requireNonNull(e, "a SimpleSharedQueue does not hold null");
-        core.put(e, Long.MAX_VALUE);
+        core.put(e, Deadlines.NEVER);
+    }
+
+    /**
+     * Puts a value if there is room in the ring now (waiting at most a couple of milliseconds for another
+     * process to finish its own put).
+     *
+     * @param e the value.
+     * @return {@code true} if put, {@code false} if the ring is full.
+     * @throws NullPointerException   if {@code e} is {@code null}.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    public boolean offer(E e) {
+        Objects.requireNonNull(e, "a SimpleSharedQueue does not hold null");
+        return core.offerNow(e);
+    }
+
+    /**
+     * Puts a value, waiting at most {@code timeout} for room in the ring.
+     *
+     * @param e       the value.
+     * @param timeout how long to wait; zero or negative does not wait.
+     * @return {@code true} if put, {@code false} if there was no room in time (nothing was put).
+     * @throws NullPointerException   if {@code e} or {@code timeout} is {@code null}.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws InterruptedException   if interrupted while waiting; nothing was put.
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    public boolean offer(E e, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(e, "a SimpleSharedQueue does not hold null");
+        return core.put(e, Deadlines.of(timeout));
     }
 
     /**
@@ -81,9 +115,25 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
      * @throws InterruptedException   if interrupted while waiting.
      * @throws IllegalStateException  if the queue is closed in this process.
      */
+    @Override
     @SuppressWarnings("unchecked")
     public E take() throws InterruptedException {
-        return (E) core.take(Long.MAX_VALUE);
+        return (E) core.take(Deadlines.NEVER);
+    }
+
+    /**
+     * Takes the value at the head if there is one now (waiting at most a couple of milliseconds for another
+     * process to finish its own take).
+     *
+     * @return the value, or {@code null} if the queue is empty.
+     * @throws SerializationException if the value cannot be decoded (it is consumed).
+     * @throws IllegalStateException  if the queue is closed in this process.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E poll() {
+        Object v = core.takeNow();
+        return v == QueueCore.NOTHING ? null : (E) v;
     }
 
     /**
@@ -95,6 +145,7 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
      * @throws InterruptedException   if interrupted while waiting.
      * @throws IllegalStateException  if the queue is closed in this process.
      */
+    @Override
     @SuppressWarnings("unchecked")
     public E poll(Duration timeout) throws InterruptedException {
         Object v = core.take(Deadlines.of(timeout));
@@ -107,8 +158,19 @@ public final class SimpleSharedQueue<E> implements Shareable, AutoCloseable {
      * @return {@code true} if empty.
      * @throws IllegalStateException if the queue is closed in this process.
      */
+    @Override
     public boolean isEmpty() {
         return core.size() == 0;
+    }
+
+    /**
+     * Tells whether the queue was closed in this process.
+     *
+     * @return {@code true} once closed.
+     */
+    @Override
+    public boolean isClosed() {
+        return core.isClosed();
     }
 
     /**

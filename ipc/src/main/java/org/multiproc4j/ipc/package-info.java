@@ -3,8 +3,10 @@
  * authenticated sockets ({@code ipc.net}). Durable queues ({@code ipc.durable}, on Chronicle Queue) are in an
  * artifact of their own, {@code multiproc4j-ipc-durable}, so that this one carries no Chronicle.
  *
- * <p>{@link org.multiproc4j.ipc.Pipe} and {@link org.multiproc4j.ipc.Connection} are Python's {@code Pipe()}
- * and its connections; {@link org.multiproc4j.ipc.SharedQueue} (a {@code java.util.concurrent.BlockingQueue}),
+ * <p>{@link org.multiproc4j.ipc.Pipe} and its {@link org.multiproc4j.ipc.PipeConnection}s are Python's
+ * {@code Pipe()} and its connections; a pipe end and a socket end ({@code ipc.net.SocketConnection}) are both a
+ * {@link org.multiproc4j.ipc.Connection}, with one contract for messages, end of file and failures, and
+ * {@code Waitable.await} waits for connections, queues and processes together; {@link org.multiproc4j.ipc.SharedQueue} (a {@code java.util.concurrent.BlockingQueue}),
  * {@link org.multiproc4j.ipc.SimpleSharedQueue} and {@link org.multiproc4j.ipc.JoinableSharedQueue} are
  * Python's {@code Queue}, {@code SimpleQueue} and {@code JoinableQueue}. A pipe end or a queue captured by a
  * {@code JvmProcess} task reaches the child, which attaches to the same shared memory.

@@ -277,7 +277,7 @@ class PipeIT {
         }
     }
 
-    static long sendFile(Connection c, String file, long length) throws Exception {
+    static long sendFile(PipeConnection c, String file, long length) throws Exception {
         try (FileChannel in = FileChannel.open(Path.of(file), StandardOpenOption.READ)) {
             c.sendBytes(in, length);
         }
@@ -327,7 +327,7 @@ class PipeIT {
             }
         }
         try (Pipe pipe = Pipe.openOneWay(new ChannelOptions().capacity(8 << 20))) {
-            Connection writer = pipe.second();
+            PipeConnection writer = pipe.second();
             String path = file.toString();
             TaskFuture<Long> child = JvmProcess.call(() -> sendFile(writer, path, length));
             CrcChannel sink = new CrcChannel();

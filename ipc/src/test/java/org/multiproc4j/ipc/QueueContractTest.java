@@ -24,33 +24,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.Waitable;
 import org.multiproc4j.test.LeakCheck;
 
 /**
- * What every kind of shared queue does, in one JVM (threads as producers and consumers); one small subclass
- * per kind. Cross-process behaviour is in {@code SharedQueueIT}.
+ * What every kind of shared queue does through the verbs of {@link MessageQueue}, in one JVM (threads as
+ * producers and consumers); one small subclass per kind. Cross-process behaviour is in {@code SharedQueueIT}.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class QueueContractTest {
 
-    /** The operations all queue kinds share. */
-    interface Q extends AutoCloseable {
-        void put(Object o) throws InterruptedException;
+    abstract MessageQueue<Object> create(ChannelOptions options);
 
-        Object take() throws InterruptedException;
-
-        Object poll(Duration timeout) throws InterruptedException;
-
-        boolean isEmpty();
-
-        @Override
-        void close();
-    }
-
-    abstract Q create(ChannelOptions options);
-
-    Q q;
+    MessageQueue<Object> q;
 
     @BeforeEach
     void open() {
@@ -94,6 +81,43 @@ abstract class QueueContractTest {
         assertTrue(System.nanoTime() - t0 >= 45_000_000L, "waited the timeout");
         q.put(7);
         assertEquals(7, q.poll(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void shouldOfferAndPollWithAndWithoutWaiting() throws Exception {
+        assertNull(q.poll());
+        assertNull(q.poll(Duration.ZERO));
+        assertTrue(q.offer(1));
+        assertTrue(q.offer(2, Duration.ofMillis(10)));
+        assertTrue(q.offer(3, Duration.ZERO));
+        assertEquals(1, q.poll());
+        assertEquals(2, q.poll(Duration.ZERO));
+        assertEquals(3, q.poll(Duration.ofSeconds(1)));
+        assertNull(q.poll());
+        assertThrows(NullPointerException.class, () -> q.offer(null));
+        assertThrows(NullPointerException.class, () -> q.offer(null, Duration.ZERO));
+    }
+
+    @Test
+    void shouldBeReadyWhenAValueWaitsOrItIsClosed() throws Exception {
+        assertFalse(q.isReady());
+        assertEquals(List.of(), Waitable.await(List.of(q), Duration.ofMillis(20)));
+        CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(50);
+                q.put("ready");
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertEquals(List.of(q), Waitable.await(List.of(q), Duration.ofSeconds(10)));
+        assertTrue(q.isReady());
+        assertTrue(q.isReady(), "looking does not take");
+        assertEquals("ready", q.take());
+        assertFalse(q.isReady());
+        q.close();
+        assertTrue(q.isClosed());
+        assertTrue(q.isReady(), "a take would throw at once");
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.time.Duration;
 
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
-import org.multiproc4j.ipc.AuthenticationException;
+import org.multiproc4j.ipc.net.AuthenticationException;
 import org.multiproc4j.ipc.net.ConnectionOptions;
 import org.multiproc4j.ipc.net.Listener;
 import org.multiproc4j.ipc.net.SocketConnection;

@@ -18,6 +18,7 @@ import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.ipc.MessageQueue;
 import org.multiproc4j.ipc.durable.internal.DurableLog;
 import org.multiproc4j.ipc.durable.internal.RollPeriods;
 import org.multiproc4j.sharedmem.IdlePolicy;
@@ -38,6 +39,11 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  *     }).start().join();
  * }
  * }</pre>
+ *
+ * <p>It has the verbs every multiproc4j queue shares ({@link MessageQueue}): {@code put} and {@code offer} are
+ * {@link #append(Object)} (the queue is never full, so they never wait and {@code offer} is always
+ * {@code true}), {@code take} and {@code poll} consume as below, and a queue takes part in
+ * {@link org.multiproc4j.core.Waitable#await(java.util.Collection, Duration) Waitable.await}.
  *
  * <h2>Two ways to consume</h2>
  * <ul>
@@ -112,7 +118,7 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  *
  * @param <E> the type of the messages.
  */
-public final class DurableQueue<E> implements Shareable, AutoCloseable {
+public final class DurableQueue<E> implements MessageQueue<E>, Shareable {
     /** The largest message, encoded, that a queue accepts: 16 MiB less one byte (Chronicle's block size / 4). */
     public static final int MAX_MESSAGE_SIZE = (16 << 20) - 1;
 
@@ -195,6 +201,54 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
         return log.append(FORMAT, bytes);
     }
 
+    /**
+     * Appends a message, as {@link #append(Object)}: the queue is never full, so this never waits.
+     *
+     * @param e the message.
+     * @throws NullPointerException     if {@code e} is {@code null}.
+     * @throws SerializationException   if it cannot be encoded; nothing is appended.
+     * @throws IllegalArgumentException if its encoded form is larger than {@link #MAX_MESSAGE_SIZE}.
+     * @throws IllegalStateException    if the queue is closed.
+     */
+    @Override
+    public void put(E e) {
+        append(e);
+    }
+
+    /**
+     * Appends a message, as {@link #append(Object)}.
+     *
+     * @param e the message.
+     * @return {@code true}: the queue is never full.
+     * @throws NullPointerException     if {@code e} is {@code null}.
+     * @throws SerializationException   if it cannot be encoded; nothing is appended.
+     * @throws IllegalArgumentException if its encoded form is larger than {@link #MAX_MESSAGE_SIZE}.
+     * @throws IllegalStateException    if the queue is closed.
+     */
+    @Override
+    public boolean offer(E e) {
+        append(e);
+        return true;
+    }
+
+    /**
+     * Appends a message, as {@link #append(Object)}; the queue is never full, so this does not wait.
+     *
+     * @param e       the message.
+     * @param timeout ignored (but not {@code null}).
+     * @return {@code true}.
+     * @throws NullPointerException     if {@code e} or {@code timeout} is {@code null}.
+     * @throws SerializationException   if it cannot be encoded; nothing is appended.
+     * @throws IllegalArgumentException if its encoded form is larger than {@link #MAX_MESSAGE_SIZE}.
+     * @throws IllegalStateException    if the queue is closed.
+     */
+    @Override
+    public boolean offer(E e, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        append(e);
+        return true;
+    }
+
     // ------------------------------------------------------------------------------------------- consuming
 
     /**
@@ -208,6 +262,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      *                                (1024) are held by live queue objects.
      * @throws UncheckedIOException   if the queue's claim file cannot be read.
      */
+    @Override
     public E take() throws InterruptedException {
         return decode(await(false, Long.MAX_VALUE));
     }
@@ -221,6 +276,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws ProcessException       as for {@link #take()}.
      * @throws UncheckedIOException   as for {@link #take()}.
      */
+    @Override
     public E poll() {
         DurableLog.Claimed c = log.claim(false);
         return c == null ? null : decode(c);
@@ -239,6 +295,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @throws UncheckedIOException   as for {@link #take()}.
      * @throws NullPointerException   if {@code timeout} is {@code null}.
      */
+    @Override
     public E poll(Duration timeout) throws InterruptedException {
         DurableLog.Claimed c = await(false, Deadlines.of(timeout));
         return c == null ? null : decode(c);
@@ -371,8 +428,28 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      * @return {@code true} if no message waits.
      * @throws IllegalStateException if the queue is closed.
      */
+    @Override
     public boolean isEmpty() {
         return size() == 0;
+    }
+
+    /**
+     * Tells, without blocking, whether a {@link #take()} would return or throw at once: a message is waiting
+     * to be taken (not one delivered to a consumer and not acknowledged), or this object is closed. It reads
+     * the messages from the oldest not known to be consumed up to the first that may be taken.
+     *
+     * @return {@code true} if a take would not block.
+     */
+    @Override
+    public boolean isReady() {
+        if (isClosed()) {
+            return true;
+        }
+        try {
+            return log.hasClaimable();
+        } catch (IllegalStateException e) {
+            return true; // closed meanwhile: a take throws at once
+        }
     }
 
     /**
@@ -395,6 +472,7 @@ public final class DurableQueue<E> implements Shareable, AutoCloseable {
      *
      * @return {@code true} once {@link #close()} was called.
      */
+    @Override
     public boolean isClosed() {
         return log.isClosed();
     }

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.Waitable;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.ipc.MessageQueue;
 import org.multiproc4j.ipc.durable.internal.DurableLogProbe;
 import org.multiproc4j.ipc.durable.internal.QueueDescriptor;
 import org.multiproc4j.test.OptionsStyle;
@@ -62,6 +64,41 @@ class DurableQueueTest {
         for (AutoCloseable c : open) {
             c.close();
         }
+    }
+
+    @Test
+    void shouldShareTheQueueVerbsOfMessageQueueAndBeAwaited() throws Exception {
+        DurableQueue<String> producer = open();
+        MessageQueue<String> q = open();
+        assertFalse(q.isReady());
+        assertEquals(List.of(), Waitable.await(List.of(q), Duration.ofMillis(20)));
+        Future<?> put = pool.submit(() -> {
+            Thread.sleep(50);
+            producer.put("one");
+            return null;
+        });
+        assertEquals(List.of(q), Waitable.await(List.of(q), Timeouts.MEDIUM));
+        put.get(Timeouts.MEDIUM.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(q.isReady(), "looking does not consume");
+        assertEquals("one", q.take());
+        assertFalse(q.isReady());
+        assertTrue(q.offer("two"), "a durable queue is never full");
+        assertTrue(q.offer("three", Duration.ZERO));
+        assertEquals("two", q.poll());
+        assertEquals("three", q.poll(Duration.ZERO));
+        assertNull(q.poll());
+        assertNull(q.poll(Duration.ofMillis(10)));
+        assertTrue(q.isEmpty());
+        producer.put("delivered");
+        Delivery<String> d = ((DurableQueue<String>) q).receive(Timeouts.MEDIUM);
+        assertFalse(q.isReady(), "a message delivered and not acknowledged cannot be taken");
+        assertFalse(q.isEmpty(), "but it is not consumed yet");
+        d.ack();
+        assertThrows(NullPointerException.class, () -> q.put(null));
+        q.close();
+        assertTrue(q.isClosed());
+        assertTrue(q.isReady(), "a take would throw at once");
+        assertThrows(IllegalStateException.class, q::take);
     }
 
     /**

@@ -56,6 +56,8 @@ public final class QueueCore implements AutoCloseable {
     public static final int DEFAULT_CAPACITY = 4 << 20;
     /** What {@link #take} returns on timeout. */
     public static final Object NOTHING = new Object();
+    /** How long {@link #offerNow} and {@link #takeNow} wait for a lock held by another process. */
+    public static final long LOCK_PATIENCE_NANOS = 2_000_000L;
 
     private final ChannelSegment segment;
     private final AtomicBuffer buffer;
@@ -277,6 +279,25 @@ public final class QueueCore implements AutoCloseable {
         return producer.put(value, lockDeadlineNanos, deadlineNanos);
     }
 
+    /**
+     * Puts a value if there is room now, waiting at most {@link #LOCK_PATIENCE_NANOS} for another process to
+     * finish its own put ({@code offer(e)}). An interrupt makes it give up, the interrupt status kept.
+     *
+     * @param value the value.
+     * @return {@code false} if the queue or its ring is full; nothing was put.
+     * @throws SerializationException if the value cannot be serialized; nothing was put.
+     * @throws IllegalStateException  if this queue is closed.
+     */
+    public boolean offerNow(Object value) {
+        long now = System.nanoTime();
+        try {
+            return producer.put(value, now + LOCK_PATIENCE_NANOS, now);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- consuming
 
     /**
@@ -305,6 +326,24 @@ public final class QueueCore implements AutoCloseable {
      */
     public Object take(long lockDeadlineNanos, long deadlineNanos) throws InterruptedException {
         return consumer.take(lockDeadlineNanos, deadlineNanos);
+    }
+
+    /**
+     * Takes a value if there is one now, waiting at most {@link #LOCK_PATIENCE_NANOS} for another process to
+     * finish its own take ({@code poll()}). An interrupt makes it give up, the interrupt status kept.
+     *
+     * @return the value, or {@link #NOTHING}.
+     * @throws SerializationException if the message cannot be decoded (it is consumed).
+     * @throws IllegalStateException  if this queue is closed.
+     */
+    public Object takeNow() {
+        long now = System.nanoTime();
+        try {
+            return consumer.take(now + LOCK_PATIENCE_NANOS, now);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return NOTHING;
+        }
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.multiproc4j.core.internal.Deadlines;
-import org.multiproc4j.ipc.AuthenticationException;
 import org.multiproc4j.ipc.net.internal.FrameChannel;
 import org.multiproc4j.ipc.net.internal.Handshake;
 

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.multiproc4j.core.internal.Deadlines;
-import org.multiproc4j.ipc.AuthenticationException;
 import org.multiproc4j.ipc.net.internal.FrameChannel;
 import org.multiproc4j.ipc.net.internal.Handshake;
 

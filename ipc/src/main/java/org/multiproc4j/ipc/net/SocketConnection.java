@@ -6,6 +6,8 @@ import java.io.InterruptedIOException;
 import java.net.ProtocolException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,13 +16,17 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.ipc.BrokenPipeException;
+import org.multiproc4j.ipc.BufferTooShortException;
+import org.multiproc4j.ipc.Connection;
+import org.multiproc4j.ipc.internal.ClosedExceptions;
 import org.multiproc4j.ipc.net.internal.FrameChannel;
 
 /**
  * One end of an authenticated socket connection, made by {@link Listener#accept()} or
- * {@link Client#connect(SocketAddress, byte[])}: Python's {@code multiprocessing.connection.Connection} over
- * TCP or a Unix domain socket. Messages are objects ({@link #send(Object)}, {@link #recv()}) or raw bytes
- * ({@link #sendBytes(byte[])}, {@link #recvBytes()}); each arrives whole, in the order it was sent.
+ * {@link Client#connect(SocketAddress, byte[])}: a {@link Connection} over TCP or a Unix domain socket, Python's
+ * {@code multiprocessing.connection.Connection} on a socket. It keeps the {@code Connection} contract (messages,
+ * end of file, failures); this page says what a socket end adds.
  *
  * <pre>{@code
  * import java.net.InetAddress;
@@ -61,13 +67,15 @@ import org.multiproc4j.ipc.net.internal.FrameChannel;
  * processes</a>.
  *
  * <p><b>Failure.</b> A peer that closed its end, exited or died is reported as an {@link EOFException} by the
- * receive methods once every message it sent before has been received, and by the send methods. Receiving
- * after this side closed the connection throws an {@link IOException} saying so. A message larger than
- * {@link ConnectionOptions#maxMessageSize(int)} is refused: by the sender before anything is sent, or by the
- * receiver with a {@link ProtocolException} that closes the connection. Timed receives that time out keep
- * what was read so far: nothing is lost.
+ * receive methods once every message it sent before has been received. A send notices it once the operating
+ * system reports the connection reset, with {@link BrokenPipeException}: what the socket's buffers took before
+ * is lost. A message larger than {@link ConnectionOptions#maxMessageSize(int)} is refused: by the sender before
+ * anything is sent ({@link IllegalArgumentException}), or by the receiver with a {@link ProtocolException} that
+ * closes the connection. A send that times out or is interrupted with its message partly written closes the
+ * connection (the stream cannot be resynchronised): the peer sees the connection end in the middle of a message,
+ * never a part of one as a message.
  */
-public final class SocketConnection implements AutoCloseable {
+public final class SocketConnection implements Connection {
     private final FrameChannel channel;
     private final Codec codec;
     private final int maxMessageSize;
@@ -88,21 +96,46 @@ public final class SocketConnection implements AutoCloseable {
     // ------------------------------------------------------------------------------------------- sending
 
     /**
-     * Sends an object: serializes it in this thread, then writes it.
+     * Sends an object: serializes it in this thread, then writes it, waiting as long as the socket's buffers are
+     * full.
      *
      * @param obj the object; {@code null} is allowed.
      * @throws SerializationException   if it cannot be serialized (the message names the type); nothing is sent.
      * @throws IllegalArgumentException if its encoded form is larger than the maximum message size; nothing
      *                                  is sent.
-     * @throws EOFException             if the peer is gone.
+     * @throws BrokenPipeException      if the peer is gone.
      * @throws InterruptedIOException   if the thread is interrupted while the socket's buffers are full; the
-     *                                  message may be partly sent, so the connection is closed.
-     * @throws IOException              if this connection is closed, or on another I/O error.
+     *                                  message may be partly written, so the connection is closed.
+     * @throws ClosedChannelException   if this connection is closed.
+     * @throws IOException              on another I/O error.
      */
+    @Override
     public void send(Object obj) throws IOException {
+        write(FrameChannel.KIND_OBJECT, ByteBuffer.wrap(codec.encode(obj)), describe(obj));
+    }
+
+    /**
+     * {@inheritDoc} A socket end writes what its socket's buffers take at once; if the rest is not taken in
+     * time, the message is partly written, so the connection is closed and the {@code TimeoutException} says so.
+     */
+    @Override
+    public void send(Object obj, Duration timeout) throws IOException, InterruptedException, TimeoutException {
         byte[] bytes = codec.encode(obj);
-        write(FrameChannel.KIND_OBJECT, ByteBuffer.wrap(bytes),
-                "an object of type " + (obj == null ? "null" : obj.getClass().getName()));
+        long deadline = Deadlines.of(timeout);
+        if (!sendLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            throw new TimeoutException("cannot send " + describe(obj) + " to " + channel.peer() + " within " + timeout
+                    + ": other threads were sending; nothing was sent");
+        }
+        try {
+            checkSize(bytes.length, describe(obj));
+            writeFrame(FrameChannel.KIND_OBJECT, ByteBuffer.wrap(bytes), describe(obj), deadline, timeout);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private static String describe(Object obj) {
+        return "an object of type " + (obj == null ? "null" : obj.getClass().getName());
     }
 
     /**
@@ -110,10 +143,12 @@ public final class SocketConnection implements AutoCloseable {
      *
      * @param buf the bytes.
      * @throws IllegalArgumentException if there are more than the maximum message size; nothing is sent.
-     * @throws EOFException             if the peer is gone.
+     * @throws BrokenPipeException      if the peer is gone.
      * @throws InterruptedIOException   as for {@link #send(Object)}.
-     * @throws IOException              if this connection is closed, or on another I/O error.
+     * @throws ClosedChannelException   if this connection is closed.
+     * @throws IOException              on another I/O error.
      */
+    @Override
     public void sendBytes(byte[] buf) throws IOException {
         sendBytes(buf, 0, buf.length);
     }
@@ -127,10 +162,12 @@ public final class SocketConnection implements AutoCloseable {
      * @throws IndexOutOfBoundsException if the range is outside the array.
      * @throws IllegalArgumentException  if {@code length} is more than the maximum message size; nothing is
      *                                   sent.
-     * @throws EOFException              if the peer is gone.
+     * @throws BrokenPipeException       if the peer is gone.
      * @throws InterruptedIOException    as for {@link #send(Object)}.
-     * @throws IOException               if this connection is closed, or on another I/O error.
+     * @throws ClosedChannelException    if this connection is closed.
+     * @throws IOException               on another I/O error.
      */
+    @Override
     public void sendBytes(byte[] buf, int offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, buf.length);
         write(FrameChannel.KIND_BYTES, ByteBuffer.wrap(buf, offset, length), "raw bytes");
@@ -142,30 +179,32 @@ public final class SocketConnection implements AutoCloseable {
      * @param buf the buffer.
      * @throws IllegalArgumentException if it has more than the maximum message size remaining; nothing is
      *                                  sent.
-     * @throws EOFException             if the peer is gone.
+     * @throws BrokenPipeException      if the peer is gone.
      * @throws InterruptedIOException   as for {@link #send(Object)}.
-     * @throws IOException              if this connection is closed, or on another I/O error.
+     * @throws ClosedChannelException   if this connection is closed.
+     * @throws IOException              on another I/O error.
      */
+    @Override
     public void sendBytes(ByteBuffer buf) throws IOException {
         write(FrameChannel.KIND_BYTES, buf, "raw bytes");
     }
 
-    private void write(byte kind, ByteBuffer data, String what) throws IOException {
-        int length = data.remaining();
+    private void checkSize(int length, String what) throws ClosedChannelException {
+        if (channel.isClosed()) {
+            throw ClosedExceptions.closed(describe());
+        }
         if (length > maxMessageSize) {
             throw new IllegalArgumentException("cannot send " + what + " of " + length + " bytes to " + channel.peer()
                     + ": more than the maximum message size of " + maxMessageSize + " bytes"
                     + " (ConnectionOptions.maxMessageSize); nothing was sent");
         }
+    }
+
+    private void write(byte kind, ByteBuffer data, String what) throws IOException {
         sendLock.lock();
         try {
-            channel.writeFrame(kind, data, FrameChannel.NO_DEADLINE);
-        } catch (InterruptedException e) {
-            channel.abandonPendingOutput();
-            close();
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while sending " + what + " to " + channel.peer()
-                    + " (its socket buffers were full); the message may be partly sent, so the connection is closed");
+            checkSize(data.remaining(), what);
+            writeFrame(kind, data, what, FrameChannel.NO_DEADLINE, null);
         } catch (TimeoutException e) {
             throw new AssertionError("no deadline was set", e);
         } finally {
@@ -173,23 +212,37 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
+    /** Writes a frame; called holding the send lock. */
+    private void writeFrame(byte kind, ByteBuffer data, String what, long deadline, Duration timeout)
+            throws IOException, TimeoutException {
+        try {
+            channel.writeFrame(kind, data, deadline);
+        } catch (EOFException e) {
+            channel.abandonPendingOutput(); // the peer is gone: later sends fail the same way
+            throw e;
+        } catch (InterruptedException e) {
+            channel.abandonPendingOutput();
+            close();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while sending " + what + " to " + channel.peer()
+                    + " (its socket buffers were full); the message may be partly sent, so the connection is closed");
+        } catch (TimeoutException e) {
+            channel.abandonPendingOutput();
+            close();
+            throw new TimeoutException("cannot send " + what + " to " + channel.peer() + " within " + timeout
+                    + ": its socket buffers stayed full; the message may be partly sent, so the connection is closed");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- receiving
 
     /**
-     * Receives the next object, waiting as long as it takes.
+     * {@inheritDoc}
      *
-     * @return the object.
-     * @throws EOFException           if the peer closed its end or died, and every message it sent before was
-     *                                received.
-     * @throws SerializationException if the object cannot be decoded (a class refused by the codec or missing
-     *                                here, or bytes of another kind of codec; the message names it); the
-     *                                message is consumed.
-     * @throws IllegalStateException  if the next message is raw bytes (read it with {@link #recvBytes()}; it
-     *                                is not consumed).
-     * @throws InterruptedException   if the thread is interrupted while waiting; nothing is lost.
-     * @throws IOException            if this connection is closed, the peer broke the protocol, or on another
-     *                                I/O error.
+     * @throws ProtocolException if the peer sent a message larger than the maximum message size (the connection
+     *                           is closed).
      */
+    @Override
     public Object recv() throws IOException, InterruptedException {
         try {
             return recv(FrameChannel.NO_DEADLINE, null);
@@ -198,18 +251,7 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Receives the next object, waiting at most {@code timeout}.
-     *
-     * @param timeout how long to wait; zero or negative means only what has already arrived.
-     * @return the object.
-     * @throws TimeoutException       if no whole message arrived in time; what arrived of it is kept.
-     * @throws EOFException           as for {@link #recv()}.
-     * @throws SerializationException as for {@link #recv()}.
-     * @throws IllegalStateException  as for {@link #recv()}.
-     * @throws InterruptedException   if the thread is interrupted while waiting; nothing is lost.
-     * @throws IOException            as for {@link #recv()}.
-     */
+    @Override
     public Object recv(Duration timeout) throws IOException, InterruptedException, TimeoutException {
         return recv(Deadlines.of(timeout), timeout);
     }
@@ -219,14 +261,12 @@ public final class SocketConnection implements AutoCloseable {
         lock(deadline, timeout);
         try {
             f = await(deadline, timeout);
-            if (f.kind() == FrameChannel.KIND_BYTES) {
-                throw new IllegalStateException("the next message from " + channel.peer() + " is raw bytes ("
-                        + f.data().length + " bytes, sent with sendBytes): read it with recvBytes(); it was not"
-                        + " consumed");
-            }
             channel.take();
         } finally {
             recvLock.unlock();
+        }
+        if (f.kind() == FrameChannel.KIND_BYTES) {
+            return f.data();
         }
         if (f.kind() != FrameChannel.KIND_OBJECT) {
             throw new SerializationException("cannot read a message of " + f.data().length + " bytes from "
@@ -240,15 +280,7 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Receives the next message as bytes, waiting as long as it takes. A message sent with
-     * {@link #send(Object)} arrives as its encoded form.
-     *
-     * @return the bytes.
-     * @throws EOFException         as for {@link #recv()}.
-     * @throws InterruptedException if the thread is interrupted while waiting; nothing is lost.
-     * @throws IOException          as for {@link #recv()}.
-     */
+    @Override
     public byte[] recvBytes() throws IOException, InterruptedException {
         try {
             return recvBytes(FrameChannel.NO_DEADLINE, null);
@@ -257,16 +289,7 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Receives the next message as bytes, waiting at most {@code timeout}.
-     *
-     * @param timeout how long to wait; zero or negative means only what has already arrived.
-     * @return the bytes.
-     * @throws TimeoutException     if no whole message arrived in time; what arrived of it is kept.
-     * @throws EOFException         as for {@link #recv()}.
-     * @throws InterruptedException if the thread is interrupted while waiting; nothing is lost.
-     * @throws IOException          as for {@link #recv()}.
-     */
+    @Override
     public byte[] recvBytes(Duration timeout) throws IOException, InterruptedException, TimeoutException {
         return recvBytes(Deadlines.of(timeout), timeout);
     }
@@ -282,29 +305,30 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Receives the next message into an array, waiting as long as it takes.
-     *
-     * @param buf    the array.
-     * @param offset where to put the message.
-     * @return the message's length.
-     * @throws IllegalArgumentException  if the message does not fit between {@code offset} and the end of
-     *                                   {@code buf} (the message names both sizes); it is not consumed.
-     * @throws IndexOutOfBoundsException if {@code offset} is outside the array.
-     * @throws EOFException              as for {@link #recv()}.
-     * @throws InterruptedException      if the thread is interrupted while waiting; nothing is lost.
-     * @throws IOException               as for {@link #recv()}.
-     */
+    @Override
     public int recvBytesInto(byte[] buf, int offset) throws IOException, InterruptedException {
-        java.util.Objects.checkIndex(offset, buf.length + 1);
-        recvLock.lockInterruptibly();
         try {
-            FrameChannel.Frame f = awaitForever();
+            return recvBytesInto(buf, offset, FrameChannel.NO_DEADLINE, null);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no deadline was set", e);
+        }
+    }
+
+    @Override
+    public int recvBytesInto(byte[] buf, int offset, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        return recvBytesInto(buf, offset, Deadlines.of(timeout), timeout);
+    }
+
+    private int recvBytesInto(byte[] buf, int offset, long deadline, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        java.util.Objects.checkIndex(offset, buf.length + 1);
+        lock(deadline, timeout);
+        try {
+            FrameChannel.Frame f = await(deadline, timeout);
             int length = f.data().length;
             if (length > buf.length - offset) {
-                throw new IllegalArgumentException("the next message from " + channel.peer() + " has " + length
-                        + " bytes but the buffer has " + (buf.length - offset) + " from offset " + offset
-                        + "; it was not consumed: use a larger buffer or recvBytes()");
+                throw tooShort(length, (buf.length - offset) + " bytes from offset " + offset);
             }
             System.arraycopy(f.data(), 0, buf, offset, length);
             channel.take();
@@ -314,27 +338,14 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Receives the next message into a buffer, from its position, waiting as long as it takes. The position
-     * is advanced past the message.
-     *
-     * @param buf the buffer.
-     * @return the message's length.
-     * @throws IllegalArgumentException if the message is longer than the buffer's remaining space (the message
-     *                                  names both sizes); it is not consumed.
-     * @throws EOFException             as for {@link #recv()}.
-     * @throws InterruptedException     if the thread is interrupted while waiting; nothing is lost.
-     * @throws IOException              as for {@link #recv()}.
-     */
+    @Override
     public int recvBytesInto(ByteBuffer buf) throws IOException, InterruptedException {
-        recvLock.lockInterruptibly();
+        lock();
         try {
             FrameChannel.Frame f = awaitForever();
             int length = f.data().length;
             if (length > buf.remaining()) {
-                throw new IllegalArgumentException("the next message from " + channel.peer() + " has " + length
-                        + " bytes but the buffer has " + buf.remaining() + " remaining; it was not consumed: use a"
-                        + " larger buffer or recvBytes()");
+                throw tooShort(length, buf.remaining() + " bytes remaining in the buffer");
             }
             buf.put(f.data());
             channel.take();
@@ -344,36 +355,31 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Tells, without waiting, whether a receive would return at once: a whole message has arrived, or the
-     * peer is gone (the receive then throws {@link EOFException}).
-     *
-     * @return {@code true} if a receive would not block.
-     * @throws IOException if this connection is closed, or on another I/O error.
-     */
+    private BufferTooShortException tooShort(int length, String room) {
+        return new BufferTooShortException("the next message from " + channel.peer() + " has " + length
+                + " bytes but there are " + room + "; it was not consumed: use a larger buffer or recvBytes()",
+                length);
+    }
+
+    @Override
     public boolean poll() throws IOException {
         recvLock.lock();
         try {
+            ensureOpen();
             return fillOrFailed();
         } finally {
             recvLock.unlock();
         }
     }
 
-    /**
-     * Waits at most {@code timeout} until a receive would return at once (as for {@link #poll()}).
-     *
-     * @param timeout how long to wait; zero or negative is {@link #poll()}.
-     * @return {@code true} if a receive would not block, {@code false} if the time ran out.
-     * @throws InterruptedException if the thread is interrupted while waiting.
-     * @throws IOException          if this connection is closed, or on another I/O error.
-     */
+    @Override
     public boolean poll(Duration timeout) throws IOException, InterruptedException {
         long deadline = Deadlines.of(timeout);
         if (!recvLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             return false;
         }
         try {
+            ensureOpen();
             while (!fillOrFailed()) {
                 try {
                     channel.awaitReadable(deadline);
@@ -381,6 +387,26 @@ public final class SocketConnection implements AutoCloseable {
                     return fillOrFailed();
                 }
             }
+            return true;
+        } finally {
+            recvLock.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc} A connection another thread is receiving from is not ready (that thread takes what comes).
+     */
+    @Override
+    public boolean isReady() {
+        if (isClosed()) {
+            return true;
+        }
+        if (!recvLock.tryLock()) {
+            return false;
+        }
+        try {
+            return fillOrFailed();
+        } catch (IOException e) {
             return true;
         } finally {
             recvLock.unlock();
@@ -395,11 +421,29 @@ public final class SocketConnection implements AutoCloseable {
         }
     }
 
-    private void lock(long deadline, Duration timeout) throws InterruptedException, TimeoutException {
+    private void ensureOpen() throws ClosedChannelException {
+        if (channel.isClosed()) {
+            throw ClosedExceptions.closed(describe());
+        }
+    }
+
+    private void lock() throws IOException, InterruptedException {
+        recvLock.lockInterruptibly();
+        if (channel.isClosed()) {
+            recvLock.unlock();
+            throw ClosedExceptions.closed(describe());
+        }
+    }
+
+    private void lock(long deadline, Duration timeout) throws IOException, InterruptedException, TimeoutException {
         if (deadline == FrameChannel.NO_DEADLINE) {
             recvLock.lockInterruptibly();
         } else if (!recvLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             throw timeout(timeout);
+        }
+        if (channel.isClosed()) {
+            recvLock.unlock();
+            throw ClosedExceptions.closed(describe());
         }
     }
 
@@ -430,6 +474,10 @@ public final class SocketConnection implements AutoCloseable {
         return new TimeoutException("no whole message from " + channel.peer() + " within " + timeout);
     }
 
+    private String describe() {
+        return "the connection to " + channel.peer();
+    }
+
     // ------------------------------------------------------------------------------------------- the rest
 
     /**
@@ -452,19 +500,40 @@ public final class SocketConnection implements AutoCloseable {
     }
 
     /**
+     * Tells whether this end can receive: always, a socket connection is duplex.
+     *
+     * @return {@code true}.
+     */
+    @Override
+    public boolean isReadable() {
+        return true;
+    }
+
+    /**
+     * Tells whether this end can send: always, a socket connection is duplex.
+     *
+     * @return {@code true}.
+     */
+    @Override
+    public boolean isWritable() {
+        return true;
+    }
+
+    /**
      * Tells whether this end was closed.
      *
      * @return {@code true} once {@link #close()} was called (or the connection was closed after a protocol
      *         error or an interrupted send).
      */
+    @Override
     public boolean isClosed() {
         return channel.isClosed();
     }
 
     /**
      * Closes this end. The peer receives every message sent before, then {@link EOFException}. A thread
-     * blocked in a receive or a send on this connection is woken with an {@link IOException}. Closing twice
-     * is harmless.
+     * blocked in a receive or a send on this connection is woken with an {@link AsynchronousCloseException}.
+     * Closing twice is harmless.
      */
     @Override
     public void close() {

@@ -29,7 +29,7 @@
  * }</pre>
  *
  * <p>A connection whose peer closed its end or died reports {@link java.io.EOFException}; a client with a wrong
- * key is refused with {@link org.multiproc4j.ipc.AuthenticationException} on both sides, and the listener goes
+ * key is refused with {@link AuthenticationException} on both sides, and the listener goes
  * on serving.
  */
 package org.multiproc4j.ipc.net;

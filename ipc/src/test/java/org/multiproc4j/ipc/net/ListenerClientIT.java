@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.JvmProcess;
-import org.multiproc4j.ipc.AuthenticationException;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 

@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /** The connection contract over TCP on the loopback interface. */
-class TcpConnectionTest extends ConnectionContract {
+class TcpConnectionTest extends SocketContract {
     @Override
     SocketAddress newAddress() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The connection contract over Unix domain sockets in a temporary directory. */
-class UnixConnectionTest extends ConnectionContract {
+class UnixConnectionTest extends SocketContract {
     @Override
     SocketAddress newAddress() throws IOException {
         return UnixDomainSocketAddress.of(socketPath(dir));

@@ -387,6 +387,31 @@ public final class DurableLog implements AutoCloseable {
     }
 
     /**
+     * Tells whether a claim would find a message now: one from the low-water mark on is free or released. (A
+     * message delivered to a consumer that died is found by a claim's sweep only, so it is not counted here.)
+     *
+     * @return {@code true} if a message may be claimed.
+     * @throws IllegalStateException if the log is closed.
+     */
+    public boolean hasClaimable() {
+        ensureOpen();
+        try (ExcerptTailer t = queue.createTailer()) {
+            position(t, claims.lowWater());
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return false;
+                    }
+                    long m = markerOf(dc.index());
+                    if (m == FREE || m == RELEASED) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Reads every message from the low-water mark on, raising the mark over the consumed ones.
      *
      * @return the messages not consumed (delivered ones included), the first of them and the last message.

@@ -14,6 +14,9 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.multiproc4j.ipc.BrokenPipeException;
+import org.multiproc4j.ipc.internal.ClosedExceptions;
+
 /**
  * Length-prefixed frames over a non-blocking {@link SocketChannel}, with non-blocking steps (for a listener's
  * selector loop) and blocking forms with a deadline (for connections and clients).
@@ -376,7 +379,8 @@ public final class FrameChannel implements Closeable {
                 if (closed) {
                     throw closedException(e);
                 }
-                EOFException eof = new EOFException(peer + " is gone: " + e.getMessage());
+                EOFException eof = new BrokenPipeException("cannot send to " + peer + ": it is gone: "
+                        + e.getMessage());
                 eof.initCause(e);
                 throw eof;
             } finally {
@@ -489,7 +493,7 @@ public final class FrameChannel implements Closeable {
     }
 
     private IOException closedException(Throwable cause) {
-        IOException e = new IOException("the connection to " + peer + " is closed");
+        IOException e = ClosedExceptions.closedWhileWaiting("the connection to " + peer);
         if (cause != null) {
             e.initCause(cause);
         }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.multiproc4j.ipc.AuthenticationException;
+import org.multiproc4j.ipc.net.AuthenticationException;
 
 /**
  * The mutual authentication of a {@code Listener} and a {@code Client} holding a shared authkey: each side

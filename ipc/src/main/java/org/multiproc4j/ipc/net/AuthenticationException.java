@@ -1,10 +1,10 @@
-package org.multiproc4j.ipc;
+package org.multiproc4j.ipc.net;
 
 import org.multiproc4j.core.ProcessException;
 
 /**
- * A peer failed the authentication handshake of an {@link org.multiproc4j.ipc.net.Listener} or
- * {@link org.multiproc4j.ipc.net.Client}: it holds a different authkey, it is not a multiproc4j endpoint, or
+ * A peer failed the authentication handshake of an {@link Listener} or
+ * {@link Client}: it holds a different authkey, it is not a multiproc4j endpoint, or
  * it did not finish the handshake in time. Python's {@code multiprocessing.AuthenticationError}.
  *
  * <p>Both sides of a refused connection see it: the client from {@code Client.connect}, the server from

@@ -43,14 +43,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codecs;
-import org.multiproc4j.ipc.AuthenticationException;
 import org.multiproc4j.test.Timeouts;
 
 /**
- * What every kind of socket must do (one subclass per address family): real sockets, real threads.
+ * What listeners, clients and socket connections do beyond the {@code Connection} contract (which
+ * {@code org.multiproc4j.ipc.ConnectionContract} checks for every kind of connection): authentication, codecs,
+ * message size limits. One subclass per address family: real sockets, real threads.
  */
 @Timeout(60)
-abstract class ConnectionContract {
+abstract class SocketContract {
     static final byte[] KEY = "the right key, 32 bytes long....".getBytes(StandardCharsets.US_ASCII);
     static final byte[] WRONG = "the wrong key, 32 bytes long....".getBytes(StandardCharsets.US_ASCII);
 
@@ -95,123 +96,6 @@ abstract class ConnectionContract {
     }
 
     @Test
-    void shouldCarryObjectsBothWaysInOrder() throws Exception {
-        SocketConnection[] p = pair();
-        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
-            Map<String, List<Integer>> map = new HashMap<>();
-            map.put("cubes", List.of(0, 1, 8, 27));
-            client.send(map);
-            client.send(null);
-            client.send("third");
-            assertEquals(map, server.recv());
-            assertNull(server.recv());
-            assertEquals("third", server.recv(Timeouts.SHORT));
-            server.send(42L);
-            assertEquals(42L, client.recv());
-        }
-    }
-
-    @Test
-    void shouldCarryBytesWholeWhateverTheirSize() throws Exception {
-        SocketConnection[] p = pair();
-        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
-            byte[] empty = new byte[0];
-            byte[] small = "sixty-four bytes? no, fewer".getBytes(StandardCharsets.UTF_8);
-            byte[] big = new byte[10 << 20];
-            for (int i = 0; i < big.length; i++) {
-                big[i] = (byte) (i * 31 + 7);
-            }
-            Future<?> writer = pool.submit(() -> {
-                client.sendBytes(empty);
-                client.sendBytes(small);
-                client.sendBytes(big, 1, big.length - 2);
-                client.sendBytes(ByteBuffer.wrap(small, 6, 5));
-                return null;
-            });
-            assertArrayEquals(empty, server.recvBytes());
-            assertArrayEquals(small, server.recvBytes(Timeouts.SHORT));
-            byte[] got = server.recvBytes(Timeouts.MEDIUM);
-            assertEquals(big.length - 2, got.length);
-            assertArrayEquals(java.util.Arrays.copyOfRange(big, 1, big.length - 1), got);
-            ByteBuffer into = ByteBuffer.allocate(10);
-            assertEquals(5, server.recvBytesInto(into));
-            assertEquals("four ", new String(into.array(), 0, 5, StandardCharsets.UTF_8));
-            writer.get();
-        }
-    }
-
-    @Test
-    void shouldRefuseTooSmallBufferAndKeepTheMessage() throws Exception {
-        SocketConnection[] p = pair();
-        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
-            client.sendBytes(new byte[100]);
-            byte[] buf = new byte[64];
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> server.recvBytesInto(buf, 4));
-            assertTrue(e.getMessage().contains("has 100 bytes but the buffer has 60 from offset 4"), e.getMessage());
-            byte[] bigger = new byte[120];
-            assertEquals(100, server.recvBytesInto(bigger, 20));
-        }
-    }
-
-    @Test
-    void shouldTimeOutWithoutLosingAPartlyArrivedMessage() throws Exception {
-        SocketConnection[] p = pair();
-        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
-            TimeoutException e = assertThrows(TimeoutException.class, () -> server.recv(Duration.ofMillis(50)));
-            assertTrue(e.getMessage().startsWith("no whole message from"), e.getMessage());
-            assertFalse(server.poll());
-            assertFalse(server.poll(Duration.ofMillis(20)));
-            client.send("late");
-            assertTrue(server.poll(Timeouts.SHORT));
-            assertTrue(server.poll());
-            assertEquals("late", server.recv(Duration.ZERO));
-        }
-    }
-
-    @Test
-    void shouldReportEofAfterDrainingWhatThePeerSent() throws Exception {
-        SocketConnection[] p = pair();
-        SocketConnection server = p[0];
-        SocketConnection client = p[1];
-        try {
-            client.send("one");
-            client.sendBytes(new byte[] {2});
-            client.close();
-            client.close();
-            assertTrue(server.poll(Timeouts.SHORT));
-            assertEquals("one", server.recv());
-            assertArrayEquals(new byte[] {2}, server.recvBytes());
-            assertTrue(server.poll(), "a closed peer makes poll true, as in Python");
-            EOFException eof = assertThrows(EOFException.class, server::recv);
-            assertTrue(eof.getMessage().contains("closed the connection"), eof.getMessage());
-            assertThrows(EOFException.class, () -> server.recv(Timeouts.SHORT));
-            IOException closed = assertThrows(IOException.class, () -> client.send("after close"));
-            assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
-            // the peer is gone: sending eventually fails with EOF instead of hanging
-            assertThrows(EOFException.class, () -> {
-                for (int i = 0; i < 1000; i++) {
-                    server.sendBytes(new byte[64 << 10]);
-                }
-            });
-        } finally {
-            server.close();
-            client.close();
-        }
-    }
-
-    @Test
-    void shouldRefuseAnUnserializableObjectBeforeSendingAnything() throws Exception {
-        SocketConnection[] p = pair();
-        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
-            SerializationException e = assertThrows(SerializationException.class, () -> client.send(new Object()));
-            assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
-            client.send("still fine");
-            assertEquals("still fine", server.recv(Timeouts.SHORT));
-        }
-    }
-
-    @Test
     void shouldApplyTheObjectFilterWhenReceiving() throws Exception {
         ConnectionOptions strict = new ConnectionOptions().codec(Codecs.jdk("java.lang.String;!*"));
         SocketConnection[] p = pair(strict, new ConnectionOptions());
@@ -246,17 +130,6 @@ abstract class ConnectionContract {
     }
 
     @Test
-    void shouldNotDecodeRawBytesAsAnObject() throws Exception {
-        SocketConnection[] p = pair();
-        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
-            client.sendBytes(new byte[] {1, 2, 3});
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> server.recv(Timeouts.SHORT));
-            assertTrue(e.getMessage().contains("raw bytes (3 bytes, sent with sendBytes)"), e.getMessage());
-            assertArrayEquals(new byte[] {1, 2, 3}, server.recvBytes());
-        }
-    }
-
-    @Test
     void shouldRefuseOversizeMessagesOnBothSides() throws Exception {
         ConnectionOptions small = new ConnectionOptions().maxMessageSize(1000);
         SocketConnection[] p = pair(small, new ConnectionOptions());
@@ -277,78 +150,6 @@ abstract class ConnectionContract {
                     + " of 1000 bytes"), e.getMessage());
             assertTrue(server.isClosed());
             assertThrows(EOFException.class, () -> client.recv(Timeouts.SHORT));
-        }
-    }
-
-    @Test
-    void shouldKeepMessagesWholeWithConcurrentSenders() throws Exception {
-        SocketConnection[] p = pair();
-        try (SocketConnection server = p[0]; SocketConnection client = p[1]) {
-            int threads = 4;
-            int each = 500;
-            List<Future<?>> senders = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                senders.add(pool.submit(() -> {
-                    for (int i = 0; i < each; i++) {
-                        byte[] msg = new byte[(i * 97) % 40_000 + 4];
-                        ByteBuffer.wrap(msg).putShort((short) id).putShort((short) i);
-                        java.util.Arrays.fill(msg, 4, msg.length, (byte) id);
-                        client.sendBytes(msg);
-                    }
-                    return null;
-                }));
-            }
-            int[] next = new int[threads];
-            for (int n = 0; n < threads * each; n++) {
-                byte[] msg = server.recvBytes(Timeouts.MEDIUM);
-                ByteBuffer b = ByteBuffer.wrap(msg);
-                int id = b.getShort();
-                int i = b.getShort();
-                assertEquals(next[id]++, i, "messages of one sender arrive in order");
-                assertEquals((i * 97) % 40_000 + 4, msg.length);
-                for (int k = 4; k < msg.length; k++) {
-                    if (msg[k] != (byte) id) {
-                        throw new AssertionError("torn message from sender " + id + " at byte " + k);
-                    }
-                }
-            }
-            for (Future<?> f : senders) {
-                f.get();
-            }
-        }
-    }
-
-    @Test
-    void shouldWakeABlockedReceiverWhenClosedOrInterrupted() throws Exception {
-        SocketConnection[] p = pair();
-        SocketConnection server = p[0];
-        SocketConnection client = p[1];
-        try {
-            AtomicReference<Thread> receiver = new AtomicReference<>();
-            Future<Object> interrupted = pool.submit(() -> {
-                receiver.set(Thread.currentThread());
-                return server.recv();
-            });
-            while (receiver.get() == null) {
-                Thread.sleep(5);
-            }
-            Thread.sleep(50);
-            receiver.get().interrupt();
-            ExecutionException ie = assertThrows(ExecutionException.class, () -> interrupted.get(5, TimeUnit.SECONDS));
-            assertInstanceOf(InterruptedException.class, ie.getCause());
-            client.send("after the interrupt");
-            assertEquals("after the interrupt", server.recv(Timeouts.SHORT), "an interrupted recv loses nothing");
-
-            Future<Object> blocked = pool.submit(() -> server.recv());
-            Thread.sleep(50);
-            server.close();
-            ExecutionException ce = assertThrows(ExecutionException.class, () -> blocked.get(5, TimeUnit.SECONDS));
-            assertInstanceOf(IOException.class, ce.getCause());
-            assertTrue(ce.getCause().getMessage().contains("is closed"), ce.getCause().getMessage());
-        } finally {
-            server.close();
-            client.close();
         }
     }
 
