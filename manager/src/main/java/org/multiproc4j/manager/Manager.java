@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeoutException;
 
 import org.multiproc4j.core.JvmProcess;
@@ -117,7 +118,7 @@ public final class Manager implements AutoCloseable {
         this.sharedMemory = sharedMemory;
         this.process = process;
         this.privateDirectory = privateDirectory;
-        this.endpoint = ClientEndpoint.of(address, authkey, sharedMemory);
+        this.endpoint = ClientEndpoint.lease(address, authkey, sharedMemory);
     }
 
     // ------------------------------------------------------------------------------------------- starting
@@ -199,8 +200,8 @@ public final class Manager implements AutoCloseable {
 
     /**
      * Connects to a manager's server that is already running, here or on another machine, by its address and
-     * authkey (Python's {@code BaseManager(address, authkey).connect()}). Closing the returned manager closes
-     * this process's connections and leaves the server running.
+     * authkey (Python's {@code BaseManager(address, authkey).connect()}). Closing the returned manager leaves the
+     * server running (see {@link #close()}).
      *
      * @param address the server's address ({@link #address()} of the manager that started it, or what
      *                {@link #main(String[])} printed).
@@ -229,7 +230,8 @@ public final class Manager implements AutoCloseable {
         try {
             m.endpoint.ping();
         } catch (RuntimeException e) {
-            m.endpoint.close();
+            m.closed = true;
+            m.endpoint.release();
             throw e;
         }
         return m;
@@ -512,6 +514,148 @@ public final class Manager implements AutoCloseable {
         return create("value", ManagedValue.class, initial);
     }
 
+    /**
+     * Creates an unbounded queue in the server (Python's {@code manager.Queue()}).
+     *
+     * <pre>{@code
+     * try (Manager manager = Manager.start()) {
+     *     BlockingQueue<String> queue = manager.queue();
+     *     new JvmProcess(() -> queue.put("hello from the child")).start().join();
+     *     System.out.println(queue.poll(30, TimeUnit.SECONDS));   // hello from the child
+     * }
+     * }</pre>
+     *
+     * <p>Blocking methods ({@code put}, {@code take}, timed {@code offer} and {@code poll}) wait in the server;
+     * a client killed while waiting takes nothing. {@code drainTo} moves the items in one round trip;
+     * iteration walks a snapshot.
+     *
+     * @param <E> the items' type.
+     * @return its proxy, a {@link BlockingQueue}.
+     * @throws ManagerException if the server is gone.
+     */
+    public <E> BlockingQueue<E> queue() {
+        return create("queue", BlockingQueue.class, (Object) null);
+    }
+
+    /**
+     * Creates a queue in the server that holds at most {@code capacity} items (Python's
+     * {@code manager.Queue(maxsize)}).
+     *
+     * @param <E>      the items' type.
+     * @param capacity the most items it holds; {@code put} waits for room beyond it.
+     * @return its proxy.
+     * @throws IllegalArgumentException if {@code capacity} is not positive.
+     * @throws ManagerException         if the server is gone.
+     */
+    public <E> BlockingQueue<E> queue(int capacity) {
+        checkPositive("capacity", capacity);
+        return create("queue", BlockingQueue.class, capacity);
+    }
+
+    /**
+     * Creates an unbounded joinable queue in the server (Python's {@code manager.JoinableQueue()}).
+     *
+     * @param <E> the items' type.
+     * @return its proxy.
+     * @throws ManagerException if the server is gone.
+     */
+    public <E> ManagedJoinableQueue<E> joinableQueue() {
+        return create("joinableQueue", ManagedJoinableQueue.class, (Object) null);
+    }
+
+    /**
+     * Creates a lock in the server (Python's {@code manager.Lock()}): not reentrant, and released with an
+     * {@linkplain ManagedLock#ownerDied() owner-died} signal if its holder dies.
+     *
+     * @return its proxy.
+     * @throws ManagerException if the server is gone.
+     */
+    public ManagedLock lock() {
+        return create("lock", ManagedLock.class);
+    }
+
+    /**
+     * Creates a reentrant lock in the server (Python's {@code manager.RLock()}).
+     *
+     * @return its proxy.
+     * @throws ManagerException if the server is gone.
+     */
+    public ManagedLock reentrantLock() {
+        return create("rlock", ManagedLock.class);
+    }
+
+    /**
+     * Creates a condition, with its own reentrant lock, in the server (Python's {@code manager.Condition()}).
+     *
+     * @return its proxy.
+     * @throws ManagerException if the server is gone.
+     */
+    public ManagedCondition condition() {
+        return create("condition", ManagedCondition.class);
+    }
+
+    /**
+     * Creates a semaphore in the server (Python's {@code manager.Semaphore(permits)}).
+     *
+     * @param permits the initial permits.
+     * @return its proxy.
+     * @throws IllegalArgumentException if {@code permits} is negative.
+     * @throws ManagerException         if the server is gone.
+     */
+    public ManagedSemaphore semaphore(int permits) {
+        checkNotNegative(permits);
+        return create("semaphore", ManagedSemaphore.class, permits);
+    }
+
+    /**
+     * Creates a bounded semaphore in the server (Python's {@code manager.BoundedSemaphore(permits)}): releasing
+     * it above {@code permits} fails.
+     *
+     * @param permits the initial and highest permits.
+     * @return its proxy.
+     * @throws IllegalArgumentException if {@code permits} is negative.
+     * @throws ManagerException         if the server is gone.
+     */
+    public ManagedSemaphore boundedSemaphore(int permits) {
+        checkNotNegative(permits);
+        return create("boundedSemaphore", ManagedSemaphore.class, permits);
+    }
+
+    /**
+     * Creates an event, cleared, in the server (Python's {@code manager.Event()}).
+     *
+     * @return its proxy.
+     * @throws ManagerException if the server is gone.
+     */
+    public ManagedEvent event() {
+        return create("event", ManagedEvent.class);
+    }
+
+    /**
+     * Creates a barrier in the server (Python's {@code manager.Barrier(parties)}).
+     *
+     * @param parties how many parties must arrive.
+     * @return its proxy.
+     * @throws IllegalArgumentException if {@code parties} is not positive.
+     * @throws ManagerException         if the server is gone.
+     */
+    public ManagedBarrier barrier(int parties) {
+        checkPositive("parties", parties);
+        return create("barrier", ManagedBarrier.class, parties);
+    }
+
+    private static void checkPositive(String what, int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException(what + " must be positive, got " + n);
+        }
+    }
+
+    private static void checkNotNegative(int permits) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("permits must not be negative, got " + permits);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- user types
 
     /**
@@ -578,14 +722,18 @@ public final class Manager implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private <T> T create(String typeid, Class<?> type, Object... args) {
-        Object proxy = callManager(Protocol.CREATE, typeid, args);
+        Object proxy = callManager(type, Protocol.CREATE, typeid, args);
         return (T) type.cast(proxy);
     }
 
     private Object callManager(String key, Object... args) {
+        return callManager(Object.class, key, args);
+    }
+
+    private Object callManager(Class<?> expected, String key, Object... args) {
         ensureOpen();
         try {
-            return ProxyHandler.result(endpoint, endpoint.call(Protocol.MANAGER, key, args, null), null);
+            return ProxyHandler.result(endpoint, endpoint.call(Protocol.MANAGER, key, args, null), expected);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (InterruptedException e) {
@@ -622,8 +770,10 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
-     * For a manager made by {@link #start()}, {@link #shutdown()}; for one reached with {@code connect}, closes
-     * this process's connections and leaves the server running. Harmless twice.
+     * For a manager made by {@link #start()}, {@link #shutdown()}; for one reached with {@code connect}, leaves
+     * the server running and closes this process's connections to it once no other {@code Manager} object
+     * of this process uses them and no proxy of it reached this process inside a task or a message (those
+     * keep working until the process ends). Harmless twice.
      */
     @Override
     public void close() {
@@ -633,13 +783,17 @@ public final class Manager implements AutoCloseable {
         if (process != null) {
             try {
                 ProxyHandler.result(endpoint, endpoint.call(Protocol.MANAGER, Protocol.SHUTDOWN, new Object[0], null),
-                        null);
+                        Object.class);
             } catch (Throwable e) {
                 // gone already
             }
         }
         closed = true;
-        endpoint.close();
+        if (process != null) {
+            endpoint.close();
+        } else {
+            endpoint.release();
+        }
         if (process != null) {
             try {
                 if (!process.join(Duration.ofSeconds(5))) {

@@ -40,6 +40,8 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
     private final ThreadLocal<Channel> channel = new ThreadLocal<>();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private int leases;
+    private boolean pinned;
 
     private record Key(SocketAddress address, ByteBuffer authkey, boolean sharedMemory) {
     }
@@ -251,12 +253,70 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         ENDPOINTS.remove(key, this);
         for (Channel ch : channels) {
             ch.close();
         }
         channels.clear();
+    }
+
+    /**
+     * Returns this process's endpoint for a manager, counting one more {@code Manager} object that uses it.
+     *
+     * @param address      the server.
+     * @param authkey      the key.
+     * @param sharedMemory whether to move to shared memory when the server is on this machine.
+     * @return the endpoint; give it back with {@link #release()}.
+     */
+    public static ClientEndpoint lease(SocketAddress address, byte[] authkey, boolean sharedMemory) {
+        while (true) {
+            ClientEndpoint e = of(address, authkey, sharedMemory);
+            synchronized (e) {
+                if (!e.closed) {
+                    e.leases++;
+                    return e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns this process's endpoint for a proxy attached from a handle: such proxies have no owner to close
+     * them, so the endpoint then stays open until the process ends (or a manager that started the server
+     * closes it).
+     *
+     * @param address      the server.
+     * @param authkey      the key.
+     * @param sharedMemory whether to move to shared memory when the server is on this machine.
+     * @return the endpoint.
+     */
+    static ClientEndpoint pinned(SocketAddress address, byte[] authkey, boolean sharedMemory) {
+        while (true) {
+            ClientEndpoint e = of(address, authkey, sharedMemory);
+            synchronized (e) {
+                if (!e.closed) {
+                    e.pinned = true;
+                    return e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives back a lease taken with {@link #lease}: the last one closes the endpoint, unless proxies attached
+     * from handles use it.
+     */
+    public void release() {
+        boolean close;
+        synchronized (this) {
+            close = --leases <= 0 && !pinned;
+        }
+        if (close) {
+            close();
+        }
     }
 
     /**

@@ -22,7 +22,7 @@ public record ProxyHandle(SocketAddress address, byte[] authkey, boolean sharedM
     @Override
     public Object attach() throws ClassNotFoundException {
         Server local = Server.local(address);
-        Dispatcher d = local != null ? local : ClientEndpoint.of(address, authkey, sharedMemory);
+        Dispatcher d = local != null ? local : ClientEndpoint.pinned(address, authkey, sharedMemory);
         return ProxyHandler.proxy(d, id, ProxyHandler.loadInterface(interfaceName));
     }
 

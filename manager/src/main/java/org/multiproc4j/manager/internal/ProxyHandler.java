@@ -283,11 +283,30 @@ public final class ProxyHandler implements InvocationHandler {
     }
 
     private Object remote(String key, Object[] args, Method method) throws Throwable {
-        return result(dispatcher.call(id, key, args, method), method);
+        return remoteCall(id, key, args, method);
     }
 
     private Object remoteManager(String key, Object[] args, Method method) throws Throwable {
-        return result(dispatcher.call(Protocol.MANAGER, key, args, method), method);
+        return remoteCall(Protocol.MANAGER, key, args, method);
+    }
+
+    private Object remoteCall(long target, String key, Object[] args, Method method) throws Throwable {
+        Object[] response;
+        try {
+            response = dispatcher.call(target, key, args, method);
+        } catch (InterruptedException e) {
+            if (method != null) {
+                for (Class<?> declared : method.getExceptionTypes()) {
+                    if (declared.isAssignableFrom(InterruptedException.class)) {
+                        throw e;
+                    }
+                }
+            }
+            Thread.currentThread().interrupt();
+            throw new ManagerException("interrupted while waiting for the manager at " + dispatcher.address()
+                    + " (this thread's connection was closed, which ended the call in the server)", e);
+        }
+        return result(response, method);
     }
 
     /**
@@ -306,8 +325,10 @@ public final class ProxyHandler implements InvocationHandler {
         }
         if (status == Protocol.PROXY) {
             Class<?> t;
+            Class<?> expected = method == null ? null : method.getReturnType();
             try {
-                t = loadInterface((String) response[2]);
+                t = expected != null && expected.getName().equals(response[2]) ? expected
+                        : loadInterface((String) response[2]);
             } catch (ClassNotFoundException e) {
                 throw new ManagerException("the manager returned a proxy of " + response[2]
                         + ", which is not on this JVM's class path", e);
@@ -315,6 +336,23 @@ public final class ProxyHandler implements InvocationHandler {
             return proxy(dispatcher, ((Number) response[1]).longValue(), t);
         }
         throw Protocol.rebuild(response, method);
+    }
+
+    /**
+     * Turns a response into what the caller gets, a proxy of {@code expected} when the server names that
+     * interface (so that an interface of a class loader the context loader cannot see still works).
+     *
+     * @param dispatcher where further calls of a returned proxy go.
+     * @param response   the response.
+     * @param expected   the interface the caller expects.
+     * @return the value.
+     * @throws Throwable what the server's object threw, rebuilt here.
+     */
+    public static Object result(Dispatcher dispatcher, Object[] response, Class<?> expected) throws Throwable {
+        if (((Number) response[0]).intValue() == Protocol.PROXY && expected.getName().equals(response[2])) {
+            return proxy(dispatcher, ((Number) response[1]).longValue(), expected);
+        }
+        return result(dispatcher, response, (Method) null);
     }
 
     private Object result(Object[] response, Method method) throws Throwable {
