@@ -15,7 +15,6 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -76,13 +75,6 @@ class ManagerIT {
         }
     }
 
-    static void joinAll(List<JvmProcess> children) throws InterruptedException {
-        for (JvmProcess c : children) {
-            assertTrue(c.join(Timeouts.scaled(Duration.ofSeconds(150))), c + " did not finish");
-            assertEquals(0, c.exitCode(), c + " failed: " + c.failure());
-        }
-    }
-
     @Test
     void shouldRunTheTutorialServerProcessExample() throws Exception {
         try (Manager manager = Manager.start()) {
@@ -92,7 +84,7 @@ class ManagerIT {
                 d.put("car", "ford");
                 l.sort(null);
             }).start();
-            joinAll(List.of(child));
+            Children.joinAll(List.of(child));
             assertEquals("{car=ford}", d.toString());
             assertEquals("[3, 9]", l.toString());
             assertEquals(Map.of("car", "ford"), d);
@@ -123,7 +115,7 @@ class ManagerIT {
                     array.set(me, me + 1);
                 }).start());
             }
-            joinAll(children);
+            Children.joinAll(children);
             assertEquals(150, list.size());
             assertEquals(150, new LinkedHashSet<>(list).size());
             assertEquals(10, set.size());
@@ -149,7 +141,7 @@ class ManagerIT {
                     }
                 }).start());
             }
-            joinAll(children);
+            Children.joinAll(children);
             assertEquals(40_000, counts.get("hits"));
         }
     }
@@ -206,7 +198,7 @@ class ManagerIT {
             manager.register("account", Account.class, SimpleAccount::new);
             Account account = manager.create("account", Account.class);
             JvmProcess child = new JvmProcess(() -> account.deposit(40)).start();
-            joinAll(List.of(child));
+            Children.joinAll(List.of(child));
             assertEquals(42, account.deposit(2));
             Account sub = account.child("abc");
             assertEquals(3, sub.balance());
@@ -237,7 +229,7 @@ class ManagerIT {
             for (int i = 0; i < 100; i++) {
                 map.merge("n", 1, Integer::sum);
             }
-            joinAll(List.of(child));
+            Children.joinAll(List.of(child));
             assertEquals(200, map.get("n"));
         }
     }
@@ -269,7 +261,7 @@ class ManagerIT {
                         list.add("from a second client, " + mine.get(0));
                     }
                 }).start();
-                joinAll(List.of(child));
+                Children.joinAll(List.of(child));
                 assertEquals(List.of("from the first client", "from a second client, own"), list);
                 assertThrows(ManagerException.class, () -> Manager.connect(address,
                         "a wrong key".getBytes(StandardCharsets.US_ASCII)));

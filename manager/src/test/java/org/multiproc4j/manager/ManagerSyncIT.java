@@ -26,13 +26,6 @@ import org.multiproc4j.test.Timeouts;
 class ManagerSyncIT {
     static final Duration WAIT = Timeouts.scaled(Duration.ofSeconds(60));
 
-    static void joinAll(List<JvmProcess> children) throws InterruptedException {
-        for (JvmProcess c : children) {
-            assertTrue(c.join(Timeouts.scaled(Duration.ofSeconds(150))), c + " did not finish");
-            assertEquals(0, c.exitCode(), c + " failed: " + c.failure());
-        }
-    }
-
     @Test
     void shouldCarryItemsFromSeveralProducersThroughAQueue() throws Exception {
         try (Manager manager = Manager.start()) {
@@ -52,7 +45,7 @@ class ManagerSyncIT {
                 assertTrue(item != null, "item " + i + " came");
                 sum += item;
             }
-            joinAll(producers);
+            Children.joinAll(producers);
             assertEquals(3 * 4950 + 100 * (0 + 1000 + 2000), sum);
             BlockingQueue<String> small = manager.queue(1);
             assertTrue(small.offer("a"));
@@ -91,7 +84,7 @@ class ManagerSyncIT {
             assertEquals(20, results.size());
             work.put(-1);
             work.put(-1);
-            joinAll(workers);
+            Children.joinAll(workers);
             assertTrue(work.join(Duration.ZERO));
             assertThrows(IllegalStateException.class, work::taskDone);
         }
@@ -128,7 +121,7 @@ class ManagerSyncIT {
                     }
                 }).start());
             }
-            joinAll(children);
+            Children.joinAll(children);
             assertEquals(300, ns.<Integer>get("n"));
             lock.lock();
             try {
@@ -155,7 +148,7 @@ class ManagerSyncIT {
                 plain.release();
             }).start();
             assertTrue(plain.tryAcquire(WAIT));
-            joinAll(List.of(child));
+            Children.joinAll(List.of(child));
             assertEquals(0, bounded.availablePermits());
             assertFalse(bounded.tryAcquire(Duration.ofMillis(50)));
             bounded.release();
@@ -195,7 +188,7 @@ class ManagerSyncIT {
             } finally {
                 cond.unlock();
             }
-            joinAll(List.of(waiter));
+            Children.joinAll(List.of(waiter));
             assertEquals("yes", ns.<String>get("seen"));
             assertThrows(IllegalMonitorStateException.class, cond::signal);
             cond.lock();
@@ -225,7 +218,7 @@ class ManagerSyncIT {
                 }).start());
             }
             barrier.await(WAIT);
-            joinAll(children);
+            Children.joinAll(children);
             assertEquals(4, order.size());
             assertEquals(List.of(0, 0), order.subList(0, 2), "nobody passed before all arrived");
             assertFalse(barrier.isBroken());

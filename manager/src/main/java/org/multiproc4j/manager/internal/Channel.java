@@ -35,8 +35,22 @@ public interface Channel extends AutoCloseable {
      * thread inside a blocking call this means its client went away.
      *
      * @return {@code true} if {@link #recv()} would not block.
+     * @throws IOException if the channel is closed.
      */
-    boolean poll();
+    boolean pollOrFail() throws IOException;
+
+    /**
+     * As {@link #pollOrFail()}, a closed channel counting as a message waiting.
+     *
+     * @return {@code true} if {@link #recv()} would not block.
+     */
+    default boolean poll() {
+        try {
+            return pollOrFail();
+        } catch (IOException e) {
+            return true;
+        }
+    }
 
     /** Closes this side; harmless twice. */
     @Override
@@ -45,78 +59,92 @@ public interface Channel extends AutoCloseable {
     /**
      * A channel over a pipe end.
      *
-     * @param connection the end.
+     * @param c the end.
      * @return the channel.
      */
-    static Channel of(Connection connection) {
-        return new Channel() {
-            @Override
-            public void send(Object message) throws IOException, InterruptedException {
-                connection.send(message);
-            }
-
-            @Override
-            public Object recv() throws IOException, InterruptedException {
-                return connection.recv();
-            }
-
-            @Override
-            public boolean poll() {
-                try {
-                    return connection.poll();
-                } catch (IOException e) {
-                    return true;
-                }
-            }
-
-            @Override
-            public void close() {
-                connection.close();
-            }
-
-            @Override
-            public String toString() {
-                return "pipe " + connection;
-            }
-        };
+    static Channel of(Connection c) {
+        return new Of("pipe " + c, c::send, c::recv, c::poll, c::close);
     }
 
     /**
      * A channel over an authenticated socket.
      *
-     * @param connection the socket connection.
+     * @param c the socket connection.
      * @return the channel.
      */
-    static Channel of(SocketConnection connection) {
-        return new Channel() {
-            @Override
-            public void send(Object message) throws IOException {
-                connection.send(message);
-            }
+    static Channel of(SocketConnection c) {
+        return new Of("socket " + c, c::send, c::recv, c::poll, c::close);
+    }
 
-            @Override
-            public Object recv() throws IOException, InterruptedException {
-                return connection.recv();
-            }
+    /** Sends a message. */
+    interface Sender {
+        /**
+         * Sends.
+         *
+         * @param message the message.
+         * @throws IOException          on a failure.
+         * @throws InterruptedException if interrupted.
+         */
+        void send(Object message) throws IOException, InterruptedException;
+    }
 
-            @Override
-            public boolean poll() {
-                try {
-                    return connection.poll();
-                } catch (IOException e) {
-                    return true;
-                }
-            }
+    /** Receives a message. */
+    interface Receiver {
+        /**
+         * Receives.
+         *
+         * @return the message.
+         * @throws IOException          on a failure.
+         * @throws InterruptedException if interrupted.
+         */
+        Object recv() throws IOException, InterruptedException;
+    }
 
-            @Override
-            public void close() {
-                connection.close();
-            }
+    /** Polls without blocking. */
+    interface Poller {
+        /**
+         * Polls.
+         *
+         * @return whether a receive would not block.
+         * @throws IOException if closed.
+         */
+        boolean poll() throws IOException;
+    }
 
-            @Override
-            public String toString() {
-                return "socket " + connection;
-            }
-        };
+    /**
+     * A channel made of the four operations of a pipe end or a socket connection.
+     *
+     * @param description what it runs over.
+     * @param sender      its send.
+     * @param receiver    its receive.
+     * @param poller      its poll.
+     * @param closer      its close.
+     */
+    record Of(String description, Sender sender, Receiver receiver, Poller poller, Runnable closer)
+            implements Channel {
+        @Override
+        public void send(Object message) throws IOException, InterruptedException {
+            sender.send(message);
+        }
+
+        @Override
+        public Object recv() throws IOException, InterruptedException {
+            return receiver.recv();
+        }
+
+        @Override
+        public boolean pollOrFail() throws IOException {
+            return poller.poll();
+        }
+
+        @Override
+        public void close() {
+            closer.run();
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
     }
 }

@@ -210,24 +210,14 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
         Channel ch = channel();
         try {
             ch.send(new Object[] {id, key, args});
-        } catch (SerializationException e) {
-            throw e;                                    // nothing was sent: the channel is still in step
-        } catch (IOException e) {
-            dropChannel();
-            throw gone(e);
-        } catch (InterruptedException e) {
-            dropChannel();
-            throw e;
-        }
-        try {
             return (Object[]) ch.recv();
         } catch (SerializationException e) {
-            throw e;                                    // the answer was consumed: still in step
+            throw e;                                    // nothing sent, or the answer consumed: still in step
         } catch (IOException e) {
             dropChannel();
             throw gone(e);
         } catch (InterruptedException e) {
-            dropChannel();
+            dropChannel();                              // an answer may be pending: this channel is out of step
             throw e;
         }
     }

@@ -22,7 +22,16 @@ public record ProxyHandle(SocketAddress address, byte[] authkey, boolean sharedM
     @Override
     public Object attach() throws ClassNotFoundException {
         Server local = Server.local(address);
-        Dispatcher d = local != null ? local : ClientEndpoint.pinned(address, authkey, sharedMemory);
+        Dispatcher d = local;
+        if (d == null) {
+            ClientEndpoint e = ClientEndpoint.pinned(address, authkey, sharedMemory);
+            try {
+                e.ping();                   // connect now, as Python's proxies do when unpickled
+            } catch (RuntimeException gone) {
+                // the first call says what is wrong
+            }
+            d = e;
+        }
         return ProxyHandler.proxy(d, id, ProxyHandler.loadInterface(interfaceName));
     }
 

@@ -476,6 +476,9 @@ public final class Server implements Dispatcher, AutoCloseable {
             Map<String, Method> m = new ConcurrentHashMap<>();
             for (Method method : t.getMethods()) {
                 if (!Modifier.isStatic(method.getModifiers())) {
+                    if (!Modifier.isPublic(method.getDeclaringClass().getModifiers())) {
+                        method.trySetAccessible();      // an interface nested in a class, not public
+                    }
                     m.putIfAbsent(Protocol.key(method), method);
                 }
             }
