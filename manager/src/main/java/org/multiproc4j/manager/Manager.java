@@ -29,6 +29,7 @@ import org.multiproc4j.core.SerializableCallable;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.ipc.Pipe;
 import org.multiproc4j.ipc.net.ConnectionOptions;
+import org.multiproc4j.manager.internal.Channel;
 import org.multiproc4j.manager.internal.ClientEndpoint;
 import org.multiproc4j.manager.internal.ProxyHandler;
 import org.multiproc4j.manager.internal.Protocol;
@@ -158,14 +159,16 @@ public final class Manager implements AutoCloseable {
         }
         SocketAddress where = bindTo;
         JvmProcess child = null;
+        Pipe control = Pipe.open();
         boolean done = false;
-        try (Pipe ready = Pipe.openOneWay()) {
-            Connection report = ready.second();
-            child = new JvmProcess(() -> ServerMain.runChild(where, key, report),
+        try {
+            Connection serversEnd = control.second();
+            child = new JvmProcess(() -> ServerMain.runChild(where, key, serversEnd),
                     new JvmProcess.Options().name("multiproc4j-manager")).start();
+            serversEnd.close();
             Object[] answer;
             try {
-                answer = (Object[]) ready.first().recv(o.startTimeout);
+                answer = (Object[]) control.first().recv(o.startTimeout);
             } catch (EOFException e) {
                 child.join(Duration.ofSeconds(5));
                 throw new ManagerException("the manager's server JVM ended before it listened on " + where
@@ -180,6 +183,11 @@ public final class Manager implements AutoCloseable {
                 throw new ManagerException("the manager's server could not listen on " + where + ": " + answer[1]);
             }
             Manager m = new Manager((SocketAddress) answer[1], key, o.sharedMemory, child, dir);
+            if (o.sharedMemory) {
+                m.endpoint.adopt(Channel.of(control.first()));   // this thread's connection, with no handshake
+            } else {
+                control.close();
+            }
             done = true;
             return m;
         } catch (IOException e) {
@@ -189,6 +197,7 @@ public final class Manager implements AutoCloseable {
             throw new ManagerException("interrupted while the manager's server started", e);
         } finally {
             if (!done) {
+                control.close();
                 if (child != null) {
                     child.kill();
                     child.close();

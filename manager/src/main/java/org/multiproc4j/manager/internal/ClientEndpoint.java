@@ -193,6 +193,7 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
             if (!done) {
                 sc.close();
                 if (pipe != null) {
+                    pipe.second().handedOver(null);     // its handle was sent but may never be attached
                     pipe.close();
                 }
             }
@@ -220,6 +221,20 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
             dropChannel();                              // an answer may be pending: this channel is out of step
             throw e;
         }
+    }
+
+    /**
+     * Makes a channel that is already open (the pipe to a server this process started) the calling thread's.
+     *
+     * @param ch the channel; closed with the endpoint's others.
+     * @throws IllegalStateException if the thread has a channel already.
+     */
+    public void adopt(Channel ch) {
+        if (channel.get() != null) {
+            throw new IllegalStateException("this thread has a connection to " + address + " already");
+        }
+        channel.set(ch);
+        channels.add(ch);
     }
 
     private ManagerException gone(IOException e) {

@@ -165,6 +165,20 @@ public final class Server implements Dispatcher, AutoCloseable {
     }
 
     /**
+     * Serves one client over a channel that needs no greeting, in a new daemon thread: the pipe through which
+     * the process that started the server talks to it first.
+     *
+     * @param channel the channel.
+     */
+    public void serve(Channel channel) {
+        Session s = new Session(channel);
+        sessions.add(s);
+        Thread t = new Thread(s::run, "multiproc4j-manager-session-starter");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
      * Waits until {@link #serve()} has returned.
      *
      * @param timeout how long to wait.
@@ -257,6 +271,12 @@ public final class Server implements Dispatcher, AutoCloseable {
             this.socket = socket;
         }
 
+        /** A session over a channel that needs no greeting (the starting process's pipe). */
+        Session(Channel channel) {
+            this.socket = null;
+            this.channel = channel;
+        }
+
         Server server() {
             return Server.this;
         }
@@ -264,20 +284,10 @@ public final class Server implements Dispatcher, AutoCloseable {
         void run() {
             SESSION.set(this);
             try {
-                Object hello = socket.recv(HELLO_TIMEOUT);
-                Object[] h = hello instanceof Object[] ? (Object[]) hello : new Object[0];
-                if (h.length == 2 && Protocol.HELLO_PIPE.equals(h[0]) && h[1] instanceof Connection) {
-                    channel = Channel.of((Connection) h[1]);
-                    socket.send("ok");
-                    socket.close();
-                } else if (h.length == 1 && Protocol.HELLO_SOCKET.equals(h[0])) {
-                    channel = Channel.of(socket);
-                    socket.send("ok");
-                } else {
-                    socket.close();
-                    return;
+                if (socket != null) {
+                    greet();
                 }
-                if (closed) {
+                if (channel == null || closed) {
                     return;
                 }
                 Channel ch = channel;
@@ -314,6 +324,22 @@ public final class Server implements Dispatcher, AutoCloseable {
             }
         }
 
+        /** Reads the client's greeting on the socket: a pipe end to move to, or staying on the socket. */
+        private void greet() throws IOException, InterruptedException, TimeoutException {
+            Object hello = socket.recv(HELLO_TIMEOUT);
+            Object[] h = hello instanceof Object[] ? (Object[]) hello : new Object[0];
+            if (h.length == 2 && Protocol.HELLO_PIPE.equals(h[0]) && h[1] instanceof Connection) {
+                channel = Channel.of((Connection) h[1]);
+                socket.send("ok");
+                socket.close();
+            } else if (h.length == 1 && Protocol.HELLO_SOCKET.equals(h[0])) {
+                channel = Channel.of(socket);
+                socket.send("ok");
+            } else {
+                socket.close();
+            }
+        }
+
         void end() {
             for (Runnable r : new ArrayList<>(cleanups)) {
                 if (cleanups.remove(r)) {
@@ -328,7 +354,9 @@ public final class Server implements Dispatcher, AutoCloseable {
             if (ch != null) {
                 ch.close();
             }
-            socket.close();
+            if (socket != null) {
+                socket.close();
+            }
         }
     }
 

@@ -12,11 +12,13 @@ public final class ServerMain {
     }
 
     /**
-     * Binds the server, reports its address (or what went wrong) on {@code ready}, then serves until shut down.
+     * Binds the server, reports its address (or what went wrong) on {@code control}, then serves until shut
+     * down: the starting process over {@code control} (it proved who it is by starting this JVM), every other
+     * client through the listening socket.
      *
      * @param address where to listen.
      * @param authkey the key.
-     * @param ready   the sending end of a one-way pipe to the starting process.
+     * @param ready   an end of a duplex pipe to the starting process.
      * @throws Exception if the server cannot be bound (after reporting it).
      */
     public static void runChild(SocketAddress address, byte[] authkey, Connection ready) throws Exception {
@@ -28,7 +30,7 @@ public final class ServerMain {
             throw e;
         }
         ready.send(new Object[] {"ready", server.address()});
-        ready.close();
+        server.serve(Channel.of(ready));
         server.serve();
     }
 }
