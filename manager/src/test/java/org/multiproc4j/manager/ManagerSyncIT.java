@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -55,6 +56,49 @@ class ManagerSyncIT {
             assertEquals(1, small.drainTo(drained));
             assertEquals(List.of("a"), drained);
             assertThrows(IllegalArgumentException.class, () -> manager.queue(0));
+        }
+    }
+
+    @Test
+    void shouldEndAWaitInTheServerWhenTheWaitingThreadIsInterrupted() throws Exception {
+        try (Manager manager = Manager.start()) {
+            BlockingQueue<String> queue = manager.queue();
+            ManagedLock lock = manager.lock();
+            lock.lock();
+            Object[] outcome = new Object[2];
+            CountDownLatch connected = new CountDownLatch(1);
+            CountDownLatch reconnected = new CountDownLatch(1);
+            Thread waiter = new Thread(() -> {
+                try {
+                    queue.size();                               // this thread's connection, opened
+                    connected.countDown();
+                    outcome[0] = queue.take();
+                } catch (Throwable t) {
+                    outcome[0] = t;
+                }
+                try {
+                    queue.size();                               // a new connection: the old one was dropped
+                    reconnected.countDown();
+                    outcome[1] = lock.tryLock(Duration.ofSeconds(60));
+                } catch (Throwable t) {
+                    outcome[1] = t;
+                }
+            });
+            waiter.start();
+            assertTrue(connected.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            Thread.sleep(300);
+            waiter.interrupt();                                 // ends the take
+            assertTrue(reconnected.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            Thread.sleep(300);
+            waiter.interrupt();                                 // ends the tryLock
+            waiter.join(WAIT.toMillis());
+            assertTrue(outcome[0] instanceof InterruptedException, String.valueOf(outcome[0]));
+            assertTrue(outcome[1] instanceof InterruptedException, String.valueOf(outcome[1]));
+            queue.put("only");
+            assertEquals("only", queue.poll(10, TimeUnit.SECONDS), "the interrupted take took nothing");
+            lock.unlock();
+            assertTrue(lock.tryLock(Duration.ofSeconds(10)), "the interrupted tryLock holds nothing");
+            lock.unlock();
         }
     }
 
