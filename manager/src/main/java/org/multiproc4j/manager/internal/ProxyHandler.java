@@ -115,8 +115,45 @@ public final class ProxyHandler implements InvocationHandler {
         return o instanceof ManagedProxy ? ((ManagedProxy) o).proxyHandler() : null;
     }
 
+    /**
+     * What a method of a proxy does, worked out once per method: its key, whether it is handled here (in
+     * whole or in part), and which of its arguments are functions that must be serializable.
+     */
+    private record Plan(String key, boolean special, int[] functions) {
+        private static final Set<String> SPECIAL = Set.of("iterator", "listIterator", "spliterator", "stream",
+                "parallelStream", "forEach", "toArray", "drainTo");
+
+        static Plan of(Method m) {
+            Class<?> d = m.getDeclaringClass();
+            boolean special = d == ManagedProxy.class || d == Shareable.class || d == Object.class
+                    || SPECIAL.contains(m.getName());
+            Class<?>[] types = m.getParameterTypes();
+            int[] functions = new int[types.length];
+            int n = 0;
+            for (int i = 0; i < types.length; i++) {
+                if (types[i].isInterface() && types[i].isAnnotationPresent(FunctionalInterface.class)) {
+                    functions[n++] = i;
+                }
+            }
+            return new Plan(Protocol.key(m), special, Arrays.copyOf(functions, n));
+        }
+    }
+
+    private static final Map<Method, Plan> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        Plan plan = PLANS.get(method);
+        if (plan == null) {
+            plan = Plan.of(method);
+            PLANS.put(method, plan);
+        }
+        if (!plan.special) {
+            for (int i : plan.functions) {
+                checkFunction(method, i, args[i]);
+            }
+            return remoteCall(id, plan.key, args, method);
+        }
         Class<?> declaring = method.getDeclaringClass();
         String name = method.getName();
         int n = args == null ? 0 : args.length;
@@ -207,10 +244,10 @@ public final class ProxyHandler implements InvocationHandler {
             default:
                 break;
         }
-        if (args != null) {
-            checkArguments(method, args);
+        for (int i : plan.functions) {
+            checkFunction(method, i, args[i]);
         }
-        return remote(Protocol.key(method), args, method);
+        return remote(plan.key, args, method);
     }
 
     private boolean snapshotSemantics() {
@@ -262,17 +299,12 @@ public final class ProxyHandler implements InvocationHandler {
         };
     }
 
-    private static void checkArguments(Method method, Object[] args) {
-        Class<?>[] types = method.getParameterTypes();
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a != null && i < types.length && types[i].isInterface() && types[i].isAnnotationPresent(
-                    FunctionalInterface.class) && !(a instanceof Serializable) && !(a instanceof Shareable)) {
-                throw new IllegalArgumentException(method.getName() + ": argument " + (i + 1) + " ("
-                        + a.getClass().getName() + ") runs in the manager's server, so it must be serializable: "
-                        + "pass a lambda where a Serializable functional type is expected (ManagedMap's "
-                        + "overloads take one), or cast it, e.g. (BiFunction<A, B, C> & Serializable) (a, b) -> ...");
-            }
+    private static void checkFunction(Method method, int i, Object a) {
+        if (a != null && !(a instanceof Serializable) && !(a instanceof Shareable)) {
+            throw new IllegalArgumentException(method.getName() + ": argument " + (i + 1) + " ("
+                    + a.getClass().getName() + ") runs in the manager's server, so it must be serializable: "
+                    + "pass a lambda where a Serializable functional type is expected (ManagedMap's "
+                    + "overloads take one), or cast it, e.g. (BiFunction<A, B, C> & Serializable) (a, b) -> ...");
         }
     }
 
