@@ -122,6 +122,28 @@ def val_incr(v, m, ready, go, res):
     res.close()
 
 
+def mgr_dict_child(d, k, res):
+    t0 = now()
+    for i in range(k):
+        d[i] = i
+    t1 = now()
+    s = 0
+    for i in range(k):
+        s += d[i]
+    t2 = now()
+    res.send((t0, t1, t2, s))
+    res.close()
+
+
+def mgr_list_child(lst, k, res):
+    t0 = now()
+    for i in range(k):
+        lst.append(i)
+    t1 = now()
+    res.send((t0, t1))
+    res.close()
+
+
 def arr_writer(arr, n, cmd):
     import array
     src = memoryview(array.array("d", range(n))).cast("B")
@@ -475,6 +497,98 @@ def wl_array_bulk(ts, warmup, trials, params):
     a.close()
 
 
+def wl_manager_start(ts, warmup, trials, params):
+    """Manager() constructor returning (server process started and answering); shutdown."""
+    methods = ["spawn"] + (["fork"] if params.get("fork", "1") == "1" else [])
+    ts.params.update(start_methods=methods)
+    ts.notes.append("start = Manager() constructor returning; first_dict_set = start + dict() + d['x'] = 1; "
+                    "shutdown = manager.shutdown()")
+    for method in methods:
+        ctx = mp.get_context(method)
+
+        def trial():
+            t0 = now()
+            m = ctx.Manager()
+            t1 = now()
+            d = m.dict()
+            d["x"] = 1
+            t2 = now()
+            m.shutdown()
+            t3 = now()
+            ts.add(f"{method}_start_ms", ms(t0, t1), "ms")
+            ts.add(f"{method}_start_to_first_dict_set_ms", ms(t0, t2), "ms")
+            ts.add(f"{method}_shutdown_ms", ms(t2, t3), "ms")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_manager_dict_ops(ts, warmup, trials, params):
+    """A child does k d[i] = i sets, then k d[i] gets, through a DictProxy of Manager().dict()."""
+    k = int(params.get("ops", "5000"))
+    ts.params.update(ops_per_phase=k, key="int", value="int")
+    ctx = mp.get_context()
+    with ctx.Manager() as m:
+        def trial():
+            d = m.dict()
+            r, w = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=mgr_dict_child, args=(d, k, w))
+            p.start()
+            w.close()
+            t0, t1, t2, s = r.recv()
+            p.join()
+            r.close()
+            ts.check("sum_of_gets", s == k * (k - 1) // 2, s)
+            ts.check("len_dict", len(d) == k, len(d))
+            ts.add("child_set_ops_per_s", k / ((t1 - t0) / 1e9), "ops/s", "higher")
+            ts.add("child_get_ops_per_s", k / ((t2 - t1) / 1e9), "ops/s", "higher")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_manager_list_append(ts, warmup, trials, params):
+    """A child appends k ints to a ListProxy of Manager().list()."""
+    k = int(params.get("ops", "5000"))
+    ts.params.update(appends=k)
+    ctx = mp.get_context()
+    with ctx.Manager() as m:
+        def trial():
+            lst = m.list()
+            r, w = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=mgr_list_child, args=(lst, k, w))
+            p.start()
+            w.close()
+            t0, t1 = r.recv()
+            p.join()
+            r.close()
+            ts.check("len_list", len(lst) == k, len(lst))
+            ts.add("child_append_ops_per_s", k / ((t1 - t0) / 1e9), "ops/s", "higher")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_manager_proxy_rtt(ts, warmup, trials, params):
+    """Parent-side proxy calls: len(list_proxy) and dict_proxy[key], each one request/response."""
+    k = int(params.get("calls", "5000"))
+    ts.params.update(calls=k)
+    ctx = mp.get_context()
+    with ctx.Manager() as m:
+        lst = m.list([1, 2, 3])
+        d = m.dict({"k": 1})
+
+        def trial():
+            t0 = now()
+            for _ in range(k):
+                len(lst)
+            t1 = now()
+            for _ in range(k):
+                d["k"]
+            t2 = now()
+            ts.add("list_len_rtt_us", (t1 - t0) / k / 1e3, "us")
+            ts.add("dict_getitem_rtt_us", (t2 - t1) / k / 1e3, "us")
+
+        ts.repeat(warmup, trials, trial)
+
+
 WORKLOADS = {
     "process_start": wl_process_start,
     "pipe_pingpong_small": wl_pipe_pingpong_small,
@@ -486,6 +600,10 @@ WORKLOADS = {
     "joinablequeue_roundtrip": wl_joinablequeue_roundtrip,
     "value_increment_locked": wl_value_increment_locked,
     "array_bulk": wl_array_bulk,
+    "manager_start": wl_manager_start,
+    "manager_dict_ops": wl_manager_dict_ops,
+    "manager_list_append": wl_manager_list_append,
+    "manager_proxy_rtt": wl_manager_proxy_rtt,
 }
 
 

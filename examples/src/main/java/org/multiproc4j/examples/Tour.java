@@ -26,7 +26,9 @@ public final class Tour {
             new Example("queue: cubes, then plus one", "queue_cube_add.py",
                     "org.multiproc4j.examples.multiprocessing.QueueCubesPlusOne"),
             new Example("Value", "value_cube.py", "org.multiproc4j.examples.multiprocessing.SharedValue"),
-            new Example("Array", "array_add_one.py", "org.multiproc4j.examples.multiprocessing.SharedArray"));
+            new Example("Array", "array_add_one.py", "org.multiproc4j.examples.multiprocessing.SharedArray"),
+            new Example("server process (manager)", "server_process.py",
+                    "org.multiproc4j.examples.multiprocessing.ServerProcess"));
 
     private Tour() {
     }

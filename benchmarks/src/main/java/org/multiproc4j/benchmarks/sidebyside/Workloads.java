@@ -19,7 +19,11 @@ public final class Workloads {
             () -> new QueueWorkload("simplequeue_throughput_1p1c"),
             () -> new QueueWorkload("joinablequeue_roundtrip"),
             SharedMemWorkload::valueIncrement,
-            SharedMemWorkload::arrayBulk);
+            SharedMemWorkload::arrayBulk,
+            () -> new ManagerWorkload("manager_start"),
+            () -> new ManagerWorkload("manager_dict_ops"),
+            () -> new ManagerWorkload("manager_list_append"),
+            () -> new ManagerWorkload("manager_proxy_rtt"));
 
     private Workloads() {
     }

@@ -1,0 +1,345 @@
+package org.multiproc4j.manager.internal;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.ipc.ChannelOptions;
+import org.multiproc4j.ipc.Pipe;
+import org.multiproc4j.ipc.net.Client;
+import org.multiproc4j.ipc.net.ConnectionOptions;
+import org.multiproc4j.ipc.net.SocketConnection;
+import org.multiproc4j.manager.ManagerException;
+
+/**
+ * This process's way to one manager: a connection per thread (so that a thread blocked in a lock or a queue
+ * holds up no other), each authenticated on the server's socket and then, for a client on the server's
+ * machine, moved to a pipe in shared memory. Endpoints are shared by every proxy of that manager in this
+ * process.
+ */
+public final class ClientEndpoint implements Dispatcher, AutoCloseable {
+    private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
+    private static final ConcurrentHashMap<Key, ClientEndpoint> ENDPOINTS = new ConcurrentHashMap<>();
+
+    private final Key key;
+    private final SocketAddress address;
+    private final byte[] authkey;
+    private final boolean sharedMemory;
+    private final ConnectionOptions socketOptions;
+    private final ChannelOptions pipeOptions;
+    private final ThreadLocal<Channel> channel = new ThreadLocal<>();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private int leases;
+    private boolean pinned;
+
+    private record Key(SocketAddress address, ByteBuffer authkey, boolean sharedMemory) {
+    }
+
+    private ClientEndpoint(Key key, ConnectionOptions socketOptions) {
+        this.key = key;
+        this.address = key.address;
+        this.authkey = key.authkey.array().clone();
+        this.sharedMemory = key.sharedMemory && isLocal(key.address);
+        this.socketOptions = socketOptions;
+        this.pipeOptions = new ChannelOptions().codec(socketOptions.codec());
+    }
+
+    /**
+     * Returns this process's endpoint for a manager, making it if needed.
+     *
+     * @param address      the server.
+     * @param authkey      the key.
+     * @param sharedMemory whether to move to shared memory when the server is on this machine.
+     * @return the endpoint.
+     */
+    public static ClientEndpoint of(SocketAddress address, byte[] authkey, boolean sharedMemory) {
+        return of(address, authkey, sharedMemory, new ConnectionOptions());
+    }
+
+    /**
+     * Returns this process's endpoint for a manager, making it with the given socket options if needed.
+     *
+     * @param address       the server.
+     * @param authkey       the key.
+     * @param sharedMemory  whether to move to shared memory when the server is on this machine.
+     * @param socketOptions the options of a new endpoint's sockets.
+     * @return the endpoint.
+     */
+    public static ClientEndpoint of(SocketAddress address, byte[] authkey, boolean sharedMemory,
+                                    ConnectionOptions socketOptions) {
+        Key k = new Key(address, ByteBuffer.wrap(authkey.clone()), sharedMemory);
+        return ENDPOINTS.computeIfAbsent(k, kk -> new ClientEndpoint(kk, socketOptions));
+    }
+
+    private static boolean isLocal(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return true;
+        }
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress a = (InetSocketAddress) address;
+            if (a.getAddress() == null) {
+                return false;
+            }
+            if (a.getAddress().isLoopbackAddress() || a.getAddress().isAnyLocalAddress()) {
+                return true;
+            }
+            try {
+                return NetworkInterface.getByInetAddress(a.getAddress()) != null;
+            } catch (SocketException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public SocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public byte[] authkey() {
+        return authkey.clone();
+    }
+
+    @Override
+    public boolean sharedMemory() {
+        return key.sharedMemory;
+    }
+
+    /**
+     * Tells whether this thread's calls go through shared memory (after its first call).
+     *
+     * @return {@code true} for a pipe.
+     */
+    public boolean usesSharedMemory() {
+        return sharedMemory;
+    }
+
+    /**
+     * Checks that the server answers, opening this thread's connection.
+     *
+     * @throws ManagerException if it cannot be reached or does not answer.
+     */
+    public void ping() {
+        try {
+            call(Protocol.MANAGER, Protocol.PING, null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ManagerException("interrupted while connecting to the manager at " + address, e);
+        }
+    }
+
+    private Channel channel() throws InterruptedException {
+        Channel ch = channel.get();
+        if (ch != null && !closed) {
+            return ch;
+        }
+        if (closed) {
+            throw new ManagerException("this process's connection to the manager at " + address + " is closed");
+        }
+        ch = open();
+        channel.set(ch);
+        channels.add(ch);
+        if (closed) {
+            dropChannel();
+            throw new ManagerException("this process's connection to the manager at " + address + " is closed");
+        }
+        return ch;
+    }
+
+    private Channel open() throws InterruptedException {
+        SocketConnection sc;
+        try {
+            sc = Client.connect(address, authkey, socketOptions);
+        } catch (org.multiproc4j.ipc.AuthenticationException e) {
+            throw new ManagerException("the manager at " + address + " refused this process: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ManagerException("cannot reach the manager at " + address + " (is it running?): " + e, e);
+        }
+        boolean done = false;
+        Pipe pipe = null;
+        try {
+            Channel result;
+            if (sharedMemory) {
+                pipe = Pipe.open(pipeOptions);
+                sc.send(new Object[] {Protocol.HELLO_PIPE, pipe.second()});
+                expectOk(sc.recv(HELLO_TIMEOUT));
+                pipe.second().close();
+                sc.close();
+                result = Channel.of(pipe.first());
+            } else {
+                sc.send(new Object[] {Protocol.HELLO_SOCKET});
+                expectOk(sc.recv(HELLO_TIMEOUT));
+                result = Channel.of(sc);
+            }
+            done = true;
+            return result;
+        } catch (IOException | TimeoutException e) {
+            throw new ManagerException("the manager at " + address + " did not accept this process's connection: "
+                    + e, e);
+        } finally {
+            if (!done) {
+                sc.close();
+                if (pipe != null) {
+                    pipe.second().handedOver(null);     // its handle was sent but may never be attached
+                    pipe.close();
+                }
+            }
+        }
+    }
+
+    private void expectOk(Object reply) {
+        if (!"ok".equals(reply)) {
+            throw new ManagerException("the manager at " + address + " answered the greeting with " + reply);
+        }
+    }
+
+    @Override
+    public Object[] call(long id, String key, Object[] args, Method method) throws InterruptedException {
+        Channel ch = channel();
+        try {
+            ch.send(new Object[] {id, key, args});
+            return (Object[]) ch.recv();
+        } catch (SerializationException e) {
+            throw e;                                    // nothing sent, or the answer consumed: still in step
+        } catch (IOException e) {
+            dropChannel();
+            throw gone(e);
+        } catch (InterruptedException e) {
+            dropChannel();                              // an answer may be pending: this channel is out of step
+            throw e;
+        }
+    }
+
+    /**
+     * Makes a channel that is already open (the pipe to a server this process started) the calling thread's.
+     *
+     * @param ch the channel; closed with the endpoint's others.
+     * @throws IllegalStateException if the thread has a channel already.
+     */
+    public void adopt(Channel ch) {
+        if (channel.get() != null) {
+            throw new IllegalStateException("this thread has a connection to " + address + " already");
+        }
+        channel.set(ch);
+        channels.add(ch);
+    }
+
+    private ManagerException gone(IOException e) {
+        return new ManagerException("the manager at " + address + " is gone (its server process ended or closed "
+                + "this connection): " + e, e);
+    }
+
+    @Override
+    public void dropChannel() {
+        Channel ch = channel.get();
+        if (ch != null) {
+            channel.remove();
+            channels.remove(ch);
+            ch.close();
+        }
+    }
+
+    /**
+     * Closes every connection of this endpoint and forgets it; proxies that use it later fail with
+     * {@link ManagerException}. Harmless twice.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        ENDPOINTS.remove(key, this);
+        for (Channel ch : channels) {
+            ch.close();
+        }
+        channels.clear();
+    }
+
+    /**
+     * Returns this process's endpoint for a manager, counting one more {@code Manager} object that uses it.
+     *
+     * @param address      the server.
+     * @param authkey      the key.
+     * @param sharedMemory whether to move to shared memory when the server is on this machine.
+     * @return the endpoint; give it back with {@link #release()}.
+     */
+    public static ClientEndpoint lease(SocketAddress address, byte[] authkey, boolean sharedMemory) {
+        while (true) {
+            ClientEndpoint e = of(address, authkey, sharedMemory);
+            synchronized (e) {
+                if (!e.closed) {
+                    e.leases++;
+                    return e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns this process's endpoint for a proxy attached from a handle: such proxies have no owner to close
+     * them, so the endpoint then stays open until the process ends (or a manager that started the server
+     * closes it).
+     *
+     * @param address      the server.
+     * @param authkey      the key.
+     * @param sharedMemory whether to move to shared memory when the server is on this machine.
+     * @return the endpoint.
+     */
+    static ClientEndpoint pinned(SocketAddress address, byte[] authkey, boolean sharedMemory) {
+        while (true) {
+            ClientEndpoint e = of(address, authkey, sharedMemory);
+            synchronized (e) {
+                if (!e.closed) {
+                    e.pinned = true;
+                    return e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives back a lease taken with {@link #lease}: the last one closes the endpoint, unless proxies attached
+     * from handles use it.
+     */
+    public void release() {
+        boolean close;
+        synchronized (this) {
+            close = --leases <= 0 && !pinned;
+        }
+        if (close) {
+            close();
+        }
+    }
+
+    /**
+     * Closes this process's endpoint for a manager, if there is one.
+     *
+     * @param address      the server.
+     * @param authkey      the key.
+     * @param sharedMemory as given to {@link #of}.
+     */
+    public static void closeIfOpen(SocketAddress address, byte[] authkey, boolean sharedMemory) {
+        ClientEndpoint e = ENDPOINTS.get(new Key(address, ByteBuffer.wrap(authkey.clone()), sharedMemory));
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClientEndpoint[" + address + (sharedMemory ? ", shared memory" : ", socket") + "]";
+    }
+}
