@@ -163,7 +163,7 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
         SocketConnection sc;
         try {
             sc = Client.connect(address, authkey, socketOptions);
-        } catch (org.multiproc4j.ipc.AuthenticationException e) {
+        } catch (org.multiproc4j.ipc.net.AuthenticationException e) {
             throw new ManagerException("the manager at " + address + " refused this process: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ManagerException("cannot reach the manager at " + address + " (is it running?): " + e, e);

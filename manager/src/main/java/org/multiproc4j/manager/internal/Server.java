@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.multiproc4j.core.SerializableCallable;
-import org.multiproc4j.ipc.AuthenticationException;
+import org.multiproc4j.ipc.net.AuthenticationException;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.ipc.net.ConnectionOptions;
 import org.multiproc4j.ipc.net.Listener;
