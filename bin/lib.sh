@@ -147,9 +147,10 @@ mvn_offline_first() {
 # project: the BOM imported, the published artifacts as dependencies) against them and runs its examples. Fails
 # if the release build, the consumer's build or its run fails, if the consumer resolves a third-party version
 # other than the build's or one the BOM does not pin, or if the bundle lacks a file Central requires. Prints
-# one line saying how it went (and the end of Maven's output if it failed).
+# one line saying how it went (and the end of Maven's output if it failed). The homes of other JDKs given as
+# arguments also build and run the consumer (the artifacts stay those the default JDK built).
 consumer_check() {
-  local work repo log start version rc=0 m published=() list=() missing=() coord ga g a
+  local work repo log start version rc=0 m published=() list=() missing=() coord ga g a home ran=()
   work=$(mktemp -d "${TMPDIR:-/tmp}/multiproc4j-consumer.XXXXXX")
   repo="$work/repository"
   log="$work.log"
@@ -171,8 +172,16 @@ consumer_check() {
     mvn_offline_first "$log" "${common[@]}" -f consumer-check/pom.xml -Dmultiproc4j.version="$version" compile \
       org.codehaus.mojo:exec-maven-plugin:exec "$list_deps" \
       -DincludeScope=runtime -DoutputFile=target/runtime-deps.txt
+    cp consumer-check/target/runtime-deps.txt "$work/consumer-runtime-deps.txt"
+    for home in "$@"; do
+      rm -rf consumer-check/target
+      echo "consumer check with $home" >>"$log"
+      JAVA_HOME="$home" mvn_offline_first "$log" "${common[@]}" -f consumer-check/pom.xml \
+        -Dmultiproc4j.version="$version" compile org.codehaus.mojo:exec-maven-plugin:exec
+    done
   )
   rc=$?
+  for home in "$@"; do ran+=("Java $(jdk_feature "$home")"); done
   set -e
   if [ "$rc" = 0 ]; then
     for m in "${published[@]}"; do
@@ -181,7 +190,7 @@ consumer_check() {
       case "$m" in bom) ;; *) grep -q "<artifactId>multiproc4j-$m</artifactId>" consumer-check/pom.xml \
         || missing+=("consumer-check/pom.xml does not depend on the published multiproc4j-$m") ;; esac
     done
-    if ! diff <(third_party_deps "${list[@]}") <(third_party_deps consumer-check/target/runtime-deps.txt) >>"$log"; then
+    if ! diff <(third_party_deps "${list[@]}") <(third_party_deps "$work/consumer-runtime-deps.txt") >>"$log"; then
       missing+=("the consumer resolves other third-party versions than the build (< build, > consumer, above)")
     fi
     while IFS= read -r coord; do
@@ -189,13 +198,13 @@ consumer_check() {
       grep -q "<groupId>$g</groupId><artifactId>$a</artifactId>" bom/pom.xml \
         || grep -q "<groupId>$g</groupId><artifactId>[^<]*-bom</artifactId>" bom/pom.xml \
         || missing+=("bom/pom.xml does not pin $coord")
-    done < <(third_party_deps consumer-check/target/runtime-deps.txt)
+    done < <(third_party_deps "$work/consumer-runtime-deps.txt")
     missing+=($(central_bundle_gaps "$version" "${published[@]}"))
   fi
   if [ "$rc" = 0 ] && [ ${#missing[@]} = 0 ]; then
-    grep -E 'consumer check: .*examples ran' "$log" | sed "s|^|$(basename "$0"): |" >&2 || true
+    grep -E 'consumer check: .*examples ran' "$log" | head -n 1 | sed "s|^|$(basename "$0"): |" >&2 || true
     grep -E 'NOT signed' "$log" | head -n 1 | sed "s|^.*\[echo\] |$(basename "$0"): |" >&2 || true
-    echo "$(basename "$0"): consumer check: the published artifacts, installed afresh, build and run a user's project ($(( $(date +%s) - start )) s)" >&2
+    echo "$(basename "$0"): consumer check: the published artifacts, installed afresh, build and run a user's project$([ ${#ran[@]} = 0 ] || echo " (also with ${ran[*]})") ($(( $(date +%s) - start )) s)" >&2
     rm -rf "$work" "$log"
     return 0
   fi
