@@ -113,3 +113,128 @@ compile_with_jdk() {
   echo "$(basename "$0"): Java $feature ($home): the build or its Javadoc FAILS to compile; Maven's output: $log" >&2
   return 1
 }
+
+# The project's modules that are published (a module's pom sets multiproc4j.notPublished to true when it is not),
+# one per line, the BOM included.
+published_modules() {
+  local m
+  for m in $(sed -n 's|^ *<module>\(.*\)</module> *$|\1|p' pom.xml); do
+    grep -q '<multiproc4j.notPublished>true</multiproc4j.notPublished>' "$m/pom.xml" || echo "$m"
+  done
+}
+
+# The coordinates (group:artifact:type[:classifier]:version, scope dropped) in files written by
+# dependency:list, sorted, without our own.
+third_party_deps() {
+  awk '/^   [^ ]+:[^ ]+/ { n = split($1, p, ":"); out = p[1]; for (i = 2; i < n; i++) out = out ":" p[i]; print out }' "$@" \
+    | grep -v '^org\.multiproc4j:' | sort -u
+}
+
+# Runs Maven offline (the throwaway repository's tail is ~/.m2, where the main run put everything), and once more
+# online if something was missing there (a plugin only the release profile uses, on a fresh machine).
+mvn_offline_first() {
+  local log=$1
+  shift
+  if ./mvnw -o "$@" >>"$log" 2>&1; then return 0; fi
+  grep -q 'in offline mode' "$log" || return 1
+  echo "$(basename "$0"): consumer check: something was missing offline; once more online" >&2
+  ./mvnw "$@" >>"$log" 2>&1
+}
+
+# The consumer check: installs the published modules with the release profile (sources and Javadoc jars, the
+# Central bundle, signed only where a key is configured; tests skipped, the main run ran them) into a throwaway
+# local repository that reads ~/.m2 behind it and never writes there, then builds consumer-check/ (a user's
+# project: the BOM imported, the published artifacts as dependencies) against them and runs its examples. Fails
+# if the release build, the consumer's build or its run fails, if the consumer resolves a third-party version
+# other than the build's or one the BOM does not pin, or if the bundle lacks a file Central requires. Prints
+# one line saying how it went (and the end of Maven's output if it failed). The homes of other JDKs given as
+# arguments also build and run the consumer (the artifacts stay those the default JDK built).
+consumer_check() {
+  local work repo log start version rc=0 m published=() list=() missing=() coord ga g a home ran=()
+  work=$(mktemp -d "${TMPDIR:-/tmp}/multiproc4j-consumer.XXXXXX")
+  repo="$work/repository"
+  log="$work.log"
+  start=$(date +%s)
+  version=$(sed -n '0,/<version>/s|^ *<version>\(.*\)</version> *$|\1|p' pom.xml)
+  while IFS= read -r m; do published+=("$m"); done < <(published_modules)
+  local common=(-B -Dmaven.repo.local="$repo" -Dmaven.repo.local.tail="$HOME/.m2/repository")
+  local list_deps
+  list_deps="org.apache.maven.plugins:maven-dependency-plugin:$(sed -n 's|^ *<dependency-plugin.version>\(.*\)</dependency-plugin.version> *$|\1|p' pom.xml):list"
+  set +e
+  (
+    set -e
+    # plugins named in full, versions too: offline, a new local repository cannot map a prefix ("dependency:")
+    # to a plugin, and the BOM, which has no parent, would ask for another version of it
+    mvn_offline_first "$log" "${common[@]}" -P release install -DskipTests -pl "$(IFS=,; echo "${published[*]}")" -am \
+      "$list_deps" -DincludeScope=runtime \
+      -DoutputFile=target/published-runtime-deps.txt
+    rm -rf consumer-check/target
+    mvn_offline_first "$log" "${common[@]}" -f consumer-check/pom.xml -Dmultiproc4j.version="$version" compile \
+      org.codehaus.mojo:exec-maven-plugin:exec "$list_deps" \
+      -DincludeScope=runtime -DoutputFile=target/runtime-deps.txt
+    cp consumer-check/target/runtime-deps.txt "$work/consumer-runtime-deps.txt"
+    for home in "$@"; do
+      rm -rf consumer-check/target
+      echo "consumer check with $home" >>"$log"
+      JAVA_HOME="$home" mvn_offline_first "$log" "${common[@]}" -f consumer-check/pom.xml \
+        -Dmultiproc4j.version="$version" compile org.codehaus.mojo:exec-maven-plugin:exec
+    done
+  )
+  rc=$?
+  for home in "$@"; do ran+=("Java $(jdk_feature "$home")"); done
+  set -e
+  if [ "$rc" = 0 ]; then
+    for m in "${published[@]}"; do
+      [ -f "$m/target/published-runtime-deps.txt" ] && list+=("$m/target/published-runtime-deps.txt")
+      # every published module is a dependency of the consumer (the parent and the BOM are not jars)
+      case "$m" in bom) ;; *) grep -q "<artifactId>multiproc4j-$m</artifactId>" consumer-check/pom.xml \
+        || missing+=("consumer-check/pom.xml does not depend on the published multiproc4j-$m") ;; esac
+    done
+    if ! diff <(third_party_deps "${list[@]}") <(third_party_deps "$work/consumer-runtime-deps.txt") >>"$log"; then
+      missing+=("the consumer resolves other third-party versions than the build (< build, > consumer, above)")
+    fi
+    while IFS= read -r coord; do
+      g=${coord%%:*}; ga=${coord#*:}; a=${ga%%:*}
+      grep -q "<groupId>$g</groupId><artifactId>$a</artifactId>" bom/pom.xml \
+        || grep -q "<groupId>$g</groupId><artifactId>[^<]*-bom</artifactId>" bom/pom.xml \
+        || missing+=("bom/pom.xml does not pin $coord")
+    done < <(third_party_deps "$work/consumer-runtime-deps.txt")
+    missing+=($(central_bundle_gaps "$version" "${published[@]}"))
+  fi
+  if [ "$rc" = 0 ] && [ ${#missing[@]} = 0 ]; then
+    grep -E 'consumer check: .*examples ran' "$log" | head -n 1 | sed "s|^|$(basename "$0"): |" >&2 || true
+    grep -E 'NOT signed' "$log" | head -n 1 | sed "s|^.*\[echo\] |$(basename "$0"): |" >&2 || true
+    echo "$(basename "$0"): consumer check: the published artifacts, installed afresh, build and run a user's project$([ ${#ran[@]} = 0 ] || echo " (also with ${ran[*]})") ($(( $(date +%s) - start )) s)" >&2
+    rm -rf "$work" "$log"
+    return 0
+  fi
+  grep -E '^\[ERROR\]|^[<>] |consumer check|Exception|Error' "$log" | head -n 40 >&2 || true
+  for m in ${missing[@]+"${missing[@]}"}; do echo "$(basename "$0"): consumer check: $m" >&2; done
+  echo "$(basename "$0"): consumer check FAILED; Maven's output: $log (the throwaway repository: $repo)" >&2
+  return 1
+}
+
+# Prints, one per line (no spaces), each file Central requires that target/central-bundle.zip lacks.
+central_bundle_gaps() {
+  local version=$1 m a base f files
+  shift
+  [ -f target/central-bundle.zip ] || { echo "no-target/central-bundle.zip"; return; }
+  files=$("$JAVA_HOME/bin/jar" tf target/central-bundle.zip)
+  for m in parent "$@"; do
+    a="multiproc4j-$m"
+    base="org/multiproc4j/$a/$version/$a-$version"
+    for f in .pom .pom.md5 .pom.sha1; do
+      grep -qx "$base$f" <<<"$files" || echo "central-bundle.zip-lacks-$base$f"
+    done
+    case "$m" in parent|bom) continue ;; esac
+    local javadoc="-javadoc.jar -javadoc.jar.sha1"
+    if [ -z "$(find "$m/target/classes" -name '*.class' ! -name package-info.class 2>/dev/null | head -n 1)" ]; then
+      # a placeholder module: javadoc refuses it, the release build says it is not ready to publish
+      echo "$(basename "$0"): consumer check: $a has no class yet, so no Javadoc jar: not ready to publish" >&2
+      javadoc=
+    fi
+    for f in .jar -sources.jar $javadoc .jar.sha1 -sources.jar.sha1; do
+      grep -qx "$base$f" <<<"$files" || echo "central-bundle.zip-lacks-$base$f"
+    done
+  done
+}
