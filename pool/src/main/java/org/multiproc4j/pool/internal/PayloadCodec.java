@@ -1,0 +1,89 @@
+package org.multiproc4j.pool.internal;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.codec.Codec;
+import org.multiproc4j.core.codec.Codecs;
+
+/**
+ * How a pool encodes arguments and results: the user's codec, or by default the fast codec (primitives,
+ * strings, primitive arrays, tuples and the JDK's collections without any library; registered types through
+ * Kryo) falling back to the JDK codec for whatever the fast one refuses (user classes, lambdas). Decoding
+ * needs no marker: the first byte of a message says which codec wrote it.
+ */
+public final class PayloadCodec implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final byte JDK_TAG = 'J';
+
+    /** The user's codec (a serializable {@link Codec}), or {@code null} for the default. */
+    private final Serializable codec;
+    /** Classes the fast codec refused once: they go straight to the JDK codec. */
+    private transient volatile Map<Class<?>, Boolean> refused;
+
+    /**
+     * @param codec the user's codec, serializable, or {@code null} for the default.
+     * @throws IllegalArgumentException if the codec is not serializable.
+     */
+    public PayloadCodec(Codec codec) {
+        if (codec != null && !(codec instanceof Serializable)) {
+            throw new IllegalArgumentException("codec must be Serializable (it travels to the workers), got a "
+                    + codec.getClass().getName());
+        }
+        this.codec = (Serializable) codec;
+    }
+
+    public boolean isDefault() {
+        return codec == null;
+    }
+
+    public byte[] encode(Object value) {
+        if (codec != null) {
+            return ((Codec) codec).encode(value);
+        }
+        Map<Class<?>, Boolean> r = refusedMap();
+        if (value != null && r.containsKey(value.getClass())) {
+            return Codecs.jdk().encode(value);
+        }
+        try {
+            return Codecs.fast().encode(value);
+        } catch (SerializationException fastRefused) {
+            byte[] b = Codecs.jdk().encode(value);
+            if (value != null && !(value instanceof Object[])) {
+                r.put(value.getClass(), Boolean.TRUE);
+            }
+            return b;
+        }
+    }
+
+    public Object decode(byte[] bytes, int offset, int length) {
+        if (codec != null) {
+            return ((Codec) codec).decode(bytes, offset, length);
+        }
+        if (length > 0 && bytes[offset] == JDK_TAG) {
+            return Codecs.jdk().decode(bytes, offset, length);
+        }
+        return Codecs.fast().decode(bytes, offset, length);
+    }
+
+    private Map<Class<?>, Boolean> refusedMap() {
+        Map<Class<?>, Boolean> r = refused;
+        if (r == null) {
+            synchronized (this) {
+                r = refused;
+                if (r == null) {
+                    r = new ConcurrentHashMap<>();
+                    refused = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return codec == null ? "default (fast, falling back to JDK serialization)" : codec.toString();
+    }
+}
