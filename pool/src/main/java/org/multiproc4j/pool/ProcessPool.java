@@ -39,6 +39,7 @@ import org.multiproc4j.ipc.Pipe;
 import org.multiproc4j.pool.internal.Frames;
 import org.multiproc4j.pool.internal.PayloadCodec;
 import org.multiproc4j.pool.internal.WorkerMain;
+import org.multiproc4j.sharedmem.SharedLong;
 
 /**
  * A pool of worker JVMs that run functions for this JVM: Java's counterpart of Python's
@@ -191,19 +192,27 @@ public final class ProcessPool implements AutoCloseable {
         Pipe pipe = Pipe.open();
         Connection mine = pipe.first();
         Connection theirs = pipe.second();
+        SharedLong started;
+        try {
+            started = SharedLong.create(0);
+        } catch (RuntimeException e) {
+            pipe.close();
+            throw e;
+        }
         JvmProcess.Options jvm = new JvmProcess.Options(options.workerOptions).daemon(true)
                 .name(name + "-worker-" + slot);
-        JvmProcess p = new JvmProcess(new WorkerMain(theirs, options.initializer,
+        JvmProcess p = new JvmProcess(new WorkerMain(theirs, started, options.initializer,
                 options.tasksPerWorker == null ? 0 : options.tasksPerWorker, codec), jvm);
         try {
             p.start();
         } catch (RuntimeException e) {
             pipe.close();
+            started.close();
             throw e;
         } finally {
             theirs.close();
         }
-        WorkerHandle w = new WorkerHandle(slot, p, mine);
+        WorkerHandle w = new WorkerHandle(slot, p, mine, started);
         Thread t = new Thread(() -> read(w), name + "-reader-" + slot);
         t.setDaemon(true);
         w.reader = t;
@@ -258,6 +267,7 @@ public final class ProcessPool implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 tasks[i] = w.inflight.pollFirst();
             }
+            w.answered += n;
         } finally {
             lock.unlock();
         }
@@ -319,6 +329,8 @@ public final class ProcessPool implements AutoCloseable {
         int exitCode = exited ? p.exitCode() : -1;
         int signal = exited ? p.signal().orElse(0) : 0;
         w.conn.close();
+        long started = w.started.getAcquire();
+        w.started.close();
         List<Task> failedHead = new ArrayList<>();
         List<Task> failedAll = new ArrayList<>();
         List<Task> queuedFailed = new ArrayList<>();
@@ -349,9 +361,14 @@ public final class ProcessPool implements AutoCloseable {
                         queue.clear();
                     }
                 } else {
-                    if (!held.isEmpty()) {
-                        failedHead.add(held.get(0));
-                        for (int i = held.size() - 1; i >= 1; i--) {
+                    // the worker started tasks answered..started-1; the last it started is the one it died in, those
+                    // before it finished but their results were held back in the worker (batched) and are lost
+                    int running = (int) Math.min(held.size(), started - w.answered) - 1;
+                    if (running >= 0) {
+                        failedHead.add(held.get(running));
+                    }
+                    for (int i = held.size() - 1; i >= 0; i--) {
+                        if (i != running) {
                             queue.addFirst(held.get(i));
                         }
                     }

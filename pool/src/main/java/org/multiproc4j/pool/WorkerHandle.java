@@ -13,6 +13,7 @@ import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.RemoteException;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.pool.internal.Frames;
+import org.multiproc4j.sharedmem.SharedLong;
 
 /**
  * The parent's side of one worker JVM: its pipe end, the tasks it holds (in the order they were sent, which is
@@ -25,6 +26,10 @@ final class WorkerHandle {
     final int slot;
     final JvmProcess process;
     final Connection conn;
+    /** Tasks the worker has started (written by the worker before each task). */
+    final SharedLong started;
+    /** Tasks whose results arrived. Guarded by the pool's lock. */
+    long answered;
     /** Tasks given to this worker, oldest first. Guarded by the pool's lock. */
     final ArrayDeque<Task> inflight = new ArrayDeque<>();
     /** Tasks given but not sent yet, oldest first. Guarded by the pool's lock. */
@@ -43,10 +48,11 @@ final class WorkerHandle {
     private final LinkedHashMap<Integer, Boolean> defined = new LinkedHashMap<>(64, 0.75f, true);
     private final Frames.Writer writer = new Frames.Writer();
 
-    WorkerHandle(int slot, JvmProcess process, Connection conn) {
+    WorkerHandle(int slot, JvmProcess process, Connection conn, SharedLong started) {
         this.slot = slot;
         this.process = process;
         this.conn = conn;
+        this.started = started;
     }
 
     /**

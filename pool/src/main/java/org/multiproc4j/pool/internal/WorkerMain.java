@@ -10,6 +10,7 @@ import org.multiproc4j.core.SerializableRunnable;
 import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.core.internal.TaskCodec;
 import org.multiproc4j.ipc.Connection;
+import org.multiproc4j.sharedmem.SharedLong;
 import org.multiproc4j.pool.SerializableBiFunction;
 import org.multiproc4j.pool.SerializableFunction;
 
@@ -30,9 +31,13 @@ public final class WorkerMain implements SerializableRunnable {
     private final SerializableRunnable initializer;
     private final int maxTasks;
     private final PayloadCodec codec;
+    /** How many tasks this worker has started, for the parent to tell which task a dead worker was running. */
+    private final SharedLong started;
 
-    public WorkerMain(Connection conn, SerializableRunnable initializer, int maxTasks, PayloadCodec codec) {
+    public WorkerMain(Connection conn, SharedLong started, SerializableRunnable initializer, int maxTasks,
+                      PayloadCodec codec) {
         this.conn = conn;
+        this.started = started;
         this.initializer = initializer;
         this.maxTasks = maxTasks;
         this.codec = codec;
@@ -102,6 +107,7 @@ public final class WorkerMain implements SerializableRunnable {
                         byte mode = msg[at + 4];
                         int len = Frames.getInt(msg, at + 5);
                         at += 9;
+                        started.setRelease(done + 1);
                         runOne(functions.get(id), (byte) (mode & ~Frames.ONCE), msg, at, len, out);
                         if ((mode & Frames.ONCE) != 0) {
                             functions.remove(id);
