@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -197,7 +198,15 @@ public final class AsyncResult<R> {
      * @return a new dependent future; completing or cancelling it does not affect this result or the work.
      */
     public CompletableFuture<R> toCompletableFuture() {
-        return done.copy();
+        CompletableFuture<R> view = new CompletableFuture<>();
+        done.whenComplete((v, e) -> {
+            if (e == null) {
+                view.complete(v);
+            } else {
+                view.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+        return view;
     }
 
     /** Spins a few microseconds before blocking, so that a quick result is not delayed by a park and unpark. */

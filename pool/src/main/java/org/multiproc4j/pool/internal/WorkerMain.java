@@ -3,9 +3,9 @@ package org.multiproc4j.pool.internal;
 import java.io.EOFException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import org.multiproc4j.core.RemoteException;
-import org.multiproc4j.core.SerializableCallable;
 import org.multiproc4j.core.SerializableRunnable;
 import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.core.internal.TaskCodec;
@@ -181,7 +181,11 @@ public final class WorkerMain implements SerializableRunnable {
                     ((SerializableRunnable) fn).run();
                     return null;
                 }
-                return ((SerializableCallable<Object>) fn).call();
+                if (fn instanceof Runnable) {
+                    ((Runnable) fn).run();
+                    return null;
+                }
+                return ((Callable<Object>) fn).call();
             default:
                 throw new IllegalStateException("worker: unknown call mode " + mode);
         }
