@@ -49,7 +49,8 @@ import org.multiproc4j.sharedmem.SharedLong;
  * try (ProcessPool pool = new ProcessPool(4)) {
  *     List<Integer> cubes = pool.map(x -> x * x * x, List.of(1, 2, 3, 4, 5, 6));
  *     System.out.println(cubes);                                   // [1, 8, 27, 64, 125, 216]
- *     System.out.println(pool.apply(x -> x + 1, 41));              // 42
+ *     int answer = pool.apply(x -> x + 1, 41);
+ *     System.out.println(answer);                                  // 42
  * }
  * }</pre>
  *

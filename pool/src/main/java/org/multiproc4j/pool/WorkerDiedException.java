@@ -18,7 +18,8 @@ import org.multiproc4j.core.ProcessException;
  *         WorkerDiedException died = (WorkerDiedException) e.getCause();
  *         System.out.println(died.exitCode());     // 3
  *     }
- *     System.out.println(pool.apply(x -> x + 1, 1));  // 2: a new worker serves
+ *     int two = pool.apply(x -> x + 1, 1);
+ *     System.out.println(two);                        // 2: a new worker serves
  * }
  * }</pre>
  *
@@ -27,9 +28,13 @@ import org.multiproc4j.core.ProcessException;
 public class WorkerDiedException extends ProcessException {
     private static final long serialVersionUID = 1L;
 
+    /** The dead worker's pid. */
     private final long pid;
+    /** Its exit status, or -1. */
     private final int exitCode;
+    /** The signal that killed it, or 0. */
     private final int signal;
+    /** What it was running. */
     private final String task;
 
     /**

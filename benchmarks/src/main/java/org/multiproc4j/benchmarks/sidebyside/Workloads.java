@@ -34,6 +34,7 @@ public final class Workloads {
         for (Supplier<Workload> s : ALL) {
             list.add(s.get());
         }
+        list.addAll(PoolWorkload.all());
         return list;
     }
 }
