@@ -109,6 +109,11 @@ public final class ProcessPool implements AutoCloseable {
 
     /** Tasks one worker may hold at most (sent and not answered), so that work is shared out. */
     static final int MAX_PIPELINE = 64;
+    /**
+     * Argument bytes one worker may hold at most (beyond one task), half its pipe's ring: a sender then never
+     * waits long for room, and big tasks are shared out instead of queueing behind each other on one worker.
+     */
+    static final long MAX_PIPELINE_BYTES = 512 * 1024;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -159,6 +164,7 @@ public final class ProcessPool implements AutoCloseable {
      */
     public ProcessPool(Options options) {
         this.options = new Options(Objects.requireNonNull(options, "options"));
+        this.options.workerOptions = new JvmProcess.Options(options.workerOptions);
         this.size = this.options.workers().orElse(JvmProcess.cpuCount());
         this.name = "ProcessPool-" + POOLS.incrementAndGet();
         this.codec = new PayloadCodec(this.options.codec);
@@ -267,6 +273,9 @@ public final class ProcessPool implements AutoCloseable {
         try {
             for (int i = 0; i < n; i++) {
                 tasks[i] = w.inflight.pollFirst();
+                if (tasks[i] != null) {
+                    w.inflightBytes -= tasks[i].args.length;
+                }
             }
             w.answered += n;
         } finally {
@@ -525,7 +534,11 @@ public final class ProcessPool implements AutoCloseable {
                 if (best.inflight.size() >= limit) {
                     break;
                 }
+                if (!best.inflight.isEmpty() && best.inflightBytes + queue.peekFirst().args.length > MAX_PIPELINE_BYTES) {
+                    break;
+                }
                 Task t = queue.pollFirst();
+                best.inflightBytes += t.args.length;
                 best.inflight.addLast(t);
                 best.outbox.addLast(t);
                 best.assigned++;
@@ -1378,7 +1391,7 @@ public final class ProcessPool implements AutoCloseable {
             workers = other.workers;
             initializer = other.initializer;
             tasksPerWorker = other.tasksPerWorker;
-            workerOptions = new JvmProcess.Options(other.workerOptions);
+            workerOptions = other.workerOptions; // replaced, never changed, by the setter; the pool copies it
             codec = other.codec;
             maxInFlight = other.maxInFlight;
         }
@@ -1466,12 +1479,13 @@ public final class ProcessPool implements AutoCloseable {
         }
 
         /**
-         * Returns how worker JVMs are started.
+         * Returns how worker JVMs are started: the copy made by {@link #workerOptions(JvmProcess.Options)}, which a
+         * pool copies again when it is created (change it before that, or set new ones).
          *
-         * @return a copy; default {@code new JvmProcess.Options()}.
+         * @return the options; default {@code new JvmProcess.Options()}.
          */
         public JvmProcess.Options workerOptions() {
-            return new JvmProcess.Options(workerOptions);
+            return workerOptions;
         }
 
         /**

@@ -34,6 +34,8 @@ final class WorkerHandle {
     final ArrayDeque<Task> inflight = new ArrayDeque<>();
     /** Tasks given but not sent yet, oldest first. Guarded by the pool's lock. */
     final ArrayDeque<Task> outbox = new ArrayDeque<>();
+    /** Bytes of the arguments of the tasks in {@link #inflight}. Guarded by the pool's lock. */
+    long inflightBytes;
     /** Tasks given to this worker over its life. Guarded by the pool's lock. */
     int assigned;
     /** Taking tasks. Guarded by the pool's lock. */

@@ -1,9 +1,5 @@
 /**
- * JMH benchmarks of the process pool. Empty for now: the pool module's work adds its benchmarks here, and its
- * workloads to the side-by-side runner ({@link org.multiproc4j.benchmarks.sidebyside.Workloads}).
- *
- * <pre class="shell">{@code
- * java -jar benchmarks/target/benchmarks.jar 'org.multiproc4j.benchmarks.pool.*'
- * }</pre>
+ * JMH benchmarks of the process pool: map throughput of tiny tasks, chunk size 1, and the applyAsync round trip
+ * (the paths of the side-by-side workloads {@code pool_map_tiny} and {@code pool_apply_async_latency}).
  */
 package org.multiproc4j.benchmarks.pool;

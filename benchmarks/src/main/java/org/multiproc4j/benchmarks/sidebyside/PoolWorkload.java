@@ -27,6 +27,7 @@ public final class PoolWorkload implements Workload {
     static final int WORKERS = 2;
     static final int WORD_MB = 20;
     static final int CHUNK_BYTES = 1 << 20;
+    static final int JAVA_CPU_N = 20_000_000;
 
     private final String name;
     private ProcessPool pool;
@@ -158,7 +159,9 @@ public final class PoolWorkload implements Workload {
                 p.put("n_chunksize_1", size(s, 10_000));
                 break;
             case "pool_map_cpu":
-                p.put("task", "sum of i*i for i < 200000 (Java: a long loop; Python: a generator)");
+                p.put("task", "sum of i*i for i < n; Python: n = 200000 (a generator, about 20 ms); Java: n = "
+                        + JAVA_CPU_N + ", so that a task lasts milliseconds there too (200000 takes the JIT's loop "
+                        + "about 0.1 ms, too short to measure a pool)");
                 p.put("tasks", 32);
                 break;
             case "executor_map_tiny":
@@ -368,7 +371,7 @@ public final class PoolWorkload implements Workload {
             case "pool_map_cpu": {
                 List<Integer> tasks = new ArrayList<>();
                 for (int i = 0; i < 32; i++) {
-                    tasks.add(200_000);
+                    tasks.add(JAVA_CPU_N);
                 }
                 set.repeat(s.warmup(), s.trials(), () -> {
                     long t0 = System.nanoTime();

@@ -24,8 +24,13 @@ public final class WorkerMain implements SerializableRunnable {
     /** Exit status of a worker whose task threw a {@link VirtualMachineError}. */
     public static final int EXIT_VM_ERROR = 3;
 
-    /** Results held back while more tasks are waiting, at most. */
-    private static final int MAX_BATCH = 64;
+    /**
+     * Results held back while more tasks are waiting, at most: small enough that the parent refills this worker's
+     * pipeline while it works through the rest.
+     */
+    private static final int MAX_BATCH = 16;
+    /** How long a result may be held back for company. */
+    private static final long MAX_HOLD_NANOS = 50_000;
 
     private final Connection conn;
     private final SerializableRunnable initializer;
@@ -65,14 +70,12 @@ public final class WorkerMain implements SerializableRunnable {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Frames.Writer out = new Frames.Writer();
         int pending = 0;
+        long firstPending = 0;
         int done = 0;
         out.put(Frames.RESULTS).putInt(0);
         while (true) {
-            if (pending > 0 && (pending >= MAX_BATCH || !conn.poll())) {
-                out.putInt(1, pending);
-                conn.sendBytes(out.array(), 0, out.length());
-                out.trim();
-                out.put(Frames.RESULTS).putInt(0);
+            if (pending > 0 && !conn.poll()) {
+                flush(out, pending);
                 pending = 0;
             }
             byte[] msg;
@@ -113,12 +116,17 @@ public final class WorkerMain implements SerializableRunnable {
                             functions.remove(id);
                         }
                         at += len;
-                        pending++;
+                        if (pending++ == 0) {
+                            firstPending = System.nanoTime();
+                        }
                         done++;
                         if (maxTasks > 0 && done >= maxTasks) {
-                            out.putInt(1, pending);
-                            conn.sendBytes(out.array(), 0, out.length());
+                            flush(out, pending);
                             return;
+                        }
+                        if (pending >= MAX_BATCH || System.nanoTime() - firstPending > MAX_HOLD_NANOS) {
+                            flush(out, pending);
+                            pending = 0;
                         }
                     }
                     break;
@@ -127,6 +135,13 @@ public final class WorkerMain implements SerializableRunnable {
                     throw new IllegalStateException("worker: unknown message kind " + msg[0]);
             }
         }
+    }
+
+    private void flush(Frames.Writer out, int pending) throws Exception {
+        out.putInt(1, pending);
+        conn.sendBytes(out.array(), 0, out.length());
+        out.trim();
+        out.put(Frames.RESULTS).putInt(0);
     }
 
     private void runOne(Object fn, byte mode, byte[] msg, int at, int len, Frames.Writer out) {
