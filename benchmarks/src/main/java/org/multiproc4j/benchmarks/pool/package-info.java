@@ -1,5 +1,11 @@
 /**
- * JMH benchmarks of the process pool: map throughput of tiny tasks, chunk size 1, and the applyAsync round trip
- * (the paths of the side-by-side workloads {@code pool_map_tiny} and {@code pool_apply_async_latency}).
+ * JMH benchmarks of the process pool: map throughput of tiny tasks with default chunking and with chunk size 1,
+ * and the {@code applyAsync} round trip ({@link org.multiproc4j.benchmarks.pool.MapThroughputBenchmark}), the
+ * paths of the side-by-side workloads {@code pool_map_tiny} and {@code pool_apply_async_latency}
+ * ({@link org.multiproc4j.benchmarks.sidebyside.PoolWorkload}).
+ *
+ * <pre class="shell">{@code
+ * java -jar benchmarks/target/benchmarks.jar 'org.multiproc4j.benchmarks.pool.*'
+ * }</pre>
  */
 package org.multiproc4j.benchmarks.pool;
