@@ -6,6 +6,8 @@
  * lazy {@link org.multiproc4j.pool.ResultIterator}, and a worker that dies fails only the task it was running
  * ({@link org.multiproc4j.pool.WorkerDiedException}) while the pool keeps serving.
  * <pre>{@code
+ * import java.util.stream.Stream;
+ *
  * try (ProcessPool pool = new ProcessPool(2)) {
  *     List<Integer> cubes = pool.map(x -> x * x * x, List.of(1, 2, 3));
  *     System.out.println(cubes);                                    // [1, 8, 27]
