@@ -32,14 +32,18 @@ final class LazyMap<R> implements ResultIterator<R>, Task.Sink {
     private final int maxInFlight;
     private final String kind;
 
+    // read and written by the iterating thread only
+    private int nextChunkSize = 1;
+    private long nextIndex;
+    private long chunkCount;
+
     // guarded by this
     private final ArrayDeque<Chunk> submitted = new ArrayDeque<>();
     private final ArrayDeque<Chunk> completed = new ArrayDeque<>();
     private int inFlight;
     private boolean inputDone;
-    private int nextChunkSize = 1;
-    private long nextIndex;
-    private long chunkCount;
+    /** What reading the input threw, for the caller once the results read before it are taken. */
+    private RuntimeException deferred;
     private Object[] current;
     private int position;
 
@@ -55,32 +59,61 @@ final class LazyMap<R> implements ResultIterator<R>, Task.Sink {
         refill();
     }
 
-    /** Reads inputs and submits chunks while fewer than maxInFlight are outstanding. */
+    /**
+     * Reads inputs and submits chunks while fewer than maxInFlight are outstanding. The input is read outside this
+     * object's monitor, so that a slow input never holds up the reader threads that deliver results here.
+     */
     private void refill() {
         List<Task> tasks = new ArrayList<>();
+        int room;
         synchronized (this) {
-            while (inFlight < maxInFlight && !inputDone) {
-                if (!inputs.hasNext()) {
-                    inputDone = true;
-                    break;
-                }
-                int size = fixedChunk > 0 ? fixedChunk : nextChunkSize;
-                if (fixedChunk == 0) {
-                    nextChunkSize = Math.min(ProcessPool.MAX_ADAPTIVE_CHUNK, nextChunkSize * 2);
-                }
-                List<Object> part = new ArrayList<>(Math.min(size, 1024));
-                while (part.size() < size && inputs.hasNext()) {
-                    part.add(inputs.next());
-                }
-                Chunk c = new Chunk();
-                byte[] args = pool.encodeInputs(part.toArray());
-                tasks.add(new Task(fn, (byte) (Frames.FN | Frames.CHUNK), args, this, kind, chunkCount++, nextIndex,
-                        part.size(), c));
-                nextIndex += part.size();
-                submitted.addLast(c);
+            room = inputDone ? 0 : maxInFlight - inFlight;
+        }
+        RuntimeException readFailure = null;
+        try {
+            read(room, tasks);
+        } catch (RuntimeException e) {
+            readFailure = e; // submit the chunks read before it, then throw it
+        }
+        synchronized (this) {
+            for (Task t : tasks) {
+                submitted.addLast((Chunk) t.attachment);
                 inFlight++;
             }
+            if (readFailure != null) {
+                inputDone = true;
+                deferred = readFailure; // thrown once the results before it are taken
+            }
         }
+        submit(tasks);
+    }
+
+    /** Reads up to {@code room} chunks' worth of inputs (in the iterating thread, outside the monitor). */
+    private void read(int room, List<Task> tasks) {
+        for (int k = 0; k < room; k++) {
+            if (!inputs.hasNext()) {
+                synchronized (this) {
+                    inputDone = true;
+                }
+                break;
+            }
+            int size = fixedChunk > 0 ? fixedChunk : nextChunkSize;
+            if (fixedChunk == 0) {
+                nextChunkSize = Math.min(ProcessPool.MAX_ADAPTIVE_CHUNK, nextChunkSize * 2);
+            }
+            List<Object> part = new ArrayList<>(Math.min(size, 1024));
+            while (part.size() < size && inputs.hasNext()) {
+                part.add(inputs.next());
+            }
+            Chunk c = new Chunk();
+            byte[] args = pool.encodeInputs(part.toArray());
+            tasks.add(new Task(fn, (byte) (Frames.FN | Frames.CHUNK), args, this, kind, chunkCount++, nextIndex,
+                    part.size(), c));
+            nextIndex += part.size();
+        }
+    }
+
+    private void submit(List<Task> tasks) {
         if (!tasks.isEmpty()) {
             try {
                 pool.submitChunks(tasks);
@@ -132,13 +165,13 @@ final class LazyMap<R> implements ResultIterator<R>, Task.Sink {
             if (current != null && position < current.length) {
                 return true;
             }
-            if (inFlight > 0) {
+            if (inFlight > 0 || deferred != null) {
                 return true;
             }
         }
         refill();
         synchronized (this) {
-            return inFlight > 0;
+            return inFlight > 0 || deferred != null;
         }
     }
 
@@ -174,6 +207,11 @@ final class LazyMap<R> implements ResultIterator<R>, Task.Sink {
             while (true) {
                 c = ordered ? submitted.peekFirst() : completed.peekFirst();
                 if (c == null && inFlight == 0) {
+                    if (deferred != null) {
+                        RuntimeException e = deferred;
+                        deferred = null;
+                        throw e;
+                    }
                     throw new NoSuchElementException("no more results");
                 }
                 if (c != null && c.done) {

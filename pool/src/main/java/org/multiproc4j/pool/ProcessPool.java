@@ -1024,7 +1024,7 @@ public final class ProcessPool implements AutoCloseable {
      * @param <R>    the result type.
      * @return the results, as they come.
      * @throws SerializationException if {@code fn} cannot be serialized (an input that cannot be is thrown by the
-     *                                iterator's method that reads it).
+     *                                iterator's {@code next}, after the results before it).
      * @throws IllegalStateException  if the pool is shut down or terminated.
      */
     public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn,

@@ -28,8 +28,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Failure.</b> A task that failed (see {@link AsyncResult} for the causes) fails its item(s): {@link #next()}
  * throws {@link CompletionException} with the cause, {@link #next(Duration)} an {@link ExecutionException}; the
- * iteration may go on with the next items. An exception thrown by the input's iterator is thrown as it is. Once the
- * pool is terminated, both throw {@link CancellationException}.
+ * iteration may go on with the next items. An exception thrown by the input's iterator, or a
+ * {@link org.multiproc4j.core.SerializationException} for an input that cannot be serialized (naming its type), is
+ * thrown as it is by {@code next} once the results of the inputs read before it are taken; the iteration then
+ * ends. Once the pool is terminated, both throw {@link CancellationException}.
  *
  * @param <R> the result type
  */

@@ -222,6 +222,23 @@ class ProcessPoolIT {
     }
 
     @Test
+    void shouldThrowAnUnserializableInputFromTheIteratorAndKeepTheResultsBeforeIt() throws Exception {
+        try (ProcessPool pool = new ProcessPool(1)) {
+            List<Object> in = new ArrayList<>(List.of(1, 2, 3));
+            in.add(new NotSerializable());
+            ResultIterator<Object> it = pool.imap(x -> x, in.iterator());
+            List<Object> got = new ArrayList<>();
+            SerializationException e = assertThrows(SerializationException.class, () -> {
+                while (it.hasNext()) {
+                    got.add(it.next(Timeouts.MEDIUM));
+                }
+            });
+            assertTrue(e.getMessage().contains(NotSerializable.class.getName()), e.getMessage());
+            assertEquals(List.of(1, 2, 3), got.subList(0, Math.min(3, got.size())));
+        }
+    }
+
+    @Test
     void shouldReadAnEndlessInputLazily() throws Exception {
         AtomicLong pulled = new AtomicLong();
         Iterator<Integer> endless = new Iterator<>() {
