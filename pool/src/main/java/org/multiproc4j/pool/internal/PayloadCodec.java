@@ -16,7 +16,9 @@ import org.multiproc4j.core.codec.Codecs;
  */
 public final class PayloadCodec implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte JDK_TAG = 'J';
+    private static final byte KRYO_TAG = 'K';
+    /** How deep {@code Object[]} tuples nest on the fast path (the codecs' own limit). */
+    private static final int MAX_TUPLE_DEPTH = 4;
 
     /** The user's codec (a serializable {@link Codec}), or {@code null} for the default. */
     private final Serializable codec;
@@ -43,6 +45,9 @@ public final class PayloadCodec implements Serializable {
         if (codec != null) {
             return ((Codec) codec).encode(value);
         }
+        if (isPlain(value, 0)) {
+            return Codecs.jdk().encode(value); // the codec-independent fast path: no codec library is loaded
+        }
         Map<Class<?>, Boolean> r = refusedMap();
         if (value != null && r.containsKey(value.getClass())) {
             return Codecs.jdk().encode(value);
@@ -62,10 +67,39 @@ public final class PayloadCodec implements Serializable {
         if (codec != null) {
             return ((Codec) codec).decode(bytes, offset, length);
         }
-        if (length > 0 && bytes[offset] == JDK_TAG) {
-            return Codecs.jdk().decode(bytes, offset, length);
+        if (length > 0 && bytes[offset] != KRYO_TAG) {
+            return Codecs.jdk().decode(bytes, offset, length); // JDK serialization, or the fast path
         }
         return Codecs.fast().decode(bytes, offset, length);
+    }
+
+    /**
+     * Tells whether every codec writes {@code value} on the codec-independent fast path (see
+     * {@link Codec}): {@code null}, the common scalars, primitive arrays and {@code Object[]} tuples of them. Those
+     * go through the JDK codec, so that a worker whose tasks carry only such values never loads Kryo.
+     */
+    private static boolean isPlain(Object value, int depth) {
+        if (value == null) {
+            return true;
+        }
+        Class<?> c = value.getClass();
+        if (c == Integer.class || c == Long.class || c == Double.class || c == Boolean.class || c == String.class) {
+            return true;
+        }
+        if (c.isArray()) {
+            if (c.getComponentType().isPrimitive()) {
+                return true;
+            }
+            if (c == Object[].class && depth < MAX_TUPLE_DEPTH) {
+                for (Object o : (Object[]) value) {
+                    if (!isPlain(o, depth + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<Class<?>, Boolean> refusedMap() {
