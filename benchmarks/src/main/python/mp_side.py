@@ -614,7 +614,7 @@ def wl_pool_imap_tiny(ts, warmup, trials, params):
 
 
 def wl_pool_map_cpu(ts, warmup, trials, params):
-    n, T = 200000, 32
+    n, T = 200000, int(params.get("tasks", "32"))
     tasks = [n] * T
     ts.params.update(task=f"sum(i*i for i in range({n}))", tasks=T, chunksize=1)
     ctx = mp.get_context()
@@ -664,9 +664,10 @@ def wl_executor_map_tiny(ts, warmup, trials, params):
 
 def wl_pool_wordcount(ts, warmup, trials, params):
     from collections import Counter
-    text = wordcount_text(20 << 20)
+    mb = int(params.get("mb", "20"))
+    text = wordcount_text(mb << 20)
     parts = wordcount_chunks(text, 1 << 20)
-    ts.params.update(text_MB=20, chunk_bytes=1 << 20, chunks=len(parts), workers=2)
+    ts.params.update(text_MB=mb, chunk_bytes=1 << 20, chunks=len(parts), workers=2)
     with mp.get_context().Pool(2) as pool:
         pool.map(noop_arg, range(4), chunksize=1)
 

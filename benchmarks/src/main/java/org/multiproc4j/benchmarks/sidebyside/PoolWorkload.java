@@ -162,14 +162,14 @@ public final class PoolWorkload implements Workload {
                 p.put("task", "sum of i*i for i < n; Python: n = 200000 (a generator, about 20 ms); Java: n = "
                         + JAVA_CPU_N + ", so that a task lasts milliseconds there too (200000 takes the JIT's loop "
                         + "about 0.1 ms, too short to measure a pool)");
-                p.put("tasks", 32);
+                p.put("tasks", cpuTasks(s));
                 break;
             case "executor_map_tiny":
                 p.put("n", size(s, 10_000));
                 p.put("java", "submit + get of each (ExecutorService has no chunked map)");
                 break;
             case "pool_wordcount":
-                p.put("text_MB", WORD_MB);
+                p.put("text_MB", wordMb(s));
                 p.put("chunk_bytes", CHUNK_BYTES);
                 p.put("java_single", "the same count in the parent JVM, one thread");
                 break;
@@ -197,10 +197,24 @@ public final class PoolWorkload implements Workload {
             case "executor_map_tiny":
                 p.put("n1", Integer.toString(size(s, 10_000)));
                 break;
+            case "pool_map_cpu":
+                p.put("tasks", Integer.toString(cpuTasks(s)));
+                break;
+            case "pool_wordcount":
+                p.put("mb", Integer.toString(wordMb(s)));
+                break;
             default:
                 break;
         }
         return p;
+    }
+
+    private static int cpuTasks(Settings s) {
+        return s.quick() ? 4 : 32;
+    }
+
+    private static int wordMb(Settings s) {
+        return s.quick() ? 2 : WORD_MB;
     }
 
     @Override
@@ -370,7 +384,7 @@ public final class PoolWorkload implements Workload {
             }
             case "pool_map_cpu": {
                 List<Integer> tasks = new ArrayList<>();
-                for (int i = 0; i < 32; i++) {
+                for (int i = 0; i < cpuTasks(s); i++) {
                     tasks.add(JAVA_CPU_N);
                 }
                 set.repeat(s.warmup(), s.trials(), () -> {
@@ -416,7 +430,7 @@ public final class PoolWorkload implements Workload {
                 break;
             }
             default: {
-                String text = text(WORD_MB << 20);
+                String text = text(wordMb(s) << 20);
                 List<String> parts = chunks(text, CHUNK_BYTES);
                 set.repeat(s.warmup(), s.trials(), () -> {
                     long t0 = System.nanoTime();
