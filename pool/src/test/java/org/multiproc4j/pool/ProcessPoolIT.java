@@ -85,14 +85,6 @@ class ProcessPoolIT {
     }
 
     @Test
-    void shouldFollowPythonsChunkingRule() {
-        assertEquals(1, ProcessPool.defaultChunkSize(10, 4));
-        assertEquals(3, ProcessPool.defaultChunkSize(17, 2));
-        assertEquals(2, ProcessPool.defaultChunkSize(16, 2));
-        assertEquals(125_000, ProcessPool.defaultChunkSize(1_000_000, 2));
-    }
-
-    @Test
     void shouldRunCallbacksInOneThreadBeforeGetReturns() throws Exception {
         try (ProcessPool pool = new ProcessPool(2)) {
             List<Integer> seen = new CopyOnWriteArrayList<>();
