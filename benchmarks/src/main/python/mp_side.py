@@ -518,6 +518,72 @@ def wl_manager_start(ts, warmup, trials, params):
             ts.add(f"{method}_start_ms", ms(t0, t1), "ms")
             ts.add(f"{method}_start_to_first_dict_set_ms", ms(t0, t2), "ms")
             ts.add(f"{method}_shutdown_ms", ms(t2, t3), "ms")
+# ------------------------------------------------------------------ pool workloads (mp_bench.py's)
+def cube(x):
+    return x * x * x
+
+
+def noop_arg(x):
+    return x
+
+
+def cpu_task(n):
+    return sum(i * i for i in range(n))
+
+
+def count_words(text):
+    from collections import Counter
+    return Counter(text.split())
+
+
+def wordcount_text(nbytes):
+    """Words w0..w4999 drawn by the same linear congruential generator as PoolWorkload.text."""
+    parts = []
+    size = 0
+    x = 12345
+    while size < nbytes:
+        x = (x * 1103515245 + 12345) & 0x7fffffff
+        w = "w%d " % (x % 5000)
+        parts.append(w)
+        size += len(w)
+    return "".join(parts)[:nbytes]
+
+
+def wordcount_chunks(text, size):
+    out = []
+    at = 0
+    n = len(text)
+    while at < n:
+        end = min(n, at + size)
+        while end < n and text[end] != " ":
+            end += 1
+        out.append(text[at:end])
+        at = end
+    return out
+
+
+def rate(n, t0, t1):
+    return n / ((t1 - t0) / 1e9)
+
+
+def wl_pool_start(ts, warmup, trials, params):
+    ts.notes.append("create = Pool(2) constructor; first_result = constructor + pool.apply(noop) answered; "
+                    "close_join = close(); join().")
+    for method in ("fork", "spawn"):
+        c = mp.get_context(method)
+
+        def trial():
+            t0 = now()
+            pool = c.Pool(2)
+            t1 = now()
+            pool.apply(noop)
+            t2 = now()
+            pool.close()
+            pool.join()
+            t3 = now()
+            ts.add(f"{method}_create_ms", ms(t0, t1), "ms")
+            ts.add(f"{method}_create_to_first_result_ms", ms(t0, t2), "ms")
+            ts.add(f"{method}_close_join_ms", ms(t2, t3), "ms")
 
         ts.repeat(warmup, trials, trial)
 
@@ -585,6 +651,144 @@ def wl_manager_proxy_rtt(ts, warmup, trials, params):
             t2 = now()
             ts.add("list_len_rtt_us", (t1 - t0) / k / 1e3, "us")
             ts.add("dict_getitem_rtt_us", (t2 - t1) / k / 1e3, "us")
+def wl_pool_map_tiny(ts, warmup, trials, params):
+    n_big = int(params.get("map_n", "1000000"))
+    n_c1 = int(params.get("map_c1_n", "10000"))
+    ts.params.update(workers=2, n_default_chunksize=n_big, n_chunksize_1=n_c1)
+    with mp.get_context().Pool(2) as pool:
+        pool.map(noop_arg, range(4), chunksize=1)
+        exp_big = sum(cube(x) for x in range(n_big))
+
+        def trial():
+            t0 = now()
+            res = pool.map(cube, range(n_big))
+            t1 = now()
+            ts.check("default_chunksize_result", sum(res) == exp_big)
+            ts.add("default_chunksize_tasks_per_s", rate(n_big, t0, t1), "tasks/s", "higher")
+            t0 = now()
+            pool.map(cube, range(n_c1), chunksize=1)
+            t1 = now()
+            ts.add("chunksize_1_tasks_per_s", rate(n_c1, t0, t1), "tasks/s", "higher")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_pool_apply_async_latency(ts, warmup, trials, params):
+    k = int(params.get("calls", "1000"))
+    ts.params.update(calls=k, workers=2)
+    with mp.get_context().Pool(2) as pool:
+        pool.map(noop_arg, range(4), chunksize=1)
+
+        def trial():
+            t0 = now()
+            for i in range(k):
+                pool.apply_async(cube, (i,)).get()
+            t1 = now()
+            for i in range(k):
+                pool.apply(cube, (i,))
+            t2 = now()
+            ts.add("apply_async_get_rtt_us", (t1 - t0) / k / 1e3, "us")
+            ts.add("apply_rtt_us", (t2 - t1) / k / 1e3, "us")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_pool_imap_tiny(ts, warmup, trials, params):
+    n = int(params.get("n", "200000"))
+    n1 = int(params.get("n1", "10000"))
+    cs = 1000
+    ts.params.update(n=n, chunksize=cs, n_chunksize_1=n1, workers=2)
+    with mp.get_context().Pool(2) as pool:
+        pool.map(noop_arg, range(4), chunksize=1)
+
+        def trial():
+            t0 = now()
+            s1 = sum(pool.imap(cube, range(n), chunksize=cs))
+            t1 = now()
+            ts.add(f"imap_chunksize_{cs}_tasks_per_s", rate(n, t0, t1), "tasks/s", "higher")
+            t0 = now()
+            s2 = sum(pool.imap_unordered(cube, range(n), chunksize=cs))
+            t1 = now()
+            ts.check("imap_sums", s1 == s2)
+            ts.add(f"imap_unordered_chunksize_{cs}_tasks_per_s", rate(n, t0, t1), "tasks/s", "higher")
+            t0 = now()
+            sum(pool.imap(cube, range(n1)))
+            t1 = now()
+            ts.add("imap_chunksize_1_tasks_per_s", rate(n1, t0, t1), "tasks/s", "higher")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_pool_map_cpu(ts, warmup, trials, params):
+    n, T = 200000, int(params.get("tasks", "32"))
+    tasks = [n] * T
+    ts.params.update(task=f"sum(i*i for i in range({n}))", tasks=T, chunksize=1)
+    ctx = mp.get_context()
+    with ctx.Pool(1) as pool1, ctx.Pool(2) as pool2:
+        pool1.map(noop_arg, range(2), chunksize=1)
+        pool2.map(noop_arg, range(4), chunksize=1)
+
+        def trial():
+            t0 = now()
+            pool1.map(cpu_task, tasks, chunksize=1)
+            t1 = now()
+            pool2.map(cpu_task, tasks, chunksize=1)
+            t2 = now()
+            ts.add("pool1_s", (t1 - t0) / 1e9, "s")
+            ts.add("pool2_s", (t2 - t1) / 1e9, "s")
+            ts.add("speedup_pool2_vs_pool1", (t1 - t0) / (t2 - t1), "x", "higher")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_executor_map_tiny(ts, warmup, trials, params):
+    import concurrent.futures as cf
+    n1 = int(params.get("n1", "10000"))
+    ts.params.update(n_chunksize_1=n1, workers=2)
+    ctx = mp.get_context()
+
+    def start_trial():
+        t0 = now()
+        ex = cf.ProcessPoolExecutor(max_workers=2, mp_context=ctx)
+        ex.submit(noop).result()
+        t1 = now()
+        ex.shutdown()
+        ts.add("create_to_first_result_ms", ms(t0, t1), "ms")
+
+    ts.repeat(warmup, trials, start_trial)
+    with cf.ProcessPoolExecutor(max_workers=2, mp_context=ctx) as ex:
+        ex.submit(noop).result()
+
+        def trial():
+            t0 = now()
+            sum(ex.map(cube, range(n1)))
+            t1 = now()
+            ts.add("chunksize_1_tasks_per_s", rate(n1, t0, t1), "tasks/s", "higher")
+
+        ts.repeat(warmup, trials, trial)
+
+
+def wl_pool_wordcount(ts, warmup, trials, params):
+    from collections import Counter
+    mb = int(params.get("mb", "20"))
+    text = wordcount_text(mb << 20)
+    parts = wordcount_chunks(text, 1 << 20)
+    ts.params.update(text_MB=mb, chunk_bytes=1 << 20, chunks=len(parts), workers=2)
+    with mp.get_context().Pool(2) as pool:
+        pool.map(noop_arg, range(4), chunksize=1)
+
+        def trial():
+            t0 = now()
+            single = count_words(text)
+            t1 = now()
+            merged = Counter()
+            for part in pool.map(count_words, parts, chunksize=1):
+                merged.update(part)
+            t2 = now()
+            ts.check("counts_agree", merged == single)
+            ts.add("single_s", (t1 - t0) / 1e9, "s")
+            ts.add("pool2_s", (t2 - t1) / 1e9, "s")
+            ts.add("speedup_pool2_vs_single", (t1 - t0) / (t2 - t1), "x", "higher")
 
         ts.repeat(warmup, trials, trial)
 
@@ -604,6 +808,13 @@ WORKLOADS = {
     "manager_dict_ops": wl_manager_dict_ops,
     "manager_list_append": wl_manager_list_append,
     "manager_proxy_rtt": wl_manager_proxy_rtt,
+    "pool_start": wl_pool_start,
+    "pool_map_tiny": wl_pool_map_tiny,
+    "pool_apply_async_latency": wl_pool_apply_async_latency,
+    "pool_imap_tiny": wl_pool_imap_tiny,
+    "pool_map_cpu": wl_pool_map_cpu,
+    "executor_map_tiny": wl_executor_map_tiny,
+    "pool_wordcount": wl_pool_wordcount,
 }
 
 

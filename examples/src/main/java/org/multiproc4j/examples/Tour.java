@@ -28,7 +28,13 @@ public final class Tour {
             new Example("Value", "value_cube.py", "org.multiproc4j.examples.multiprocessing.SharedValue"),
             new Example("Array", "array_add_one.py", "org.multiproc4j.examples.multiprocessing.SharedArray"),
             new Example("server process (manager)", "server_process.py",
-                    "org.multiproc4j.examples.multiprocessing.ServerProcess"));
+                    "org.multiproc4j.examples.multiprocessing.ServerProcess"),
+            new Example("Pool.apply", "pool_apply.py", "org.multiproc4j.examples.multiprocessing.PoolApply"),
+            new Example("Pool.applyAsync", "pool_apply_async.py",
+                    "org.multiproc4j.examples.multiprocessing.PoolApplyAsync"),
+            new Example("Pool.map", "pool_map.py", "org.multiproc4j.examples.multiprocessing.PoolMap"),
+            new Example("Pool.mapAsync", "pool_map_async.py", "org.multiproc4j.examples.multiprocessing.PoolMapAsync"),
+            new Example("Pool.imap", "pool_imap.py", "org.multiproc4j.examples.multiprocessing.PoolImap"));
 
     private Tour() {
     }

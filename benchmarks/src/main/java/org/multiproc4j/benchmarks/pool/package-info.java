@@ -1,6 +1,8 @@
 /**
- * JMH benchmarks of the process pool. Empty for now: the pool module's work adds its benchmarks here, and its
- * workloads to the side-by-side runner ({@link org.multiproc4j.benchmarks.sidebyside.Workloads}).
+ * JMH benchmarks of the process pool: map throughput of tiny tasks with default chunking and with chunk size 1,
+ * and the {@code applyAsync} round trip ({@link org.multiproc4j.benchmarks.pool.MapThroughputBenchmark}), the
+ * paths of the side-by-side workloads {@code pool_map_tiny} and {@code pool_apply_async_latency}
+ * ({@link org.multiproc4j.benchmarks.sidebyside.PoolWorkload}).
  *
  * <pre class="shell">{@code
  * java -jar benchmarks/target/benchmarks.jar 'org.multiproc4j.benchmarks.pool.*'

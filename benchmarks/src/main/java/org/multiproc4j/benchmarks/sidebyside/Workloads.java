@@ -38,6 +38,7 @@ public final class Workloads {
         for (Supplier<Workload> s : ALL) {
             list.add(s.get());
         }
+        list.addAll(PoolWorkload.all());
         return list;
     }
 }

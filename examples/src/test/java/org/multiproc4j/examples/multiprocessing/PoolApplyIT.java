@@ -1,0 +1,35 @@
+package org.multiproc4j.examples.multiprocessing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.examples.ExampleRun;
+import org.multiproc4j.test.LeakCheck;
+
+/** {@link PoolApply} prints what {@code pool_apply.py} prints (OUTPUTS.md). */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PoolApplyIT {
+    static final List<String> CUBES = List.of("0", "1", "8", "27", "64", "125", "216", "343", "512", "729");
+    static final String CUBE_LIST = "[0, 1, 8, 27, 64, 125, 216, 343, 512, 729]";
+
+    @Test
+    void shouldAlternateStartAndEndLinesThenPrintTheCubes() throws Exception {
+        ExampleRun run = ExampleRun.of(PoolApply.class).assertClean();
+        List<String> lines = run.lines();
+        String all = String.join("\n", lines);
+        assertEquals(22, lines.size(), all);
+        for (int x = 0; x < 10; x++) {
+            assertEquals("start process " + x, lines.get(2 * x), all);
+            assertEquals("end process " + x, lines.get(2 * x + 1), all);
+        }
+        assertEquals(CUBE_LIST, lines.get(20));
+        assertTrue(lines.get(21).startsWith("Time in parallel: "), all);
+    }
+}

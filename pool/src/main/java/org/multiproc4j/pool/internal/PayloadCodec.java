@@ -1,0 +1,123 @@
+package org.multiproc4j.pool.internal;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.codec.Codec;
+import org.multiproc4j.core.codec.Codecs;
+
+/**
+ * How a pool encodes arguments and results: the user's codec, or by default the fast codec (primitives,
+ * strings, primitive arrays, tuples and the JDK's collections without any library; registered types through
+ * Kryo) falling back to the JDK codec for whatever the fast one refuses (user classes, lambdas). Decoding
+ * needs no marker: the first byte of a message says which codec wrote it.
+ */
+public final class PayloadCodec implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final byte KRYO_TAG = 'K';
+    /** How deep {@code Object[]} tuples nest on the fast path (the codecs' own limit). */
+    private static final int MAX_TUPLE_DEPTH = 4;
+
+    /** The user's codec (a serializable {@link Codec}), or {@code null} for the default. */
+    private final Serializable codec;
+    /** Classes the fast codec refused once: they go straight to the JDK codec. */
+    private transient volatile Map<Class<?>, Boolean> refused;
+
+    /**
+     * @param codec the user's codec, serializable, or {@code null} for the default.
+     * @throws IllegalArgumentException if the codec is not serializable.
+     */
+    public PayloadCodec(Codec codec) {
+        if (codec != null && !(codec instanceof Serializable)) {
+            throw new IllegalArgumentException("codec must be Serializable (it travels to the workers), got a "
+                    + codec.getClass().getName());
+        }
+        this.codec = (Serializable) codec;
+    }
+
+    public boolean isDefault() {
+        return codec == null;
+    }
+
+    public byte[] encode(Object value) {
+        if (codec != null) {
+            return ((Codec) codec).encode(value);
+        }
+        if (isPlain(value, 0)) {
+            return Codecs.jdk().encode(value); // the codec-independent fast path: no codec library is loaded
+        }
+        Map<Class<?>, Boolean> r = refusedMap();
+        if (value != null && r.containsKey(value.getClass())) {
+            return Codecs.jdk().encode(value);
+        }
+        try {
+            return Codecs.fast().encode(value);
+        } catch (SerializationException fastRefused) {
+            byte[] b = Codecs.jdk().encode(value);
+            if (value != null && !(value instanceof Object[])) {
+                r.put(value.getClass(), Boolean.TRUE);
+            }
+            return b;
+        }
+    }
+
+    public Object decode(byte[] bytes, int offset, int length) {
+        if (codec != null) {
+            return ((Codec) codec).decode(bytes, offset, length);
+        }
+        if (length > 0 && bytes[offset] != KRYO_TAG) {
+            return Codecs.jdk().decode(bytes, offset, length); // JDK serialization, or the fast path
+        }
+        return Codecs.fast().decode(bytes, offset, length);
+    }
+
+    /**
+     * Tells whether every codec writes {@code value} on the codec-independent fast path (see
+     * {@link Codec}): {@code null}, the common scalars, primitive arrays and {@code Object[]} tuples of them. Those
+     * go through the JDK codec, so that a worker whose tasks carry only such values never loads Kryo.
+     */
+    private static boolean isPlain(Object value, int depth) {
+        if (value == null) {
+            return true;
+        }
+        Class<?> c = value.getClass();
+        if (c == Integer.class || c == Long.class || c == Double.class || c == Boolean.class || c == String.class) {
+            return true;
+        }
+        if (c.isArray()) {
+            if (c.getComponentType().isPrimitive()) {
+                return true;
+            }
+            if (c == Object[].class && depth < MAX_TUPLE_DEPTH) {
+                for (Object o : (Object[]) value) {
+                    if (!isPlain(o, depth + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Map<Class<?>, Boolean> refusedMap() {
+        Map<Class<?>, Boolean> r = refused;
+        if (r == null) {
+            synchronized (this) {
+                r = refused;
+                if (r == null) {
+                    r = new ConcurrentHashMap<>();
+                    refused = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return codec == null ? "default (fast, falling back to JDK serialization)" : codec.toString();
+    }
+}

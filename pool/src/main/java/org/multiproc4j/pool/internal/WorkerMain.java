@@ -1,0 +1,229 @@
+package org.multiproc4j.pool.internal;
+
+import java.io.EOFException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.multiproc4j.core.RemoteException;
+import org.multiproc4j.core.SerializableRunnable;
+import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.ipc.Connection;
+import org.multiproc4j.sharedmem.SharedLong;
+import org.multiproc4j.pool.SerializableBiFunction;
+import org.multiproc4j.pool.SerializableFunction;
+
+/**
+ * The task of a worker JVM: run the initializer, then receive tasks on the pipe, run them and send their
+ * results back, in order, until told to stop, until the pipe's other end is gone, or after its quota of tasks.
+ */
+public final class WorkerMain implements SerializableRunnable {
+    private static final long serialVersionUID = 1L;
+
+    /** Exit status of a worker whose task threw a {@link VirtualMachineError}. */
+    public static final int EXIT_VM_ERROR = 3;
+
+    /**
+     * Results held back while more tasks are waiting, at most: small enough that the parent refills this worker's
+     * pipeline while it works through the rest.
+     */
+    private static final int MAX_BATCH = 16;
+    /** How long a result may be held back for company. */
+    private static final long MAX_HOLD_NANOS = 50_000;
+
+    private final Connection conn;
+    private final SerializableRunnable initializer;
+    private final int maxTasks;
+    private final PayloadCodec codec;
+    /** How many tasks this worker has started, for the parent to tell which task a dead worker was running. */
+    private final SharedLong started;
+
+    public WorkerMain(Connection conn, SharedLong started, SerializableRunnable initializer, int maxTasks,
+                      PayloadCodec codec) {
+        this.conn = conn;
+        this.started = started;
+        this.initializer = initializer;
+        this.maxTasks = maxTasks;
+        this.codec = codec;
+    }
+
+    @Override
+    public void run() throws Exception {
+        if (codec.isDefault()) {
+            Thread warm = new Thread(WorkerMain::warmUp, "multiproc4j-pool-codec-warm-up");
+            warm.setDaemon(true);
+            warm.setPriority(Thread.MIN_PRIORITY);
+            warm.start();
+        }
+        if (initializer != null) {
+            try {
+                initializer.run();
+            } catch (Throwable t) {
+                Frames.Writer w = new Frames.Writer();
+                w.put(Frames.INIT_FAILED).put(TaskCodec.encode(RemoteException.describe(t), "initializer failure"));
+                conn.sendBytes(w.array(), 0, w.length());
+                return;
+            }
+        }
+        Map<Integer, Object> functions = new HashMap<>();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Frames.Writer out = new Frames.Writer();
+        int pending = 0;
+        long firstPending = 0;
+        int done = 0;
+        out.put(Frames.RESULTS).putInt(0);
+        while (true) {
+            if (pending > 0 && !conn.poll()) {
+                flush(out, pending);
+                pending = 0;
+            }
+            byte[] msg;
+            try {
+                msg = conn.recvBytes();
+            } catch (EOFException e) {
+                return;
+            }
+            switch (msg[0]) {
+                case Frames.DEFINE: {
+                    int id = Frames.getInt(msg, 1);
+                    byte[] fn = java.util.Arrays.copyOfRange(msg, 5, msg.length);
+                    Object f;
+                    try {
+                        f = TaskCodec.decode(fn, loader, null);
+                    } catch (Exception | LinkageError e) {
+                        f = new BrokenFunction(e);
+                    }
+                    functions.put(id, f);
+                    break;
+                }
+                case Frames.FORGET:
+                    functions.remove(Frames.getInt(msg, 1));
+                    break;
+                case Frames.STOP:
+                    return;
+                case Frames.TASKS: {
+                    int n = Frames.getInt(msg, 1);
+                    int at = 5;
+                    for (int i = 0; i < n; i++) {
+                        int id = Frames.getInt(msg, at);
+                        byte mode = msg[at + 4];
+                        int len = Frames.getInt(msg, at + 5);
+                        at += 9;
+                        started.setRelease(done + 1);
+                        runOne(functions.get(id), (byte) (mode & ~Frames.ONCE), msg, at, len, out);
+                        if ((mode & Frames.ONCE) != 0) {
+                            functions.remove(id);
+                        }
+                        at += len;
+                        if (pending++ == 0) {
+                            firstPending = System.nanoTime();
+                        }
+                        done++;
+                        if (maxTasks > 0 && done >= maxTasks) {
+                            flush(out, pending);
+                            return;
+                        }
+                        if (pending >= MAX_BATCH || System.nanoTime() - firstPending > MAX_HOLD_NANOS) {
+                            flush(out, pending);
+                            pending = 0;
+                        }
+                    }
+                    break;
+                }
+                default:
+                    throw new IllegalStateException("worker: unknown message kind " + msg[0]);
+            }
+        }
+    }
+
+    private void flush(Frames.Writer out, int pending) throws Exception {
+        out.putInt(1, pending);
+        conn.sendBytes(out.array(), 0, out.length());
+        out.trim();
+        out.put(Frames.RESULTS).putInt(0);
+    }
+
+    private void runOne(Object fn, byte mode, byte[] msg, int at, int len, Frames.Writer out) {
+        byte[] result;
+        try {
+            if (fn instanceof BrokenFunction) {
+                throw ((BrokenFunction) fn).failure;
+            }
+            if (fn == null) {
+                throw new IllegalStateException("worker: no function defined for this task");
+            }
+            Object arg = codec.decode(msg, at, len);
+            Object value;
+            if ((mode & Frames.CHUNK) != 0) {
+                Object[] in = (Object[]) arg;
+                Object[] res = new Object[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    res[i] = call(fn, mode & ~Frames.CHUNK, in[i]);
+                }
+                value = res;
+            } else {
+                value = call(fn, mode, arg);
+            }
+            result = codec.encode(value);
+        } catch (VirtualMachineError e) {
+            try {
+                System.err.println("multiproc4j pool worker: " + e + "; the worker exits");
+            } finally {
+                Runtime.getRuntime().halt(EXIT_VM_ERROR);
+            }
+            throw e;
+        } catch (Throwable t) {
+            out.put(Frames.ERROR);
+            byte[] e = TaskCodec.encode(RemoteException.describe(t), "failure");
+            out.putInt(e.length).put(e);
+            return;
+        }
+        out.put(Frames.OK).putInt(result.length).put(result);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object call(Object fn, int mode, Object arg) throws Exception {
+        switch (mode) {
+            case Frames.FN:
+                return ((SerializableFunction<Object, Object>) fn).apply(arg);
+            case Frames.BIFN: {
+                Object[] pair = (Object[]) arg;
+                return ((SerializableBiFunction<Object, Object, Object>) fn).apply(pair[0], pair[1]);
+            }
+            case Frames.CALL:
+                if (fn instanceof SerializableRunnable) {
+                    ((SerializableRunnable) fn).run();
+                    return null;
+                }
+                if (fn instanceof Runnable) {
+                    ((Runnable) fn).run();
+                    return null;
+                }
+                return ((Callable<Object>) fn).call();
+            default:
+                throw new IllegalStateException("worker: unknown call mode " + mode);
+        }
+    }
+
+    /** Prepares the fast codec's classes while the worker waits for its first task. */
+    private static void warmUp() {
+        try {
+            Map<String, Long> m = new HashMap<>();
+            m.put("warm", 1L);
+            Codecs.fast().decode(Codecs.fast().encode(m));
+            Codecs.fast().decode(Codecs.fast().encode(new java.util.ArrayList<>(m.keySet())));
+        } catch (RuntimeException ignored) {
+            // only a warm-up: the first real message will report any problem
+        }
+    }
+
+    /** A function that could not be decoded here (a class missing in the worker, say). */
+    private static final class BrokenFunction {
+        final Throwable failure;
+
+        BrokenFunction(Throwable failure) {
+            this.failure = failure;
+        }
+    }
+}
