@@ -33,8 +33,8 @@ import java.util.function.Function;
  *
  * <p><b>Functions.</b> The functions given to {@code merge}, {@code compute}, {@code computeIfAbsent},
  * {@code computeIfPresent} and {@code replaceAll} travel to the server, so they must be serializable. A
- * lambda or method reference written in the call is: the overloads taking {@link SerializableBiFunction} and
- * {@link SerializableFunction} are chosen for it. A function held in a plain {@code BiFunction} variable
+ * lambda or method reference written in the call is: the overloads taking {@link ManagedBiFunction} and
+ * {@link ManagedFunction} are chosen for it. A function held in a plain {@code BiFunction} variable
  * that is not serializable is refused with an {@link IllegalArgumentException} before anything is sent.
  * Like {@link java.util.concurrent.ConcurrentHashMap}, the map holds no {@code null} keys or values.
  *
@@ -67,7 +67,7 @@ public interface ManagedMap<K, V> extends ConcurrentMap<K, V> {
      * @throws NullPointerException if the key, the value or the function is {@code null}.
      * @throws ManagerException     if the server is gone.
      */
-    default V merge(K key, V value, SerializableBiFunction<? super V, ? super V, ? extends V> function) {
+    default V merge(K key, V value, ManagedBiFunction<? super V, ? super V, ? extends V> function) {
         return merge(key, value, (BiFunction<? super V, ? super V, ? extends V>) function);
     }
 
@@ -81,7 +81,7 @@ public interface ManagedMap<K, V> extends ConcurrentMap<K, V> {
      * @throws NullPointerException if the key or the function is {@code null}.
      * @throws ManagerException     if the server is gone.
      */
-    default V compute(K key, SerializableBiFunction<? super K, ? super V, ? extends V> function) {
+    default V compute(K key, ManagedBiFunction<? super K, ? super V, ? extends V> function) {
         return compute(key, (BiFunction<? super K, ? super V, ? extends V>) function);
     }
 
@@ -94,7 +94,7 @@ public interface ManagedMap<K, V> extends ConcurrentMap<K, V> {
      * @throws NullPointerException if the key or the function is {@code null}.
      * @throws ManagerException     if the server is gone.
      */
-    default V computeIfAbsent(K key, SerializableFunction<? super K, ? extends V> function) {
+    default V computeIfAbsent(K key, ManagedFunction<? super K, ? extends V> function) {
         return computeIfAbsent(key, (Function<? super K, ? extends V>) function);
     }
 
@@ -107,7 +107,7 @@ public interface ManagedMap<K, V> extends ConcurrentMap<K, V> {
      * @throws NullPointerException if the key or the function is {@code null}.
      * @throws ManagerException     if the server is gone.
      */
-    default V computeIfPresent(K key, SerializableBiFunction<? super K, ? super V, ? extends V> function) {
+    default V computeIfPresent(K key, ManagedBiFunction<? super K, ? super V, ? extends V> function) {
         return computeIfPresent(key, (BiFunction<? super K, ? super V, ? extends V>) function);
     }
 
@@ -118,7 +118,7 @@ public interface ManagedMap<K, V> extends ConcurrentMap<K, V> {
      * @throws NullPointerException if the function is {@code null}, or returns {@code null}.
      * @throws ManagerException     if the server is gone.
      */
-    default void replaceAll(SerializableBiFunction<? super K, ? super V, ? extends V> function) {
+    default void replaceAll(ManagedBiFunction<? super K, ? super V, ? extends V> function) {
         replaceAll((BiFunction<? super K, ? super V, ? extends V>) function);
     }
 

@@ -73,7 +73,7 @@ public interface ManagedValue<T> {
      * @return the new value.
      * @throws ManagerException if the server is gone.
      */
-    T updateAndGet(SerializableUnaryOperator<T> function);
+    T updateAndGet(ManagedUnaryOperator<T> function);
 
     /**
      * Updates the value with a function run in the server and returns the old value, atomically.
@@ -82,5 +82,5 @@ public interface ManagedValue<T> {
      * @return the previous value.
      * @throws ManagerException if the server is gone.
      */
-    T getAndUpdate(SerializableUnaryOperator<T> function);
+    T getAndUpdate(ManagedUnaryOperator<T> function);
 }

@@ -29,6 +29,8 @@ import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.LaunchException;
 import org.multiproc4j.core.ProcessException;
 import org.multiproc4j.core.RemoteException;
+import org.multiproc4j.core.SerializableBiFunction;
+import org.multiproc4j.core.SerializableFunction;
 import org.multiproc4j.core.SerializableRunnable;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codec;

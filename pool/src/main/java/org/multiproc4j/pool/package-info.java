@@ -1,7 +1,7 @@
 /**
  * A pool of worker JVMs: Python's {@code multiprocessing.Pool} ({@link org.multiproc4j.pool.ProcessPool}) and
  * {@code concurrent.futures.ProcessPoolExecutor} ({@link org.multiproc4j.pool.ProcessPoolExecutor}). Workers start
- * with the pool and stay warm; work is a {@link org.multiproc4j.pool.SerializableFunction} (a lambda or method
+ * with the pool and stay warm; work is a {@link org.multiproc4j.core.SerializableFunction} (a lambda or method
  * reference) applied to inputs, its results come back as values, {@link org.multiproc4j.pool.AsyncResult}s or a
  * lazy {@link org.multiproc4j.pool.ResultIterator}, and a worker that dies fails only the task it was running
  * ({@link org.multiproc4j.pool.WorkerDiedException}) while the pool keeps serving.

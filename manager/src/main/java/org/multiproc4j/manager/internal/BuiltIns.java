@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.multiproc4j.manager.ManagedMap;
 import org.multiproc4j.manager.ManagedValue;
 import org.multiproc4j.manager.Namespace;
-import org.multiproc4j.manager.SerializableUnaryOperator;
+import org.multiproc4j.manager.ManagedUnaryOperator;
 
 /** The types every manager can create, and the server-side objects behind them. */
 final class BuiltIns {
@@ -158,13 +158,13 @@ final class BuiltIns {
         }
 
         @Override
-        public synchronized T updateAndGet(SerializableUnaryOperator<T> f) {
+        public synchronized T updateAndGet(ManagedUnaryOperator<T> f) {
             value = f.apply(value);
             return value;
         }
 
         @Override
-        public synchronized T getAndUpdate(SerializableUnaryOperator<T> f) {
+        public synchronized T getAndUpdate(ManagedUnaryOperator<T> f) {
             T old = value;
             value = f.apply(value);
             return old;

@@ -11,8 +11,8 @@ import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.core.internal.TaskCodec;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.sharedmem.SharedLong;
-import org.multiproc4j.pool.SerializableBiFunction;
-import org.multiproc4j.pool.SerializableFunction;
+import org.multiproc4j.core.SerializableBiFunction;
+import org.multiproc4j.core.SerializableFunction;
 
 /**
  * The task of a worker JVM: run the initializer, then receive tasks on the pipe, run them and send their

@@ -1,10 +1,11 @@
-package org.multiproc4j.pool;
+package org.multiproc4j.core;
 
 import java.io.Serializable;
 
 /**
- * A function of one argument that can be sent to a worker JVM: what {@link ProcessPool#map},
- * {@link ProcessPool#apply} and their relatives run. A lambda or method reference assigned to this type is
+ * A function of one argument that can be sent to another JVM and applied there: what a process pool's
+ * {@code map}, {@code apply} and their relatives run ({@code org.multiproc4j.pool.ProcessPool}). Like
+ * {@link SerializableCallable#call()} it may throw checked exceptions. A lambda or method reference assigned to this type is
  * serializable, and so are the values it captures, provided each is itself {@link Serializable}.
  * <pre>{@code
  * int power = 3;
@@ -26,7 +27,7 @@ public interface SerializableFunction<T, R> extends Serializable {
      * Computes the result, in a worker JVM.
      *
      * @param t the argument.
-     * @return the result; it must be serializable by the pool's codec.
+     * @return the result; it must be serializable by the codec of whatever sends it back.
      * @throws Exception whatever the function throws; checked exceptions are allowed.
      */
     R apply(T t) throws Exception;
