@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.core.JvmProcess;
+import org.multiproc4j.core.SerializableCallable;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Waitable;
 import org.multiproc4j.test.LeakCheck;
@@ -68,21 +70,14 @@ public abstract class ConnectionContract {
     private Future<?> peer;
 
     /**
-     * Starts the peer running {@code task} on the other end (in a thread or in a child JVM) and returns this
-     * side's end. The peer's end is closed when the task returns (its process exits, for a child).
+     * Starts the peer running {@code task} on the other end, with {@link #runPeer}, and returns this side's end.
+     * The peer's end is closed when the task returns (its process exits, for a child).
      *
      * @param task what the peer does.
      * @return this side's end, connected.
      * @throws Exception if the connection cannot be made.
      */
     protected abstract Connection connect(PeerTask task) throws Exception;
-
-    /**
-     * Returns the future of the peer's task, as {@link #connect} started it.
-     *
-     * @return the future.
-     */
-    protected abstract Future<?> peerFuture();
 
     /**
      * Tells whether the peer runs in another process (so that it can die).
@@ -112,9 +107,17 @@ public abstract class ConnectionContract {
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
     }
 
+    /**
+     * Runs the peer's side: in a child JVM if {@link #peerInAnotherProcess()}, else in a thread of this JVM.
+     *
+     * @param side what the peer's side does, from connecting to its end to the task's result.
+     */
+    protected void runPeer(SerializableCallable<Object> side) {
+        peer = peerInAnotherProcess() ? JvmProcess.call(side) : pool.submit(side::call);
+    }
+
     private Connection start(PeerTask task) throws Exception {
         mine = connect(task);
-        peer = peerFuture();
         return mine;
     }
 
@@ -125,7 +128,7 @@ public abstract class ConnectionContract {
     // -------------------------------------------------------------------------------------------- peers
 
     /** Sends back what it receives, objects as objects and bytes as bytes, until end of file. */
-    static Object echo(Connection c) throws Exception {
+    static int echo(Connection c) throws Exception {
         int n = 0;
         while (true) {
             Object o;
