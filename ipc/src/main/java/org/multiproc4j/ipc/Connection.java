@@ -178,6 +178,25 @@ public interface Connection extends Waitable, AutoCloseable {
     void sendBytes(byte[] buf, int offset, int length) throws IOException, InterruptedException;
 
     /**
+     * Sends a region of an array as one message, waiting at most {@code timeout} for it to be taken.
+     *
+     * @param buf     the bytes.
+     * @param offset  the region's first byte.
+     * @param length  the region's length.
+     * @param timeout how long to wait; zero or negative does not wait.
+     * @throws TimeoutException          if it could not be sent in time; nothing was delivered (a connection
+     *                                   that had written part of it is closed, and the message says so).
+     * @throws IndexOutOfBoundsException if the region is not inside the array.
+     * @throws IllegalArgumentException  if {@code length} is more than this connection's maximum message size.
+     * @throws BrokenPipeException       if the other end is gone.
+     * @throws ClosedChannelException    if this end is closed.
+     * @throws IOException               on another I/O error.
+     * @throws InterruptedException      if interrupted while waiting; nothing was delivered.
+     */
+    void sendBytes(byte[] buf, int offset, int length, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException;
+
+    /**
      * Sends a buffer's remaining bytes as one message; the buffer's position advances to its limit.
      *
      * @param src the bytes, heap or direct.
@@ -277,6 +296,22 @@ public interface Connection extends Waitable, AutoCloseable {
      * @throws InterruptedException    if interrupted while waiting; nothing is lost.
      */
     int recvBytesInto(ByteBuffer dst) throws IOException, InterruptedException;
+
+    /**
+     * Receives the next message into a buffer at its position, waiting at most {@code timeout}; the position
+     * advances past it.
+     *
+     * @param dst     the buffer, heap or direct.
+     * @param timeout how long to wait; zero or negative takes only what has arrived.
+     * @return the message's length.
+     * @throws TimeoutException        if no whole message came in time; nothing is lost.
+     * @throws BufferTooShortException if the message is longer than {@code dst.remaining()}; it is not consumed.
+     * @throws EOFException            if the other end is gone and every message it sent was received.
+     * @throws ClosedChannelException  if this end is closed.
+     * @throws IOException             on another I/O error.
+     * @throws InterruptedException    if interrupted while waiting; nothing is lost.
+     */
+    int recvBytesInto(ByteBuffer dst, Duration timeout) throws IOException, InterruptedException, TimeoutException;
 
     // ------------------------------------------------------------------------------------------ readiness
 

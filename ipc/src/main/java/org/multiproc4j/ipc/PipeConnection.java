@@ -152,6 +152,16 @@ public final class PipeConnection implements Connection, Shareable {
         }
     }
 
+    /**
+     * {@inheritDoc} A pipe end waits for room in its ring only before the message starts.
+     */
+    @Override
+    public void sendBytes(byte[] buf, int offset, int length, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        Objects.checkFromIndexSize(offset, length, buf.length);
+        sender.sendBytes(Payload.of(NO_PREFIX, 0, buf, offset, length), Deadlines.of(timeout));
+    }
+
     @Override
     public void sendBytes(ByteBuffer src) throws IOException, InterruptedException {
         try {
@@ -246,6 +256,12 @@ public final class PipeConnection implements Connection, Shareable {
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Override
+    public int recvBytesInto(ByteBuffer dst, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        return receiver.receiveInto(dst, Deadlines.of(timeout));
     }
 
     /**

@@ -206,17 +206,6 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
         return core.put(e, Deadlines.of(timeout, unit));
     }
 
-    /**
-     * Puts a value, waiting at most {@code timeout} for room.
-     *
-     * @param e       the value.
-     * @param timeout how long to wait; zero or negative does not wait.
-     * @return {@code true} if put, {@code false} if there was no room in time (nothing was put).
-     * @throws NullPointerException   if {@code e} or {@code timeout} is {@code null}.
-     * @throws SerializationException if the value cannot be serialized; nothing was put.
-     * @throws InterruptedException   if interrupted while waiting; nothing was put.
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     public boolean offer(E e, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(e, "a SharedQueue does not hold null");
@@ -256,16 +245,6 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
         return v == QueueCore.NOTHING ? null : (E) v;
     }
 
-    /**
-     * Takes the value at the head, waiting at most {@code timeout}.
-     *
-     * @param timeout how long to wait; zero or negative does not wait.
-     * @return the value, or {@code null} if none came in time.
-     * @throws NullPointerException   if {@code timeout} is {@code null}.
-     * @throws SerializationException if the value cannot be decoded (it is consumed).
-     * @throws InterruptedException   if interrupted while waiting.
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     @SuppressWarnings("unchecked")
     public E poll(Duration timeout) throws InterruptedException {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Objects;
 
 import org.multiproc4j.core.Handle;
-import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.ipc.internal.QueueCore;
@@ -59,76 +58,30 @@ public final class SimpleSharedQueue<E> implements MessageQueue<E>, Shareable {
         return new SimpleSharedQueue<>(SharedQueue.newCore(QueueDescriptor.KIND_SIMPLE, 0, options));
     }
 
-    /**
-     * Puts a value, waiting for room in the ring if it is full.
-     *
-     * @param e the value.
-     * @throws NullPointerException   if {@code e} is {@code null}.
-     * @throws SerializationException if the value cannot be serialized; nothing was put.
-     * @throws InterruptedException   if interrupted while waiting; nothing was put.
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     public void put(E e) throws InterruptedException {
         Objects.requireNonNull(e, "a SimpleSharedQueue does not hold null");
         core.put(e, Deadlines.NEVER);
     }
 
-    /**
-     * Puts a value if there is room in the ring now (waiting at most a couple of milliseconds for another
-     * process to finish its own put).
-     *
-     * @param e the value.
-     * @return {@code true} if put, {@code false} if the ring is full.
-     * @throws NullPointerException   if {@code e} is {@code null}.
-     * @throws SerializationException if the value cannot be serialized; nothing was put.
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     public boolean offer(E e) {
         Objects.requireNonNull(e, "a SimpleSharedQueue does not hold null");
         return core.offerNow(e);
     }
 
-    /**
-     * Puts a value, waiting at most {@code timeout} for room in the ring.
-     *
-     * @param e       the value.
-     * @param timeout how long to wait; zero or negative does not wait.
-     * @return {@code true} if put, {@code false} if there was no room in time (nothing was put).
-     * @throws NullPointerException   if {@code e} or {@code timeout} is {@code null}.
-     * @throws SerializationException if the value cannot be serialized; nothing was put.
-     * @throws InterruptedException   if interrupted while waiting; nothing was put.
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     public boolean offer(E e, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(e, "a SimpleSharedQueue does not hold null");
         return core.put(e, Deadlines.of(timeout));
     }
 
-    /**
-     * Takes the value at the head, waiting for one (Python's {@code get()}).
-     *
-     * @return the value.
-     * @throws SerializationException if the value cannot be decoded (it is consumed).
-     * @throws InterruptedException   if interrupted while waiting.
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     @SuppressWarnings("unchecked")
     public E take() throws InterruptedException {
         return (E) core.take(Deadlines.NEVER);
     }
 
-    /**
-     * Takes the value at the head if there is one now (waiting at most a couple of milliseconds for another
-     * process to finish its own take).
-     *
-     * @return the value, or {@code null} if the queue is empty.
-     * @throws SerializationException if the value cannot be decoded (it is consumed).
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     @SuppressWarnings("unchecked")
     public E poll() {
@@ -136,15 +89,6 @@ public final class SimpleSharedQueue<E> implements MessageQueue<E>, Shareable {
         return v == QueueCore.NOTHING ? null : (E) v;
     }
 
-    /**
-     * Takes the value at the head, waiting at most {@code timeout}.
-     *
-     * @param timeout how long to wait.
-     * @return the value, or {@code null} if none came in time.
-     * @throws SerializationException if the value cannot be decoded (it is consumed).
-     * @throws InterruptedException   if interrupted while waiting.
-     * @throws IllegalStateException  if the queue is closed in this process.
-     */
     @Override
     @SuppressWarnings("unchecked")
     public E poll(Duration timeout) throws InterruptedException {
@@ -152,22 +96,11 @@ public final class SimpleSharedQueue<E> implements MessageQueue<E>, Shareable {
         return v == QueueCore.NOTHING ? null : (E) v;
     }
 
-    /**
-     * Tells whether the queue holds no value.
-     *
-     * @return {@code true} if empty.
-     * @throws IllegalStateException if the queue is closed in this process.
-     */
     @Override
     public boolean isEmpty() {
         return core.size() == 0;
     }
 
-    /**
-     * Tells whether the queue was closed in this process.
-     *
-     * @return {@code true} once closed.
-     */
     @Override
     public boolean isClosed() {
         return core.isClosed();

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.core.JvmProcess;
+import org.multiproc4j.core.SerializableCallable;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Waitable;
 import org.multiproc4j.test.LeakCheck;
@@ -68,21 +70,14 @@ public abstract class ConnectionContract {
     private Future<?> peer;
 
     /**
-     * Starts the peer running {@code task} on the other end (in a thread or in a child JVM) and returns this
-     * side's end. The peer's end is closed when the task returns (its process exits, for a child).
+     * Starts the peer running {@code task} on the other end, with {@link #runPeer}, and returns this side's end.
+     * The peer's end is closed when the task returns (its process exits, for a child).
      *
      * @param task what the peer does.
      * @return this side's end, connected.
      * @throws Exception if the connection cannot be made.
      */
     protected abstract Connection connect(PeerTask task) throws Exception;
-
-    /**
-     * Returns the future of the peer's task, as {@link #connect} started it.
-     *
-     * @return the future.
-     */
-    protected abstract Future<?> peerFuture();
 
     /**
      * Tells whether the peer runs in another process (so that it can die).
@@ -112,9 +107,17 @@ public abstract class ConnectionContract {
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
     }
 
+    /**
+     * Runs the peer's side: in a child JVM if {@link #peerInAnotherProcess()}, else in a thread of this JVM.
+     *
+     * @param side what the peer's side does, from connecting to its end to the task's result.
+     */
+    protected void runPeer(SerializableCallable<Object> side) {
+        peer = peerInAnotherProcess() ? JvmProcess.call(side) : pool.submit(side::call);
+    }
+
     private Connection start(PeerTask task) throws Exception {
         mine = connect(task);
-        peer = peerFuture();
         return mine;
     }
 
@@ -125,7 +128,7 @@ public abstract class ConnectionContract {
     // -------------------------------------------------------------------------------------------- peers
 
     /** Sends back what it receives, objects as objects and bytes as bytes, until end of file. */
-    static Object echo(Connection c) throws Exception {
+    static int echo(Connection c) throws Exception {
         int n = 0;
         while (true) {
             Object o;
@@ -184,7 +187,7 @@ public abstract class ConnectionContract {
             p.sendBytes(big, 1, big.length - 2);
             p.sendBytes(ByteBuffer.wrap(small, 6, 5));
             p.sendBytes(ByteBuffer.allocateDirect(3).put(new byte[] {4, 5, 6}).flip());
-            p.sendBytes(small);
+            p.sendBytes(small, 0, small.length, Timeouts.MEDIUM);
             return null;
         });
         byte[] small = "sixty-four bytes? no, fewer".getBytes(StandardCharsets.UTF_8);
@@ -193,7 +196,7 @@ public abstract class ConnectionContract {
         assertArrayEquals(small, c.recvBytes(Timeouts.MEDIUM));
         assertArrayEquals(Arrays.copyOfRange(big, 1, big.length - 1), c.recvBytes(Timeouts.MEDIUM));
         ByteBuffer into = ByteBuffer.allocate(10);
-        assertEquals(5, c.recvBytesInto(into));
+        assertEquals(5, c.recvBytesInto(into, Timeouts.MEDIUM));
         assertEquals("four ", new String(into.array(), 0, 5, StandardCharsets.UTF_8));
         byte[] arr = new byte[8];
         assertEquals(3, c.recvBytesInto(arr, 2, Timeouts.MEDIUM));
@@ -286,6 +289,52 @@ public abstract class ConnectionContract {
             f.get(Timeouts.LONG.toSeconds(), TimeUnit.SECONDS);
         }
         assertEquals("ok", peerResult());
+    }
+
+    @Test
+    void shouldDeliverNothingOfASendThatTimesOut() throws Exception {
+        Connection c = start(p -> {
+            Thread.sleep(Timeouts.SHORT.toMillis()); // lets this side fill the pipe's ring or the socket's buffers
+            int n = 0;
+            while (true) {
+                Object o;
+                try {
+                    o = p.recv(Timeouts.LONG);
+                } catch (EOFException e) {
+                    return n; // a socket closed by its timed-out send: what came whole is all there is
+                }
+                if ("end".equals(o)) {
+                    return n;
+                }
+                if (((byte[]) o).length != 64 << 10) {
+                    return -1;
+                }
+                n++;
+            }
+        });
+        byte[] chunk = new byte[64 << 10];
+        int sent = 0;
+        TimeoutException timedOut = null;
+        while (timedOut == null) {
+            try {
+                if (sent % 2 == 0) {
+                    c.send(chunk, Duration.ofMillis(50));
+                } else {
+                    c.sendBytes(chunk, 0, chunk.length, Duration.ofMillis(50));
+                }
+                sent++;
+            } catch (TimeoutException e) {
+                timedOut = e;
+            }
+            assertTrue(sent < 100_000, "the other end's buffers never filled");
+        }
+        assertTrue(timedOut.getMessage() != null && !timedOut.getMessage().isEmpty());
+        if (!c.isClosed()) {
+            c.send("end", Timeouts.LONG);
+        } else {
+            assertTrue(timedOut.getMessage().contains("connection is closed"), timedOut.getMessage());
+        }
+        assertEquals(sent, peerResult(), "the peer received every message whose send returned, and no other");
     }
 
     // ------------------------------------------------------------------------------------------- waiting

@@ -33,20 +33,6 @@ import org.multiproc4j.test.Timeouts;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PipeIT {
 
-    static int echo(Connection c) throws Exception {
-        int n = 0;
-        while (true) {
-            Object o;
-            try {
-                o = c.recv();
-            } catch (EOFException e) {
-                return n;
-            }
-            c.send(o);
-            n++;
-        }
-    }
-
     static Void sendThenLinger(Connection c, int count, long lingerMillis) throws Exception {
         for (int i = 0; i < count; i++) {
             c.send(i);
@@ -67,7 +53,7 @@ class PipeIT {
         try (Pipe pipe = Pipe.open()) {
             Connection mine = pipe.first();
             Connection childs = pipe.second();
-            TaskFuture<Integer> child = JvmProcess.call(() -> echo(childs));
+            TaskFuture<Integer> child = JvmProcess.call(() -> ConnectionContract.echo(childs));
             childs.close(); // Python's idiom: close the parent's copy of the child's end after starting it
             Object[] tuple = {123456789, 3.14159, "hello"};
             for (int i = 0; i < 100; i++) {
@@ -92,7 +78,7 @@ class PipeIT {
         ChannelOptions fast = new ChannelOptions().codec(org.multiproc4j.core.codec.Codecs.fast(PipeTest.Point.class));
         try (Pipe pipe = Pipe.open(fast)) {
             Connection childs = pipe.second();
-            TaskFuture<Integer> child = JvmProcess.call(() -> echo(childs));
+            TaskFuture<Integer> child = JvmProcess.call(() -> ConnectionContract.echo(childs));
             childs.close();
             pipe.first().send(new PipeTest.Point(3, 4));
             assertEquals(new PipeTest.Point(3, 4), pipe.first().recv(Timeouts.LONG), "the child decoded and re-encoded "

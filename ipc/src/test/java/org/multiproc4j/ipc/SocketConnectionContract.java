@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.SerializableCallable;
 import org.multiproc4j.ipc.net.Client;
 import org.multiproc4j.ipc.net.Listener;
@@ -26,7 +24,6 @@ abstract class SocketConnectionContract extends ConnectionContract {
     Path dir;
 
     private Listener listener;
-    private Future<?> peer;
 
     /**
      * Returns a fresh address to listen on.
@@ -45,13 +42,8 @@ abstract class SocketConnectionContract extends ConnectionContract {
                 return task.run(c);
             }
         };
-        peer = peerInAnotherProcess() ? JvmProcess.call(client) : pool.submit(client::call);
+        runPeer(client);
         return listener.accept(Timeouts.LONG);
-    }
-
-    @Override
-    protected Future<?> peerFuture() {
-        return peer;
     }
 
     @AfterEach

@@ -1,16 +1,7 @@
 package org.multiproc4j.ipc;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-
 /** The {@link Connection} contract over TCP on the loopback interface, the peer in a child JVM. */
-class TcpSocketConnectionIT extends SocketConnectionContract {
-    @Override
-    SocketAddress newAddress() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    }
-
+class TcpSocketConnectionIT extends TcpSocketConnectionTest {
     @Override
     protected boolean peerInAnotherProcess() {
         return true;

@@ -120,18 +120,33 @@ public final class SocketConnection implements Connection {
      */
     @Override
     public void send(Object obj, Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        byte[] bytes = codec.encode(obj);
+        writeTimed(FrameChannel.KIND_OBJECT, ByteBuffer.wrap(codec.encode(obj)), describe(obj), timeout);
+    }
+
+    private void writeTimed(byte kind, ByteBuffer data, String what, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
         long deadline = Deadlines.of(timeout);
         if (!sendLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            throw new TimeoutException("cannot send " + describe(obj) + " to " + channel.peer() + " within " + timeout
+            throw new TimeoutException("cannot send " + what + " to " + channel.peer() + " within " + timeout
                     + ": other threads were sending; nothing was sent");
         }
         try {
-            checkSize(bytes.length, describe(obj));
-            writeFrame(FrameChannel.KIND_OBJECT, ByteBuffer.wrap(bytes), describe(obj), deadline, timeout);
+            checkSize(data.remaining(), what);
+            writeFrame(kind, data, what, deadline, timeout);
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /**
+     * {@inheritDoc} A socket end writes what its socket's buffers take at once; if the rest is not taken in
+     * time, the message is partly written, so the connection is closed and the {@code TimeoutException} says so.
+     */
+    @Override
+    public void sendBytes(byte[] buf, int offset, int length, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        java.util.Objects.checkFromIndexSize(offset, length, buf.length);
+        writeTimed(FrameChannel.KIND_BYTES, ByteBuffer.wrap(buf, offset, length), "raw bytes", timeout);
     }
 
     private static String describe(Object obj) {
@@ -340,9 +355,24 @@ public final class SocketConnection implements Connection {
 
     @Override
     public int recvBytesInto(ByteBuffer buf) throws IOException, InterruptedException {
-        lock();
         try {
-            FrameChannel.Frame f = awaitForever();
+            return recvBytesInto(buf, FrameChannel.NO_DEADLINE, null);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no deadline was set", e);
+        }
+    }
+
+    @Override
+    public int recvBytesInto(ByteBuffer buf, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        return recvBytesInto(buf, Deadlines.of(timeout), timeout);
+    }
+
+    private int recvBytesInto(ByteBuffer buf, long deadline, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        lock(deadline, timeout);
+        try {
+            FrameChannel.Frame f = await(deadline, timeout);
             int length = f.data().length;
             if (length > buf.remaining()) {
                 throw tooShort(length, buf.remaining() + " bytes remaining in the buffer");
@@ -427,14 +457,6 @@ public final class SocketConnection implements Connection {
         }
     }
 
-    private void lock() throws IOException, InterruptedException {
-        recvLock.lockInterruptibly();
-        if (channel.isClosed()) {
-            recvLock.unlock();
-            throw ClosedExceptions.closed(describe());
-        }
-    }
-
     private void lock(long deadline, Duration timeout) throws IOException, InterruptedException, TimeoutException {
         if (deadline == FrameChannel.NO_DEADLINE) {
             recvLock.lockInterruptibly();
@@ -460,14 +482,6 @@ public final class SocketConnection implements Connection {
             }
         }
         return channel.peek();
-    }
-
-    private FrameChannel.Frame awaitForever() throws IOException, InterruptedException {
-        try {
-            return await(FrameChannel.NO_DEADLINE, null);
-        } catch (TimeoutException e) {
-            throw new AssertionError("no deadline was set", e);
-        }
     }
 
     private TimeoutException timeout(Duration timeout) {
