@@ -108,10 +108,22 @@ public final class Wire {
     private static final boolean[] PLAIN = new boolean[256];
     private static final boolean[] ARRAY = new boolean[256];
 
+    /** The size of each scalar's message, by tag (0 for the others). */
+    private static final byte[] FIXED = new byte[256];
+
     static {
         for (int tag = NULL; tag <= FLOAT; tag++) {
             PLAIN[tag] = true;
         }
+        FIXED[NULL] = 1;
+        FIXED[BOOLEAN] = 2;
+        FIXED[BYTE] = 2;
+        FIXED[SHORT] = 3;
+        FIXED[CHAR] = 3;
+        FIXED[INT] = 5;
+        FIXED[FLOAT] = 5;
+        FIXED[LONG] = 9;
+        FIXED[DOUBLE] = 9;
         for (int tag = BYTES; tag <= DOUBLES; tag++) {
             ARRAY[tag] = true;
         }
@@ -612,6 +624,16 @@ public final class Wire {
         byte tag = get(a, b, offset);
         if (!isPlain(tag)) {
             throw corrupt("the bytes were written by " + describeTag(tag) + ", not as a plain value");
+        }
+        int fixed = FIXED[tag & 0xff];
+        if (fixed > 0) {
+            // a scalar: the common message, read without walking it twice
+            need(fixed, offset, offset + length, tag);
+            if (length != fixed) {
+                throw corrupt(article(tag) + " message ends after " + fixed + " bytes but " + length
+                        + " were given (corrupt input, or a message boundary is wrong)");
+            }
+            return valueAt(a, b, offset, offset + length, 0);
         }
         if (ARRAY[tag & 0xff]) {
             // a top-level array's length must match exactly: say so in those terms
