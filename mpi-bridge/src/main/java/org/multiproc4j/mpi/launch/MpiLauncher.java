@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -170,8 +169,8 @@ public final class MpiLauncher {
                         to.flush();
                     }
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException closed) {
+                // the rank's output ended with its process (JvmProcess closes the stream when it collects the exit)
             }
         }, "mpi-launch-output");
         t.setDaemon(true);
