@@ -35,6 +35,7 @@ public final class LocalComm implements CommBackend {
     private final int p2p;
     private final int coll;
     private boolean freed;
+    private final Object[] scratch = new Object[2];
 
     LocalComm(LocalSession session, Engine e, int id, int[] group) {
         this.session = session;
@@ -359,7 +360,8 @@ public final class LocalComm implements CommBackend {
 
     /** Reduces towards rank 0 in rank order; returns the result at rank 0, null elsewhere. */
     private Buf reduceTo0(Buf send, Op op) {
-        Buf acc = heapCopy(send);
+        Buf acc = scratch(0, send);
+        Mem.copy(send, acc);
         Buf tmp = null;
         int size = group.length;
         for (int mask = 1; mask < size; mask <<= 1) {
@@ -367,7 +369,7 @@ public final class LocalComm implements CommBackend {
                 int src = rank | mask;
                 if (src < size) {
                     if (tmp == null) {
-                        tmp = heapBuf(send);
+                        tmp = scratch(1, send);
                     }
                     crecv(tmp, src, "reduce");
                     combine(op, acc, tmp);
@@ -401,12 +403,55 @@ public final class LocalComm implements CommBackend {
     public void allreduce(Buf send, Buf recv, Op op) {
         synchronized (e) {
             check();
-            Buf acc = reduceTo0(send, op);
-            if (rank == 0) {
-                Mem.copy(acc, recv);
+            int size = group.length;
+            if (Integer.bitCount(size) != 1) {
+                Buf acc = reduceTo0(send, op);
+                if (rank == 0) {
+                    Mem.copy(acc, recv);
+                }
+                bcast0(recv, 0);
+                return;
             }
-            bcast0(recv, 0);
+            // recursive doubling: log2(n) exchanges; the lower block's partial result is always the left operand
+            Buf acc = scratch(0, send);
+            Mem.copy(send, acc);
+            Buf tmp = scratch(1, send);
+            for (int mask = 1; mask < size; mask <<= 1) {
+                int partner = rank ^ mask;
+                exchange(acc, partner, tmp, "allreduce");
+                if (partner < rank) {
+                    combine(op, tmp, acc);
+                    Buf t = acc;
+                    acc = tmp;
+                    tmp = t;
+                } else {
+                    combine(op, acc, tmp);
+                }
+            }
+            Mem.copy(acc, recv);
         }
+    }
+
+    /** Sends {@code out} to {@code partner} while receiving {@code in} from it, the receive posted first. */
+    private void exchange(Buf out, int partner, Buf in, String op) {
+        Engine.Recv r = e.post(new Engine.Recv(op, coll, group[partner], 0, in, worldToComm));
+        csend(out, partner);
+        try {
+            e.await(r, NO_DEADLINE);
+        } catch (TimeoutException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    /** A heap buffer like {@code like}, reused between calls (two slots), so reductions allocate once. */
+    private Buf scratch(int slot, Buf like) {
+        Object a = scratch[slot];
+        if (a == null || a.getClass() != like.type().arrayClass()
+                || java.lang.reflect.Array.getLength(a) < like.count()) {
+            a = like.type().newArray(like.count());
+            scratch[slot] = a;
+        }
+        return Buf.ofArray(a).slice(0, like.count());
     }
 
     @Override
