@@ -62,9 +62,16 @@ public final class MpiBench {
     /**
      * Runs every workload.
      *
-     * @param args {@code quick} for a smoke run.
+     * @param args {@code quick} for a smoke run; {@code hello} to join the job, print one line and leave (the
+     *             job-start workload).
      */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("hello")) {
+            try (Mpi mpi = Mpi.init(args)) {
+                System.out.println("rank " + mpi.world().rank() + " of " + mpi.world().size());
+            }
+            return;
+        }
         boolean quick = args.length > 0 && args[0].equals("quick");
         int reps = quick ? 2 : 10;
         try (Mpi mpi = Mpi.init(args)) {

@@ -19,7 +19,8 @@ public final class Workloads {
             () -> new QueueWorkload("simplequeue_throughput_1p1c"),
             () -> new QueueWorkload("joinablequeue_roundtrip"),
             SharedMemWorkload::valueIncrement,
-            SharedMemWorkload::arrayBulk);
+            SharedMemWorkload::arrayBulk,
+            MpiWorkload::new);
 
     private Workloads() {
     }

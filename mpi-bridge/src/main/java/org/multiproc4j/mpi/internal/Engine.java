@@ -39,6 +39,7 @@ final class Engine {
     /** Engine-level wildcard. */
     static final int ANY = -1;
     private static final int CHUNK_SHIFT = 30;
+    static final ElementType[] TYPES = ElementType.values();
     private static final long BYTE_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
 
     final LocalJob job;
@@ -47,13 +48,32 @@ final class Engine {
     private final OneToOneRingBuffer[] in;
     private final OneToOneRingBuffer[] out;
     private final int maxFrame;
-    private final IdleStrategy idle = IdlePolicy.defaultPolicy().newIdleStrategy();
+    /**
+     * System property choosing how a rank waits: {@code default} ({@link IdlePolicy#defaultPolicy()}: spin, yield,
+     * park; right when ranks may outnumber cores) or {@code spin} ({@link IdlePolicy#busySpin()}: the lowest
+     * latency, for ranks on dedicated cores, as Open MPI's shared-memory transport polls).
+     */
+    static final String IDLE_PROP = "multiproc4j.mpi.local.idle";
+
+    private final IdleStrategy idle = idlePolicy().newIdleStrategy();
     private final ArrayList<Msg> unexpected = new ArrayList<>();
     private final ArrayList<Recv> posted = new ArrayList<>();
     private final Msg[] partial;
     private final MessageHandler handler = this::onFrame;
     private int current;
     private int rotation;
+
+    static IdlePolicy idlePolicy() {
+        String v = System.getProperty(IDLE_PROP, "default");
+        switch (v) {
+            case "spin":
+                return IdlePolicy.busySpin();
+            case "default":
+                return IdlePolicy.defaultPolicy();
+            default:
+                throw new MpiException("system property " + IDLE_PROP + " must be 'default' or 'spin', got '" + v + "'");
+        }
+    }
 
     Engine(LocalJob job, int me) {
         this.job = job;
@@ -121,7 +141,7 @@ final class Engine {
 
         void open(Msg m) {
             int source = worldToComm[m.src];
-            ElementType type = m.kind == KIND_OBJECT ? null : ElementType.values()[m.kind];
+            ElementType type = m.kind == KIND_OBJECT ? null : TYPES[m.kind];
             status.set(source, m.tag, m.total, type);
             if (buf == null) {
                 if (m.kind != KIND_OBJECT) {

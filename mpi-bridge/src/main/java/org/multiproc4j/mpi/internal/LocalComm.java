@@ -162,7 +162,7 @@ public final class LocalComm implements CommBackend {
 
     private Status status(Engine.Msg m) {
         return new Status(worldToComm[m.src], m.tag, m.total,
-                m.kind == Engine.KIND_OBJECT ? null : org.multiproc4j.mpi.ElementType.values()[m.kind]);
+                m.kind == Engine.KIND_OBJECT ? null : Engine.TYPES[m.kind]);
     }
 
     /** A send that completed when it started. */

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -295,11 +296,15 @@ public final class MpiLauncher {
      * the job starts, so later changes do not affect it.
      */
     public static final class Options {
+        /** The smallest {@link #ringCapacity()}: 4 KiB. */
+        public static final int MIN_RING_CAPACITY = 4096;
+        /** The largest {@link #ringCapacity()}: 1 GiB. */
+        public static final int MAX_RING_CAPACITY = 1 << 30;
         private boolean prefixOutput;
         private final List<String> jvmOptions;
         private final List<Path> extraClasspath;
         private PrintStream output;
-        private Integer ringCapacity;
+        private int ringCapacity;
 
         /** Creates options with every default. */
         public Options() {
@@ -416,13 +421,13 @@ public final class MpiLauncher {
         /**
          * Sets the capacity of each ring between two ranks.
          *
-         * @param bytes a power of two from 4096 to 1 GiB; {@code null} restores the default (1 MiB up to 8 ranks,
-         *              less beyond).
+         * @param bytes a power of two from {@value #MIN_RING_CAPACITY} to {@value #MAX_RING_CAPACITY}; default
+         *              decided by the rank count (1 MiB up to 8 ranks, less beyond).
          * @return these options.
          * @throws IllegalArgumentException if {@code bytes} is not a power of two in range.
          */
-        public Options ringCapacity(Integer bytes) {
-            if (bytes != null && (bytes < 4096 || bytes > (1 << 30) || Integer.bitCount(bytes) != 1)) {
+        public Options ringCapacity(int bytes) {
+            if (bytes < MIN_RING_CAPACITY || bytes > MAX_RING_CAPACITY || Integer.bitCount(bytes) != 1) {
                 throw new IllegalArgumentException("ringCapacity must be a power of two from 4096 to 1073741824 bytes, "
                         + "got " + bytes);
             }
@@ -433,10 +438,10 @@ public final class MpiLauncher {
         /**
          * Returns the ring capacity set.
          *
-         * @return the capacity, or empty for the default.
+         * @return the capacity, or empty for the default (decided by the rank count).
          */
-        public Optional<Integer> ringCapacity() {
-            return Optional.ofNullable(ringCapacity);
+        public OptionalInt ringCapacity() {
+            return ringCapacity == 0 ? OptionalInt.empty() : OptionalInt.of(ringCapacity);
         }
 
         /**
@@ -448,7 +453,7 @@ public final class MpiLauncher {
         public String toString() {
             return "MpiLauncher.Options[prefixOutput=" + prefixOutput + ", jvmOptions=" + jvmOptions
                     + ", extraClasspath=" + extraClasspath + ", output=" + (output == null ? "default" : output)
-                    + ", ringCapacity=" + (ringCapacity == null ? "default" : ringCapacity) + "]";
+                    + ", ringCapacity=" + (ringCapacity == 0 ? "default" : ringCapacity) + "]";
         }
     }
 }
