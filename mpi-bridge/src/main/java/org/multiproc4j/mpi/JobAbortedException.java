@@ -20,6 +20,7 @@ package org.multiproc4j.mpi;
 public class JobAbortedException extends MpiException {
     private static final long serialVersionUID = 1L;
 
+    /** The rank (in the world communicator) that failed or died, or -1 if unknown. */
     private final int failedRank;
 
     /**
