@@ -761,6 +761,14 @@ public final class Comm {
         b.reduce(send, recv, op, root);
     }
 
+    private static void checkReduction(String name, Buf send, Buf recv, Op op) {
+        need(name, "send", send);
+        need(name, "receive", recv);
+        checkOp(name, op, send);
+        checkSameType(name, send, recv);
+        checkSameCount(name, send, recv);
+    }
+
     private static void checkSameCount(String op, Buf send, Buf recv) {
         if (send.count() != recv.count()) {
             throw new IllegalArgumentException(op + ": send buffer holds " + send.count()
@@ -778,11 +786,7 @@ public final class Comm {
      * @throws JobAbortedException      if the job is ending.
      */
     public void allreduce(Buf send, Buf recv, Op op) {
-        need("allreduce", "send", send);
-        need("allreduce", "receive", recv);
-        checkOp("allreduce", op, send);
-        checkSameType("allreduce", send, recv);
-        checkSameCount("allreduce", send, recv);
+        checkReduction("allreduce", send, recv, op);
         b.allreduce(send, recv, op);
     }
 
@@ -796,11 +800,7 @@ public final class Comm {
      * @throws JobAbortedException      if the job is ending.
      */
     public void scan(Buf send, Buf recv, Op op) {
-        need("scan", "send", send);
-        need("scan", "receive", recv);
-        checkOp("scan", op, send);
-        checkSameType("scan", send, recv);
-        checkSameCount("scan", send, recv);
+        checkReduction("scan", send, recv, op);
         b.scan(send, recv, op);
     }
 
@@ -815,11 +815,7 @@ public final class Comm {
      * @throws JobAbortedException      if the job is ending.
      */
     public void exscan(Buf send, Buf recv, Op op) {
-        need("exscan", "send", send);
-        need("exscan", "receive", recv);
-        checkOp("exscan", op, send);
-        checkSameType("exscan", send, recv);
-        checkSameCount("exscan", send, recv);
+        checkReduction("exscan", send, recv, op);
         b.exscan(send, recv, op);
     }
 
