@@ -57,8 +57,9 @@ public final class Mpi implements AutoCloseable {
     private final Comm self;
     private final long startNanos = System.nanoTime();
     private final Thread hook;
-    private final Codec fast = Codecs.fast();
-    private final Codec jdk = Codecs.jdk();
+    /** The codecs, made at the first object message: a program that sends only buffers never loads Kryo. */
+    private volatile Codec fast;
+    private volatile Codec jdk;
     private boolean closed;
 
     private Mpi(BackendSession session) {
@@ -189,16 +190,34 @@ public final class Mpi implements AutoCloseable {
         }
     }
 
+    private Codec fast() {
+        Codec c = fast;
+        if (c == null) {
+            c = Codecs.fast();
+            fast = c;
+        }
+        return c;
+    }
+
+    private Codec jdk() {
+        Codec c = jdk;
+        if (c == null) {
+            c = Codecs.jdk();
+            jdk = c;
+        }
+        return c;
+    }
+
     byte[] encode(Object value) {
         byte[] body;
         byte kind = FAST;
         try {
-            body = fast.encode(value);
+            body = fast().encode(value);
         } catch (SerializationException e) {
             if (!(value instanceof java.io.Serializable)) {
                 throw e;
             }
-            body = jdk.encode(value);
+            body = jdk().encode(value);
             kind = JDK;
         }
         byte[] out = new byte[body.length + 1];
@@ -209,6 +228,6 @@ public final class Mpi implements AutoCloseable {
 
     Object decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
-        return (bytes[0] == JDK ? jdk : fast).decode(b);
+        return (bytes[0] == JDK ? jdk() : fast()).decode(b);
     }
 }
