@@ -9,6 +9,9 @@ import org.multiproc4j.mpi.spi.CommBackend;
 
 /** A rank's membership of a local job. */
 public final class LocalSession implements BackendSession {
+    private static String launchedSegment;
+    private static String launchedRank;
+
     private final LocalJob job;
     private final boolean ownsJob;
     private final int me;
@@ -37,11 +40,23 @@ public final class LocalSession implements BackendSession {
      * @return the session.
      */
     static LocalSession open() {
-        String segment = System.getProperty(LocalJob.SEGMENT_PROP);
+        String segment;
+        String rank;
+        synchronized (LocalSession.class) {
+            if (launchedSegment == null && System.getProperty(LocalJob.SEGMENT_PROP) != null) {
+                // read once and removed, so that a JVM this rank starts (which inherits multiproc4j.* properties)
+                // is not taken for this rank
+                launchedSegment = System.getProperty(LocalJob.SEGMENT_PROP);
+                launchedRank = System.getProperty(LocalJob.RANK_PROP);
+                System.clearProperty(LocalJob.SEGMENT_PROP);
+                System.clearProperty(LocalJob.RANK_PROP);
+            }
+            segment = launchedSegment;
+            rank = launchedRank;
+        }
         if (segment == null) {
             return new LocalSession(LocalJob.create(1, 64 << 10), true, 0);
         }
-        String rank = System.getProperty(LocalJob.RANK_PROP);
         int me;
         try {
             me = Integer.parseInt(rank);
