@@ -458,17 +458,7 @@ public final class LocalComm implements CommBackend {
     public void scan(Buf send, Buf recv, Op op) {
         synchronized (e) {
             check();
-            Buf acc = heapCopy(send);
-            if (rank > 0) {
-                Buf prefix = heapBuf(send);
-                crecv(prefix, rank - 1, "scan");
-                combine(op, prefix, acc);
-                acc = prefix;
-            }
-            if (rank < group.length - 1) {
-                csend(acc, rank + 1);
-            }
-            Mem.copy(acc, recv);
+            prefix(send, recv, op, true);
         }
     }
 
@@ -476,17 +466,27 @@ public final class LocalComm implements CommBackend {
     public void exscan(Buf send, Buf recv, Op op) {
         synchronized (e) {
             check();
-            Buf out = heapCopy(send);
-            if (rank > 0) {
-                Buf prefix = heapBuf(send);
-                crecv(prefix, rank - 1, "exscan");
-                Mem.copy(prefix, recv);
-                combine(op, prefix, out);
-                out = prefix;
+            prefix(send, recv, op, false);
+        }
+    }
+
+    /** Along the chain of ranks: rank r receives the reduction of ranks 0..r-1, combines its own, passes it on. */
+    private void prefix(Buf send, Buf recv, Op op, boolean inclusive) {
+        Buf total = heapCopy(send);
+        if (rank > 0) {
+            Buf before = heapBuf(send);
+            crecv(before, rank - 1, inclusive ? "scan" : "exscan");
+            if (!inclusive) {
+                Mem.copy(before, recv);
             }
-            if (rank < group.length - 1) {
-                csend(out, rank + 1);
-            }
+            combine(op, before, total);
+            total = before;
+        }
+        if (rank < group.length - 1) {
+            csend(total, rank + 1);
+        }
+        if (inclusive) {
+            Mem.copy(total, recv);
         }
     }
 
