@@ -194,6 +194,17 @@ public final class MpiWorkload implements Workload {
         });
     }
 
+    /**
+     * Left out of quick runs: each trial boots two jobs of JVMs and two {@code mpirun} jobs, minutes on a loaded
+     * machine; {@code bin/bench --quick --workloads mpi} runs it quickly on purpose.
+     *
+     * @return {@code false}.
+     */
+    @Override
+    public boolean inQuickRun() {
+        return false;
+    }
+
     @Override
     public double estimatedSecondsPerSet(Settings settings) {
         return settings.quick() ? 30 : 240;
