@@ -791,6 +791,46 @@ def wl_pool_wordcount(ts, warmup, trials, params):
             ts.add("speedup_pool2_vs_single", (t1 - t0) / (t2 - t1), "x", "higher")
 
         ts.repeat(warmup, trials, trial)
+def wl_mpi(ts, warmup, trials, params):
+    """mpi4py under Open MPI's mpirun with 2 ranks (mpi_side.py), and the start of a 4-rank hello job."""
+    import shutil
+    import subprocess
+    import tempfile
+    script = params.get("script", "")
+    mpirun = shutil.which("mpirun")
+    if not mpirun or not script:
+        ts.notes.append("skipped: no mpirun on the PATH (bin/setup-mpi installs Open MPI)")
+        return
+    try:
+        subprocess.run([sys.executable, "-c", "import mpi4py, numpy"], check=True, capture_output=True)
+    except subprocess.CalledProcessError:
+        ts.notes.append(f"skipped: {sys.executable} has no mpi4py or numpy (bin/setup-mpi installs python3-mpi4py "
+                        "python3-numpy)")
+        return
+    base = [mpirun, "--oversubscribe"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    env = dict(os.environ)
+    env.pop("PYTHONUNBUFFERED", None)
+    quick = ["quick"] if params.get("quick") == "1" else []
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write("from mpi4py import MPI\nc = MPI.COMM_WORLD\nprint('rank', c.Get_rank(), 'of', c.Get_size())\n")
+        hello = f.name
+
+    def trial():
+        out = subprocess.run(base + ["-n", "2", sys.executable, script] + quick, check=True,
+                             capture_output=True, text=True, env=env).stdout
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 3 and f[0] == "RESULT":
+                ts.add(f[1], float(f[2]), "µs")
+        t0 = now()
+        subprocess.run(base + ["-n", "4", sys.executable, hello], check=True, capture_output=True, env=env)
+        t1 = now()
+        ts.add("job_start_4_ranks_ms", ms(t0, t1), "ms")
+
+    try:
+        ts.repeat(warmup, trials, trial)
+    finally:
+        os.unlink(hello)
 
 
 WORKLOADS = {
@@ -815,6 +855,7 @@ WORKLOADS = {
     "pool_map_cpu": wl_pool_map_cpu,
     "executor_map_tiny": wl_executor_map_tiny,
     "pool_wordcount": wl_pool_wordcount,
+    "mpi": wl_mpi,
 }
 
 

@@ -40,10 +40,24 @@ public final class ExampleRun {
      * @throws Exception if it cannot be run or does not finish in time.
      */
     public static ExampleRun of(Class<?> mainClass) throws Exception {
+        return of(mainClass, new String[0]);
+    }
+
+    /**
+     * Runs {@code mainClass} with arguments in a new JVM with this JVM's classpath and waits for it (a
+     * {@code LONG} timeout).
+     *
+     * @param mainClass the example (or a launcher).
+     * @param args      its arguments.
+     * @return what it printed.
+     * @throws Exception if it cannot be run or does not finish in time.
+     */
+    public static ExampleRun of(Class<?> mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(USER_JVM_FLAGS);
         cmd.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        cmd.addAll(Arrays.asList(args));
         Process p = new ProcessBuilder(cmd).start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
             try {

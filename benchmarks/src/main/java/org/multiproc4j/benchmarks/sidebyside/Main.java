@@ -138,8 +138,10 @@ public final class Main {
         }
         List<Workload> selected = new ArrayList<>();
         for (Workload w : all) {
-            if (only.isEmpty() || only.contains(w.name())) {
+            if (only.isEmpty() ? !quick || w.inQuickRun() : only.contains(w.name())) {
                 selected.add(w);
+            } else if (only.isEmpty()) {
+                out.println("[bench] " + w.name() + " is left out of quick runs (name it with --workloads to run it)");
             }
         }
         for (String name : only) {

@@ -96,6 +96,17 @@ public interface Workload extends AutoCloseable {
      */
     double estimatedSecondsPerSet(Settings settings);
 
+    /**
+     * Tells whether a quick run ({@code --quick}) without {@code --workloads} includes this workload. A workload
+     * whose every trial boots several processes (the MPI jobs) is left to full runs, or to a quick run that names
+     * it, so that the smoke test stays quick.
+     *
+     * @return {@code true} by default.
+     */
+    default boolean inQuickRun() {
+        return true;
+    }
+
     /** Releases what {@link #prepare} set up; harmless when nothing was. */
     @Override
     default void close() {

@@ -23,7 +23,8 @@ public final class Workloads {
             () -> new ManagerWorkload("manager_start"),
             () -> new ManagerWorkload("manager_dict_ops"),
             () -> new ManagerWorkload("manager_list_append"),
-            () -> new ManagerWorkload("manager_proxy_rtt"));
+            () -> new ManagerWorkload("manager_proxy_rtt"),
+            MpiWorkload::new);
 
     private Workloads() {
     }

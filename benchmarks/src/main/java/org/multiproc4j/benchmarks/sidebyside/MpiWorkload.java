@@ -1,0 +1,226 @@
+package org.multiproc4j.benchmarks.sidebyside;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.multiproc4j.benchmarks.mpi.MpiBench;
+import org.multiproc4j.mpi.launch.MpiLauncher;
+
+/**
+ * {@code mpi}: the MPI workloads with 2 ranks ({@link MpiBench}; its twins {@code mpi_side.py} under Open MPI's
+ * {@code mpirun} and {@code mpi_bench.c}, compiled with {@code mpicc} when the set-up finds it), and the start of a
+ * 4-rank job. multiproc4j's figures are those of the {@code local} backend (ranks are child JVMs of the launcher);
+ * the C program's figures, taken in the same trial set, are the floor ({@code c_*} metrics). Where Open MPI or
+ * mpi4py is missing ({@code bin/setup-mpi} installs them where it can) the trial set says so and those figures are
+ * absent.
+ */
+public final class MpiWorkload implements Workload {
+    static final String[] METRICS = {"pingpong_oneway_8B_us", "pingpong_oneway_4096B_us",
+            "pingpong_oneway_1048576B_us", "bcast_8B_us", "bcast_1048576B_us", "scatter_1048576B_us",
+            "allreduce_1d_us", "allreduce_1048576d_us", "object_pingpong_oneway_us", "object_bcast_us"};
+
+    private Path dir;
+    private Path cBinary;
+    private String cSkipped;
+
+    @Override
+    public String name() {
+        return "mpi";
+    }
+
+    @Override
+    public String title() {
+        return "MPI with 2 ranks: ping-pong, bcast, scatter, allreduce (buffers and objects); start of a 4-rank job";
+    }
+
+    @Override
+    public String idleStrategy() {
+        return "multiproc4j local backend: default IdlePolicy (spin 2 µs, yield 100 µs, park 1 µs..1 ms); Open MPI "
+                + "(C and mpi4py): its shared-memory transport's busy polling";
+    }
+
+    @Override
+    public Map<String, Object> parameters(Settings settings) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("ranks", 2);
+        p.put("per_metric", "best of " + (settings.quick() ? 2 : 10) + " repetitions of the mean over many "
+                + "operations; collectives: the slowest rank's time");
+        p.put("object", "the tutorial's small dict {'key1': [7, 2.72, 2+3j], 'key2': ('abc', 'xyz')} (Java: a "
+                + "LinkedHashMap of lists); Python: pickle (lowercase send/bcast)");
+        p.put("buffers", "Java: double[] through Buf; Python: numpy float64 arrays (uppercase methods); C: double*");
+        p.put("job_start", "launch of a 4-rank hello job until it exits: MpiLauncher.run (Java, in the runner's JVM) "
+                + "vs mpiexec -n 4 python3 hello (Python)");
+        return p;
+    }
+
+    @Override
+    public Map<String, String> pythonParameters(Settings settings) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("script", dir == null ? "" : dir.resolve("mpi_side.py").toString());
+        p.put("quick", settings.quick() ? "1" : "0");
+        return p;
+    }
+
+    @Override
+    public List<Comparison> comparisons() {
+        List<Comparison> rows = new ArrayList<>();
+        for (String m : METRICS) {
+            rows.add(new Comparison(m.replace('_', ' ').replace(" us", " (µs)") + " (Python: mpi4py under Open MPI)",
+                    m.replace("_us", ""), m, m));
+        }
+        rows.add(new Comparison("start of a 4-rank hello job (ms)", "job start", "job_start_4_ranks_ms",
+                "job_start_4_ranks_ms"));
+        return rows;
+    }
+
+    @Override
+    public List<Target> targets() {
+        String src = "issue 13";
+        return List.of(
+                new Target("local p2p 8 B one-way ≤ 1.0× C Open MPI", Target.Ref.java("pingpong_oneway_8B_us"),
+                        Target.Ref.java("c_pingpong_oneway_8B_us"), 1.0, src),
+                new Target("local bcast 1 MiB ≤ 1.0× C", Target.Ref.java("bcast_1048576B_us"),
+                        Target.Ref.java("c_bcast_1048576B_us"), 1.0, src),
+                new Target("local allreduce 1 M doubles ≤ 1.0× C", Target.Ref.java("allreduce_1048576d_us"),
+                        Target.Ref.java("c_allreduce_1048576d_us"), 1.0, src),
+                new Target("local scatter 1 MiB ≤ 1.0× C", Target.Ref.java("scatter_1048576B_us"),
+                        Target.Ref.java("c_scatter_1048576B_us"), 1.0, src),
+                new Target("object ping-pong ≤ 1/5 of mpi4py pickle", Target.Ref.java("object_pingpong_oneway_us"),
+                        Target.Ref.python("object_pingpong_oneway_us"), 0.2, src),
+                new Target("object bcast ≤ 1/5 of mpi4py pickle", Target.Ref.java("object_bcast_us"),
+                        Target.Ref.python("object_bcast_us"), 0.2, src),
+                new Target("4-rank job start ≤ mpi4py's mpiexec -n 4", Target.Ref.java("job_start_4_ranks_ms"),
+                        Target.Ref.python("job_start_4_ranks_ms"), 1.0, src));
+    }
+
+    @Override
+    public Map<String, Object> prepare(Settings settings) throws Exception {
+        dir = Files.createTempDirectory("mp4j-mpi-bench");
+        for (String r : new String[] {"mpi_side.py", "mpi_bench.c"}) {
+            try (InputStream in = MpiWorkload.class.getResourceAsStream("python/" + r)) {
+                if (in == null) {
+                    throw new IOException(r + " is missing from benchmarks.jar");
+                }
+                Files.copy(in, dir.resolve(r), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        Path mpicc = which("mpicc");
+        if (mpicc == null || which("mpirun") == null) {
+            cSkipped = "no mpicc/mpirun on the PATH (bin/setup-mpi installs Open MPI): the C floor is skipped";
+        } else {
+            Path bin = dir.resolve("mpi_bench");
+            Process p = new ProcessBuilder(mpicc.toString(), "-O2", "-o", bin.toString(),
+                    dir.resolve("mpi_bench.c").toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() == 0) {
+                cBinary = bin;
+            } else {
+                cSkipped = "mpicc failed: " + out.strip();
+            }
+        }
+        facts.put("c_floor", cBinary != null ? "mpi_bench.c compiled with " + mpicc + " -O2" : cSkipped);
+        return facts;
+    }
+
+    static Path which(String command) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(d, command);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    static Map<String, Double> parse(String output) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length == 3 && f[0].equals("RESULT")) {
+                m.put(f[1], Double.parseDouble(f[2]));
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void runJava(TrialSet set, Settings settings) throws Exception {
+        String[] args = settings.quick() ? new String[] {"quick"} : new String[0];
+        set.repeat(settings.warmup(), settings.trials(), () -> {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            int status = MpiLauncher.run(2, MpiBench.class.getName(), List.of(args),
+                    new MpiLauncher.Options().output(out));
+            String text = bytes.toString(StandardCharsets.UTF_8);
+            if (status != 0) {
+                throw new IllegalStateException("MpiBench failed with status " + status + ":\n" + text);
+            }
+            parse(text).forEach((k, v) -> set.add(k, v, "µs", Better.LOWER));
+            if (cBinary != null) {
+                List<String> cmd = new ArrayList<>(List.of("mpirun", "-n", "2"));
+                if ("root".equals(System.getProperty("user.name"))) {
+                    cmd.add("--allow-run-as-root");
+                }
+                cmd.add(cBinary.toString());
+                cmd.addAll(List.of(args));
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                String c = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    throw new IllegalStateException("mpi_bench failed:\n" + c);
+                }
+                parse(c).forEach((k, v) -> set.add("c_" + k, v, "µs", Better.LOWER));
+            }
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            long t0 = System.nanoTime();
+            int hello = MpiLauncher.run(4, MpiBench.class.getName(), List.of("hello"),
+                    new MpiLauncher.Options().output(quiet));
+            long t1 = System.nanoTime();
+            if (hello != 0) {
+                throw new IllegalStateException("the 4-rank job failed with status " + hello);
+            }
+            set.addMillis("job_start_4_ranks_ms", t0, t1);
+        });
+    }
+
+    /**
+     * Left out of quick runs: each trial boots two jobs of JVMs and two {@code mpirun} jobs, minutes on a loaded
+     * machine; {@code bin/bench --quick --workloads mpi} runs it quickly on purpose.
+     *
+     * @return {@code false}.
+     */
+    @Override
+    public boolean inQuickRun() {
+        return false;
+    }
+
+    @Override
+    public double estimatedSecondsPerSet(Settings settings) {
+        return settings.quick() ? 30 : 240;
+    }
+
+    @Override
+    public void close() {
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                System.err.println("mpi workload: could not remove " + dir + ": " + e);
+            }
+        }
+    }
+}
