@@ -5,12 +5,14 @@ import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.TaskFuture;
@@ -19,6 +21,10 @@ import org.multiproc4j.ipc.Pipe;
 import org.multiproc4j.ipc.SharedQueue;
 import org.multiproc4j.ipc.durable.Delivery;
 import org.multiproc4j.ipc.durable.DurableQueue;
+import org.multiproc4j.manager.ManagedMap;
+import org.multiproc4j.manager.Manager;
+import org.multiproc4j.pool.ProcessPool;
+import org.multiproc4j.pool.ResultIterator;
 import org.multiproc4j.sharedmem.SharedLong;
 import org.multiproc4j.sharedmem.sync.SharedLock;
 
@@ -51,8 +57,12 @@ public final class ConsumerCheck {
         ipcPipeAndQueue();
         System.out.println("consumer check: ipc.durable package summary");
         durableQueue();
+        System.out.println("consumer check: pool package summary");
+        poolMap();
+        System.out.println("consumer check: manager package summary");
+        managerServerProcess();
         int jars = checkModuleNames();
-        System.out.println("consumer check: 4 examples ran; " + jars + " multiproc4j jars declare their module names");
+        System.out.println("consumer check: 6 examples ran; " + jars + " multiproc4j jars declare their module names");
     }
 
     // README.md, the first example (core)
@@ -158,6 +168,35 @@ public final class ConsumerCheck {
         }
         check(problems.isEmpty(), "module names:\n  " + String.join("\n  ", problems));
         return found.size();
+    }
+
+    // org.multiproc4j.pool's package summary
+    static void poolMap() throws Exception {
+        try (ProcessPool pool = new ProcessPool(2)) {
+            List<Integer> cubes = pool.map(x -> x * x * x, List.of(1, 2, 3));
+            System.out.println(cubes);                                    // [1, 8, 27]
+            ResultIterator<Integer> lazy = pool.imap(x -> x + 1, Stream.iterate(0, x -> x + 1));
+            Integer first = lazy.next(Duration.ofSeconds(30));
+            System.out.println(first);                                    // 1, from an endless input
+            pool.terminate();                                            // stop the endless imap's work now
+            check(cubes.equals(List.of(1, 8, 27)) && first == 1, "the pool's results are " + cubes + ", " + first);
+        }
+    }
+
+    // org.multiproc4j.manager's package summary (the tutorial's server process)
+    static void managerServerProcess() throws Exception {
+        try (Manager manager = Manager.start()) {
+            ManagedMap<String, String> d = manager.map();
+            List<Integer> l = manager.list(List.of(9, 3));
+            JvmProcess child = new JvmProcess(() -> {
+                d.put("car", "ford");
+                l.sort(null);
+            }).start();
+            child.join();
+            System.out.println(d);          // {car=ford}
+            System.out.println(l);          // [3, 9]
+            check(d.toString().equals("{car=ford}") && l.equals(List.of(3, 9)), "the manager's objects are " + d + ", " + l);
+        }
     }
 
     private static void check(boolean ok, String what) {

@@ -283,7 +283,11 @@ public final class ProcessPoolExecutor extends AbstractExecutorService implement
         return task;
     }
 
-    /** A runnable and its fixed result, as one serializable callable. */
+    /**
+     * A runnable and its fixed result, as one serializable callable.
+     *
+     * @param <T> the result's type.
+     */
     private static final class RunnableCall<T> implements Callable<T>, Serializable {
         private static final long serialVersionUID = 1L;
         private final Serializable runnable;

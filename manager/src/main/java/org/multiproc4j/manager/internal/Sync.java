@@ -562,6 +562,7 @@ final class Sync {
     /** A queue that counts unfinished items. */
     static final class JoinableImpl<E> extends QueueImpl<E> implements ManagedJoinableQueue<E> {
         private static final long serialVersionUID = 1L;
+        @SuppressWarnings("serial") // lives in the server, never serialized
         private final Object done = new Object();
         private long unfinished;
 

@@ -32,11 +32,13 @@ public final class WorkerMain implements SerializableRunnable {
     /** How long a result may be held back for company. */
     private static final long MAX_HOLD_NANOS = 50_000;
 
+    @SuppressWarnings("serial") // a shared object: it travels as its handle (Shareable), not by serialization
     private final Connection conn;
     private final SerializableRunnable initializer;
     private final int maxTasks;
     private final PayloadCodec codec;
     /** How many tasks this worker has started, for the parent to tell which task a dead worker was running. */
+    @SuppressWarnings("serial") // a shared object: it travels as its handle (Shareable)
     private final SharedLong started;
 
     public WorkerMain(Connection conn, SharedLong started, SerializableRunnable initializer, int maxTasks,
