@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Date;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -504,8 +504,12 @@ final class Sync {
 
     // ------------------------------------------------------------------------------------------- queues
 
-    /** A queue whose blocking methods wait in slices. */
-    static class QueueImpl<E> extends LinkedBlockingQueue<E> {
+    /**
+     * A queue whose blocking methods wait in slices, and which never hands an item to a client that is gone: an
+     * item taken for a client found dead goes back to the head (a deque, for that), so a client killed while
+     * waiting in {@code take} or {@code poll} loses nothing for the others.
+     */
+    static class QueueImpl<E> extends LinkedBlockingDeque<E> {
         private static final long serialVersionUID = 1L;
 
         QueueImpl(int capacity) {
@@ -539,7 +543,7 @@ final class Sync {
             while (true) {
                 E e = super.poll(SLICE_MILLIS, TimeUnit.MILLISECONDS);
                 if (e != null) {
-                    return e;
+                    return handOut(this, e);
                 }
                 Server.checkClient();
             }
@@ -551,8 +555,11 @@ final class Sync {
             while (true) {
                 long slice = Math.min(TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS), Deadlines.remaining(deadline));
                 E e = super.poll(Math.max(0, slice), TimeUnit.NANOSECONDS);
-                if (e != null || Deadlines.expired(deadline)) {
-                    return e;
+                if (e != null) {
+                    return handOut(this, e);
+                }
+                if (Deadlines.expired(deadline)) {
+                    return null;
                 }
                 Server.checkClient();
             }
@@ -560,6 +567,20 @@ final class Sync {
     }
 
     /** A queue that counts unfinished items. */
+    /**
+     * Returns an item taken for the calling client, or puts it back at the head and throws if that client is gone
+     * (its reply could never be delivered).
+     */
+    private static <E> E handOut(LinkedBlockingDeque<E> queue, E e) throws InterruptedException {
+        try {
+            Server.checkClient();
+        } catch (Server.ClientGoneException gone) {
+            queue.putFirst(e);          // room: this item's own slot, unless a producer took it meanwhile
+            throw gone;
+        }
+        return e;
+    }
+
     static final class JoinableImpl<E> extends QueueImpl<E> implements ManagedJoinableQueue<E> {
         private static final long serialVersionUID = 1L;
         @SuppressWarnings("serial") // lives in the server, never serialized
