@@ -566,7 +566,6 @@ final class Sync {
         }
     }
 
-    /** A queue that counts unfinished items. */
     /**
      * Returns an item taken for the calling client, or puts it back at the head and throws if that client is gone
      * (its reply could never be delivered).
@@ -581,6 +580,7 @@ final class Sync {
         return e;
     }
 
+    /** A queue that counts unfinished items. */
     static final class JoinableImpl<E> extends QueueImpl<E> implements ManagedJoinableQueue<E> {
         private static final long serialVersionUID = 1L;
         @SuppressWarnings("serial") // lives in the server, never serialized
