@@ -543,7 +543,7 @@ final class Sync {
             while (true) {
                 E e = super.poll(SLICE_MILLIS, TimeUnit.MILLISECONDS);
                 if (e != null) {
-                    return handOut(this, e);
+                    return handOut(e);
                 }
                 Server.checkClient();
             }
@@ -556,7 +556,7 @@ final class Sync {
                 long slice = Math.min(TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS), Deadlines.remaining(deadline));
                 E e = super.poll(Math.max(0, slice), TimeUnit.NANOSECONDS);
                 if (e != null) {
-                    return handOut(this, e);
+                    return handOut(e);
                 }
                 if (Deadlines.expired(deadline)) {
                     return null;
@@ -564,20 +564,20 @@ final class Sync {
                 Server.checkClient();
             }
         }
-    }
 
-    /**
-     * Returns an item taken for the calling client, or puts it back at the head and throws if that client is gone
-     * (its reply could never be delivered).
-     */
-    private static <E> E handOut(LinkedBlockingDeque<E> queue, E e) throws InterruptedException {
-        try {
-            Server.checkClient();
-        } catch (Server.ClientGoneException gone) {
-            queue.putFirst(e);          // room: this item's own slot, unless a producer took it meanwhile
-            throw gone;
+        /**
+         * Returns an item taken for the calling client, or puts it back at the head and throws if that client is
+         * gone (its reply could never be delivered).
+         */
+        private E handOut(E e) throws InterruptedException {
+            try {
+                Server.checkClient();
+            } catch (Server.ClientGoneException gone) {
+                putFirst(e);          // room: this item's own slot, unless a producer took it meanwhile
+                throw gone;
+            }
+            return e;
         }
-        return e;
     }
 
     /** A queue that counts unfinished items. */
