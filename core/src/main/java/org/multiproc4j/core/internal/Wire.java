@@ -1,5 +1,7 @@
 package org.multiproc4j.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +112,23 @@ public final class Wire {
 
     /** The size of each scalar's message, by tag (0 for the others). */
     private static final byte[] FIXED = new byte[256];
+
+    /**
+     * Little-endian views of a {@code byte[]} and of a {@link ByteBuffer} (by absolute index, whatever the
+     * buffer's order): one machine load or store per number where the index allows.
+     */
+    private static final VarHandle ARRAY_SHORT =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_SHORT =
+            MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_INT =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_LONG =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int tag = NULL; tag <= FLOAT; tag++) {
@@ -563,20 +582,15 @@ public final class Wire {
     }
 
     private static void putShort(byte[] a, int i, int v) {
-        a[i] = (byte) v;
-        a[i + 1] = (byte) (v >> 8);
+        ARRAY_SHORT.set(a, i, (short) v);
     }
 
     private static void putInt(byte[] a, int i, int v) {
-        a[i] = (byte) v;
-        a[i + 1] = (byte) (v >> 8);
-        a[i + 2] = (byte) (v >> 16);
-        a[i + 3] = (byte) (v >> 24);
+        ARRAY_INT.set(a, i, v);
     }
 
     private static void putLong(byte[] a, int i, long v) {
-        putInt(a, i, (int) v);
-        putInt(a, i + 4, (int) (v >>> 32));
+        ARRAY_LONG.set(a, i, v);
     }
 
     // ---------------------------------------------------------------------------------------- reading
@@ -624,15 +638,16 @@ public final class Wire {
         if (!isPlain(tag)) {
             throw corrupt("the bytes were written by " + describeTag(tag) + ", not as a plain value");
         }
+        int end = offset + length;
         int fixed = FIXED[tag & 0xff];
         if (fixed > 0) {
-            // a scalar: the common message, read without walking it twice
-            need(fixed, offset, offset + length, tag);
+            // a scalar: the common message
+            need(fixed, offset, end, tag);
             if (length != fixed) {
                 throw corrupt(article(tag) + " message ends after " + fixed + " bytes but " + length
                         + " were given (corrupt input, or a message boundary is wrong)");
             }
-            return valueAt(a, b, offset, offset + length, 0);
+            return scalar(tag, a, b, offset + 1);
         }
         if (ARRAY[tag & 0xff]) {
             // a top-level array's length must match exactly: say so in those terms
@@ -646,75 +661,73 @@ public final class Wire {
                 throw corrupt(article(tag) + " of " + count + " elements is " + expected + " bytes but "
                         + length + " were given (truncated or corrupt input)");
             }
+            return elements(tag, a, b, offset + ARRAY_HEADER, count);
         }
-        int size = sizeAt(a, b, offset, offset + length, 0);
-        if (size != length) {
-            throw corrupt(article(tag) + " message ends after " + size + " bytes but " + length
+        Reader reader = new Reader(a, b, offset, end);
+        Object value = reader.value(0);
+        if (reader.at != end) {
+            throw corrupt(article(tag) + " message ends after " + (reader.at - offset) + " bytes but " + length
                     + " were given (corrupt input, or a message boundary is wrong)");
         }
-        return valueAt(a, b, offset, offset + length, 0);
+        return value;
     }
 
     /**
-     * Checks the value at {@code at} (tags, counts against the bytes up to {@code end}, nesting) and returns
-     * its size.
+     * Reads strings and tuples in one pass, checking each tag, count and nesting against the bytes left before
+     * it allocates anything.
      */
-    private static int sizeAt(byte[] a, ByteBuffer b, int at, int end, int depth) {
-        byte tag = get(a, b, at);
-        int fixed;
-        switch (tag) {
-            case NULL:
-                fixed = 1;
-                break;
-            case BOOLEAN:
-            case BYTE:
-                fixed = 2;
-                break;
-            case SHORT:
-            case CHAR:
-                fixed = 3;
-                break;
-            case INT:
-            case FLOAT:
-                fixed = 5;
-                break;
-            case LONG:
-            case DOUBLE:
-                fixed = 9;
-                break;
-            default:
-                fixed = -1;
-                break;
+    private static final class Reader {
+        private final byte[] a;
+        private final ByteBuffer b;
+        private final int end;
+        /** The next unread byte. */
+        int at;
+
+        Reader(byte[] a, ByteBuffer b, int at, int end) {
+            this.a = a;
+            this.b = b;
+            this.at = at;
+            this.end = end;
         }
-        if (fixed > 0) {
-            need(fixed, at, end, tag);
-            return fixed;
-        }
-        if (!isPlain(tag)) {
-            throw corrupt("byte " + (tag & 0xff) + " inside a tuple is not a plain value's tag (corrupt input)");
-        }
-        need(ARRAY_HEADER, at, end, tag);
-        int count = getInt(a, b, at + 1);
-        if (count < 0) {
-            throw corrupt(article(tag) + " of " + count + " elements (corrupt input)");
-        }
-        if (tag != TUPLE) {
-            long size = ARRAY_HEADER + (long) count * elementSize(tag);
-            need(size, at, end, tag);
-            return (int) size;
-        }
-        if (depth >= MAX_TUPLE_DEPTH) {
-            throw corrupt("tuples nested deeper than " + MAX_TUPLE_DEPTH + " (corrupt input)");
-        }
-        need(ARRAY_HEADER + (long) count, at, end, tag); // every element is at least one byte
-        int p = at + ARRAY_HEADER;
-        for (int i = 0; i < count; i++) {
-            if (p >= end) {
-                throw corrupt("a tuple of " + count + " elements ends after " + i + " of them (truncated input)");
+
+        /** Reads the value at {@link #at}, which is below {@link #end}, and moves past it. */
+        Object value(int depth) {
+            int start = at;
+            byte tag = get(a, b, start);
+            int fixed = FIXED[tag & 0xff];
+            if (fixed > 0) {
+                need(fixed, start, end, tag);
+                at = start + fixed;
+                return scalar(tag, a, b, start + 1);
             }
-            p += sizeAt(a, b, p, end, depth + 1);
+            if (!isPlain(tag)) {
+                throw corrupt("byte " + (tag & 0xff) + " inside a tuple is not a plain value's tag (corrupt input)");
+            }
+            need(ARRAY_HEADER, start, end, tag);
+            int count = getInt(a, b, start + 1);
+            if (count < 0) {
+                throw corrupt(article(tag) + " of " + count + " elements (corrupt input)");
+            }
+            if (tag != TUPLE) {
+                long size = ARRAY_HEADER + (long) count * elementSize(tag);
+                need(size, start, end, tag);
+                at = start + (int) size;
+                return elements(tag, a, b, start + ARRAY_HEADER, count);
+            }
+            if (depth >= MAX_TUPLE_DEPTH) {
+                throw corrupt("tuples nested deeper than " + MAX_TUPLE_DEPTH + " (corrupt input)");
+            }
+            need(ARRAY_HEADER + (long) count, start, end, tag); // every element is at least one byte
+            Object[] t = new Object[count];
+            at = start + ARRAY_HEADER;
+            for (int i = 0; i < count; i++) {
+                if (at >= end) {
+                    throw corrupt("a tuple of " + count + " elements ends after " + i + " of them (truncated input)");
+                }
+                t[i] = value(depth + 1);
+            }
+            return t;
         }
-        return p - at;
     }
 
     private static void need(long size, int at, int end, byte tag) {
@@ -724,10 +737,8 @@ public final class Wire {
         }
     }
 
-    /** Reads the value at {@code at}, already checked by {@link #sizeAt}. */
-    private static Object valueAt(byte[] a, ByteBuffer b, int at, int end, int depth) {
-        byte tag = get(a, b, at);
-        int p = at + 1;
+    /** Reads the scalar whose bytes start at {@code p} (after its tag), already checked to be there. */
+    private static Object scalar(byte tag, byte[] a, ByteBuffer b, int p) {
         switch (tag) {
             case NULL:
                 return null;
@@ -742,16 +753,16 @@ public final class Wire {
             case BYTE:
                 return get(a, b, p);
             case SHORT:
-                return (short) getShort(a, b, p);
+                return getShort(a, b, p);
             case CHAR:
                 return (char) getShort(a, b, p);
-            case FLOAT:
-                return Float.intBitsToFloat(getInt(a, b, p));
             default:
-                break;
+                return Float.intBitsToFloat(getInt(a, b, p));
         }
-        int count = getInt(a, b, p);
-        p += 4;
+    }
+
+    /** Reads the {@code count} elements of a string or array from {@code p}, already checked to be there. */
+    private static Object elements(byte tag, byte[] a, ByteBuffer b, int p, int count) {
         switch (tag) {
             case LATIN1:
                 if (a != null) {
@@ -764,14 +775,6 @@ public final class Wire {
                     chars[i] = (char) getShort(a, b, p + 2 * i);
                 }
                 return new String(chars);
-            }
-            case TUPLE: {
-                Object[] t = new Object[count];
-                for (int i = 0; i < count; i++) {
-                    t[i] = valueAt(a, b, p, end, depth + 1);
-                    p += sizeAt(a, b, p, end, depth + 1);
-                }
-                return t;
             }
             case BYTES:
                 return a != null ? java.util.Arrays.copyOfRange(a, p, p + count) : bytes(b, p, count);
@@ -805,7 +808,7 @@ public final class Wire {
             case SHORTS: {
                 short[] v = new short[count];
                 for (int i = 0; i < count; i++) {
-                    v[i] = (short) getShort(a, b, p + 2 * i);
+                    v[i] = getShort(a, b, p + 2 * i);
                 }
                 return v;
             }
@@ -882,27 +885,15 @@ public final class Wire {
         return a != null ? a[i] : b.get(i);
     }
 
-    private static int getShort(byte[] a, ByteBuffer b, int i) {
-        if (a != null) {
-            return (a[i] & 0xff) | a[i + 1] << 8;
-        }
-        short v = b.getShort(i);
-        return b.order() == ByteOrder.LITTLE_ENDIAN ? v : Short.reverseBytes(v);
+    private static short getShort(byte[] a, ByteBuffer b, int i) {
+        return a != null ? (short) ARRAY_SHORT.get(a, i) : (short) BUFFER_SHORT.get(b, i);
     }
 
     private static int getInt(byte[] a, ByteBuffer b, int i) {
-        if (a != null) {
-            return (a[i] & 0xff) | (a[i + 1] & 0xff) << 8 | (a[i + 2] & 0xff) << 16 | a[i + 3] << 24;
-        }
-        int v = b.getInt(i);
-        return b.order() == ByteOrder.LITTLE_ENDIAN ? v : Integer.reverseBytes(v);
+        return a != null ? (int) ARRAY_INT.get(a, i) : (int) BUFFER_INT.get(b, i);
     }
 
     private static long getLong(byte[] a, ByteBuffer b, int i) {
-        if (a != null) {
-            return (getInt(a, null, i) & 0xffffffffL) | (long) getInt(a, null, i + 4) << 32;
-        }
-        long v = b.getLong(i);
-        return b.order() == ByteOrder.LITTLE_ENDIAN ? v : Long.reverseBytes(v);
+        return a != null ? (long) ARRAY_LONG.get(a, i) : (long) BUFFER_LONG.get(b, i);
     }
 }
