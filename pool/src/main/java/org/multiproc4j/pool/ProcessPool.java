@@ -1481,13 +1481,13 @@ public final class ProcessPool implements AutoCloseable {
         }
 
         /**
-         * Returns how worker JVMs are started: the copy made by {@link #workerOptions(JvmProcess.Options)}, which a
-         * pool copies again when it is created (change it before that, or set new ones).
+         * Returns a copy of how worker JVMs are started: changing it changes neither these options nor a pool (set
+         * the changed copy with {@link #workerOptions(JvmProcess.Options)}).
          *
-         * @return the options; default {@code new JvmProcess.Options()}.
+         * @return a copy of the options; default {@code new JvmProcess.Options()}.
          */
         public JvmProcess.Options workerOptions() {
-            return workerOptions;
+            return new JvmProcess.Options(workerOptions);
         }
 
         /**
