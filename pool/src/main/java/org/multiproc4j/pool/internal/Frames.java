@@ -14,6 +14,7 @@ import java.util.Arrays;
  * worker to parent
  *   RESULTS | n int32 | n x ( status byte | length int32 | codec-encoded result(s) or JDK-serialized
  *           |                                              RemoteException when status is ERROR )
+ *   READY   |                  (once, when the initializer has run: the worker takes tasks from then on)
  *   INIT_FAILED | JDK-serialized RemoteException (rest)
  * </pre>
  *
@@ -28,6 +29,7 @@ public final class Frames {
     public static final byte STOP = 4;
     public static final byte RESULTS = 11;
     public static final byte INIT_FAILED = 12;
+    public static final byte READY = 13;
 
     public static final byte FN = 0;
     public static final byte BIFN = 1;

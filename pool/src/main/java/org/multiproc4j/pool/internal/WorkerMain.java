@@ -40,6 +40,8 @@ public final class WorkerMain implements SerializableRunnable {
     /** How many tasks this worker has started, for the parent to tell which task a dead worker was running. */
     @SuppressWarnings("serial") // a shared object: it travels as its handle (Shareable)
     private final SharedLong started;
+    /** Whether the codec's warm-up has been started (after the first results went out). */
+    private transient boolean warmStarted;
 
     public WorkerMain(Connection conn, SharedLong started, SerializableRunnable initializer, int maxTasks,
                       PayloadCodec codec) {
@@ -52,12 +54,6 @@ public final class WorkerMain implements SerializableRunnable {
 
     @Override
     public void run() throws Exception {
-        if (codec.isDefault()) {
-            Thread warm = new Thread(WorkerMain::warmUp, "multiproc4j-pool-codec-warm-up");
-            warm.setDaemon(true);
-            warm.setPriority(Thread.MIN_PRIORITY);
-            warm.start();
-        }
         if (initializer != null) {
             try {
                 initializer.run();
@@ -68,6 +64,7 @@ public final class WorkerMain implements SerializableRunnable {
                 return;
             }
         }
+        conn.sendBytes(new byte[] {Frames.READY});
         Map<Integer, Object> functions = new HashMap<>();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Frames.Writer out = new Frames.Writer();
@@ -144,6 +141,16 @@ public final class WorkerMain implements SerializableRunnable {
         conn.sendBytes(out.array(), 0, out.length());
         out.trim();
         out.put(Frames.RESULTS).putInt(0);
+        if (!warmStarted) {
+            warmStarted = true;
+            if (codec.isDefault()) {
+                // after the first results, not at boot: the codec's warm-up would delay the pool's first result
+                Thread warm = new Thread(WorkerMain::warmUp, "multiproc4j-pool-codec-warm-up");
+                warm.setDaemon(true);
+                warm.setPriority(Thread.MIN_PRIORITY);
+                warm.start();
+            }
+        }
     }
 
     private void runOne(Object fn, byte mode, byte[] msg, int at, int len, Frames.Writer out) {
