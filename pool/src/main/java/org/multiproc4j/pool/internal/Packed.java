@@ -46,11 +46,8 @@ final class Packed {
             return null;
         }
         Class<?> c = a[0] == null ? null : a[0].getClass();
-        if (c == Integer.class) {
-            return ints(a);
-        }
-        if (c == Long.class) {
-            return longs(a);
+        if (c == Integer.class || c == Long.class) {
+            return numbers(a, c == Long.class);
         }
         if (c == HashMap.class) {
             return counts(a);
@@ -58,32 +55,24 @@ final class Packed {
         return null;
     }
 
-    private static byte[] ints(Object[] a) {
-        byte[] out = new byte[5 + 4 * a.length];
-        out[0] = INTS;
+    /** {@code Integer}s in 4 bytes each, or ({@code wide}) {@code Long}s in 8; {@code null} if one is neither. */
+    private static byte[] numbers(Object[] a, boolean wide) {
+        int width = wide ? 8 : 4;
+        Class<?> type = wide ? Long.class : Integer.class;
+        byte[] out = new byte[5 + width * a.length];
+        out[0] = wide ? LONGS : INTS;
         INT.set(out, 1, a.length);
         int at = 5;
         for (Object o : a) {
-            if (!(o instanceof Integer)) {
+            if (o == null || o.getClass() != type) {
                 return null;
             }
-            INT.set(out, at, ((Integer) o).intValue());
-            at += 4;
-        }
-        return out;
-    }
-
-    private static byte[] longs(Object[] a) {
-        byte[] out = new byte[5 + 8 * a.length];
-        out[0] = LONGS;
-        INT.set(out, 1, a.length);
-        int at = 5;
-        for (Object o : a) {
-            if (!(o instanceof Long)) {
-                return null;
+            if (wide) {
+                LONG.set(out, at, ((Long) o).longValue());
+            } else {
+                INT.set(out, at, ((Integer) o).intValue());
             }
-            LONG.set(out, at, ((Long) o).longValue());
-            at += 8;
+            at += width;
         }
         return out;
     }
@@ -163,21 +152,13 @@ final class Packed {
             if (n < 0) {
                 throw Wire.corrupt("a packed chunk of " + n + " elements");
             }
-            if (tag == INTS) {
-                need(4L * n, at, end);
+            if (tag == INTS || tag == LONGS) {
+                boolean wide = tag == LONGS;
+                need((wide ? 8L : 4L) * n, at, end);
                 Object[] out = new Object[n];
                 for (int i = 0; i < n; i++) {
-                    out[i] = (int) INT.get(b, at);
-                    at += 4;
-                }
-                return out;
-            }
-            if (tag == LONGS) {
-                need(8L * n, at, end);
-                Object[] out = new Object[n];
-                for (int i = 0; i < n; i++) {
-                    out[i] = (long) LONG.get(b, at);
-                    at += 8;
+                    out[i] = wide ? (Object) (long) LONG.get(b, at) : (Object) (int) INT.get(b, at);
+                    at += wide ? 8 : 4;
                 }
                 return out;
             }
