@@ -314,12 +314,12 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
             w.answered += n;
-            w.timed(n);
+            w.timed(n, Frames.getInt(m, 5));
         } finally {
             lock.unlock();
         }
         dispatch(); // the worker's next tasks go out before this thread decodes the results it sent
-        int at = 5;
+        int at = 9;
         for (int i = 0; i < n; i++) {
             byte status = m[at];
             int len = Frames.getInt(m, at + 1);
@@ -579,9 +579,6 @@ public final class ProcessPool implements AutoCloseable {
                     break;
                 }
                 Task t = queue.pollFirst();
-                if (best.inflight.isEmpty()) {
-                    best.busySince = System.nanoTime();
-                }
                 best.inflightBytes += t.args.length;
                 best.inflight.addLast(t);
                 best.outbox.addLast(t);

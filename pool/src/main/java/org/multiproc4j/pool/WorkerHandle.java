@@ -38,9 +38,7 @@ final class WorkerHandle {
     long inflightBytes;
     /** Tasks given to this worker over its life. Guarded by the pool's lock. */
     int assigned;
-    /** When the worker last started on a task with nothing in flight, or its last results came. Guarded by lock. */
-    long busySince;
-    /** A moving average of the time one task takes this worker, result to result; 0 until known. Guarded by lock. */
+    /** A moving average of the time one task takes to run in this worker; 0 until known. Guarded by lock. */
     private double taskNanos;
 
     /**
@@ -57,14 +55,16 @@ final class WorkerHandle {
         return d >= ProcessPool.MAX_PIPELINE ? ProcessPool.MAX_PIPELINE : Math.max(2, (int) d);
     }
 
-    /** Notes that {@code n} results came (under the pool's lock, after they left {@link #inflight}). */
-    void timed(int n) {
-        long now = System.nanoTime();
-        if (busySince != 0 && n > 0) {
-            double per = (double) (now - busySince) / n;
-            taskNanos = taskNanos <= 0 ? per : 0.75 * taskNanos + 0.25 * per;
+    /**
+     * Notes that {@code n} results came, whose tasks took the worker {@code busyMicros} to run (measured there, so
+     * that the time results spend in transit, or this JVM waiting for a core, does not count). Called under the
+     * pool's lock.
+     */
+    void timed(int n, int busyMicros) {
+        if (n > 0) {
+            double per = busyMicros * 1000.0 / n;
+            taskNanos = taskNanos <= 0 ? Math.max(1, per) : 0.75 * taskNanos + 0.25 * per;
         }
-        busySince = inflight.isEmpty() ? 0 : now;
     }
 
     /** Taking tasks. Guarded by the pool's lock. */
