@@ -33,9 +33,11 @@ import org.multiproc4j.core.SerializableBiFunction;
 import org.multiproc4j.core.SerializableFunction;
 import org.multiproc4j.core.SerializableRunnable;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.ipc.Pipe;
 import org.multiproc4j.pool.internal.Frames;
@@ -61,8 +63,9 @@ import org.multiproc4j.sharedmem.SharedLong;
  * serialized once in the calling thread and sent once to each worker, however many tasks use it (keep the
  * same function object, or a method reference, to profit). Inputs and results travel through the pool's codec
  * ({@link Options#codec(Codec)}): by default, numbers, strings, primitive arrays and {@code Object[]} tuples of
- * them take a fast path, the JDK's collections go through the fast (Kryo) codec, and anything else
- * {@link java.io.Serializable} through Java serialization.
+ * them take a fast path (chunks of {@code Integer}s or {@code Long}s, and of {@code HashMap<String, Long>} results
+ * such as partial word counts, travel packed), the JDK's collections go through the fast (Kryo) codec, and
+ * anything else {@link java.io.Serializable} through Java serialization.
  *
  * <p><b>Python's names.</b> {@code apply}, {@code apply_async} = {@link #applyAsync}, {@code map},
  * {@code map_async} = {@link #mapAsync}, {@code imap}, {@code imap_unordered} = {@link #imapUnordered},
@@ -75,6 +78,12 @@ import org.multiproc4j.sharedmem.SharedLong;
  * about {@code inputs / (4 x workers)} rounded up. {@link #imap} without a chunk size uses Python's rule for a
  * {@link Collection} and, for other inputs, chunks that double from 1 to {@value #MAX_ADAPTIVE_CHUNK}. A chunk
  * fails as a whole: if one of its inputs throws, the chunk's results are that exception.
+ *
+ * <p><b>Scheduling.</b> Work goes only to workers that have booted and run their initializer: the first task of
+ * a new pool runs in the first worker up. Each worker holds its current task and about 2 ms of work after it
+ * (at least one task, at most 64, and at most 2 MB of arguments), so that it never waits for its next task
+ * while long tasks stay queued for whichever worker is free first. A {@code map} of plain inputs (numbers,
+ * strings, tuples of them) is sent as it is encoded: the workers start on its first chunks at once.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of the JVM that created the
  * pool. A pool cannot be used from another process.
@@ -111,11 +120,19 @@ public final class ProcessPool implements AutoCloseable {
 
     /** Tasks one worker may hold at most (sent and not answered), so that work is shared out. */
     static final int MAX_PIPELINE = 64;
+    /** The work, in time, a worker holds beyond its current task (see {@link WorkerHandle#depth()}). */
+    static final double PIPELINE_NANOS = 2e6;
+    /**
+     * The ring of each direction of a worker's pipe: room for two 1 MB tasks (the second sent while the worker
+     * runs the first) within {@link #MAX_PIPELINE_BYTES}. Shared memory pages are only used as messages fill them.
+     */
+    static final int PIPE_CAPACITY = 4 << 20;
     /**
      * Argument bytes one worker may hold at most (beyond one task), half its pipe's ring: a sender then never
-     * waits long for room, and big tasks are shared out instead of queueing behind each other on one worker.
+     * waits for room (a reader thread that sends to its own worker must not block while that worker sends its
+     * results), and big tasks are shared out instead of queueing behind each other on one worker.
      */
-    static final long MAX_PIPELINE_BYTES = 512 * 1024;
+    static final long MAX_PIPELINE_BYTES = PIPE_CAPACITY / 2;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -173,7 +190,16 @@ public final class ProcessPool implements AutoCloseable {
         this.workers = new WorkerHandle[size];
         this.dormant = new ProcessException[size];
         if (this.options.initializer != null) {
-            TaskCodec.encode(this.options.initializer, "initializer"); // refuse it here, naming the type
+            // refuse it here, naming the type; these bytes go nowhere, so the shared objects the initializer
+            // captured are told that no process will attach their handles (else their names would stay)
+            List<Shareable> captured = new ArrayList<>();
+            try {
+                TaskCodec.encode(this.options.initializer, "initializer", captured);
+            } finally {
+                for (Shareable sh : captured) {
+                    sh.handedOver(null);
+                }
+            }
         }
         List<WorkerHandle> started = new ArrayList<>();
         try {
@@ -198,7 +224,7 @@ public final class ProcessPool implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ workers
 
     private WorkerHandle launch(int slot) {
-        Pipe pipe = Pipe.open();
+        Pipe pipe = Pipe.open(new ChannelOptions().capacity(PIPE_CAPACITY));
         Connection mine = pipe.first();
         Connection theirs = pipe.second();
         SharedLong started;
@@ -254,6 +280,14 @@ public final class ProcessPool implements AutoCloseable {
                 }
                 if (m[0] == Frames.RESULTS) {
                     results(w, m);
+                } else if (m[0] == Frames.READY) {
+                    lock.lock();
+                    try {
+                        w.ready = true;
+                    } finally {
+                        lock.unlock();
+                    }
+                    dispatch();
                 } else if (m[0] == Frames.INIT_FAILED) {
                     Object failure;
                     try {
@@ -280,10 +314,12 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
             w.answered += n;
+            w.timed(n, Frames.getInt(m, 5));
         } finally {
             lock.unlock();
         }
-        int at = 5;
+        dispatch(); // the worker's next tasks go out before this thread decodes the results it sent
+        int at = 9;
         for (int i = 0; i < n; i++) {
             byte status = m[at];
             int len = Frames.getInt(m, at + 1);
@@ -314,7 +350,6 @@ public final class ProcessPool implements AutoCloseable {
             }
             at += len;
         }
-        dispatch();
         if (state != State.RUNNING) { // a racy read: maybeFinish checks again under the lock
             maybeFinish();
         }
@@ -512,27 +547,31 @@ public final class ProcessPool implements AutoCloseable {
             if (queue.isEmpty()) {
                 return;
             }
+            // shares are counted over every live worker, booted or not, so that the first worker up takes its
+            // share and not all the work; the tasks go only to booted ones (the first task to the first worker up)
             int live = 0;
+            boolean anyReady = false;
             for (WorkerHandle w : workers) {
                 if (accepts(w)) {
                     live++;
+                    anyReady |= w.ready;
                 }
             }
-            if (live == 0) {
+            if (!anyReady) {
                 return;
             }
             touched = new WorkerHandle[workers.length];
             while (!queue.isEmpty()) {
                 WorkerHandle best = null;
                 for (WorkerHandle w : workers) {
-                    if (accepts(w) && (best == null || w.inflight.size() < best.inflight.size())) {
+                    if (accepts(w) && w.ready && (best == null || w.inflight.size() < best.inflight.size())) {
                         best = w;
                     }
                 }
                 if (best == null) {
                     break;
                 }
-                int limit = Math.max(1, Math.min(MAX_PIPELINE, (queue.size() + live - 1) / live));
+                int limit = Math.max(1, Math.min(best.depth(), (queue.size() + live - 1) / live));
                 if (best.inflight.size() >= limit) {
                     break;
                 }
@@ -916,16 +955,64 @@ public final class ProcessPool implements AutoCloseable {
         }
         int chunks = (n + chunk - 1) / chunk;
         MapSink<R> sink = new MapSink<>(result, n, chunks);
+        if (codec.isDefault() && PayloadCodec.allPlain(items)) {
+            submitWhileEncoding(ref, mode, items, chunk, chunks, sink, kind);
+            return result;
+        }
         List<Task> tasks = new ArrayList<>(chunks);
         for (int c = 0; c < chunks; c++) {
-            int from = c * chunk;
-            int to = Math.min(n, from + chunk);
-            Object[] part = items.subList(from, to).toArray();
-            tasks.add(new Task(ref, (byte) (mode | Frames.CHUNK), encodeChunk(part), sink, kind, c, from, to - from,
-                    null));
+            tasks.add(chunkTask(ref, mode, items, chunk, c, sink, kind));
         }
         submit(tasks);
         return result;
+    }
+
+    private Task chunkTask(FunctionTable.Ref ref, byte mode, List<Object> items, int chunk, int c, Task.Sink sink,
+                           String kind) {
+        int from = c * chunk;
+        int to = Math.min(items.size(), from + chunk);
+        Object[] part = items.subList(from, to).toArray();
+        return new Task(ref, (byte) (mode | Frames.CHUNK), encodeChunk(part), sink, kind, c, from, to - from, null);
+    }
+
+    /**
+     * Submits a map's chunks as they are encoded, in batches that double from one chunk per worker, so that the
+     * workers start on the first chunks while this thread encodes the rest. Only for inputs that cannot fail to
+     * encode (plain values on the default codec), so that "nothing is submitted" on a refused input still holds.
+     * If the pool is terminated meanwhile, the chunks not submitted fail with the cancellation.
+     */
+    private void submitWhileEncoding(FunctionTable.Ref ref, byte mode, List<Object> items, int chunk, int chunks,
+                                     Task.Sink sink, String kind) {
+        int batch = size;
+        int c = 0;
+        boolean first = true;
+        while (c < chunks) {
+            int end = Math.min(chunks, c + batch);
+            List<Task> tasks = new ArrayList<>(end - c);
+            for (int i = c; i < end; i++) {
+                tasks.add(chunkTask(ref, mode, items, chunk, i, sink, kind));
+            }
+            if (first) {
+                submit(tasks); // refused with IllegalStateException when the pool takes no new work
+                first = false;
+            } else {
+                try {
+                    submit(tasks, true);
+                } catch (CancellationException e) {
+                    for (Task t : tasks) {
+                        t.sink.failed(t, e);
+                    }
+                    for (int i = end; i < chunks; i++) {
+                        Task t = new Task(ref, (byte) (mode | Frames.CHUNK), new byte[0], sink, kind, i,
+                                (long) i * chunk, Math.min(items.size() - i * chunk, chunk), null);
+                        t.sink.failed(t, e);
+                    }
+                    return;
+                }
+            }
+            c = end;
+            batch = Math.min(batch * 2, MAX_PIPELINE * size);
+        }
     }
 
     private byte[] encodeChunk(Object[] part) {
@@ -1481,13 +1568,13 @@ public final class ProcessPool implements AutoCloseable {
         }
 
         /**
-         * Returns how worker JVMs are started: the copy made by {@link #workerOptions(JvmProcess.Options)}, which a
-         * pool copies again when it is created (change it before that, or set new ones).
+         * Returns a copy of how worker JVMs are started: changing it changes neither these options nor a pool (set
+         * the changed copy with {@link #workerOptions(JvmProcess.Options)}).
          *
-         * @return the options; default {@code new JvmProcess.Options()}.
+         * @return a copy of the options; default {@code new JvmProcess.Options()}.
          */
         public JvmProcess.Options workerOptions() {
-            return workerOptions;
+            return new JvmProcess.Options(workerOptions);
         }
 
         /**

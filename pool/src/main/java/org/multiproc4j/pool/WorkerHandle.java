@@ -38,8 +38,39 @@ final class WorkerHandle {
     long inflightBytes;
     /** Tasks given to this worker over its life. Guarded by the pool's lock. */
     int assigned;
+    /** A moving average of the time one task takes to run in this worker; 0 until known. Guarded by lock. */
+    private double taskNanos;
+
+    /**
+     * How many tasks this worker may hold: enough to keep it busy for {@link ProcessPool#PIPELINE_NANOS} beyond its
+     * current task (tiny tasks: up to {@link ProcessPool#MAX_PIPELINE}), and never fewer than 2, so that it has
+     * its next task when it finishes one. Long tasks thus stay in the pool's queue and go to whichever worker is
+     * free first, as in Python's pool, instead of being split up front. Called under the pool's lock.
+     */
+    int depth() {
+        if (taskNanos <= 0) {
+            return ProcessPool.MAX_PIPELINE;
+        }
+        double d = 1 + ProcessPool.PIPELINE_NANOS / taskNanos;
+        return d >= ProcessPool.MAX_PIPELINE ? ProcessPool.MAX_PIPELINE : Math.max(2, (int) d);
+    }
+
+    /**
+     * Notes that {@code n} results came, whose tasks took the worker {@code busyMicros} to run (measured there, so
+     * that the time results spend in transit, or this JVM waiting for a core, does not count). Called under the
+     * pool's lock.
+     */
+    void timed(int n, int busyMicros) {
+        if (n > 0) {
+            double per = busyMicros * 1000.0 / n;
+            taskNanos = taskNanos <= 0 ? Math.max(1, per) : 0.75 * taskNanos + 0.25 * per;
+        }
+    }
+
     /** Taking tasks. Guarded by the pool's lock. */
     boolean live = true;
+    /** Booted and its initializer run: tasks are given only to ready workers. Guarded by the pool's lock. */
+    boolean ready;
     /** Set by the reader when the worker reports that its initializer failed. */
     volatile RemoteException initFailure;
     Thread reader;

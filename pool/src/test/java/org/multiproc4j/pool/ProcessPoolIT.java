@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.core.RemoteException;
 import org.multiproc4j.core.SerializationException;
+import org.multiproc4j.sharedmem.SharedLong;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 
@@ -64,6 +65,28 @@ class ProcessPoolIT {
             assertTrue(r.isReady());
             assertTrue(r.isSuccessful());
             assertEquals("hi!", r.toCompletableFuture().get());
+        }
+    }
+
+    @Test
+    void shouldGiveTheFirstTaskToTheFirstWorkerUp() throws Exception {
+        try (SharedLong sleeper = SharedLong.create(0)) {
+            // the first worker to run the initializer stays in it: the task must go to the other one
+            ProcessPool pool = new ProcessPool(new ProcessPool.Options().workers(2).initializer(() -> {
+                if (sleeper.compareAndSet(0, ProcessHandle.current().pid())) {
+                    Thread.sleep(600_000);
+                }
+            }));
+            try {
+                long ranIn = pool.<Object, Long>applyAsync(ProcessPoolIT::pid, null).get(Timeouts.LONG);
+                assertTrue(sleeper.get() != 0 && ranIn != sleeper.get(), "ran in " + ranIn + ", the sleeper is "
+                        + sleeper.get());
+                // the chunks wait in the queue for a worker that is up, never in the one still in its initializer
+                assertEquals(List.of(1, 8, 27), pool.map(ProcessPoolIT::cube, List.of(1, 2, 3)));
+            } finally {
+                pool.terminate();
+                assertTrue(pool.join(Timeouts.MEDIUM));
+            }
         }
     }
 

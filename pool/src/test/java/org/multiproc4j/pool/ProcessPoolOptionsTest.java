@@ -25,6 +25,16 @@ class ProcessPoolOptionsTest {
     }
 
     @Test
+    void shouldNotLetACallerChangeTheWorkerOptionsThroughTheGetter() {
+        ProcessPool.Options o = new ProcessPool.Options().workerOptions(new JvmProcess.Options().maxHeap("64m"));
+        o.workerOptions().maxHeap("1g");
+        assertEquals("64m", o.workerOptions().maxHeap().orElseThrow());
+        ProcessPool.Options copy = new ProcessPool.Options(o);
+        copy.workerOptions().maxHeap("2g");
+        assertEquals("64m", copy.workerOptions().maxHeap().orElseThrow());
+    }
+
+    @Test
     void shouldHaveDefaultsANewcomerNeverTouches() {
         ProcessPool.Options o = new ProcessPool.Options();
         assertTrue(o.workers().isEmpty());

@@ -12,8 +12,10 @@ import java.util.Arrays;
  *   TASKS   | n int32 | n x ( fnId int32 | mode byte | length int32 | codec-encoded argument(s) )
  *   STOP    |
  * worker to parent
- *   RESULTS | n int32 | n x ( status byte | length int32 | codec-encoded result(s) or JDK-serialized
- *           |                                              RemoteException when status is ERROR )
+ *   RESULTS | n int32 | busy int32 | n x ( status byte | length int32 | codec-encoded result(s) or
+ *           |                                  JDK-serialized RemoteException when status is ERROR )
+ *           (busy: microseconds the worker spent running these n tasks, for the parent's scheduling)
+ *   READY   |                  (once, when the initializer has run: the worker takes tasks from then on)
  *   INIT_FAILED | JDK-serialized RemoteException (rest)
  * </pre>
  *
@@ -28,6 +30,7 @@ public final class Frames {
     public static final byte STOP = 4;
     public static final byte RESULTS = 11;
     public static final byte INIT_FAILED = 12;
+    public static final byte READY = 13;
 
     public static final byte FN = 0;
     public static final byte BIFN = 1;

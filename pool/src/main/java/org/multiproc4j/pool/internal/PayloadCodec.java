@@ -11,8 +11,9 @@ import org.multiproc4j.core.codec.Codecs;
 /**
  * How a pool encodes arguments and results: the user's codec, or by default the fast codec (primitives,
  * strings, primitive arrays, tuples and the JDK's collections without any library; registered types through
- * Kryo) falling back to the JDK codec for whatever the fast one refuses (user classes, lambdas). Decoding
- * needs no marker: the first byte of a message says which codec wrote it.
+ * Kryo) falling back to the JDK codec for whatever the fast one refuses (user classes, lambdas); chunks of
+ * boxed {@code Integer}s or {@code Long}s, and of {@code HashMap<String, Long>}s, travel packed (see
+ * {@link Packed}). Decoding needs no marker: the first byte of a message says which codec wrote it.
  */
 public final class PayloadCodec implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -45,6 +46,12 @@ public final class PayloadCodec implements Serializable {
         if (codec != null) {
             return ((Codec) codec).encode(value);
         }
+        if (value instanceof Object[]) {
+            byte[] packed = Packed.encode((Object[]) value);
+            if (packed != null) {
+                return packed;
+            }
+        }
         if (isPlain(value, 0)) {
             return Codecs.jdk().encode(value); // the codec-independent fast path: no codec library is loaded
         }
@@ -67,10 +74,29 @@ public final class PayloadCodec implements Serializable {
         if (codec != null) {
             return ((Codec) codec).decode(bytes, offset, length);
         }
+        if (length > 0 && Packed.isPacked(bytes[offset])) {
+            return Packed.decode(bytes, offset, length);
+        }
         if (length > 0 && bytes[offset] != KRYO_TAG) {
             return Codecs.jdk().decode(bytes, offset, length); // JDK serialization, or the fast path
         }
         return Codecs.fast().decode(bytes, offset, length);
+    }
+
+    /**
+     * Tells whether each of {@code items} is a plain value (see {@link #isPlain(Object, int)}), so that a chunk of
+     * them encodes without fail on the default codec.
+     *
+     * @param items the inputs of a map.
+     * @return {@code true} if every item is plain.
+     */
+    public static boolean allPlain(java.util.List<?> items) {
+        for (Object o : items) {
+            if (!isPlain(o, 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -40,6 +40,10 @@ public final class WorkerMain implements SerializableRunnable {
     /** How many tasks this worker has started, for the parent to tell which task a dead worker was running. */
     @SuppressWarnings("serial") // a shared object: it travels as its handle (Shareable)
     private final SharedLong started;
+    /** Time spent running the tasks whose results are waiting to be sent. */
+    private transient long busyNanos;
+    /** Whether the codec's warm-up has been started (after the first results went out). */
+    private transient boolean warmStarted;
 
     public WorkerMain(Connection conn, SharedLong started, SerializableRunnable initializer, int maxTasks,
                       PayloadCodec codec) {
@@ -52,12 +56,6 @@ public final class WorkerMain implements SerializableRunnable {
 
     @Override
     public void run() throws Exception {
-        if (codec.isDefault()) {
-            Thread warm = new Thread(WorkerMain::warmUp, "multiproc4j-pool-codec-warm-up");
-            warm.setDaemon(true);
-            warm.setPriority(Thread.MIN_PRIORITY);
-            warm.start();
-        }
         if (initializer != null) {
             try {
                 initializer.run();
@@ -68,13 +66,14 @@ public final class WorkerMain implements SerializableRunnable {
                 return;
             }
         }
+        conn.sendBytes(new byte[] {Frames.READY});
         Map<Integer, Object> functions = new HashMap<>();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Frames.Writer out = new Frames.Writer();
         int pending = 0;
         long firstPending = 0;
         int done = 0;
-        out.put(Frames.RESULTS).putInt(0);
+        out.put(Frames.RESULTS).putInt(0).putInt(0);
         while (true) {
             if (pending > 0 && !conn.poll()) {
                 flush(out, pending);
@@ -113,7 +112,9 @@ public final class WorkerMain implements SerializableRunnable {
                         int len = Frames.getInt(msg, at + 5);
                         at += 9;
                         started.setRelease(done + 1);
+                        long t0 = System.nanoTime();
                         runOne(functions.get(id), (byte) (mode & ~Frames.ONCE), msg, at, len, out);
+                        busyNanos += System.nanoTime() - t0;
                         if ((mode & Frames.ONCE) != 0) {
                             functions.remove(id);
                         }
@@ -141,9 +142,21 @@ public final class WorkerMain implements SerializableRunnable {
 
     private void flush(Frames.Writer out, int pending) throws Exception {
         out.putInt(1, pending);
+        out.putInt(5, (int) Math.min(Integer.MAX_VALUE, busyNanos / 1000));
+        busyNanos = 0;
         conn.sendBytes(out.array(), 0, out.length());
         out.trim();
-        out.put(Frames.RESULTS).putInt(0);
+        out.put(Frames.RESULTS).putInt(0).putInt(0);
+        if (!warmStarted) {
+            warmStarted = true;
+            if (codec.isDefault()) {
+                // after the first results, not at boot: the codec's warm-up would delay the pool's first result
+                Thread warm = new Thread(WorkerMain::warmUp, "multiproc4j-pool-codec-warm-up");
+                warm.setDaemon(true);
+                warm.setPriority(Thread.MIN_PRIORITY);
+                warm.start();
+            }
+        }
     }
 
     private void runOne(Object fn, byte mode, byte[] msg, int at, int len, Frames.Writer out) {

@@ -1,0 +1,210 @@
+package org.multiproc4j.pool.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.multiproc4j.core.internal.Wire;
+
+/**
+ * The packed forms of the chunks a map sends most: an {@code Object[]} of boxed {@code Integer}s or {@code Long}s
+ * (4 or 8 bytes each, no tag per element), and an {@code Object[]} of {@code HashMap<String, Long>}s (partial
+ * counts: each key's characters and each value, without Kryo's per-entry class and reference bookkeeping).
+ * Anything else (a {@code null} element, another map class, one key or value of another type) is not packed and
+ * takes the general path. Numbers are big-endian.
+ *
+ * <pre>
+ *   INTS  'i' | n int32 | n x int32
+ *   LONGS 'l' | n int32 | n x int64
+ *   COUNTS 'm' | n int32 | n x ( entries int32 | entries x ( key length int32 (negative: UTF-16 chars) |
+ *                                                           Latin-1 bytes or UTF-16 chars | value int64 ) )
+ * </pre>
+ * The tags are none of {@link Wire}'s (1 to 20, {@code 'J'}, {@code 'K'}, {@code 'X'}).
+ */
+final class Packed {
+    static final byte INTS = 'i';
+    static final byte LONGS = 'l';
+    static final byte COUNTS = 'm';
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle CHAR = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.BIG_ENDIAN);
+
+    private Packed() {
+    }
+
+    static boolean isPacked(byte tag) {
+        return tag == INTS || tag == LONGS || tag == COUNTS;
+    }
+
+    /** Returns the packed form of {@code a}, or {@code null} if it has none. */
+    static byte[] encode(Object[] a) {
+        if (a.length == 0) {
+            return null;
+        }
+        Class<?> c = a[0] == null ? null : a[0].getClass();
+        if (c == Integer.class || c == Long.class) {
+            return numbers(a, c == Long.class);
+        }
+        if (c == HashMap.class) {
+            return counts(a);
+        }
+        return null;
+    }
+
+    /** {@code Integer}s in 4 bytes each, or ({@code wide}) {@code Long}s in 8; {@code null} if one is neither. */
+    private static byte[] numbers(Object[] a, boolean wide) {
+        int width = wide ? 8 : 4;
+        Class<?> type = wide ? Long.class : Integer.class;
+        byte[] out = new byte[5 + width * a.length];
+        out[0] = wide ? LONGS : INTS;
+        INT.set(out, 1, a.length);
+        int at = 5;
+        for (Object o : a) {
+            if (o == null || o.getClass() != type) {
+                return null;
+            }
+            if (wide) {
+                LONG.set(out, at, ((Long) o).longValue());
+            } else {
+                INT.set(out, at, ((Integer) o).intValue());
+            }
+            at += width;
+        }
+        return out;
+    }
+
+    private static byte[] counts(Object[] a) {
+        long size = 5;
+        for (Object o : a) {
+            if (o == null || o.getClass() != HashMap.class) {
+                return null;
+            }
+            size += 4;
+            for (Map.Entry<?, ?> e : ((HashMap<?, ?>) o).entrySet()) {
+                if (!(e.getKey() instanceof String) || !(e.getValue() instanceof Long)) {
+                    return null;
+                }
+                String k = (String) e.getKey();
+                size += 4 + 2L * k.length() + 8; // room for UTF-16; Latin-1 keys use half
+            }
+        }
+        if (size > Wire.MAX_LENGTH) {
+            return null;
+        }
+        byte[] out = new byte[(int) size];
+        out[0] = COUNTS;
+        INT.set(out, 1, a.length);
+        int at = 5;
+        for (Object o : a) {
+            HashMap<?, ?> m = (HashMap<?, ?>) o;
+            INT.set(out, at, m.size());
+            at += 4;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String k = (String) e.getKey();
+                int n = k.length();
+                if (isLatin1(k)) {
+                    INT.set(out, at, n);
+                    at += 4;
+                    for (int i = 0; i < n; i++) {
+                        out[at + i] = (byte) k.charAt(i);
+                    }
+                    at += n;
+                } else {
+                    INT.set(out, at, -n);
+                    at += 4;
+                    for (int i = 0; i < n; i++) {
+                        CHAR.set(out, at + 2 * i, k.charAt(i));
+                    }
+                    at += 2 * n;
+                }
+                LONG.set(out, at, ((Long) e.getValue()).longValue());
+                at += 8;
+            }
+        }
+        return java.util.Arrays.copyOf(out, at);
+    }
+
+    private static boolean isLatin1(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Decodes a packed message.
+     *
+     * @throws org.multiproc4j.core.SerializationException if it is truncated or corrupt.
+     */
+    static Object[] decode(byte[] b, int offset, int length) {
+        int end = offset + length;
+        try {
+            need(5, offset, end);
+            byte tag = b[offset];
+            int n = (int) INT.get(b, offset + 1);
+            int at = offset + 5;
+            if (n < 0) {
+                throw Wire.corrupt("a packed chunk of " + n + " elements");
+            }
+            if (tag == INTS || tag == LONGS) {
+                boolean wide = tag == LONGS;
+                need((wide ? 8L : 4L) * n, at, end);
+                Object[] out = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = wide ? (Object) (long) LONG.get(b, at) : (Object) (int) INT.get(b, at);
+                    at += wide ? 8 : 4;
+                }
+                return out;
+            }
+            need(4L * n, at, end);
+            Object[] out = new Object[n];
+            for (int i = 0; i < n; i++) {
+                need(4, at, end);
+                int entries = (int) INT.get(b, at);
+                at += 4;
+                if (entries < 0 || 12L * entries > end - at) {
+                    throw Wire.corrupt("a packed map of " + entries + " entries in " + (end - at) + " bytes");
+                }
+                HashMap<String, Long> m = new HashMap<>((int) (entries / 0.75f) + 1);
+                for (int e = 0; e < entries; e++) {
+                    need(4, at, end);
+                    int kn = (int) INT.get(b, at);
+                    at += 4;
+                    String k;
+                    if (kn >= 0) {
+                        need(kn + 8L, at, end);
+                        k = new String(b, at, kn, StandardCharsets.ISO_8859_1);
+                        at += kn;
+                    } else {
+                        long chars = -(long) kn;
+                        need(2 * chars + 8, at, end);
+                        char[] cs = new char[(int) chars];
+                        for (int j = 0; j < cs.length; j++) {
+                            cs[j] = (char) CHAR.get(b, at + 2 * j);
+                        }
+                        k = new String(cs);
+                        at += 2 * cs.length;
+                    }
+                    m.put(k, (long) LONG.get(b, at));
+                    at += 8;
+                }
+                out[i] = m;
+            }
+            return out;
+        } catch (IndexOutOfBoundsException e) {
+            throw Wire.corrupt("a truncated packed chunk (" + length + " bytes)");
+        }
+    }
+
+    private static void need(long bytes, int at, int end) {
+        if (bytes > end - at) {
+            throw Wire.corrupt("a truncated packed chunk: " + bytes + " more bytes needed, " + (end - at) + " left");
+        }
+    }
+}

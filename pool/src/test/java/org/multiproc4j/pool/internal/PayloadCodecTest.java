@@ -1,0 +1,82 @@
+package org.multiproc4j.pool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.multiproc4j.core.SerializationException;
+
+class PayloadCodecTest {
+    private final PayloadCodec codec = new PayloadCodec(null);
+
+    private Object roundTrip(Object value) {
+        byte[] b = codec.encode(value);
+        return codec.decode(b, 0, b.length);
+    }
+
+    @Test
+    void shouldPackChunksOfIntegersAndLongs() {
+        Object[] ints = {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 1000};
+        byte[] b = codec.encode(ints);
+        assertEquals(Packed.INTS, b[0]);
+        assertEquals(5 + 4 * ints.length, b.length);
+        assertArrayEquals(ints, (Object[]) codec.decode(b, 0, b.length));
+        Object[] longs = {0L, Long.MIN_VALUE, Long.MAX_VALUE};
+        b = codec.encode(longs);
+        assertEquals(Packed.LONGS, b[0]);
+        assertArrayEquals(longs, (Object[]) roundTrip(longs));
+    }
+
+    @Test
+    void shouldPackChunksOfWordCounts() {
+        Map<String, Long> a = new HashMap<>(Map.of("w1", 3L, "é", -1L, "", 0L, "中文", Long.MAX_VALUE));
+        Map<String, Long> empty = new HashMap<>();
+        Object[] chunk = {a, empty};
+        byte[] b = codec.encode(chunk);
+        assertEquals(Packed.COUNTS, b[0]);
+        Object[] back = (Object[]) codec.decode(b, 0, b.length);
+        assertEquals(HashMap.class, back[0].getClass());
+        assertEquals(a, back[0]);
+        assertEquals(empty, back[1]);
+    }
+
+    @Test
+    void shouldLeaveWhatItCannotPackToTheGeneralPath() {
+        for (Object[] value : List.of(new Object[] {1, 2L}, new Object[] {1, null}, new Object[] {null, 1},
+                new Object[] {1L, "x"}, new Object[] {}, new Object[] {new HashMap<>(Map.of("a", 1))},
+                new Object[] {new HashMap<>(Map.of(1, 1L))}, new Object[] {new TreeMap<>(Map.of("a", 1L))},
+                new Object[] {new LinkedHashMap<>(Map.of("a", 1L))}, new Object[] {new HashMap<>(), "x"})) {
+            byte[] b = codec.encode(value);
+            assertNotEquals(true, Packed.isPacked(b[0]), () -> "packed " + java.util.Arrays.deepToString(value));
+            Object[] back = (Object[]) codec.decode(b, 0, b.length);
+            assertEquals(java.util.Arrays.asList(value), java.util.Arrays.asList(back));
+            for (int i = 0; i < value.length; i++) {
+                assertEquals(value[i] == null ? null : value[i].getClass(), back[i] == null ? null : back[i].getClass());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseTruncatedOrCorruptPackedInput() {
+        byte[] ints = codec.encode(new Object[] {1, 2, 3});
+        assertThrows(SerializationException.class, () -> codec.decode(ints, 0, ints.length - 1));
+        byte[] counts = codec.encode(new Object[] {new HashMap<>(Map.of("word", 2L))});
+        for (int cut = 1; cut < counts.length; cut++) {
+            int n = cut;
+            assertThrows(SerializationException.class, () -> codec.decode(counts, 0, n), "cut at " + n);
+        }
+        byte[] huge = codec.encode(new Object[] {1});
+        huge[1] = 0x7f; // 2 G elements in 9 bytes
+        assertThrows(SerializationException.class, () -> codec.decode(huge, 0, huge.length));
+        huge[1] = (byte) 0x80; // negative count
+        assertThrows(SerializationException.class, () -> codec.decode(huge, 0, huge.length));
+    }
+}
