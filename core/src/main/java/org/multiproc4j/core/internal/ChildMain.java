@@ -40,6 +40,8 @@ import org.multiproc4j.core.SerializableRunnable;
  * lambdas and other costly first uses: it sits on every child's start-up path.
  */
 public final class ChildMain {
+    /** A spare's control stream while it warms up, so that a warm-up stops when the task arrives. */
+    private static InputStream spareControl;
     /** Exit status of a child whose task threw, as in Python. */
     static final int EXIT_FAILED = 1;
     /** The first four bytes of an assignment: {@code "mp4j"}. */
@@ -75,7 +77,8 @@ public final class ChildMain {
         ParentWatchdog.start(parentPid, parentStart, parentTicks);
         InputStream control = new FileInputStream(FileDescriptor.in);
         if (!assignmentWaiting(control)) {
-            warmUp(); // a spare: it has the time
+            spareControl = control;
+            warmUp(); // a spare: it has the time (the no-op task runs the modules' warm-ups too)
         }
 
         Path outcomeFile;
@@ -189,6 +192,29 @@ public final class ChildMain {
             return control.available() > 0;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    /**
+     * Runs the modules' {@link org.multiproc4j.core.spi.ChildWarmUp} providers (from the no-op task, so that a
+     * training JVM archives their classes), stopping in a spare when its task arrives.
+     */
+    static void warmUpModules() {
+        InputStream control = spareControl;
+        try {
+            for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
+                    org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
+                if (control != null && assignmentWaiting(control)) {
+                    return;
+                }
+                try {
+                    w.warmUp();
+                } catch (Exception | LinkageError e) {
+                    // only a warm-up: the real task will meet the same problem and report it
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // a broken provider file: the task will load what it needs itself
         }
     }
 

@@ -104,7 +104,8 @@ public final class TaskWire {
 
     @SuppressWarnings("unused") // called by reflection in a training JVM
     private static void trainingNoOp(int unused) {
-        // nothing: the point is the path to here
+        // the point is the path to here; and the modules' warm-ups, so that their classes are archived too
+        ChildMain.warmUpModules();
     }
 
     private static byte[] tryDirect(Object task) {
