@@ -40,8 +40,8 @@ import org.multiproc4j.core.SerializableRunnable;
  * lambdas and other costly first uses: it sits on every child's start-up path.
  */
 public final class ChildMain {
-    /** A spare's control stream while it warms up, so that a warm-up stops when the task arrives. */
-    private static InputStream spareControl;
+    /** Whether this JVM trains a class-data archive (its task is the no-op, sent under the training name). */
+    private static boolean training;
     /** Exit status of a child whose task threw, as in Python. */
     static final int EXIT_FAILED = 1;
     /** The first four bytes of an assignment: {@code "mp4j"}. */
@@ -77,8 +77,7 @@ public final class ChildMain {
         ParentWatchdog.start(parentPid, parentStart, parentTicks);
         InputStream control = new FileInputStream(FileDescriptor.in);
         if (!assignmentWaiting(control)) {
-            spareControl = control;
-            warmUp(); // a spare: it has the time (the no-op task runs the modules' warm-ups too)
+            warmUp(); // a spare: it has the time
         }
 
         Path outcomeFile;
@@ -112,6 +111,7 @@ public final class ChildMain {
             }
             outcomeFile = Paths.get((String) fields[0]);
             name = (String) fields[1];
+            training = ChildLaunch.TRAINING_NAME.equals(name);
             daemon = (Boolean) fields[2];
             taskBytes = (byte[]) fields[3];
         } catch (IOException | RuntimeException e) {
@@ -196,17 +196,16 @@ public final class ChildMain {
     }
 
     /**
-     * Runs the modules' {@link org.multiproc4j.core.spi.ChildWarmUp} providers (from the no-op task, so that a
-     * training JVM archives their classes), stopping in a spare when its task arrives.
+     * In a JVM that trains a class-data archive, runs the modules' {@link org.multiproc4j.core.spi.ChildWarmUp}
+     * providers (from the no-op task), so that the archive holds the classes they load; elsewhere does nothing.
      */
     static void warmUpModules() {
-        InputStream control = spareControl;
+        if (!training) {
+            return;
+        }
         try {
             for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
                     org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
-                if (control != null && assignmentWaiting(control)) {
-                    return;
-                }
                 try {
                     w.warmUp();
                 } catch (Exception | LinkageError e) {
@@ -214,8 +213,17 @@ public final class ChildMain {
                 }
             }
         } catch (java.util.ServiceConfigurationError e) {
-            // a broken provider file: the task will load what it needs itself
+            // a broken provider file: the children will load what they need themselves
         }
+    }
+
+    /**
+     * Makes this JVM behave as a training JVM, or not (for tests).
+     *
+     * @param on whether it trains.
+     */
+    static void training(boolean on) {
+        training = on;
     }
 
     /** Takes a no-op task down the path a real one takes, so its classes are loaded and linked. */

@@ -104,7 +104,7 @@ public final class TaskWire {
 
     @SuppressWarnings("unused") // called by reflection in a training JVM
     private static void trainingNoOp(int unused) {
-        // the point is the path to here; and the modules' warm-ups, so that their classes are archived too
+        // the point is the path to here; in a training JVM, the modules' warm-ups too, so that their classes are archived
         ChildMain.warmUpModules();
     }
 

@@ -1,20 +1,18 @@
 package org.multiproc4j.core.spi;
 
 /**
- * Prepares an idle child JVM for the work a module's tasks usually do, so that a task handed to a warm spare
- * (see {@link org.multiproc4j.core.StartMethod#WARM_SPARE}) finds that module's classes loaded, linked and
- * initialized instead of paying for them on its first call. The manager's server, for example, loads its
- * socket, handshake, codec and proxy classes this way before its task arrives.
+ * Lets a module put the classes its tasks usually need into the class-data archive that every child JVM maps
+ * (see {@link org.multiproc4j.core.JvmProcess}: an AppCDS archive, an AOT cache on Java 25, trained once per
+ * classpath by a JVM that runs a no-op task). That JVM runs every provider before it exits, so the classes a
+ * provider loads are archived, and a child that needs them later maps them instead of parsing and verifying
+ * them: the manager's server and its clients load their socket, handshake, pipe, codec and proxy classes
+ * this way. User children and spares do not run providers (a spare doing so would compete for the CPU with
+ * the work that launched it).
  *
  * <p>Providers are found with {@link java.util.ServiceLoader} (a
- * {@code META-INF/services/org.multiproc4j.core.spi.ChildWarmUp} file in the module's jar). A spare runs them
- * one after the other while it waits for its task, and stops between two of them as soon as a task arrives;
- * a JVM that trains a class-data archive runs them all, so that their classes are archived. A child that is
- * handed its task at launch runs none.
- *
- * <p>A warm-up must be quick (tens of milliseconds at most), side-effect free for the rest of the system (no
- * threads left running, no files, sockets or shared-memory segments left behind, no output) and must not
- * fail the child: whatever it throws is ignored.
+ * {@code META-INF/services/org.multiproc4j.core.spi.ChildWarmUp} file in the module's jar). A warm-up should
+ * take tens of milliseconds at most, leave nothing behind (no threads, files, sockets or shared-memory
+ * segments, no output) and must not fail the training: whatever it throws is ignored.
  *
  * <pre>{@code
  * public final class CodecWarmUp implements ChildWarmUp {
@@ -26,7 +24,7 @@ package org.multiproc4j.core.spi;
  * new CodecWarmUp().warmUp();
  * }</pre>
  *
- * <p><b>Thread safety.</b> Called from the child's main thread only, before its task runs.
+ * <p><b>Thread safety.</b> Called from the training JVM's main thread only.
  */
 public interface ChildWarmUp {
 

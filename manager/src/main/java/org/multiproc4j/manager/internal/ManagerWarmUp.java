@@ -24,16 +24,16 @@ import org.multiproc4j.ipc.net.ConnectionOptions;
 import org.multiproc4j.manager.ManagedMap;
 
 /**
- * Readies a spare JVM for the manager: both a manager's server (started by {@code Manager.start()} in a spare)
- * and a child that uses proxies find the manager's, the sockets', the handshake's, the pipes' and the codec's
- * classes loaded and initialized, and the proxy classes of the built-in types defined. A cold JVM otherwise
- * spends most of a manager's start, and most of a child's first calls, loading them. The work is split in
- * steps (this class, {@link Handshake}, {@link Sockets}, {@link Proxies}), each a provider of its own, so that
- * a spare whose task arrives stops after tens of milliseconds at most. None opens a file, socket address or
- * shared-memory segment: only a selector and two unbound socket channels, closed at once.
+ * Puts the manager's classes into the class-data archive children map (run by the JVM that trains it, see
+ * {@link ChildWarmUp}): a manager's server and a child that uses proxies then map the manager's, the
+ * sockets', the handshake's, the pipes' and the codec's classes, the security providers behind the HMAC and
+ * the NIO classes of a Unix socket, instead of loading them from jars: a cold JVM otherwise spends much of a
+ * manager's start, and of a child's first calls, doing that. The work is in steps (this class,
+ * {@link Handshake}, {@link Sockets}, {@link Proxies}), each a provider of its own. None opens a file, socket
+ * address or shared-memory segment: only a selector and two unbound socket channels, closed at once.
  */
 public final class ManagerWarmUp implements ChildWarmUp {
-    /** The classes a server and a client load on their paths (class-loading logs of both, less what core loads). */
+    /** The classes a server and a client load on their paths (from class-loading logs, less what core loads). */
     static final List<String> CLASSES = List.of(
             "org.multiproc4j.manager.internal.Server",
             "org.multiproc4j.manager.internal.Server$Session",
