@@ -518,6 +518,10 @@ def wl_manager_start(ts, warmup, trials, params):
             ts.add(f"{method}_start_ms", ms(t0, t1), "ms")
             ts.add(f"{method}_start_to_first_dict_set_ms", ms(t0, t2), "ms")
             ts.add(f"{method}_shutdown_ms", ms(t2, t3), "ms")
+
+        ts.repeat(warmup, trials, trial)
+
+
 # ------------------------------------------------------------------ pool workloads (mp_bench.py's)
 def cube(x):
     return x * x * x
@@ -651,6 +655,10 @@ def wl_manager_proxy_rtt(ts, warmup, trials, params):
             t2 = now()
             ts.add("list_len_rtt_us", (t1 - t0) / k / 1e3, "us")
             ts.add("dict_getitem_rtt_us", (t2 - t1) / k / 1e3, "us")
+
+        ts.repeat(warmup, trials, trial)
+
+
 def wl_pool_map_tiny(ts, warmup, trials, params):
     n_big = int(params.get("map_n", "1000000"))
     n_c1 = int(params.get("map_c1_n", "10000"))

@@ -1,6 +1,7 @@
 /**
  * JMH benchmarks of the manager: a proxy's round trip over shared memory and over the socket, map updates
- * run in the server, list appends, and starting a manager. The side-by-side runner's {@code manager_*}
+ * run in the server, list appends, a warm child's map puts and gets ({@code ChildDictOpsBenchmark}), and
+ * starting a manager. The side-by-side runner's {@code manager_*}
  * workloads measure the same paths against Python's {@code Manager()}
  * ({@link org.multiproc4j.benchmarks.sidebyside.ManagerWorkload}).
  *

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * first time a classpath is used, the training JVM that writes its class-data archive.
  */
 public final class ChildLaunch {
+    /** The name under which a training JVM gets its no-op task (so that it runs the modules' warm-ups). */
+    static final String TRAINING_NAME = "multiproc4j-cds-training";
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final long SELF_PID = ProcessHandle.current().pid();
     private static final long SELF_START_MILLIS =
@@ -173,7 +175,7 @@ public final class ChildLaunch {
         TRAINERS.add(trainer);
         installTrainerHook();
         try (OutputStream in = trainer.getOutputStream()) {
-            sendAssignment(in, outcome, "multiproc4j-cds-training", true, TaskWire.trainingTask());
+            sendAssignment(in, outcome, TRAINING_NAME, true, TaskWire.trainingTask());
         } catch (IOException e) {
             // the trainer died: its exit code says so
         }

@@ -40,6 +40,8 @@ import org.multiproc4j.core.SerializableRunnable;
  * lambdas and other costly first uses: it sits on every child's start-up path.
  */
 public final class ChildMain {
+    /** Whether this JVM trains a class-data archive (its task is the no-op, sent under the training name). */
+    private static boolean training;
     /** Exit status of a child whose task threw, as in Python. */
     static final int EXIT_FAILED = 1;
     /** The first four bytes of an assignment: {@code "mp4j"}. */
@@ -109,6 +111,7 @@ public final class ChildMain {
             }
             outcomeFile = Paths.get((String) fields[0]);
             name = (String) fields[1];
+            training = ChildLaunch.TRAINING_NAME.equals(name);
             daemon = (Boolean) fields[2];
             taskBytes = (byte[]) fields[3];
         } catch (IOException | RuntimeException e) {
@@ -190,6 +193,37 @@ public final class ChildMain {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /**
+     * In a JVM that trains a class-data archive, runs the modules' {@link org.multiproc4j.core.spi.ChildWarmUp}
+     * providers (from the no-op task), so that the archive holds the classes they load; elsewhere does nothing.
+     */
+    static void warmUpModules() {
+        if (!training) {
+            return;
+        }
+        try {
+            for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
+                    org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
+                try {
+                    w.warmUp();
+                } catch (Exception | LinkageError e) {
+                    // only a warm-up: the real task will meet the same problem and report it
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // a broken provider file: the children will load what they need themselves
+        }
+    }
+
+    /**
+     * Makes this JVM behave as a training JVM, or not (for tests).
+     *
+     * @param on whether it trains.
+     */
+    static void training(boolean on) {
+        training = on;
     }
 
     /** Takes a no-op task down the path a real one takes, so its classes are loaded and linked. */

@@ -23,7 +23,8 @@ import java.util.List;
  * versions whose reflection runs on method handles.
  *
  * <p>The first launch from a classpath finds no archive: that child runs without one, and multiproc4j
- * starts a training JVM beside it (output discarded, a no-op task) whose exit writes the archive. So no
+ * starts a training JVM beside it (output discarded, a no-op task that also runs the modules'
+ * {@link org.multiproc4j.core.spi.ChildWarmUp} providers) whose exit writes the archive. So no
  * user child ever carries dump flags or prints the JVM's messages about them. Archives live in
  * {@code $XDG_CACHE_HOME/multiproc4j/cds} (or {@code ~/.cache/multiproc4j/cds}, or the property
  * {@value #CACHE_DIR_PROP}), keyed by the java executable, its version, the JVM options and every

@@ -104,7 +104,8 @@ public final class TaskWire {
 
     @SuppressWarnings("unused") // called by reflection in a training JVM
     private static void trainingNoOp(int unused) {
-        // nothing: the point is the path to here
+        // the point is the path to here; in a training JVM, the modules' warm-ups too, so that their classes are archived
+        ChildMain.warmUpModules();
     }
 
     private static byte[] tryDirect(Object task) {

@@ -63,7 +63,7 @@ public interface Channel extends AutoCloseable {
      * @return the channel.
      */
     static Channel of(Connection c) {
-        return new Of("pipe " + c, c::send, c::recv, c::poll, c::close);
+        return new Of("pipe", c, c::send, c::recv, c::poll, c::close);
     }
 
     /**
@@ -73,7 +73,7 @@ public interface Channel extends AutoCloseable {
      * @return the channel.
      */
     static Channel of(SocketConnection c) {
-        return new Of("socket " + c, c::send, c::recv, c::poll, c::close);
+        return new Of("socket", c, c::send, c::recv, c::poll, c::close);
     }
 
     /** Sends a message. */
@@ -112,16 +112,37 @@ public interface Channel extends AutoCloseable {
     }
 
     /**
-     * A channel made of the four operations of a pipe end or a socket connection.
-     *
-     * @param description what it runs over.
-     * @param sender      its send.
-     * @param receiver    its receive.
-     * @param poller      its poll.
-     * @param closer      its close.
+     * A channel made of the four operations of a pipe end or a socket connection. A class, not a record: a
+     * record's {@code hashCode} (channels are kept in a set) bootstraps an invokedynamic on its first use,
+     * milliseconds in a cold JVM; this one has identity equality, as a channel should.
      */
-    record Of(String description, Sender sender, Receiver receiver, Poller poller, Runnable closer)
-            implements Channel {
+    final class Of implements Channel {
+        private final String kind;
+        private final Object end;
+        private final Sender sender;
+        private final Receiver receiver;
+        private final Poller poller;
+        private final Runnable closer;
+
+        /**
+         * Makes a channel.
+         *
+         * @param kind     what it runs over ({@code "pipe"} or {@code "socket"}).
+         * @param end      the pipe end or socket connection, for {@link #toString()}.
+         * @param sender   its send.
+         * @param receiver its receive.
+         * @param poller   its poll.
+         * @param closer   its close.
+         */
+        Of(String kind, Object end, Sender sender, Receiver receiver, Poller poller, Runnable closer) {
+            this.kind = kind;
+            this.end = end;
+            this.sender = sender;
+            this.receiver = receiver;
+            this.poller = poller;
+            this.closer = closer;
+        }
+
         @Override
         public void send(Object message) throws IOException, InterruptedException {
             sender.send(message);
@@ -144,7 +165,7 @@ public interface Channel extends AutoCloseable {
 
         @Override
         public String toString() {
-            return description;
+            return kind + " " + end;
         }
     }
 }

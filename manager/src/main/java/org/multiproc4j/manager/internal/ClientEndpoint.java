@@ -43,7 +43,18 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
     private int leases;
     private boolean pinned;
 
+    /** Written-out equals and hashCode: a record's generated ones bootstrap an invokedynamic on first use. */
     private record Key(SocketAddress address, ByteBuffer authkey, boolean sharedMemory) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).address.equals(address) && ((Key) o).authkey.equals(authkey)
+                    && ((Key) o).sharedMemory == sharedMemory;
+        }
+
+        @Override
+        public int hashCode() {
+            return (address.hashCode() * 31 + authkey.hashCode()) * 31 + Boolean.hashCode(sharedMemory);
+        }
     }
 
     private ClientEndpoint(Key key, ConnectionOptions socketOptions) {

@@ -1,0 +1,66 @@
+package org.multiproc4j.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.multiproc4j.core.spi.ChildWarmUp;
+
+/**
+ * The modules' warm-ups run from the no-op task in a training JVM only (not in spares, where they would compete
+ * for the CPU with the work that launched the spare); one that throws does not stop the others.
+ */
+class ChildWarmUpTest {
+    static final AtomicInteger RUNS = new AtomicInteger();
+
+    /** A warm-up that counts its runs. */
+    public static final class Counting implements ChildWarmUp {
+        /** Found by the ServiceLoader. */
+        public Counting() {
+        }
+
+        @Override
+        public void warmUp() {
+            RUNS.incrementAndGet();
+        }
+    }
+
+    /** A warm-up that fails. */
+    public static final class Failing implements ChildWarmUp {
+        /** Found by the ServiceLoader. */
+        public Failing() {
+        }
+
+        @Override
+        public void warmUp() throws Exception {
+            RUNS.incrementAndGet();
+            throw new Exception("a failing warm-up");
+        }
+    }
+
+    private static void runTrainingTask() throws Exception {
+        Object task = TaskWire.decodeTask(TaskWire.trainingTask(), ClassLoader.getSystemClassLoader(),
+                new java.util.ArrayList<AutoCloseable>());
+        ((java.util.concurrent.Callable<?>) task).call();
+    }
+
+    @Test
+    void theTrainingTaskRunsEveryProviderInATrainingJvmAndIgnoresFailures() throws Exception {
+        int before = RUNS.get();
+        ChildMain.training(true);
+        try {
+            runTrainingTask();
+        } finally {
+            ChildMain.training(false);
+        }
+        assertEquals(before + 2, RUNS.get(), "the failing provider ran, and the one after it too");
+    }
+
+    @Test
+    void elsewhereTheNoOpTaskRunsNone() throws Exception {
+        int before = RUNS.get();
+        runTrainingTask();
+        assertEquals(before, RUNS.get(), "a spare's warm-up (the same no-op task) runs no provider");
+    }
+}
