@@ -55,7 +55,7 @@ final class Engine {
      */
     static final String IDLE_PROP = "multiproc4j.mpi.local.idle";
 
-    private final IdleStrategy idle = idlePolicy().newIdleStrategy();
+    final IdleStrategy idle = idlePolicy().newIdleStrategy();
     private final ArrayList<Msg> unexpected = new ArrayList<>();
     private final ArrayList<Recv> posted = new ArrayList<>();
     private final Msg[] partial;

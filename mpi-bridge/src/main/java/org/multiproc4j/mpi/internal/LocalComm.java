@@ -21,6 +21,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * reduce by a binomial tree towards rank 0 combining in rank order (then to the root); allreduce as reduce then
  * bcast; scatter(v) and gather(v) linear at the root (each block crosses once); allgather(v) as gather(v) then
  * bcast; alltoall(v) by pairwise exchange ({@code n - 1} steps); scan and exscan along the chain of ranks.
+ * The world communicator's barrier, bcast, reduce and allreduce instead go through the job's collective area
+ * ({@link SharedColl}): written once, read in place by every rank, reductions combined where the data lies.
  */
 public final class LocalComm implements CommBackend {
     private static final long BYTE_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
@@ -36,9 +38,16 @@ public final class LocalComm implements CommBackend {
     private final int coll;
     private boolean freed;
     private final Object[] scratch = new Object[2];
+    /** The world's collectives over the collective area; {@code null} for other communicators. */
+    private final SharedColl shared;
 
     LocalComm(LocalSession session, Engine e, int id, int[] group) {
+        this(session, e, id, group, null);
+    }
+
+    LocalComm(LocalSession session, Engine e, int id, int[] group, SharedColl shared) {
         this.session = session;
+        this.shared = shared;
         this.e = e;
         this.id = id;
         this.group = group;
@@ -251,6 +260,10 @@ public final class LocalComm implements CommBackend {
     public void barrier() {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.barrier();
+                return;
+            }
             Buf empty = Buf.of(new byte[0]);
             int size = group.length;
             for (int k = 1; k < size; k <<= 1) {
@@ -264,6 +277,10 @@ public final class LocalComm implements CommBackend {
     public void bcast(Buf buf, int root) {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.bcast(buf, root);
+                return;
+            }
             bcast0(buf, root);
         }
     }
@@ -386,6 +403,10 @@ public final class LocalComm implements CommBackend {
     public void reduce(Buf send, Buf recv, Op op, int root) {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.reduce(send, recv, op, root);
+                return;
+            }
             Buf acc = reduceTo0(send, op);
             if (rank == 0) {
                 if (root == 0) {
@@ -403,6 +424,10 @@ public final class LocalComm implements CommBackend {
     public void allreduce(Buf send, Buf recv, Op op) {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.reduce(send, recv, op, -1);
+                return;
+            }
             int size = group.length;
             if (Integer.bitCount(size) != 1) {
                 Buf acc = reduceTo0(send, op);
