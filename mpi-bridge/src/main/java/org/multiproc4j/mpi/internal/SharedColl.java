@@ -8,19 +8,19 @@ import org.multiproc4j.mpi.MpiException;
 import org.multiproc4j.mpi.Op;
 
 /**
- * The world communicator's barrier, bcast, reduce and allreduce over the job's collective area (see
- * {@link JobLayout}), instead of messages through the rings: each rank has a data slot that every other rank
- * reads in place, and two counters, the last step it posted ({@code arrive}) and the last step it finished
- * ({@code release}).
+ * The world communicator's barrier, bcast, reduce, allreduce, scatterv, gatherv and allgatherv over the job's
+ * collective area (see {@link JobLayout}), instead of messages through the rings: each rank has a data slot that
+ * every other rank reads in place, and two counters, the last step it posted ({@code arrive}) and the last step it
+ * finished ({@code release}).
  *
- * <p>A collective is a sequence of steps, numbered alike on every rank (ranks call the world's collectives in
- * the same order, as MPI requires). Data moves in chunks, one per step, each in the chunk of the writer's slot
- * numbered {@code step % COLL_STEPS}; a writer may run up to {@code COLL_STEPS} steps ahead of the slowest rank,
- * so copying in and copying out overlap. A large bcast is written once by the root and every rank copies it
- * from the root's slot at once; a reduction has every rank (allreduce) or the root (reduce) combine the chunks
- * where they lie, in rank order, so every rank computes the same bits. Waits spin, yield and park as the
- * engine's do, keep draining the rings (a peer's large send never waits for a rank inside a collective), and
- * check every 10 ms that no peer died and the job is not aborted.
+ * <p>A collective is a sequence of steps, numbered alike on every rank (ranks call the world's collectives in the
+ * same order, as MPI requires). Data moves in chunks, one per step, each in the chunk of the writer's slot numbered
+ * {@code step % COLL_STEPS}; a writer may run up to {@code COLL_STEPS} steps ahead of the slowest rank, so copying in
+ * and copying out overlap. A large bcast is written once by the root and every rank copies it from the root's slot at
+ * once; a reduction has every rank (allreduce) or the root (reduce) combine the chunks where they lie, in rank order,
+ * so every rank computes the same bits. Waits spin, yield and park as the engine's do, keep draining the rings (a
+ * peer's large send never waits for a rank inside a collective), and check every 10 ms that no peer died and the job
+ * is not aborted.
  *
  * <p>Not thread-safe: {@link LocalComm} serializes calls on the engine.
  */
@@ -230,6 +230,183 @@ final class SharedColl {
             release(s);
             pos += len;
         } while (pos < bytes);
+    }
+
+    /**
+     * Tells whether scatterv and gatherv fit this area: the root's first chunk carries one count per rank.
+     *
+     * @return {@code true} if they do.
+     */
+    boolean blocksFit() {
+        return (long) n * 8 <= chunk;
+    }
+
+    /**
+     * Scatterv from {@code root}: the root's first step carries every rank's byte count, the next ones the other
+     * ranks' blocks back to back in rank order, so that the root writes each byte once; each rank copies its own
+     * block out as it passes, and releases the steps it does not need at once.
+     *
+     * @param send   the root's buffer.
+     * @param counts the blocks' element counts (at the root).
+     * @param displs the blocks' displacements (at the root).
+     * @param recv   this rank's block.
+     * @param root   the root, a world rank.
+     */
+    void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
+        if (me == root) {
+            ElementType type = send.type();
+            int size = type.size();
+            long s = beginWrite();
+            int head = (int) ((s % STEPS) * chunk);
+            long stream = 0;
+            for (int r = 0; r < n; r++) {
+                long b = (long) counts[r] * size;
+                slotViews[me].putLong(head + 8 * r, b);
+                if (r != root) {
+                    stream += b;
+                }
+            }
+            post(s, stream, type.ordinal());
+            release(s);
+            Mem.copy(send.slice(displs[root], counts[root]), recv.slice(0, counts[root]));
+            Object base = Mem.base(send);
+            long addr = Mem.address(send);
+            int r = 0;
+            long within = 0;
+            long written = 0;
+            while (written < stream) {
+                s = beginWrite();
+                long dst = chunkAddress(me, s);
+                int filled = 0;
+                while (filled < chunk && written < stream) {
+                    long left = r == root ? 0 : (long) counts[r] * size - within;
+                    if (left == 0) {
+                        r++;
+                        within = 0;
+                        continue;
+                    }
+                    int len = (int) Math.min(left, chunk - filled);
+                    Mem.copy(base, addr + (long) displs[r] * size + within, null, dst + filled, len);
+                    filled += len;
+                    within += len;
+                    written += len;
+                }
+                post(s, stream, type.ordinal());
+                release(s);
+            }
+            return;
+        }
+        long first = ++seq;
+        waitFor(ctl(root, ARRIVE), first);
+        int head = (int) ((first % STEPS) * chunk);
+        long stream = ctl.getLong(header(root, first));
+        int rootType = ctl.getInt(header(root, first) + 8);
+        long offset = 0;
+        for (int r = 0; r < me; r++) {
+            if (r != root) {
+                offset += slotViews[root].getLong(head + 8 * r);
+            }
+        }
+        long mine = slotViews[root].getLong(head + 8 * me);
+        release(first);
+        long steps = (stream + chunk - 1) / chunk;
+        boolean fits = rootType == recv.type().ordinal() && mine <= recv.byteCount();
+        if (fits && mine > 0) {
+            Object base = Mem.base(recv);
+            long addr = Mem.address(recv);
+            for (long k = offset / chunk; k <= (offset + mine - 1) / chunk; k++) {
+                long s = first + 1 + k;
+                waitFor(ctl(root, ARRIVE), s);
+                long from = Math.max(offset, k * chunk);
+                long to = Math.min(offset + mine, (k + 1) * chunk);
+                Mem.copy(null, chunkAddress(root, s) + (from - k * chunk), base, addr + (from - offset), to - from);
+                release(s);
+            }
+        }
+        seq = first + steps;
+        release(seq);
+        if (!fits) {
+            ElementType rt = Engine.TYPES[rootType];
+            throw new MpiException("scatterv: rank " + root + " sent " + mine / rt.size() + " " + rt
+                    + " elements but this rank's receive buffer holds " + recv.count() + " " + recv.type()
+                    + " elements");
+        }
+    }
+
+    /**
+     * Gatherv to {@code root}: the root's first step says how many steps follow; in each, every other rank
+     * writes the next chunk of its block into its own slot (all at once) and the root copies them to their
+     * places.
+     *
+     * @param send   this rank's block.
+     * @param recv   the root's buffer.
+     * @param counts the blocks' element counts (at the root).
+     * @param displs the blocks' displacements (at the root).
+     * @param root   the root, a world rank.
+     */
+    void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
+        if (me == root) {
+            ElementType type = recv.type();
+            int size = type.size();
+            long steps = 0;
+            for (int r = 0; r < n; r++) {
+                if (r != root) {
+                    steps = Math.max(steps, ((long) counts[r] * size + chunk - 1) / chunk);
+                }
+            }
+            long first = beginWrite();
+            post(first, steps, type.ordinal());
+            release(first);
+            Mem.copy(send, recv.slice(displs[root], counts[root]));
+            Object base = Mem.base(recv);
+            long addr = Mem.address(recv);
+            String error = null;
+            for (long k = 0; k < steps; k++) {
+                long s = first + 1 + k;
+                for (int r = 0; r < n; r++) {
+                    long bytes = (long) counts[r] * size;
+                    if (r == root || k * chunk >= bytes) {
+                        continue;
+                    }
+                    waitFor(ctl(r, ARRIVE), s);
+                    long got = ctl.getLong(header(r, s));
+                    int ty = ctl.getInt(header(r, s) + 8);
+                    if (got != bytes || ty != type.ordinal()) {
+                        if (error == null) {
+                            ElementType rt = Engine.TYPES[ty];
+                            error = "gatherv: rank " + r + " sent " + got / rt.size() + " " + rt + " elements but "
+                                    + "the root expects " + counts[r] + " " + type + " elements from it";
+                        }
+                        continue;
+                    }
+                    int len = (int) Math.min(chunk, bytes - k * chunk);
+                    Mem.copy(null, chunkAddress(r, s), base, addr + (long) displs[r] * size + k * chunk, len);
+                }
+                release(s);
+            }
+            seq = first + steps;
+            release(seq);
+            if (error != null) {
+                throw new MpiException(error);
+            }
+            return;
+        }
+        long first = ++seq;
+        waitFor(ctl(root, ARRIVE), first);
+        long steps = ctl.getLong(header(root, first));
+        release(first);
+        long bytes = send.byteCount();
+        Object base = Mem.base(send);
+        long addr = Mem.address(send);
+        for (long k = 0; k < steps; k++) {
+            long s = beginWrite();
+            long pos = k * chunk;
+            if (pos < bytes) {
+                Mem.copy(base, addr + pos, null, chunkAddress(me, s), (int) Math.min(chunk, bytes - pos));
+            }
+            post(s, bytes, send.type().ordinal());
+            release(s);
+        }
     }
 
     private static Object scratch(Object[] cache, ElementType type, int count) {
