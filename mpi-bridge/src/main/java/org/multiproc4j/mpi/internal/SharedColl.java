@@ -79,8 +79,7 @@ final class SharedColl {
         try {
             while (ctl.getLongVolatile(offset) < step) {
                 if (e.progress() == 0) {
-                    e.job.checkHealth(me);
-                    idle.idle();
+                    e.idleOnce();
                 }
             }
         } finally {
