@@ -41,6 +41,8 @@ final class SharedColl {
     private final Object[] acc = new Object[Engine.TYPES.length];
     private final Object[] tmp = new Object[Engine.TYPES.length];
     private long seq;
+    /** The lowest release counter of the other ranks, as last read. */
+    private long released;
 
     SharedColl(Engine e) {
         this.e = e;
@@ -95,11 +97,23 @@ final class SharedColl {
         }
     }
 
-    /** Starts a step that writes this rank's slot: waits until every rank is done with its chunk. */
+    /**
+     * Starts a step that writes this rank's slot: waits until every rank is done with its chunk. The other ranks'
+     * release counters are read only when the lowest one seen last is too low (they sit on the readers' cache
+     * lines), as a ring's producer caches the consumer's position.
+     */
     private long beginWrite() {
         long s = ++seq;
-        if (s > STEPS) {
-            awaitAll(RELEASE, s - STEPS);
+        long need = s - STEPS;
+        if (need > released) {
+            awaitAll(RELEASE, need);
+            long low = Long.MAX_VALUE;
+            for (int r = 0; r < n; r++) {
+                if (r != me) {
+                    low = Math.min(low, ctl.getLongVolatile(ctl(r, RELEASE)));
+                }
+            }
+            released = low;
         }
         return s;
     }
