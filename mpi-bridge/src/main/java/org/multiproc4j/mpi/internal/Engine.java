@@ -25,7 +25,7 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * so a sender's frames never interleave and messages between a pair keep their order. A sender whose ring is
  * full drains its own incoming rings while it waits, so two ranks sending large messages to each other never
  * deadlock. Every wait spins briefly, then yields, then parks ({@link IdlePolicy#defaultPolicy()}), and checks
- * every 10 ms that the job is not aborted and no running peer died.
+ * (every 16th idle period, at most every 10 ms) that the job is not aborted and no running peer died.
  *
  * <p>Not thread-safe: {@link LocalComm} serializes calls on this object.
  */
@@ -55,10 +55,13 @@ final class Engine {
      */
     static final String IDLE_PROP = "multiproc4j.mpi.local.idle";
 
-    private final IdleStrategy idle = idlePolicy().newIdleStrategy();
+    final IdleStrategy idle = idlePolicy().newIdleStrategy();
     private final ArrayList<Msg> unexpected = new ArrayList<>();
     private final ArrayList<Recv> posted = new ArrayList<>();
     private final Msg[] partial;
+    /** What a receive's {@code msg} is when a whole message went straight into it. */
+    private static final Msg MATCHED = new Msg(-1, -1, -1, KIND_OBJECT, 0);
+    private int idles;
     private final MessageHandler handler = this::onFrame;
     private int current;
     private int rotation;
@@ -136,38 +139,46 @@ final class Engine {
         }
 
         boolean matches(Msg m) {
-            return m.ctx == ctx && (src == ANY || src == m.src) && (tag == ANY || tag == m.tag);
+            return matches(m.ctx, m.src, m.tag);
+        }
+
+        boolean matches(int mctx, int msrc, int mtag) {
+            return mctx == ctx && (src == ANY || src == msrc) && (tag == ANY || tag == mtag);
         }
 
         void open(Msg m) {
-            int source = worldToComm[m.src];
-            ElementType type = m.kind == KIND_OBJECT ? null : TYPES[m.kind];
-            status.set(source, m.tag, m.total, type);
+            open(m.src, m.tag, m.kind, m.total);
+        }
+
+        void open(int msrc, int mtag, int kind, long total) {
+            int source = worldToComm[msrc];
+            ElementType type = kind == KIND_OBJECT ? null : TYPES[kind];
+            status.set(source, mtag, total, type);
             if (buf == null) {
-                if (m.kind != KIND_OBJECT) {
+                if (kind != KIND_OBJECT) {
                     error = new MpiException(op + ": expected an object message but rank " + source + " sent "
-                            + m.total / type.size() + " " + type + " elements with tag " + m.tag
+                            + total / type.size() + " " + type + " elements with tag " + mtag
                             + " (receive it into a Buf)");
-                } else if (m.total > Integer.MAX_VALUE - 8) {
-                    error = new MpiException(op + ": object message of " + m.total + " bytes from rank " + source
+                } else if (total > Integer.MAX_VALUE - 8) {
+                    error = new MpiException(op + ": object message of " + total + " bytes from rank " + source
                             + " is too large for one array");
                 } else {
-                    bytes = new byte[(int) m.total];
+                    bytes = new byte[(int) total];
                     base = bytes;
                     addr = BYTE_BASE;
                 }
                 return;
             }
-            if (m.kind == KIND_OBJECT) {
-                error = new MpiException(op + ": rank " + source + " sent an object message (" + m.total
-                        + " bytes) with tag " + m.tag + " but the receive buffer holds " + buf.type()
+            if (kind == KIND_OBJECT) {
+                error = new MpiException(op + ": rank " + source + " sent an object message (" + total
+                        + " bytes) with tag " + mtag + " but the receive buffer holds " + buf.type()
                         + " elements (receive it as an object)");
-            } else if (m.kind != buf.type().ordinal()) {
-                error = new MpiException(op + ": rank " + source + " sent " + type + " elements with tag " + m.tag
+            } else if (kind != buf.type().ordinal()) {
+                error = new MpiException(op + ": rank " + source + " sent " + type + " elements with tag " + mtag
                         + " but the receive buffer holds " + buf.type() + " elements");
-            } else if (m.total > buf.byteCount()) {
-                error = new MpiException(op + ": message truncated: rank " + source + " sent " + m.total / type.size()
-                        + " " + type + " elements with tag " + m.tag + " but the receive buffer holds "
+            } else if (total > buf.byteCount()) {
+                error = new MpiException(op + ": message truncated: rank " + source + " sent " + total / type.size()
+                        + " " + type + " elements with tag " + mtag + " but the receive buffer holds "
                         + buf.count());
             } else {
                 base = Mem.base(buf);
@@ -236,13 +247,23 @@ final class Engine {
                     return idx;
                 }
                 if (work == 0) {
-                    job.checkHealth(me);
-                    idle.idle();
+                    idleOnce();
                 }
             }
         } finally {
             idle.reset();
         }
+    }
+
+    /**
+     * Idles once; every 16th time first checks the job's health (the check reads the clock, which would slow the
+     * spinning phase of a wait; the checks stay at least 10 ms apart anyway).
+     */
+    void idleOnce() {
+        if ((++idles & 15) == 0) {
+            job.checkHealth(me);
+        }
+        idle.idle();
     }
 
     // ------------------------------------------------------------------ receiving
@@ -306,7 +327,9 @@ final class Engine {
                         break;
                     }
                     if (work == 0) {
-                        job.checkHealth(me);
+                        if ((++idles & 15) == 0) {
+                            job.checkHealth(me);
+                        }
                         if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0 && r.msg == null) {
                             posted.remove(r);
                             throw new TimeoutException(r.op + ": no matching message within the timeout");
@@ -411,17 +434,30 @@ final class Engine {
             deliver(partial[src], address, length);
             return;
         }
-        Msg m = new Msg(src, buffer.getInt(index), buffer.getInt(index + 4), buffer.getInt(index + 16),
-                buffer.getLong(index + 8));
+        int ctx = buffer.getInt(index);
+        int tag = buffer.getInt(index + 4);
+        int kind = buffer.getInt(index + 16);
+        long total = buffer.getLong(index + 8);
         Recv match = null;
         for (int i = 0; i < posted.size(); i++) {
             Recv r = posted.get(i);
-            if (r.matches(m)) {
+            if (r.matches(ctx, src, tag)) {
                 match = r;
                 posted.remove(i);
                 break;
             }
         }
+        if (match != null && type == WHOLE) {
+            // the common case, a whole message for a waiting receive: straight into its buffer, no Msg
+            match.msg = MATCHED;
+            match.open(src, tag, kind, total);
+            if (total > 0) {
+                match.write(0, address + HEADER, (int) total);
+            }
+            match.done = true;
+            return;
+        }
+        Msg m = new Msg(src, ctx, tag, kind, total);
         if (match != null) {
             bind(match, m);
         } else {

@@ -14,6 +14,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *   +---------+---------+---------+---------+---------+---------+
  *   64: rank slots, 16 bytes each: pid (long), state (int), pad
  *   then n * n rings, ring (src, dst) at ringsStart + (src * n + dst) * (ringCap + trailer)
+ *   then the collective area (world collectives, see SharedColl): n control blocks of CTL_LENGTH bytes
+ *   (arrive step | release step, each on its own cache line | COLL_STEPS step headers: byte count, element
+ *   type), then n data slots of collSlot(n) bytes, COLL_STEPS chunks each
  * </pre>
  * {@code abort} is 0, or 1 + the rank whose failure ends the job (the launcher or the failing rank writes it).
  * A rank's state is {@link #STATE_NEW}, {@link #STATE_RUNNING} or {@link #STATE_FINISHED}.
@@ -22,7 +25,7 @@ public final class JobLayout {
     /** Magic number, written last by the creator. */
     public static final int MAGIC = 0x4d50494a; // "MPIJ"
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Offset of the magic number. */
     public static final int MAGIC_OFFSET = 0;
     /** Offset of the version. */
@@ -103,6 +106,53 @@ public final class JobLayout {
         return ringsStart(n) + ((long) src * n + dst) * ringLength(capacity);
     }
 
+    /** Steps a rank may run ahead in world collectives: its data slot holds this many chunks. */
+    public static final int COLL_STEPS = 16;
+    /**
+     * Length of a rank's control block in the collective area: the arrive line, the release line, and a
+     * 16-byte header (byte count, element type) per step in flight.
+     */
+    public static final int CTL_LENGTH = 128 + 16 * COLL_STEPS;
+
+    /**
+     * Offset of the collective area: the control blocks, then the data slots.
+     *
+     * @param n        the rank count.
+     * @param capacity the ring capacity.
+     * @return the offset, 64-aligned.
+     */
+    public static long collStart(int n, int capacity) {
+        long end = ringsStart(n) + (long) n * n * ringLength(capacity);
+        return (end + 63) & ~63L;
+    }
+
+    /**
+     * Offset of the first data slot of the collective area.
+     *
+     * @param n        the rank count.
+     * @param capacity the ring capacity.
+     * @return the offset, 64-aligned.
+     */
+    public static long slotsStart(int n, int capacity) {
+        return collStart(n, capacity) + (long) n * CTL_LENGTH;
+    }
+
+    /**
+     * Size of each rank's data slot for world collectives: 1 MiB for up to 64 ranks, less beyond (at least
+     * 64 KiB), so that all slots together stay under 64 MiB where they can.
+     *
+     * @param n the rank count.
+     * @return a power of two.
+     */
+    public static int collSlot(int n) {
+        long budget = (64L << 20) / n;
+        int slot = 1 << 20;
+        while (slot > (64 << 10) && slot > budget) {
+            slot >>= 1;
+        }
+        return slot;
+    }
+
     /**
      * Size of the whole segment.
      *
@@ -111,7 +161,7 @@ public final class JobLayout {
      * @return the size.
      */
     public static long segmentSize(int n, int capacity) {
-        return ringsStart(n) + (long) n * n * ringLength(capacity);
+        return slotsStart(n, capacity) + (long) n * collSlot(n);
     }
 
     /**

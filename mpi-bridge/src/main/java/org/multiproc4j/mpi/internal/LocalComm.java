@@ -21,6 +21,9 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * reduce by a binomial tree towards rank 0 combining in rank order (then to the root); allreduce as reduce then
  * bcast; scatter(v) and gather(v) linear at the root (each block crosses once); allgather(v) as gather(v) then
  * bcast; alltoall(v) by pairwise exchange ({@code n - 1} steps); scan and exscan along the chain of ranks.
+ * The world communicator's barrier, bcast, reduce, allreduce, scatter(v), gather(v) and allgather(v) instead go
+ * through the job's collective area ({@link SharedColl}): written once, read in place by every rank, reductions
+ * combined where the data lies.
  */
 public final class LocalComm implements CommBackend {
     private static final long BYTE_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
@@ -36,9 +39,16 @@ public final class LocalComm implements CommBackend {
     private final int coll;
     private boolean freed;
     private final Object[] scratch = new Object[2];
+    /** The world's collectives over the collective area; {@code null} for other communicators. */
+    private final SharedColl shared;
 
     LocalComm(LocalSession session, Engine e, int id, int[] group) {
+        this(session, e, id, group, null);
+    }
+
+    LocalComm(LocalSession session, Engine e, int id, int[] group, SharedColl shared) {
         this.session = session;
+        this.shared = shared;
         this.e = e;
         this.id = id;
         this.group = group;
@@ -251,6 +261,10 @@ public final class LocalComm implements CommBackend {
     public void barrier() {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.barrier();
+                return;
+            }
             Buf empty = Buf.of(new byte[0]);
             int size = group.length;
             for (int k = 1; k < size; k <<= 1) {
@@ -264,6 +278,10 @@ public final class LocalComm implements CommBackend {
     public void bcast(Buf buf, int root) {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.bcast(buf, root);
+                return;
+            }
             bcast0(buf, root);
         }
     }
@@ -292,6 +310,10 @@ public final class LocalComm implements CommBackend {
     public void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
         synchronized (e) {
             check();
+            if (shared != null && shared.blocksFit()) {
+                shared.scatterv(send, counts, displs, recv, root);
+                return;
+            }
             if (rank == root) {
                 for (int r = 0; r < group.length; r++) {
                     Buf block = send.slice(displs[r], counts[r]);
@@ -311,6 +333,10 @@ public final class LocalComm implements CommBackend {
     public void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
         synchronized (e) {
             check();
+            if (shared != null && shared.blocksFit()) {
+                shared.gatherv(send, recv, counts, displs, root);
+                return;
+            }
             gatherv0(send, recv, counts, displs, root);
         }
     }
@@ -334,11 +360,16 @@ public final class LocalComm implements CommBackend {
     public void allgatherv(Buf send, Buf recv, int[] counts, int[] displs) {
         synchronized (e) {
             check();
-            gatherv0(send, recv, counts, displs, 0);
             int extent = 0;
             for (int r = 0; r < counts.length; r++) {
                 extent = Math.max(extent, displs[r] + counts[r]);
             }
+            if (shared != null && shared.blocksFit()) {
+                shared.gatherv(send, recv, counts, displs, 0);
+                shared.bcast(recv.slice(0, extent), 0);
+                return;
+            }
+            gatherv0(send, recv, counts, displs, 0);
             bcast0(recv.slice(0, extent), 0);
         }
     }
@@ -386,6 +417,10 @@ public final class LocalComm implements CommBackend {
     public void reduce(Buf send, Buf recv, Op op, int root) {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.reduce(send, recv, op, root);
+                return;
+            }
             Buf acc = reduceTo0(send, op);
             if (rank == 0) {
                 if (root == 0) {
@@ -403,6 +438,10 @@ public final class LocalComm implements CommBackend {
     public void allreduce(Buf send, Buf recv, Op op) {
         synchronized (e) {
             check();
+            if (shared != null) {
+                shared.reduce(send, recv, op, -1);
+                return;
+            }
             int size = group.length;
             if (Integer.bitCount(size) != 1) {
                 Buf acc = reduceTo0(send, op);

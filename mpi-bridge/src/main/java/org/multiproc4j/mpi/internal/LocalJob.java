@@ -101,6 +101,26 @@ public final class LocalJob implements AutoCloseable {
     }
 
     /**
+     * Returns the control blocks of the collective area, {@link JobLayout#CTL_LENGTH} bytes per rank.
+     *
+     * @return a view of them.
+     */
+    AtomicBuffer collControl() {
+        return memory.buffer(JobLayout.collStart(size, capacity), size * JobLayout.CTL_LENGTH);
+    }
+
+    /**
+     * Returns a rank's data slot in the collective area.
+     *
+     * @param rank the rank.
+     * @return a view of its {@link JobLayout#collSlot(int)} bytes.
+     */
+    AtomicBuffer collSlot(int rank) {
+        int slot = JobLayout.collSlot(size);
+        return memory.buffer(JobLayout.slotsStart(size, capacity) + (long) rank * slot, slot);
+    }
+
+    /**
      * Records that a rank joined.
      *
      * @param rank the rank.

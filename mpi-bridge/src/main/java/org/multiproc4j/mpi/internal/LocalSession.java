@@ -29,7 +29,7 @@ public final class LocalSession implements BackendSession {
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        world = new LocalComm(this, engine, 0, all);
+        world = new LocalComm(this, engine, 0, all, all.length > 1 ? new SharedColl(engine) : null);
         self = new LocalComm(this, engine, 1, new int[] {me});
         job.join(me);
     }

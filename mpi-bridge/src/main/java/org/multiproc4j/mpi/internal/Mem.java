@@ -29,6 +29,16 @@ public final class Mem {
     }
 
     /**
+     * Returns the address of an array's first element, relative to the array.
+     *
+     * @param type the array's element type.
+     * @return the array base offset.
+     */
+    public static long arrayBase(ElementType type) {
+        return BASES[type.ordinal()];
+    }
+
+    /**
      * Returns the address of a buffer's first element, relative to {@link #base(Buf)}.
      *
      * @param b the buffer.

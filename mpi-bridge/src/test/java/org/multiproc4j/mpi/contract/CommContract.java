@@ -75,6 +75,7 @@ public final class CommContract {
         CASES.put("userOpsInRankOrder", CommContract::userOpsInRankOrder);
         CASES.put("scanExscan", CommContract::scanExscan);
         CASES.put("reduceScatter", CommContract::reduceScatter);
+        CASES.put("largeCollectives", CommContract::largeCollectives);
         CASES.put("dupAndSplit", CommContract::dupAndSplit);
         CASES.put("badInput", CommContract::badInput);
         CASES.put("truncationAndTypeMismatch", CommContract::truncationAndTypeMismatch);
@@ -572,6 +573,84 @@ public final class CommContract {
         double[] hyp = new double[1];
         w.allreduce(Buf.of(new double[] {1}), Buf.of(hyp), Op.ofDoubles((a, b) -> Math.sqrt(a * a + b * b)));
         assertEquals(Math.sqrt(n), hyp[0], 1e-9);
+    }
+
+    /**
+     * Collectives of a few MiB, every root, blocks that are not multiples of anything: a backend that moves them
+     * in pieces (the local backend's collective area holds 16 pieces of 64 KiB a rank) must put every piece in its
+     * place and keep later collectives in step.
+     */
+    static void largeCollectives(Comm w) {
+        int n = w.size();
+        int count = 300_007;    // 2.4 MB of doubles: more pieces than a 1 MiB area holds at once
+        for (int root = 0; root < n; root++) {
+            double[] d = new double[count];
+            if (w.rank() == root) {
+                for (int i = 0; i < count; i++) {
+                    d[i] = i * 0.5 + root;
+                }
+            }
+            w.bcast(Buf.of(d), root);
+            for (int i = 0; i < count; i += 997) {
+                assertEquals(i * 0.5 + root, d[i]);
+            }
+            assertEquals((count - 1) * 0.5 + root, d[count - 1]);
+        }
+        long[] mine = new long[count];
+        for (int i = 0; i < count; i++) {
+            mine[i] = (long) i * (w.rank() + 1);
+        }
+        long[] sum = new long[count];
+        w.allreduce(Buf.of(mine), Buf.of(sum), Op.SUM);
+        long ranks = (long) n * (n + 1) / 2;
+        for (int i = 0; i < count; i += 991) {
+            assertEquals(i * ranks, sum[i]);
+        }
+        assertEquals((count - 1) * ranks, sum[count - 1]);
+        long[] atRoot = new long[count];
+        w.reduce(Buf.of(mine), Buf.of(atRoot), Op.MAX, n - 1);
+        if (w.rank() == n - 1) {
+            assertEquals((long) (count - 1) * n, atRoot[count - 1]);
+            assertEquals(7L * n, atRoot[7]);
+        }
+        // uneven blocks: rank r's block has 70_001 * (r + 1) ints, so blocks end mid-piece
+        int[] counts = new int[n];
+        int[] displs = new int[n];
+        int total = 0;
+        for (int r = 0; r < n; r++) {
+            counts[r] = 70_001 * (r + 1);
+            displs[r] = total;
+            total += counts[r];
+        }
+        int root = n / 2;
+        int[] all = new int[total];
+        if (w.rank() == root) {
+            for (int i = 0; i < total; i++) {
+                all[i] = i ^ 0x5a5a;
+            }
+        }
+        int[] block = new int[counts[w.rank()]];
+        w.scatterv(Buf.of(all), counts, displs, Buf.of(block), root);
+        for (int i = 0; i < block.length; i++) {
+            if (block[i] != ((displs[w.rank()] + i) ^ 0x5a5a)) {
+                throw new AssertionError("scatterv: element " + i + " of rank " + w.rank() + "'s block is " + block[i]);
+            }
+        }
+        int[] back = new int[total];
+        w.gatherv(Buf.of(block), Buf.of(back), counts, displs, root);
+        if (w.rank() == root) {
+            for (int i = 0; i < total; i++) {
+                if (back[i] != (i ^ 0x5a5a)) {
+                    throw new AssertionError("gatherv: element " + i + " is " + back[i]);
+                }
+            }
+        }
+        int[] everywhere = new int[total];
+        w.allgatherv(Buf.of(block), Buf.of(everywhere), counts, displs);
+        for (int i = 0; i < total; i += 13) {
+            assertEquals(i ^ 0x5a5a, everywhere[i]);
+        }
+        assertEquals((total - 1) ^ 0x5a5a, everywhere[total - 1]);
     }
 
     static void scanExscan(Comm w) {
