@@ -2,6 +2,7 @@ package org.multiproc4j.mpi.openmpi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,21 @@ class OpenMpiContractIT {
     @ParameterizedTest(name = "{0} ranks")
     @ValueSource(ints = {1, 2, 3, 4})
     void shouldKeepTheWholeContract(int ranks) throws Exception {
-        Mpirun.Result run = Mpirun.ranks(ranks).timeout(Timeouts.scaled(java.time.Duration.ofMinutes(3)))
-                .run(ContractMain.class);
+        check(ranks, Mpirun.ranks(ranks));
+    }
+
+    /** The same on the newest other JDK of 22 or later on this machine (Temurin 25 here): 2 and 4 ranks. */
+    @ParameterizedTest(name = "{0} ranks, newer JDK")
+    @ValueSource(ints = {2, 4})
+    void shouldKeepTheWholeContractOnANewerJdk(int ranks) throws Exception {
+        Optional<Path> home = OtherJdk.newest(22);
+        Assumptions.assumeTrue(home.isPresent(), "skipped: no JDK 22 or later besides the running one (set "
+                + OtherJdk.ENV + ")");
+        check(ranks, Mpirun.ranks(ranks).javaHome(home.get()));
+    }
+
+    private static void check(int ranks, Mpirun mpirun) throws Exception {
+        Mpirun.Result run = mpirun.timeout(Timeouts.scaled(java.time.Duration.ofMinutes(3))).run(ContractMain.class);
         for (String name : CommContract.CASES.keySet()) {
             // exactly once: one job whose rank 0 reports (a rank that fell back to the local backend would be a
             // job of its own and report too)
