@@ -9,8 +9,11 @@ import org.multiproc4j.mpi.spi.MpiBackendProvider;
  * below a native backend.
  *
  * <pre>{@code
- * OpenMpiProvider p = new OpenMpiProvider();
- * System.out.println(p.name() + " " + p.priority());    // openmpi 10
+ * for (MpiBackendProvider p : ServiceLoader.load(MpiBackendProvider.class)) {
+ *     if (p.name().equals("openmpi")) {
+ *         System.out.println(p.priority() + " " + p.applies());    // 10 false (true under mpirun)
+ *     }
+ * }
  * }</pre>
  *
  * <p><b>Thread and process safety.</b> Stateless; {@link #open(String[])} is called once per process by
