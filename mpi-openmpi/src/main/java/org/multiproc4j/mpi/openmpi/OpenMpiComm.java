@@ -233,7 +233,8 @@ final class OpenMpiComm implements CommBackend {
             if (h != null) {
                 return h;
             }
-            if (deadlineNanos == Long.MAX_VALUE && posted.isEmpty() && sending.isEmpty()) {
+            if (deadlineNanos == Long.MAX_VALUE && posted.isEmpty()) {
+                // MPI's blocking probe also progresses the pending sends; their buffers are released by later calls
                 return pull(comm.probe(mpiSource(source), mpiTag(tag)));
             }
         } catch (MPIException e) {
@@ -987,12 +988,12 @@ final class OpenMpiComm implements CommBackend {
 
         void idle() {
             n++;
-            if (n < 200) {
+            if (n < 1_000) {
                 Thread.onSpinWait();
-            } else if (n < 2_000) {
+            } else if (n < 20_000) {
                 Thread.yield();
             } else {
-                LockSupport.parkNanos(50_000L);
+                LockSupport.parkNanos(20_000L);
             }
         }
     }
