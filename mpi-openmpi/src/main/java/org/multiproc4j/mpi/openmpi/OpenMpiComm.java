@@ -2,8 +2,10 @@ package org.multiproc4j.mpi.openmpi;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -778,29 +780,21 @@ final class OpenMpiComm implements CommBackend {
         }
     }
 
-    private static mpi.Op builtin(Op op) {
-        if (op == Op.SUM) {
-            return MPI.SUM;
-        } else if (op == Op.PROD) {
-            return MPI.PROD;
-        } else if (op == Op.MIN) {
-            return MPI.MIN;
-        } else if (op == Op.MAX) {
-            return MPI.MAX;
-        } else if (op == Op.LAND) {
-            return MPI.LAND;
-        } else if (op == Op.LOR) {
-            return MPI.LOR;
-        } else if (op == Op.LXOR) {
-            return MPI.LXOR;
-        } else if (op == Op.BAND) {
-            return MPI.BAND;
-        } else if (op == Op.BOR) {
-            return MPI.BOR;
-        } else if (op == Op.BXOR) {
-            return MPI.BXOR;
+    /** The bridge's built-in operations and MPI's; the others (location, user) are applied by {@link #generic}. */
+    private static final Map<Op, mpi.Op> BUILTIN = builtins();
+
+    private static Map<Op, mpi.Op> builtins() {
+        Map<Op, mpi.Op> m = new IdentityHashMap<>();
+        Op[] ours = {Op.SUM, Op.PROD, Op.MIN, Op.MAX, Op.LAND, Op.LOR, Op.LXOR, Op.BAND, Op.BOR, Op.BXOR};
+        mpi.Op[] theirs = {MPI.SUM, MPI.PROD, MPI.MIN, MPI.MAX, MPI.LAND, MPI.LOR, MPI.LXOR, MPI.BAND, MPI.BOR, MPI.BXOR};
+        for (int i = 0; i < ours.length; i++) {
+            m.put(ours[i], theirs[i]);
         }
-        return null;
+        return m;
+    }
+
+    private static mpi.Op builtin(Op op) {
+        return BUILTIN.get(op);
     }
 
     private MpiException fail(String op, MPIException e) {
