@@ -26,6 +26,10 @@ import org.multiproc4j.mpi.launch.MpiLauncher;
  * absent.
  */
 public final class MpiWorkload implements Workload {
+    /** The openmpi backend's metrics (MpiBench under mpirun) and, for buffers, the raw bindings' (RawMpiBench). */
+    static final String[] OPENMPI_METRICS = {"pingpong_oneway_8B_us", "pingpong_oneway_1048576B_us",
+            "bcast_1048576B_us", "scatter_1048576B_us", "allreduce_1048576d_us", "object_pingpong_oneway_us",
+            "object_bcast_us"};
     static final String[] METRICS = {"pingpong_oneway_8B_us", "pingpong_oneway_4096B_us",
             "pingpong_oneway_1048576B_us", "bcast_8B_us", "bcast_1048576B_us", "scatter_1048576B_us",
             "allreduce_1d_us", "allreduce_1048576d_us", "object_pingpong_oneway_us", "object_bcast_us"};
@@ -33,6 +37,9 @@ public final class MpiWorkload implements Workload {
     private Path dir;
     private Path cBinary;
     private String cSkipped;
+    /** The openmpi backend's and the raw bindings' rows: the command prefix of a 2-rank java job, or null. */
+    private List<String> javaUnderMpirun;
+    private Path mpiJar;
 
     @Override
     public String name() {
@@ -81,6 +88,10 @@ public final class MpiWorkload implements Workload {
         }
         rows.add(new Comparison("start of a 4-rank hello job (ms)", "job start", "job_start_4_ranks_ms",
                 "job_start_4_ranks_ms"));
+        for (String m : OPENMPI_METRICS) {
+            rows.add(new Comparison(m.replace('_', ' ').replace(" us", " (µs)") + ", openmpi backend under mpirun"
+                    + " (Python: mpi4py)", "openmpi " + m.replace("_us", ""), "openmpi_" + m, m));
+        }
         return rows;
     }
 
@@ -101,7 +112,19 @@ public final class MpiWorkload implements Workload {
                 new Target("object bcast ≤ 1/5 of mpi4py pickle", Target.Ref.java("object_bcast_us"),
                         Target.Ref.python("object_bcast_us"), 0.2, src),
                 new Target("4-rank job start ≤ mpi4py's mpiexec -n 4", Target.Ref.java("job_start_4_ranks_ms"),
-                        Target.Ref.python("job_start_4_ranks_ms"), 1.0, src));
+                        Target.Ref.python("job_start_4_ranks_ms"), 1.0, src),
+                new Target("openmpi p2p 8 B ≤ 1.1× raw bindings (direct buffer)",
+                        Target.Ref.java("openmpi_pingpong_oneway_8B_us"),
+                        Target.Ref.java("raw_direct_pingpong_oneway_8B_us"), 1.1, "issue 14"),
+                new Target("openmpi p2p 1 MiB (double[]) ≤ 1.2× C", Target.Ref.java("openmpi_pingpong_oneway_1048576B_us"),
+                        Target.Ref.java("c_pingpong_oneway_1048576B_us"), 1.2, "issue 14"),
+                new Target("openmpi bcast 1 MiB (double[]) ≤ 1.2× C", Target.Ref.java("openmpi_bcast_1048576B_us"),
+                        Target.Ref.java("c_bcast_1048576B_us"), 1.2, "issue 14"),
+                new Target("openmpi scatter 1 MiB (double[]) ≤ 1.2× C", Target.Ref.java("openmpi_scatter_1048576B_us"),
+                        Target.Ref.java("c_scatter_1048576B_us"), 1.2, "issue 14"),
+                new Target("openmpi object ping-pong ≤ 1/5 of mpi4py pickle",
+                        Target.Ref.java("openmpi_object_pingpong_oneway_us"),
+                        Target.Ref.python("object_pingpong_oneway_us"), 0.2, "issue 14"));
     }
 
     @Override
@@ -131,7 +154,83 @@ public final class MpiWorkload implements Workload {
             }
         }
         facts.put("c_floor", cBinary != null ? "mpi_bench.c compiled with " + mpicc + " -O2" : cSkipped);
+        facts.put("openmpi_backend", prepareOpenMpi());
         return facts;
+    }
+
+    /** System property naming Open MPI's mpi.jar (bin/bench passes bin/setup-mpi's); else {@code <libdir>/mpi.jar}. */
+    static final String MPI_JAR_PROP = "multiproc4j.bench.mpiJar";
+
+    /**
+     * Readies the openmpi backend's rows (MpiBench under mpirun) and the raw bindings' (RawMpiBench, compiled here
+     * against mpi.jar).
+     *
+     * @return what was done or why it was skipped.
+     */
+    private String prepareOpenMpi() throws IOException, InterruptedException {
+        Path mpirun = which("mpirun");
+        Path ompiInfo = which("ompi_info");
+        if (mpirun == null || ompiInfo == null) {
+            return "skipped: no mpirun/ompi_info on the PATH (bin/setup-mpi installs Open MPI)";
+        }
+        Process info = new ProcessBuilder(ompiInfo.toString(), "--path", "libdir").redirectErrorStream(true).start();
+        String libdir = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replaceAll(
+                "(?s).*Libdir:\\s*", "").strip();
+        info.waitFor();
+        String named = System.getProperty(MPI_JAR_PROP, "");
+        mpiJar = named.isBlank() ? Path.of(libdir, "mpi.jar") : Path.of(named);
+        if (!Files.isRegularFile(mpiJar)) {
+            return "skipped: no Open MPI mpi.jar at " + mpiJar + " (bin/setup-mpi builds one; -D" + MPI_JAR_PROP + ")";
+        }
+        try {
+            Class.forName("org.multiproc4j.mpi.openmpi.OpenMpiProvider");
+        } catch (ClassNotFoundException e) {
+            return "skipped: mpi-openmpi was built without mpi.jar (run bin/setup-mpi, then rebuild)";
+        }
+        try (InputStream in = MpiWorkload.class.getResourceAsStream("python/RawMpiBench.java")) {
+            if (in == null) {
+                throw new IOException("RawMpiBench.java is missing from benchmarks.jar");
+            }
+            Files.copy(in, dir.resolve("RawMpiBench.java"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            return "skipped: this Java runtime has no compiler (a JDK is needed to compile RawMpiBench)";
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        if (javac.run(null, err, err, "--release", "17", "-cp", mpiJar.toString(), "-d", dir.toString(),
+                dir.resolve("RawMpiBench.java").toString()) != 0) {
+            return "skipped: RawMpiBench.java did not compile against " + mpiJar + ": " + err;
+        }
+        List<String> cmd = new ArrayList<>(List.of(mpirun.toString(), "-n", "2"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.add("--allow-run-as-root");
+        }
+        cmd.add(org.multiproc4j.core.internal.ChildCommand.currentJava().toString());
+        cmd.addAll(org.multiproc4j.core.internal.ChildCommand.providerOptions(Runtime.version()));
+        if (Runtime.version().feature() >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add("-Djava.library.path=" + libdir);
+        javaUnderMpirun = cmd;
+        return "MpiBench on the openmpi backend and RawMpiBench (raw bindings, direct buffers and double[]) under "
+                + "mpirun -n 2, with " + mpiJar;
+    }
+
+    /** Runs a java main under mpirun with 2 ranks and adds its RESULT lines, each metric prefixed. */
+    private void runUnderMpirun(TrialSet set, String classpath, String prefix, String... mainAndArgs)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(javaUnderMpirun);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.addAll(List.of(mainAndArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(mainAndArgs[0] + " under mpirun failed:\n" + out);
+        }
+        parse(out).forEach((k, v) -> set.add(prefix + k, v, "µs", Better.LOWER));
     }
 
     static Path which(String command) {
@@ -181,6 +280,14 @@ public final class MpiWorkload implements Workload {
                     throw new IllegalStateException("mpi_bench failed:\n" + c);
                 }
                 parse(c).forEach((k, v) -> set.add("c_" + k, v, "µs", Better.LOWER));
+            }
+            if (javaUnderMpirun != null) {
+                String cp = System.getProperty("java.class.path") + java.io.File.pathSeparator + mpiJar;
+                runUnderMpirun(set, cp, "openmpi_", MpiBench.class.getName(), settings.quick() ? "quick" : "full");
+                String raw = dir + java.io.File.pathSeparator + mpiJar;
+                String q = settings.quick() ? "quick" : "full";
+                runUnderMpirun(set, raw, "", "RawMpiBench", "direct", q);
+                runUnderMpirun(set, raw, "", "RawMpiBench", "array", q);
             }
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             long t0 = System.nanoTime();

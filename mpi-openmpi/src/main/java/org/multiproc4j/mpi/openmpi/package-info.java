@@ -1,4 +1,49 @@
 /**
- * The MPI backend on Open MPI's Java bindings. This module is being built; see the project's issues.
+ * The {@code openmpi} backend of {@code mpi-bridge}: the same SPMD program, written against {@link
+ * org.multiproc4j.mpi.Comm}, runs under Open MPI's {@code mpirun}, on one host or across many, on Open MPI's Java
+ * bindings ({@code mpi.jar}, which the cluster's Open MPI provides: this module compiles against it and does not
+ * ship it). Nothing in the program names the backend: {@link org.multiproc4j.mpi.Mpi#init(String[])} chooses it when
+ * the process was started by Open MPI's {@code mpirun} ({@link org.multiproc4j.mpi.openmpi.OpenMpiProvider}).
+ *
+ * <pre>{@code
+ * // the backends this classpath offers, and which one applies in this process (not started by mpirun: local)
+ * for (MpiBackendProvider p : ServiceLoader.load(MpiBackendProvider.class)) {
+ *     System.out.println(p.name() + " applies=" + p.applies() + " priority=" + p.priority());
+ * }
+ * try (Mpi mpi = Mpi.init(new String[0])) {
+ *     System.out.println(mpi.backend());    // local here; openmpi under mpirun
+ * }
+ * }</pre>
+ *
+ * <p>Under {@code mpirun} every rank needs Open MPI's {@code mpi.jar} on its classpath, {@code
+ * -Djava.library.path=<Open MPI's libdir>} (for {@code libmpi_java.so}; {@code ompi_info --path libdir}) and the JVM
+ * flags of the project's modules (README, "MPI under mpirun").
+ *
+ * <p><b>Correctness where the raw bindings fail.</b> The bindings are never handed a Java array: with arrays they
+ * return zeros (and leak) for a {@code scatter} into a block above 64 KiB and overflow the heap in the
+ * v-collectives. Every buffer form, arrays and direct buffers alike, is staged through pooled direct buffers
+ * (power-of-two sizes, at most two kept per size, so memory stays flat), and the object forms are encoded with the
+ * project's codecs onto those buffers. Messages of any length are sent in frames of at most 1 GiB, within MPI's
+ * {@code int} counts; {@code bcast} is chunked the same way; the other collectives stage at most 1 GiB per buffer
+ * and say so beyond.
+ *
+ * <p><b>Messages.</b> A point-to-point message carries a small header (element type or object, total length), so
+ * a receive into a buffer of another type, or one too small, fails with an {@link org.multiproc4j.mpi.MpiException}
+ * naming both, as on the {@code local} backend. Sends are buffered: {@code send} copies the data and returns, and
+ * completes in the background as MPI progresses (a ring of blocking sends does not deadlock). Every send still
+ * pending is completed before {@code MPI_Finalize}.
+ *
+ * <p><b>Threads.</b> {@code MPI_Init_thread} asks for {@code MPI_THREAD_MULTIPLE}; the backend serializes every MPI
+ * call of the process with one lock (the bridge's {@code MPI_THREAD_SERIALIZED} contract): any thread may call, one
+ * call is served at a time, a blocking call without a deadline holds the others back until it returns, and calls
+ * with a deadline poll and let other threads in between polls. {@code MPI_Abort} is called without the lock, from
+ * any thread.
+ *
+ * <p><b>Failure.</b> An exception that escapes any thread of a rank (the main thread included, after {@code
+ * try (Mpi mpi = ...)} closed the session) prints {@code multiproc4j-mpi: rank <r> failed: uncaught <exception>} and
+ * calls {@code MPI_Abort}: {@code mpirun} ends every rank and exits non-zero within seconds. For that,
+ * {@code MPI_Finalize} runs at JVM exit, not when the session is closed: Open MPI's finalize waits for every rank,
+ * and a failed rank finalizing while its peers wait for it in a collective would hang the job. {@link
+ * org.multiproc4j.mpi.Mpi#abort(int)} is {@code MPI_Abort}.
  */
 package org.multiproc4j.mpi.openmpi;

@@ -1,0 +1,181 @@
+package org.multiproc4j.mpi.openmpi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+import mpi.MPI;
+import mpi.MPIException;
+import org.multiproc4j.mpi.MpiException;
+import org.multiproc4j.mpi.spi.BackendSession;
+import org.multiproc4j.mpi.spi.CommBackend;
+
+/**
+ * One rank's session on Open MPI: {@code MPI_Init_thread(MPI_THREAD_MULTIPLE)} at the first open, every MPI call
+ * of the process serialized by one lock, {@code MPI_Finalize} when the JVM exits (after the pending sends
+ * completed), and an uncaught exception in any thread ending the job with {@code MPI_Abort}.
+ *
+ * <p>{@code MPI_Finalize} is not called by {@link #finish()}: {@code try (Mpi mpi = Mpi.init(args))} closes the
+ * session before an exception thrown in its body reaches the uncaught-exception handler, and Open MPI's finalize
+ * waits for every rank, so finalizing there would hang the failed rank (and the job) instead of aborting it.
+ */
+final class OpenMpiSession implements BackendSession {
+    private static final Object INIT = new Object();
+    private static boolean initialized;
+    private static int threadLevel;
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Staging STAGING = new Staging();
+    private static final List<OpenMpiComm> COMMS = new ArrayList<>();
+
+    private final OpenMpiComm world;
+    private final OpenMpiComm self;
+    private boolean finished;
+
+    private OpenMpiSession(OpenMpiComm world, OpenMpiComm self) {
+        this.world = world;
+        this.self = self;
+    }
+
+    static OpenMpiSession open(String[] args) {
+        synchronized (INIT) {
+            try {
+                Class.forName("mpi.MPI", false, OpenMpiSession.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new MpiException("the openmpi backend needs Open MPI's mpi.jar on the classpath (it is in Open MPI's"
+                        + " library directory, `ompi_info --path libdir`; bin/setup-mpi builds one): " + e);
+            }
+            try {
+                if (!initialized) {
+                    threadLevel = MPI.InitThread(args, MPI.THREAD_MULTIPLE);
+                    initialized = true;
+                    installAbortHandler();
+                    Runtime.getRuntime().addShutdownHook(new Thread(OpenMpiSession::finalizeAtExit,
+                            "multiproc4j-openmpi-finalize"));
+                }
+                OpenMpiComm world = new OpenMpiComm(MPI.COMM_WORLD, LOCK, STAGING, false);
+                OpenMpiComm self = new OpenMpiComm(MPI.COMM_SELF, LOCK, STAGING, false);
+                synchronized (COMMS) {
+                    COMMS.add(world);
+                    COMMS.add(self);
+                }
+                return new OpenMpiSession(world, self);
+            } catch (UnsatisfiedLinkError e) {
+                throw new MpiException("the openmpi backend cannot load Open MPI's JNI library libmpi_java.so: start the"
+                        + " JVM with -Djava.library.path=<Open MPI's libdir> (`ompi_info --path libdir`): " + e);
+            } catch (ExceptionInInitializerError e) {
+                throw new MpiException("the openmpi backend cannot load Open MPI's Java bindings: " + e.getCause());
+            } catch (MPIException e) {
+                throw new MpiException("MPI_Init_thread failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The thread level Open MPI granted: {@code MPI.THREAD_MULTIPLE} here. */
+    static int threadLevel() {
+        return threadLevel;
+    }
+
+    static void register(OpenMpiComm c) {
+        synchronized (COMMS) {
+            COMMS.add(c);
+        }
+    }
+
+    private static void installAbortHandler() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            int rank = -1;
+            try {
+                rank = MPI.COMM_WORLD.getRank();
+            } catch (MPIException | RuntimeException ignored) {
+                // the rank stays unknown
+            }
+            System.err.println("multiproc4j-mpi: rank " + rank + " failed: uncaught " + e + " in thread \""
+                    + t.getName() + "\"; aborting the job (MPI_Abort)");
+            e.printStackTrace();
+            System.err.flush();
+            if (previous != null) {
+                try {
+                    previous.uncaughtException(t, e);
+                } catch (RuntimeException ignored) {
+                    // abort anyway
+                }
+            }
+            abortNow(1);
+        });
+    }
+
+    private static void abortNow(int code) {
+        try {
+            MPI.COMM_WORLD.abort(code == 0 ? 1 : code);
+        } catch (MPIException | RuntimeException ignored) {
+            // halt below
+        }
+        Runtime.getRuntime().halt(code == 0 ? 1 : code);
+    }
+
+    private static void finalizeAtExit() {
+        LOCK.lock();
+        try {
+            List<OpenMpiComm> comms;
+            synchronized (COMMS) {
+                comms = new ArrayList<>(COMMS);
+            }
+            for (OpenMpiComm c : comms) {
+                c.completeSends();
+            }
+            if (!MPI.isFinalized()) {
+                MPI.Finalize();
+            }
+        } catch (MPIException | RuntimeException e) {
+            System.err.println("multiproc4j-mpi: MPI_Finalize failed: " + e);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    @Override
+    public String backend() {
+        return "openmpi";
+    }
+
+    @Override
+    public CommBackend world() {
+        return world;
+    }
+
+    @Override
+    public CommBackend self() {
+        return self;
+    }
+
+    @Override
+    public String processorName() {
+        LOCK.lock();
+        try {
+            return MPI.getProcessorName();
+        } catch (MPIException e) {
+            throw new MpiException("MPI_Get_processor_name failed: " + e.getMessage());
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    @Override
+    public void abort(int code) {
+        int rank = world.rank();
+        System.err.println("multiproc4j-mpi: rank " + rank + " called abort(" + code + "): ending the job");
+        System.err.flush();
+        abortNow(code);
+    }
+
+    @Override
+    public synchronized void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        // MPI_Finalize, and the wait for sends still pending, run at JVM exit (see the class comment): waiting here
+        // would hang a rank that closes its session while an exception propagates and its peers wait for it
+    }
+}

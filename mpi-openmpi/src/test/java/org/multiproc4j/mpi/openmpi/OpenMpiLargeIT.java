@@ -1,0 +1,41 @@
+package org.multiproc4j.mpi.openmpi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.mpi.contract.Mpirun;
+import org.multiproc4j.mpi.local.LargeMain;
+import org.multiproc4j.test.LeakCheck;
+import org.multiproc4j.test.Timeouts;
+
+/** A {@code long[]} of more than 2 GiB from rank 0 to rank 1 under {@code mpirun} (chunked past MPI's int counts). */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class OpenMpiLargeIT {
+
+    @BeforeAll
+    static void needsMpirunAndMemory() {
+        Optional<String> why = Mpirun.unavailable();
+        Assumptions.assumeTrue(why.isEmpty(), () -> "skipped: " + why.get());
+        long free = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getFreeMemorySize();
+        Assumptions.assumeTrue(free > (10L << 30), "skipped: needs 10 GiB of free memory, " + (free >> 20) + " MiB free");
+    }
+
+    @Test
+    void shouldSendMoreThanTwoGibibytesInOneMessage() throws Exception {
+        Mpirun.Result run = Mpirun.ranks(2).timeout(Timeouts.scaled(Duration.ofMinutes(3)))
+                .jvmFlags("-Xmx3g", "-XX:MaxDirectMemorySize=3g").run(LargeMain.class);
+        assertEquals(0, run.status(), run.describe());
+        assertTrue(run.lines().contains("OK " + 8L * ((1 << 28) + 3) + " bytes"), run.describe());
+    }
+}
