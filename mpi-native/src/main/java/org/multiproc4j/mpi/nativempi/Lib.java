@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import org.multiproc4j.mpi.MpiException;
 
@@ -235,20 +234,6 @@ final class Lib {
             }
         }
         return l;
-    }
-
-    /**
-     * Tells whether the library can be loaded, without raising the reason.
-     *
-     * @return the error that {@link #get()} would throw, or empty if it loads.
-     */
-    static Optional<MpiException> problem() {
-        try {
-            get();
-            return Optional.empty();
-        } catch (MpiException e) {
-            return Optional.of(e);
-        }
     }
 
     /**

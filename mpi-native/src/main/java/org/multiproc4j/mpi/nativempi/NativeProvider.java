@@ -5,8 +5,10 @@ import org.multiproc4j.mpi.spi.MpiBackendProvider;
 
 /**
  * The {@code native} backend's provider: applies when the process was started by Open MPI's {@code mpirun} (its
- * environment has {@code OMPI_COMM_WORLD_SIZE}) and the MPI C library loads; it is preferred over the
- * {@code openmpi} (Java bindings) backend.
+ * environment has {@code OMPI_COMM_WORLD_SIZE}), and is preferred over the {@code openmpi} (Java bindings) backend.
+ * If the MPI C library then cannot be loaded, {@link #open(String[])} fails with a message naming what was looked
+ * for, rather than falling back to another backend (under {@code mpirun}, the {@code local} backend would run every
+ * rank as a job of its own).
  *
  * <pre>{@code
  * MpiBackendProvider p = new NativeProvider();
@@ -31,13 +33,13 @@ public final class NativeProvider implements MpiBackendProvider {
     }
 
     /**
-     * Tells whether this process runs under Open MPI's {@code mpirun} and the MPI C library loads.
+     * Tells whether this process runs under Open MPI's {@code mpirun}.
      *
-     * @return {@code true} if {@link #open(String[])} would join the job.
+     * @return {@code true} if so.
      */
     @Override
     public boolean applies() {
-        return System.getenv(OMPI_ENV) != null && Lib.problem().isEmpty();
+        return System.getenv(OMPI_ENV) != null;
     }
 
     /**
