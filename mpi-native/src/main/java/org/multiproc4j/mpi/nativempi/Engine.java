@@ -255,7 +255,9 @@ final class Engine {
                     }
                     check((int) lib.getCount.invokeExact(x.status, lib.tByte, x.count), "probe");
                     int n = x.count.get(JAVA_INT, 0);
-                    MemorySegment env = Arena.ofAuto().allocate(Math.max(n, HEADER), 8);
+                    // into this thread's envelope buffer; arrived() copies it out if it has to keep it
+                    MemorySegment env = n <= x.envelope.byteSize() ? x.envelope
+                            : Arena.ofAuto().allocate(Math.max(n, HEADER), 8);
                     int source = x.status.get(JAVA_INT, 0);
                     int tag = x.status.get(JAVA_INT, 4);
                     check((int) lib.mrecv.invokeExact(env, n, lib.tByte, x.handle, x.status), "recv");

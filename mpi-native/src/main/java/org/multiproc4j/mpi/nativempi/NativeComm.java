@@ -230,6 +230,12 @@ final class NativeComm implements CommBackend {
                 return;
             }
         }
+        if (e.data != null) {
+            // the payload is in the thread's envelope buffer, which the next message overwrites
+            MemorySegment kept = MemorySegment.ofArray(new byte[(int) e.data.byteSize()]);
+            kept.copyFrom(e.data);
+            e.data = kept;
+        }
         unexpected.add(e);
     }
 

@@ -9,7 +9,7 @@ import org.multiproc4j.core.spi.JvmOptionsProvider;
  * newer, so that a child can call the MPI C library without the JVM's restricted-method warning (an error in
  * future JDKs).
  *
- * <pre>{@code
+ * <pre class="java22">{@code
  * System.out.println(new NativeJvmOptions().jvmOptions(Runtime.version()));
  * }</pre>
  *

@@ -10,7 +10,7 @@ import org.multiproc4j.mpi.spi.MpiBackendProvider;
  * for, rather than falling back to another backend (under {@code mpirun}, the {@code local} backend would run every
  * rank as a job of its own).
  *
- * <pre>{@code
+ * <pre class="java22">{@code
  * MpiBackendProvider p = new NativeProvider();
  * System.out.println(p.name() + " " + p.priority());    // native 20
  * }</pre>
