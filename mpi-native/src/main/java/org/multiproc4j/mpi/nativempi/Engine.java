@@ -280,18 +280,26 @@ final class Engine {
         }
     }
 
-    /** Waits for every send still in progress (before {@code MPI_Finalize}). */
-    void drain() {
+    /**
+     * Waits for every send still in progress (before {@code MPI_Finalize}).
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} deadline.
+     * @return {@code true} if none is left.
+     */
+    boolean drain(long deadlineNanos) {
         Backoff b = new Backoff();
         while (true) {
             lock.lock();
             try {
                 progress(true);
                 if (sends.isEmpty()) {
-                    return;
+                    return true;
                 }
             } finally {
                 lock.unlock();
+            }
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
             }
             b.idle();
         }

@@ -1,5 +1,8 @@
 package org.multiproc4j.mpi.nativempi;
 
+import java.lang.reflect.InvocationTargetException;
+
+import org.multiproc4j.mpi.MpiException;
 import org.multiproc4j.mpi.spi.BackendSession;
 import org.multiproc4j.mpi.spi.MpiBackendProvider;
 
@@ -9,6 +12,10 @@ import org.multiproc4j.mpi.spi.MpiBackendProvider;
  * If the MPI C library then cannot be loaded, {@link #open(String[])} fails with a message naming what was looked
  * for, rather than falling back to another backend (under {@code mpirun}, the {@code local} backend would run every
  * rank as a job of its own).
+ *
+ * <p>This class and {@link NativeJvmOptions} are compiled for Java 17 (the rest of the module for Java 22), so that a
+ * Java 17 JVM with this module on its classpath loads them, finds that the backend does not apply, and goes on with
+ * the others; the session is created reflectively for that reason.
  *
  * <pre class="java22">{@code
  * MpiBackendProvider p = new NativeProvider();
@@ -33,13 +40,13 @@ public final class NativeProvider implements MpiBackendProvider {
     }
 
     /**
-     * Tells whether this process runs under Open MPI's {@code mpirun}.
+     * Tells whether this process runs under Open MPI's {@code mpirun}, on Java 22 or newer.
      *
      * @return {@code true} if so.
      */
     @Override
     public boolean applies() {
-        return System.getenv(OMPI_ENV) != null;
+        return Runtime.version().feature() >= 22 && System.getenv(OMPI_ENV) != null;
     }
 
     /**
@@ -62,6 +69,24 @@ public final class NativeProvider implements MpiBackendProvider {
      */
     @Override
     public BackendSession open(String[] args) {
-        return new NativeSession(Lib.get());
+        if (Runtime.version().feature() < 22) {
+            throw new MpiException("mpi-native: the native backend needs Java 22 or newer (java.lang.foreign); this "
+                    + "is Java " + Runtime.version().feature());
+        }
+        try {
+            return (BackendSession) Class.forName(NativeProvider.class.getPackageName() + ".NativeSession")
+                    .getMethod("open").invoke(null);
+        } catch (InvocationTargetException e) {
+            Throwable t = e.getCause();
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            throw new MpiException("mpi-native: MPI initialization failed: " + t, t);
+        } catch (ReflectiveOperationException e) {
+            throw new MpiException("mpi-native: cannot start the native backend: " + e, e);
+        }
     }
 }

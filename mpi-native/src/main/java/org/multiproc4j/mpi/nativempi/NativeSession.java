@@ -32,6 +32,8 @@ final class NativeSession implements BackendSession {
     static final String STAGE_PROP = "multiproc4j.mpi.native.stageArrays";
 
     private static final ElementType[] TYPES = ElementType.values();
+    /** How long {@link #finish()} waits for this rank's sends to be received. */
+    private static final long DRAIN_NANOS = 60_000_000_000L;
 
     final Engine engine;
     final boolean stageArrays = Boolean.getBoolean(STAGE_PROP);
@@ -47,6 +49,16 @@ final class NativeSession implements BackendSession {
     private final ThreadLocal<Throwable> opFailure = new ThreadLocal<>();
 
     private static boolean hookInstalled;
+    private static volatile NativeSession current;
+
+    /**
+     * Opens this process's session (called reflectively by {@link NativeProvider}, which is compiled for Java 17).
+     *
+     * @return the session.
+     */
+    public static NativeSession open() {
+        return new NativeSession(Lib.get());
+    }
 
     NativeSession(Lib lib) {
         this.lib = lib;
@@ -79,11 +91,19 @@ final class NativeSession implements BackendSession {
         synchronized (NativeSession.class) {
             if (!hookInstalled) {
                 hookInstalled = true;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> finalizeMpi(lib), "multiproc4j-mpi-native-finalize"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    // shutdown hooks run concurrently: the session's own finish (Mpi's hook) comes first
+                    NativeSession open = current;
+                    if (open != null) {
+                        open.finish();
+                    }
+                    finalizeMpi(lib);
+                }, "multiproc4j-mpi-native-finalize"));
             }
         }
         previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler(this::uncaught);
+        current = this;
     }
 
     private void uncaught(Thread t, Throwable e) {
@@ -130,7 +150,7 @@ final class NativeSession implements BackendSession {
 
     @Override
     public String backend() {
-        return NativeProvider.NAME;
+        return "native";    // NativeProvider.NAME; not referred to, so that it stays a Java 17 class (pom.xml)
     }
 
     @Override
@@ -174,7 +194,10 @@ final class NativeSession implements BackendSession {
             return;
         }
         finished = true;
-        engine.drain();
+        if (!engine.drain(System.nanoTime() + DRAIN_NANOS)) {
+            System.err.println("multiproc4j-mpi: rank " + world.rank() + ": sends still unreceived after "
+                    + DRAIN_NANOS / 1_000_000_000L + " s at close; finalizing anyway");
+        }
         // MPI_Finalize runs in the shutdown hook, and the uncaught-exception handler stays: see the class comment
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.mpi.contract.ContractMain;
 import org.multiproc4j.mpi.contract.Mpirun;
 import org.multiproc4j.mpi.local.FaultMain;
 import org.multiproc4j.test.LeakCheck;
@@ -29,6 +30,25 @@ class NativeJobsIT {
     static void needsMpirun() {
         Optional<String> why = Mpirun.unavailable();
         Assumptions.assumeTrue(why.isEmpty(), () -> why.get());
+    }
+
+    @Test
+    void shouldBeChosenUnderMpirunWithoutBeingNamed() throws Exception {
+        Mpirun.Result r = Mpirun.ranks(2).timeout(LIMIT).run(BackendMain.class);
+        assertEquals(0, r.status(), r.describe());
+        assertTrue(r.lines().contains("backend native rank 0 of 2"), r.describe());
+        assertTrue(r.lines().contains("backend native rank 1 of 2"), r.describe());
+    }
+
+    @Test
+    void shouldStepAsideOnJava17() throws Exception {
+        java.nio.file.Path java17 = java.nio.file.Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java17.resolve("bin/java")), "no Java 17 at " + java17);
+        // the provider classes are Java 17 class files: loaded, found not to apply, and another backend is chosen
+        // (this module's own test classes are Java 22 ones: the main is the bridge's)
+        Mpirun.Result r = Mpirun.ranks(1).javaHome(java17).timeout(LIMIT).run(ContractMain.class, "rankAndSize");
+        assertEquals(0, r.status(), r.describe());
+        assertTrue(r.lines().contains("PASS rankAndSize"), r.describe());
     }
 
     @Test
