@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.multiproc4j.mpi.ElementType;
 import org.multiproc4j.mpi.MpiException;
 
 /**
@@ -285,6 +286,26 @@ final class Lib {
 
     private MethodHandle critical(String symbol, FunctionDescriptor d) {
         return linker.downcallHandle(global(symbol), d, Linker.Option.critical(true));
+    }
+
+    /**
+     * Returns the MPI datatype of an element type: {@code char} is {@code MPI_UNSIGNED_SHORT}, {@code byte}
+     * {@code MPI_SIGNED_CHAR} (so that arithmetic reductions apply), {@code long} {@code MPI_LONG} (64 bits on the
+     * LP64 platforms this backend runs on).
+     *
+     * @param t the element type.
+     * @return the handle.
+     */
+    MemorySegment type(ElementType t) {
+        return switch (t) {
+            case BYTE -> tSignedChar;
+            case SHORT -> tShort;
+            case CHAR -> tUnsignedShort;
+            case INT -> tInt;
+            case LONG -> tLong;
+            case FLOAT -> tFloat;
+            case DOUBLE -> tDouble;
+        };
     }
 
     /**

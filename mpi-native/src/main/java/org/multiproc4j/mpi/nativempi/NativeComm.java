@@ -459,15 +459,7 @@ final class NativeComm implements CommBackend {
     // ------------------------------------------------------------------ collectives
 
     private MemorySegment type(ElementType t) {
-        return switch (t) {
-            case BYTE -> lib.tSignedChar;
-            case SHORT -> lib.tShort;
-            case CHAR -> lib.tUnsignedShort;
-            case INT -> lib.tInt;
-            case LONG -> lib.tLong;
-            case FLOAT -> lib.tFloat;
-            case DOUBLE -> lib.tDouble;
-        };
+        return lib.type(t);
     }
 
     /** The MPI operation for a built-in {@link Op}, or {@code null} for those applied in Java (user, location). */
@@ -772,8 +764,10 @@ final class NativeComm implements CommBackend {
             return;
         }
         freed = true;
-        engine.comms.remove(this);
+        // under the lock: no progress loop probes the communicator while it goes
+        engine.lock.lock();
         try (Arena a = Arena.ofConfined()) {
+            engine.comms.remove(this);
             MemorySegment h = a.allocate(ADDRESS);
             h.set(ADDRESS, 0, comm);
             engine.check((int) lib.commFree.invokeExact(h), "free");
@@ -781,6 +775,8 @@ final class NativeComm implements CommBackend {
             engine.check((int) lib.commFree.invokeExact(h), "free");
         } catch (Throwable t) {
             throw Engine.rethrow(t);
+        } finally {
+            engine.lock.unlock();
         }
     }
 

@@ -267,16 +267,7 @@ final class NativeSession implements BackendSession {
 
     private ElementType typeOf(long handle) {
         for (ElementType t : TYPES) {
-            MemorySegment h = switch (t) {
-                case BYTE -> lib.tSignedChar;
-                case SHORT -> lib.tShort;
-                case CHAR -> lib.tUnsignedShort;
-                case INT -> lib.tInt;
-                case LONG -> lib.tLong;
-                case FLOAT -> lib.tFloat;
-                case DOUBLE -> lib.tDouble;
-            };
-            if (h.address() == handle) {
+            if (lib.type(t).address() == handle) {
                 return t;
             }
         }

@@ -55,6 +55,13 @@
  *
  * <h2>Failure</h2>
  * An uncaught exception of the thread that opened the session prints the rank and the exception and calls
- * {@code MPI_Abort}, which ends the job; so does {@code Mpi.abort}. {@code MPI_Finalize} runs when the JVM exits.
+ * {@code MPI_Abort}, which ends the job; so does {@code Mpi.abort}. A rank that dies (a signal, {@code halt}) is
+ * noticed by {@code mpirun}, which ends the other ranks: they are killed rather than failed with a
+ * {@code JobAbortedException} as on the {@code local} backend. {@code close()} waits (at most a minute) until this
+ * rank's sends are received; {@code MPI_Finalize} runs when the JVM exits, so that a session closed by a
+ * try-with-resources block that an exception is leaving never waits in it for ranks that wait for this one.
+ *
+ * <p>The examples of this module's Javadoc are marked {@code java22}: {@code doc-examples} compiles with
+ * {@code --release 17}, so they are counted there, not compiled.
  */
 package org.multiproc4j.mpi.nativempi;
