@@ -102,8 +102,24 @@ compile_with_jdk() {
   (cd "$work" && export JAVA_HOME="$home" && ./mvnw -B -DskipTests package "$@" && ./mvnw -B javadoc:aggregate "$@") \
     >"$log" 2>&1
   rc=$?
+  # mpi-native (JDK 22+ only, see the root pom's profile): its tests run here, on the build just made
+  local native_rc=skip native_start
+  if [ "$rc" = 0 ] && [ "${MULTIPROC4J_NATIVE_TESTS_JDK:-}" = "$home" ]; then
+    native_start=$(date +%s)
+    (cd "$work" && export JAVA_HOME="$home" && ./mvnw -B verify -pl mpi-native -am \
+      -Dtest='org.multiproc4j.mpi.nativempi.*Test' -Dit.test='org.multiproc4j.mpi.nativempi.*IT' \
+      -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false) >>"$log" 2>&1
+    native_rc=$?
+  fi
   set -e
   rm -rf "$work"
+  case "$native_rc" in
+    skip) ;;
+    0) echo "$(basename "$0"): Java $feature ($home): mpi-native's tests pass ($(( $(date +%s) - native_start )) s)" >&2 ;;
+    *) grep -E '^\[ERROR\]|FAIL' "$log" | head -n 40 >&2 || true
+       echo "$(basename "$0"): Java $feature ($home): mpi-native's tests FAIL; Maven's output: $log" >&2
+       return 1 ;;
+  esac
   if [ "$rc" = 0 ]; then
     echo "$(basename "$0"): Java $feature ($home): the build and its Javadoc compile ($(( $(date +%s) - start )) s)" >&2
     rm -f "$log"

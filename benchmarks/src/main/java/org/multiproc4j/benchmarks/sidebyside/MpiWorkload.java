@@ -23,7 +23,8 @@ import org.multiproc4j.mpi.launch.MpiLauncher;
  * 4-rank job. multiproc4j's figures are those of the {@code local} backend (ranks are child JVMs of the launcher);
  * the C program's figures, taken in the same trial set, are the floor ({@code c_*} metrics). Where Open MPI or
  * mpi4py is missing ({@code bin/setup-mpi} installs them where it can) the trial set says so and those figures are
- * absent.
+ * absent. Where bin/bench finds a JDK 22+ it builds {@code mpi-native} with it, and the same {@link MpiBench} runs
+ * on the native backend under {@code mpirun} in that JDK ({@code native_*} metrics, beside {@code c_*}).
  */
 public final class MpiWorkload implements Workload {
     /** The openmpi backend's metrics (MpiBench under mpirun) and, for buffers, the raw bindings' (RawMpiBench). */
@@ -40,6 +41,16 @@ public final class MpiWorkload implements Workload {
     /** The openmpi backend's and the raw bindings' rows: the command prefix of a 2-rank java job, or null. */
     private List<String> javaUnderMpirun;
     private Path mpiJar;
+
+    /** The native backend's rows: a JDK 22+ java and the mpi-native jar, from bin/bench (see {@link #NATIVE_JAVA_PROP}). */
+    private Path nativeJava;
+    private Path nativeJar;
+    private String nativeSkipped;
+
+    /** System property naming the java (JDK 22+) that runs the {@code native_*} rows; bin/bench sets it. */
+    static final String NATIVE_JAVA_PROP = "multiproc4j.bench.nativeJava";
+    /** System property naming the mpi-native jar for the {@code native_*} rows; bin/bench sets it. */
+    static final String NATIVE_JAR_PROP = "multiproc4j.bench.nativeJar";
 
     @Override
     public String name() {
@@ -124,7 +135,17 @@ public final class MpiWorkload implements Workload {
                         Target.Ref.java("c_scatter_1048576B_us"), 1.2, "issue 14"),
                 new Target("openmpi object ping-pong ≤ 1/5 of mpi4py pickle",
                         Target.Ref.java("openmpi_object_pingpong_oneway_us"),
-                        Target.Ref.python("object_pingpong_oneway_us"), 0.2, "issue 14"));
+                        Target.Ref.python("object_pingpong_oneway_us"), 0.2, "issue 14"),
+                nativeTarget("8 B one-way", "pingpong_oneway_8B_us", 1.3),
+                nativeTarget("1 MiB one-way (double[])", "pingpong_oneway_1048576B_us", 1.1),
+                nativeTarget("bcast 1 MiB", "bcast_1048576B_us", 1.1),
+                nativeTarget("scatter 1 MiB", "scatter_1048576B_us", 1.1),
+                nativeTarget("allreduce 1 M doubles", "allreduce_1048576d_us", 1.1));
+    }
+
+    private static Target nativeTarget(String what, String metric, double limit) {
+        return new Target("native backend " + what + " ≤ " + limit + "× C", Target.Ref.java("native_" + metric),
+                Target.Ref.java("c_" + metric), limit, "issue 15");
     }
 
     @Override
@@ -155,6 +176,19 @@ public final class MpiWorkload implements Workload {
         }
         facts.put("c_floor", cBinary != null ? "mpi_bench.c compiled with " + mpicc + " -O2" : cSkipped);
         facts.put("openmpi_backend", prepareOpenMpi());
+        String nj = System.getProperty(NATIVE_JAVA_PROP);
+        String jar = System.getProperty(NATIVE_JAR_PROP);
+        if (nj == null || jar == null || nj.isBlank() || jar.isBlank()) {
+            nativeSkipped = "no JDK 22+ and mpi-native jar given (" + NATIVE_JAVA_PROP + ", " + NATIVE_JAR_PROP
+                    + "; bin/bench sets them where it finds a JDK 22+): the native backend's rows are skipped";
+        } else if (which("mpirun") == null) {
+            nativeSkipped = "no mpirun on the PATH: the native backend's rows are skipped";
+        } else {
+            nativeJava = Path.of(nj);
+            nativeJar = Path.of(jar);
+        }
+        facts.put("native_backend", nativeJava != null ? "MpiBench on the mpi-native backend under mpirun -n 2, run by "
+                + nativeJava + " (native_* metrics)" : nativeSkipped);
         return facts;
     }
 
@@ -289,6 +323,9 @@ public final class MpiWorkload implements Workload {
                 runUnderMpirun(set, raw, "", "RawMpiBench", "direct", q);
                 runUnderMpirun(set, raw, "", "RawMpiBench", "array", q);
             }
+            if (nativeJava != null) {
+                parse(runNative(args)).forEach((k, v) -> set.add("native_" + k, v, "µs", Better.LOWER));
+            }
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
             int hello = MpiLauncher.run(4, MpiBench.class.getName(), List.of("hello"),
@@ -299,6 +336,29 @@ public final class MpiWorkload implements Workload {
             }
             set.addMillis("job_start_4_ranks_ms", t0, t1);
         });
+    }
+
+    /** Runs MpiBench under mpirun on a JDK 22+ with the mpi-native jar, which the runner's Java 17 build lacks. */
+    private String runNative(String[] args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("mpirun", "-n", "2"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.add("--allow-run-as-root");
+        }
+        cmd.add(nativeJava.toString());
+        cmd.addAll(org.multiproc4j.core.internal.ChildCommand.providerOptions(
+                org.multiproc4j.core.internal.ChildCommand.versionOf(nativeJava)));
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Dmultiproc4j.mpi.backend=native");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path") + java.io.File.pathSeparator + nativeJar);
+        cmd.add(MpiBench.class.getName());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("MpiBench on the native backend failed:\n" + out);
+        }
+        return out;
     }
 
     /**

@@ -1,0 +1,67 @@
+/**
+ * The {@code native} MPI backend: {@link org.multiproc4j.mpi.Comm} on the MPI C library ({@code libmpi.so}),
+ * called directly through {@code java.lang.foreign} (Java 22+), with no Java bindings and no {@code mpi.jar}.
+ *
+ * <h2>Running</h2>
+ * Put this module on the classpath and start the program with Open MPI's {@code mpirun}; {@code Mpi.init}
+ * chooses this backend (it is preferred over the {@code openmpi} Java-bindings backend; force it or another with
+ * {@code -Dmultiproc4j.mpi.backend=native}). The JVM must allow native access:
+ * <pre>
+ * mpirun -n 4 java --enable-native-access=ALL-UNNAMED -cp app.jar:libs/* Main
+ * </pre>
+ * Child JVMs that {@code core} starts get the flag from this module ({@code NativeJvmOptions}); a jar started
+ * with {@code java -jar} may instead say {@code Enable-Native-Access: ALL-UNNAMED} in its manifest.
+ *
+ * <h2>Finding the library</h2>
+ * The system property {@code multiproc4j.mpi.native.library} names the library (a path, or a name for
+ * {@code dlopen}); without it {@code libmpi.so} then {@code libmpi.so.40} are looked up on {@code dlopen}'s path
+ * ({@code LD_LIBRARY_PATH}, {@code /etc/ld.so.cache}). A missing library, or one that is not Open MPI's, fails
+ * {@code Mpi.init} with an {@link org.multiproc4j.mpi.MpiException} naming what was looked for.
+ *
+ * <h2>Open MPI's handles, and other MPI libraries</h2>
+ * In Open MPI (4.x and 5.x) {@code MPI_Comm}, {@code MPI_Datatype}, {@code MPI_Op}, {@code MPI_Request} are
+ * pointers, and the predefined ones are addresses of exported globals: {@code MPI_COMM_WORLD} is
+ * {@code &ompi_mpi_comm_world}, {@code MPI_DOUBLE} {@code &ompi_mpi_double}, {@code MPI_SUM}
+ * {@code &ompi_mpi_op_sum}. This backend reads those addresses from the library at run time, so it needs no
+ * {@code mpi.h} at build time; the few numeric constants it uses (wildcards -1, {@code MPI_UNDEFINED} -32766,
+ * {@code MPI_THREAD_MULTIPLE} 3, the 24-byte {@code MPI_Status}) are the same in Open MPI 4 and 5. Open MPI 5.x
+ * should therefore work unchanged (not tested here: Debian 12 ships 4.1.4).
+ *
+ * <p>MPICH (and Intel MPI, MVAPICH, which share its ABI) is different: handles are {@code int}s
+ * ({@code MPI_COMM_WORLD} is {@code 0x44000000}, {@code MPI_DOUBLE} {@code 0x4c00080b}), constants are macros
+ * with no symbol to look up, {@code MPI_Status} has another layout, and the library is {@code libmpich.so.12}.
+ * Supporting it means a second handle table: the function descriptors take {@code JAVA_INT} where Open MPI takes
+ * {@code ADDRESS}, and the constants come from MPICH's {@code mpi.h} (generated at build time, or a table per ABI
+ * version), chosen by which library loaded. The MPI 5.0 standard ABI ({@code libmpi_abi.so}) will make one table
+ * serve every implementation that ships it. Not done yet: the backend refuses a non-Open-MPI library by name.
+ *
+ * <h2>Threads</h2>
+ * The backend asks for {@code MPI_THREAD_MULTIPLE} ({@code MPI_Init_thread}) and refuses to start with less.
+ * Any thread may call any operation; point-to-point matching is done in Java under one lock per process, while
+ * collectives and the transfer of large data run in MPI concurrently. As MPI says, concurrent collectives on one
+ * communicator from several threads are not allowed (use a {@code dup} per thread).
+ *
+ * <h2>Messages and memory</h2>
+ * A message is an envelope (16-byte header with the element type and length, and the payload when it is at most
+ * 16 KiB) on the communicator, and larger data on a private duplicate of it, received straight into the
+ * destination buffer. Messages over 2 GiB are sent in 1 GiB pieces. Direct {@code ByteBuffer}s are passed to MPI
+ * in place. Java arrays are passed in place too ({@code Linker.Option.critical(true)} heap segments) to the
+ * receive of large data and to the collectives; a large array send is copied to native memory first, which makes
+ * {@code send} of an array return as soon as it is copied. A critical call does not reach a safepoint until it
+ * returns: a collective waiting for a slow rank holds this JVM's garbage collections back meanwhile; the system
+ * property {@code multiproc4j.mpi.native.stageArrays=true} copies arrays through native memory instead. Java
+ * reduction operations (user ones, {@code MINLOC}/{@code MAXLOC}) run as an {@code MPI_Op} created over an upcall,
+ * applied in rank order.
+ *
+ * <h2>Failure</h2>
+ * An uncaught exception of the thread that opened the session prints the rank and the exception and calls
+ * {@code MPI_Abort}, which ends the job; so does {@code Mpi.abort}. A rank that dies (a signal, {@code halt}) is
+ * noticed by {@code mpirun}, which ends the other ranks: they are killed rather than failed with a
+ * {@code JobAbortedException} as on the {@code local} backend. {@code close()} waits (at most a minute) until this
+ * rank's sends are received; {@code MPI_Finalize} runs when the JVM exits, so that a session closed by a
+ * try-with-resources block that an exception is leaving never waits in it for ranks that wait for this one.
+ *
+ * <p>The examples of this module's Javadoc are marked {@code java22}: {@code doc-examples} compiles with
+ * {@code --release 17}, so they are counted there, not compiled.
+ */
+package org.multiproc4j.mpi.nativempi;
