@@ -40,7 +40,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * Reductions combine the ranks' contributions in rank order.
  *
  * <p><b>Thread and process safety.</b> A communicator belongs to one process. Its calls may come from several
- * threads but are served one at a time ({@code MPI_THREAD_SERIALIZED}).
+ * threads: the {@code local} and {@code openmpi} backends serve them one at a time (a blocking call holds the others
+ * back), the {@code native} backend runs them concurrently ({@code MPI_THREAD_MULTIPLE}); see {@link Mpi}.
  *
  * <p><b>Memory consistency effects.</b> Actions of the sending rank before a send happen-before the matching
  * receive returns in the receiving rank; for a collective, actions of each rank before the call happen-before

@@ -33,9 +33,11 @@ import org.multiproc4j.mpi.spi.MpiBackendProvider;
  * ({@link Codecs#fast()}: JDK value types, collections, arrays), and any other {@link java.io.Serializable} value
  * with JDK serialization, as mpi4py pickles anything.
  *
- * <p><b>Thread and process safety.</b> One session per process at a time. Its communicators' calls are
- * serialized ({@code MPI_THREAD_SERIALIZED}): several threads may call, one at a time is served, and a
- * blocking call holds the others back until it returns. A session cannot travel to another process.
+ * <p><b>Thread and process safety.</b> One session per process at a time. Several threads may call its
+ * communicators. On the {@code local} backend and on {@code openmpi} (Open MPI's Java bindings) the calls are
+ * serialized: one at a time is served, and a blocking call holds the others back until it returns. On
+ * {@code native} (the MPI C library, Java 22+) they run concurrently under {@code MPI_THREAD_MULTIPLE}. A session
+ * cannot travel to another process.
  *
  * <p><b>Failure.</b> Under the launcher an uncaught exception on any rank ends the whole job: the launcher names
  * the rank and the exception, stops the other ranks, and exits non-zero within seconds; ranks waiting for the
