@@ -43,7 +43,10 @@ public final class ConsumerCheck {
             "multiproc4j-ipc-durable", "org.multiproc4j.ipc.durable",
             "multiproc4j-pool", "org.multiproc4j.pool",
             "multiproc4j-manager", "org.multiproc4j.manager",
-            "multiproc4j-mpi-bridge", "org.multiproc4j.mpi");
+            "multiproc4j-mpi-bridge", "org.multiproc4j.mpi",
+            "multiproc4j-mpi-openmpi", "org.multiproc4j.mpi.openmpi");
+    // multiproc4j-mpi-native (org.multiproc4j.mpi.nativempi) is built by a JDK 22+ only, and the artifacts this
+    // check uses are installed by the default JDK: it is not among them
 
     private ConsumerCheck() {
     }
