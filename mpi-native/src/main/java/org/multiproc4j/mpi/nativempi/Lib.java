@@ -44,6 +44,8 @@ final class Lib {
     static final int THREAD_MULTIPLE = 3;
     static final int MAX_NAME = 256;
     static final long STATUS_SIZE = 24;
+    /** {@code MPI_TAG_UB}, the attribute key of the largest tag. */
+    static final int KEY_TAG_UB = 0;
 
     static final MemoryLayout STATUS = MemoryLayout.structLayout(JAVA_INT.withName("source"), JAVA_INT.withName("tag"),
             JAVA_INT.withName("error"), JAVA_INT.withName("cancelled"), JAVA_LONG.withName("ucount"));
@@ -101,6 +103,8 @@ final class Lib {
     final MethodHandle improbe;
     final MethodHandle mprobe;
     final MethodHandle mrecv;
+    final MethodHandle mrecvHeap;
+    final MethodHandle commGetAttr;
     final MethodHandle getCount;
     /** The same functions with heap access ({@code Linker.Option.critical(true)}): Java arrays passed in place. */
     final MethodHandle sendHeap;
@@ -181,7 +185,10 @@ final class Lib {
         improbe = fn("MPI_Improbe", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
                 ADDRESS));
         mprobe = fn("MPI_Mprobe", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        mrecv = fn("MPI_Mrecv", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        FunctionDescriptor mrecvD = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        mrecv = fn("MPI_Mrecv", mrecvD);
+        mrecvHeap = critical("MPI_Mrecv", mrecvD);
+        commGetAttr = fn("MPI_Comm_get_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         getCount = fn("MPI_Get_count", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         barrier = fn("MPI_Barrier", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         FunctionDescriptor bc = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);

@@ -75,6 +75,11 @@ final class NativeSession implements BackendSession {
                 // a session closed earlier in this process: MPI stays initialized until the JVM exits
                 provided = Lib.THREAD_MULTIPLE;
             }
+            MemorySegment value = a.allocate(ADDRESS);
+            MemorySegment found = a.allocate(JAVA_INT);
+            engine.check((int) lib.commGetAttr.invokeExact(lib.commWorld, Lib.KEY_TAG_UB, value, found),
+                    "MPI_Comm_get_attr");
+            engine.tagUb(found.get(JAVA_INT, 0) != 0 ? value.get(ADDRESS, 0).reinterpret(4).get(JAVA_INT, 0) : 32767);
             engine.check((int) lib.commSetErrhandler.invokeExact(lib.commWorld, lib.errorsReturn),
                     "MPI_Comm_set_errhandler");
             engine.check((int) lib.commSetErrhandler.invokeExact(lib.commSelf, lib.errorsReturn),

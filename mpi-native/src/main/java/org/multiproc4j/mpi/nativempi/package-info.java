@@ -42,16 +42,24 @@
  * communicator from several threads are not allowed (use a {@code dup} per thread).
  *
  * <h2>Messages and memory</h2>
- * A message is an envelope (16-byte header with the element type and length, and the payload when it is at most
- * 16 KiB) on the communicator, and larger data on a private duplicate of it, received straight into the
- * destination buffer. Messages over 2 GiB are sent in 1 GiB pieces. Direct {@code ByteBuffer}s are passed to MPI
- * in place. Java arrays are passed in place too ({@code Linker.Option.critical(true)} heap segments) to the
- * receive of large data and to the collectives; a large array send is copied to native memory first, which makes
- * {@code send} of an array return as soon as it is copied. A critical call does not reach a safepoint until it
- * returns: a collective waiting for a slow rank holds this JVM's garbage collections back meanwhile; the system
- * property {@code multiproc4j.mpi.native.stageArrays=true} copies arrays through native memory instead. Java
- * reduction operations (user ones, {@code MINLOC}/{@code MAXLOC}) run as an {@code MPI_Op} created over an upcall,
- * applied in rank order.
+ * A message of at most 4,000 bytes is one MPI message, sent straight from the sender's memory and received with
+ * {@code MPI_Mrecv} straight into the receive buffer; its element type travels in the MPI tag ({@code tag << 4 | kind}),
+ * so a receive still names a type mismatch or a truncation. A larger message is announced by a 24-byte RTS message
+ * and its data goes on a private duplicate of the communicator, in pieces of at most 1 GiB (so messages over 2 GiB
+ * work). Direct {@code ByteBuffer}s and Java arrays are passed to MPI in place: a Java array through a
+ * {@code Linker.Option.critical(true)} heap segment, which the JVM cannot move or collect while the call runs. A large
+ * array of a blocking {@code send} therefore goes only when the receiver answers the RTS (a CTS message): the critical
+ * {@code MPI_Send} then lasts only the transfer; a blocking receive waits in Java until the data starts to arrive,
+ * then receives it with a critical {@code MPI_Mrecv}. Non-blocking calls cannot pin an array across calls: a large
+ * array of {@code isend} is copied to native memory first, and {@code irecv} of a large message into an array
+ * receives into native memory and copies on completion; small messages and direct buffers are never copied. Tags
+ * above {@code MPI_TAG_UB / 16} (2<sup>27</sup> with Open MPI's shared memory) travel in the RTS instead.
+ *
+ * <p>Collectives are one MPI call on the caller's memory (arrays as critical heap segments). A critical call does not
+ * reach a safepoint until it returns: a collective waiting for a slow rank holds this JVM's garbage collections back
+ * meanwhile; the system property {@code multiproc4j.mpi.native.stageArrays=true} copies the arrays of collectives
+ * through native memory instead. Java reduction operations (user ones, {@code MINLOC}/{@code MAXLOC}) run as an
+ * {@code MPI_Op} created over an upcall, applied in rank order.
  *
  * <h2>Failure</h2>
  * An uncaught exception of the thread that opened the session prints the rank and the exception and calls
