@@ -27,12 +27,13 @@ import org.multiproc4j.mpi.MpiException;
  * of a blocking send is sent only when the receiver answers with a CTS (tag {@link #ctsTag} on the shadow), by a
  * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving.
  *
- * <p><b>Matching.</b> Messages are taken from MPI with {@code MPI_Improbe} (any source, any tag) and matched here
- * against the posted receives in order, or kept as unexpected messages (what {@code probe} sees): so a receive knows
- * the sender's element type from the tag (a mismatch or truncation is an error naming both, as on the other
- * backends). A small message stays in MPI (its {@code MPI_Message}) until it is received with {@code MPI_Mrecv}
- * straight into the receive buffer. A program whose ranks all send large messages before they receive does not
- * deadlock: waiting loops take in unexpected large data after a millisecond.
+ * <p><b>Matching.</b> Each communicator keeps one wildcard receive (any source, any tag) posted into a native landing
+ * buffer of {@link #EAGER} bytes, where MPI delivers small messages and RTSs as they arrive (MPI's fastest path:
+ * faster than {@code MPI_Improbe} and {@code MPI_Mrecv}, measured). Each is matched here against the posted receives in
+ * order, or kept (copied) as an unexpected message (what {@code probe} sees): so a receive knows the sender's element
+ * type from the tag (a mismatch or truncation is an error naming both, as on the other backends). A program whose
+ * ranks all send large messages before they receive does not deadlock: waiting loops take in unexpected large data
+ * after a millisecond.
  *
  * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE}.
  */
@@ -85,7 +86,6 @@ final class Engine {
         final MemorySegment flag = arena.allocate(JAVA_INT);
         final MemorySegment message = arena.allocate(ADDRESS);
         final MemorySegment control = arena.allocate(RTS_BYTES, 8);
-        final MemorySegment sink = arena.allocate(EAGER, 8);
     }
 
     Scratch scratch() {
@@ -119,20 +119,22 @@ final class Engine {
         final int tag;
         final int kind;
         final long bytes;
-        /** A small message: its {@code MPI_Message}, still in MPI; {@code null} for a large one. */
-        final MemorySegment message;
+        final boolean large;
+        /** A small message's bytes: in the communicator's landing buffer while it is being matched, then a copy. */
+        MemorySegment data;
         final int seq;
         final boolean wantCts;
         /** A large message's data being (or having been) received into native memory. */
         Pull pull;
 
-        Envelope(NativeComm comm, int source, int tag, int kind, long bytes, MemorySegment message) {
+        Envelope(NativeComm comm, int source, int tag, int kind, MemorySegment data) {
             this.comm = comm;
             this.source = source;
             this.tag = tag;
             this.kind = kind;
-            this.bytes = bytes;
-            this.message = message;
+            this.bytes = data.byteSize();
+            this.large = false;
+            this.data = data;
             this.seq = -1;
             this.wantCts = false;
         }
@@ -143,13 +145,13 @@ final class Engine {
             this.tag = tag;
             this.kind = kind;
             this.bytes = bytes;
-            this.message = null;
+            this.large = true;
             this.seq = seq;
             this.wantCts = wantCts;
         }
 
         boolean large() {
-            return message == null;
+            return large;
         }
     }
 
@@ -390,24 +392,30 @@ final class Engine {
         Scratch x = scratch();
         try {
             while (true) {
-                check((int) lib.improbe.invokeExact(Lib.ANY, Lib.ANY, c.comm, x.flag, x.message, x.status), "probe");
+                if (!c.landingPosted) {
+                    // a wildcard receive always posted: MPI delivers a small message straight into it
+                    check((int) lib.irecv.invokeExact(c.landing, EAGER, lib.tByte, Lib.ANY, Lib.ANY, c.comm,
+                            c.landingRequest), "recv");
+                    c.landingPosted = true;
+                }
+                check((int) lib.test.invokeExact(c.landingRequest, x.flag, x.status), "recv");
                 if (x.flag.get(JAVA_INT, 0) == 0) {
                     break;
                 }
+                c.landingPosted = false;
                 int source = x.status.get(JAVA_INT, 0);
                 int wire = x.status.get(JAVA_INT, 4);
                 int kind = wire & 7;
                 int field = wire >>> 4;
+                MemorySegment in = c.landing;
                 if ((wire & RTS_BIT) == 0) {
                     long bytes = x.status.get(JAVA_LONG, 16);
-                    c.arrived(new Envelope(c, source, field, kind, bytes, x.message.get(ADDRESS, 0)));
+                    c.arrived(new Envelope(c, source, field, kind, in.asSlice(0, bytes)));
                 } else {
-                    MemorySegment rts = x.control;
-                    check((int) lib.mrecv.invokeExact(rts, RTS_BYTES, lib.tByte, x.message, x.status), "recv");
-                    long bytes = rts.get(JAVA_LONG, 0);
-                    int seq = rts.get(JAVA_INT, 8);
-                    boolean cts = (rts.get(JAVA_INT, 12) & WANT_CTS) != 0;
-                    int tag = field == bigTag ? rts.get(JAVA_INT, 16) : field;
+                    long bytes = in.get(JAVA_LONG, 0);
+                    int seq = in.get(JAVA_INT, 8);
+                    boolean cts = (in.get(JAVA_INT, 12) & WANT_CTS) != 0;
+                    int tag = field == bigTag ? in.get(JAVA_INT, 16) : field;
                     c.arrived(new Envelope(c, source, tag, kind, bytes, seq, cts));
                 }
             }
@@ -435,29 +443,33 @@ final class Engine {
     }
 
     /**
-     * Receives a small message still in MPI straight into memory (lock held; its data is here, the call is short).
+     * Copies a small message's bytes into memory (lock held).
      *
      * @param e    the envelope.
-     * @param into where the bytes go, exactly {@code e.bytes} long: native, or a Java array's heap segment;
-     *             {@code null} to discard them.
+     * @param into where the bytes go, exactly {@code e.bytes} long: native, or a Java array's heap segment.
      */
-    void take(Envelope e, MemorySegment into) {
+    static void take(Envelope e, MemorySegment into) {
+        MemorySegment.copy(e.data, 0, into, 0, e.bytes);
+        e.data = null;
+    }
+
+    /**
+     * Cancels the wildcard receive of a communicator (lock held), before it is freed or MPI finalized.
+     *
+     * @param c the communicator.
+     */
+    void unpost(NativeComm c) {
+        if (!c.landingPosted) {
+            return;
+        }
         Scratch x = scratch();
-        x.message.set(ADDRESS, 0, e.message);
-        int n = (int) e.bytes;
         try {
-            int rc;
-            if (into == null) {
-                rc = (int) lib.mrecv.invokeExact(x.sink.asSlice(0, n), n, lib.tByte, x.message, x.status);
-            } else if (into.isNative()) {
-                rc = (int) lib.mrecv.invokeExact(into, n, lib.tByte, x.message, x.status);
-            } else {
-                rc = (int) lib.mrecvHeap.invokeExact(into, n, lib.tByte, x.message, x.status);
-            }
-            check(rc, "recv");
+            check((int) lib.cancel.invokeExact(c.landingRequest), "cancel");
+            check((int) lib.await.invokeExact(c.landingRequest, x.status), "cancel");
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        c.landingPosted = false;
     }
 
     /**
@@ -520,13 +532,21 @@ final class Engine {
     /** Discards a matched message that failed its receive (lock held): consumed, so its sender completes. */
     void discard(Envelope e) {
         if (!e.large()) {
-            if (e.bytes <= EAGER) {
-                take(e, null);
-            } else {
-                take(e, Arena.ofAuto().allocate(e.bytes, 8));
-            }
+            e.data = null;
         } else if (e.pull == null) {
             startPull(e, null);
+        }
+    }
+
+    /** Cancels every communicator's wildcard receive (at close, before {@code MPI_Finalize}). */
+    void unpostAll() {
+        lock.lock();
+        try {
+            for (NativeComm c : comms) {
+                unpost(c);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -558,12 +578,16 @@ final class Engine {
     /** Spin, then yield, then park: waits that stay cheap when ranks oversubscribe the cores. */
     static final class Backoff {
         private int n;
-        private final long start = System.nanoTime();
+        /** When the spinning ended (read only then: no clock read on the fast path). */
+        private long start;
 
         void idle() {
             n++;
             if (n < 200) {
                 Thread.onSpinWait();
+                if (n == 100) {
+                    start = System.nanoTime();
+                }
             } else if (n < 2000) {
                 Thread.yield();
             } else {

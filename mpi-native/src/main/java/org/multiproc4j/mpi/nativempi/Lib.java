@@ -42,6 +42,7 @@ final class Lib {
     static final int ANY = -1;
     static final int UNDEFINED = -32766;
     static final int THREAD_MULTIPLE = 3;
+    static final int THREAD_SERIALIZED = 2;
     static final int MAX_NAME = 256;
     static final long STATUS_SIZE = 24;
     /** {@code MPI_TAG_UB}, the attribute key of the largest tag. */
@@ -99,6 +100,7 @@ final class Lib {
     final MethodHandle isend;
     final MethodHandle irecv;
     final MethodHandle test;
+    final MethodHandle cancel;
     final MethodHandle await;
     final MethodHandle improbe;
     final MethodHandle mprobe;
@@ -182,6 +184,7 @@ final class Lib {
         irecv = fn("MPI_Irecv", ip2p);
         test = fn("MPI_Test", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         await = fn("MPI_Wait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        cancel = fn("MPI_Cancel", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         improbe = fn("MPI_Improbe", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
                 ADDRESS));
         mprobe = fn("MPI_Mprobe", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));

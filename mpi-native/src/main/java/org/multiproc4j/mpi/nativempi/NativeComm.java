@@ -42,6 +42,11 @@ final class NativeComm implements CommBackend {
     private final AtomicInteger seq = new AtomicInteger();
     /** Blocking sends of Java arrays on this communicator waiting for their CTS (engine's lock held). */
     int ctsWaiters;
+    /** The native buffer of the wildcard receive that small messages land in (see {@link Engine}). */
+    final MemorySegment landing = Arena.ofAuto().allocate(Engine.EAGER, 8);
+    final MemorySegment landingRequest = Arena.ofAuto().allocate(ADDRESS);
+    /** Whether the wildcard receive is posted (engine's lock held). */
+    boolean landingPosted;
     private final ArrayDeque<Engine.Envelope> unexpected = new ArrayDeque<>();
     private final List<RecvOp> posted = new ArrayList<>();
     private volatile boolean freed;
@@ -117,7 +122,7 @@ final class NativeComm implements CommBackend {
         final Status status;
         /** A blocking receive: its own thread moves a large message's data; otherwise it is pulled. */
         final boolean blocking;
-        boolean done;
+        volatile boolean done;
         MpiException error;
         byte[] bytes;
         /** A matched large message whose data has not all arrived. */
@@ -174,7 +179,7 @@ final class NativeComm implements CommBackend {
                 target = segment(buf).asSlice(0, e.bytes);
             }
             if (!e.large()) {
-                engine.take(e, target);
+                Engine.take(e, target);
                 done = true;
                 return;
             }
@@ -224,6 +229,13 @@ final class NativeComm implements CommBackend {
 
         /** Waits until complete or the deadline (which applies until a message is matched). */
         Status await(long deadlineNanos, boolean cancelOnTimeout) throws TimeoutException {
+            if (done) {
+                // matched and received when it was posted
+                if (error != null) {
+                    throw error;
+                }
+                return status;
+            }
             Engine.Backoff b = new Engine.Backoff();
             while (true) {
                 Engine.Envelope direct = null;
@@ -284,6 +296,12 @@ final class NativeComm implements CommBackend {
                 r.deliver(e);
                 return;
             }
+        }
+        if (!e.large()) {
+            // out of the landing buffer, which the next message overwrites
+            MemorySegment kept = MemorySegment.ofArray(new byte[(int) e.bytes]);
+            kept.copyFrom(e.data);
+            e.data = kept;
         }
         unexpected.add(e);
     }
@@ -809,6 +827,7 @@ final class NativeComm implements CommBackend {
         engine.lock.lock();
         try (Arena a = Arena.ofConfined()) {
             engine.comms.remove(this);
+            engine.unpost(this);
             MemorySegment h = a.allocate(ADDRESS);
             h.set(ADDRESS, 0, comm);
             engine.check((int) lib.commFree.invokeExact(h), "free");

@@ -63,4 +63,14 @@ class LibTest {
         assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), o.jvmOptions(Runtime.Version.parse("22")));
         assertEquals(List.of(), o.jvmOptions(Runtime.Version.parse("17.0.2")));
     }
+
+    @Test
+    void shouldAskForTheThreadLevelThePropertyNames() {
+        assertEquals(Lib.THREAD_MULTIPLE, NativeSession.threadLevelWanted(null));
+        assertEquals(Lib.THREAD_MULTIPLE, NativeSession.threadLevelWanted("multiple"));
+        assertEquals(Lib.THREAD_SERIALIZED, NativeSession.threadLevelWanted(" Serialized "));
+        MpiException e = assertThrows(MpiException.class, () -> NativeSession.threadLevelWanted("funneled"));
+        assertTrue(e.getMessage().contains(NativeSession.THREADS_PROP) && e.getMessage().contains("\"funneled\""),
+                e.getMessage());
+    }
 }
