@@ -61,7 +61,11 @@
  * receives into native memory and copies on completion; small messages and direct buffers are never copied. Tags
  * above {@code MPI_TAG_UB / 16} (2<sup>27</sup> with Open MPI's shared memory) travel in the RTS instead.
  *
- * <p>Collectives are one MPI call on the caller's memory (arrays as critical heap segments). A critical call does not
+ * <p>Collectives are one MPI call on the caller's memory (arrays as critical heap segments). {@code bcast} and the
+ * reductions go in 1 GiB pieces when the count does not fit MPI's {@code int}; the v-collectives need no pieces: their
+ * counts and displacements are {@code int}s of elements in the API as in MPI, so a call of more than 2 GiB in total,
+ * or with one block above 2 GiB, is one MPI call (tested with Open MPI 4.1: gatherv, scatterv and alltoallv with a
+ * block of 2 GiB + 24 bytes). A critical call does not
  * reach a safepoint until it returns: a collective waiting for a slow rank holds this JVM's garbage collections back
  * meanwhile; the system property {@code multiproc4j.mpi.native.stageArrays=true} copies the arrays of collectives
  * through native memory instead. Java reduction operations (user ones, {@code MINLOC}/{@code MAXLOC}) run as an
