@@ -394,7 +394,7 @@ final class Engine {
             while (true) {
                 if (!c.landingPosted) {
                     // a wildcard receive always posted: MPI delivers a small message straight into it
-                    check((int) lib.irecv.invokeExact(c.landing, EAGER, lib.tByte, Lib.ANY, Lib.ANY, c.comm,
+                    check((int) lib.irecv.invokeExact(c.landing, EAGER, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
                             c.landingRequest), "recv");
                     c.landingPosted = true;
                 }
@@ -403,13 +403,13 @@ final class Engine {
                     break;
                 }
                 c.landingPosted = false;
-                int source = x.status.get(JAVA_INT, 0);
-                int wire = x.status.get(JAVA_INT, 4);
+                int source = lib.statusSource(x.status);
+                int wire = lib.statusTag(x.status);
                 int kind = wire & 7;
                 int field = wire >>> 4;
                 MemorySegment in = c.landing;
                 if ((wire & RTS_BIT) == 0) {
-                    long bytes = x.status.get(JAVA_LONG, 16);
+                    long bytes = lib.statusBytes(x.status);
                     c.arrived(new Envelope(c, source, field, kind, in.asSlice(0, bytes)));
                 } else {
                     long bytes = in.get(JAVA_LONG, 0);
@@ -420,11 +420,12 @@ final class Engine {
                 }
             }
             while (c.ctsWaiters > 0) {
-                check((int) lib.improbe.invokeExact(Lib.ANY, ctsTag, c.shadow, x.flag, x.message, x.status), "probe");
+                check((int) lib.improbe.invokeExact(lib.anySource, ctsTag, c.shadow, x.flag, x.message, x.status),
+                        "probe");
                 if (x.flag.get(JAVA_INT, 0) == 0) {
                     break;
                 }
-                int source = x.status.get(JAVA_INT, 0);
+                int source = lib.statusSource(x.status);
                 check((int) lib.mrecv.invokeExact(x.control, 4, lib.tByte, x.message, x.status), "recv");
                 int seq = x.control.get(JAVA_INT, 0);
                 for (int i = 0; i < awaitingCts.size(); i++) {

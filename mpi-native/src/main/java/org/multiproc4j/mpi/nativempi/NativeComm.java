@@ -64,7 +64,7 @@ final class NativeComm implements CommBackend {
             size = out.get(JAVA_INT, 0);
             MemorySegment h = a.allocate(ADDRESS);
             engine.check((int) lib.commDup.invokeExact(comm, h), "MPI_Comm_dup");
-            shadow = h.get(ADDRESS, 0);
+            shadow = lib.readHandle(h);
         } catch (Throwable t) {
             throw Engine.rethrow(t);
         }
@@ -797,7 +797,7 @@ final class NativeComm implements CommBackend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment h = a.allocate(ADDRESS);
             engine.check((int) lib.commDup.invokeExact(comm, h), "dup");
-            return new NativeComm(session, h.get(ADDRESS, 0));
+            return new NativeComm(session, lib.readHandle(h));
         } catch (Throwable t) {
             throw Engine.rethrow(t);
         }
@@ -809,7 +809,7 @@ final class NativeComm implements CommBackend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment h = a.allocate(ADDRESS);
             engine.check((int) lib.commSplit.invokeExact(comm, color < 0 ? Lib.UNDEFINED : color, key, h), "split");
-            MemorySegment c = h.get(ADDRESS, 0);
+            MemorySegment c = lib.readHandle(h);
             return c.address() == lib.commNull.address() ? null : new NativeComm(session, c);
         } catch (Throwable t) {
             throw Engine.rethrow(t);

@@ -29,6 +29,8 @@ public final class NativeProvider implements MpiBackendProvider {
     public static final String NAME = "native";
     /** The environment variable Open MPI's launcher sets in every rank. */
     static final String OMPI_ENV = "OMPI_COMM_WORLD_SIZE";
+    /** The environment variable MPICH's launcher (Hydra: {@code mpiexec.mpich}) sets in every rank. */
+    static final String PMI_ENV = "PMI_RANK";
 
     /** Makes the provider (for {@link java.util.ServiceLoader}). */
     public NativeProvider() {
@@ -40,13 +42,13 @@ public final class NativeProvider implements MpiBackendProvider {
     }
 
     /**
-     * Tells whether this process runs under Open MPI's {@code mpirun}, on Java 22 or newer.
+     * Tells whether this process runs under Open MPI's {@code mpirun} or MPICH's {@code mpiexec}, on Java 22 or newer.
      *
      * @return {@code true} if so.
      */
     @Override
     public boolean applies() {
-        return Runtime.version().feature() >= 22 && System.getenv(OMPI_ENV) != null;
+        return Runtime.version().feature() >= 22 && (System.getenv(OMPI_ENV) != null || System.getenv(PMI_ENV) != null);
     }
 
     /**

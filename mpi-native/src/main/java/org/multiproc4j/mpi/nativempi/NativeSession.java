@@ -84,7 +84,7 @@ final class NativeSession implements BackendSession {
             }
             MemorySegment value = a.allocate(ADDRESS);
             MemorySegment found = a.allocate(JAVA_INT);
-            engine.check((int) lib.commGetAttr.invokeExact(lib.commWorld, Lib.KEY_TAG_UB, value, found),
+            engine.check((int) lib.commGetAttr.invokeExact(lib.commWorld, lib.keyTagUb, value, found),
                     "MPI_Comm_get_attr");
             engine.tagUb(found.get(JAVA_INT, 0) != 0 ? value.get(ADDRESS, 0).reinterpret(4).get(JAVA_INT, 0) : 32767);
             engine.check((int) lib.commSetErrhandler.invokeExact(lib.commWorld, lib.errorsReturn),
@@ -248,7 +248,7 @@ final class NativeSession implements BackendSession {
                                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
                         MemorySegment h = a.allocate(ADDRESS);
                         engine.check((int) lib.opCreate.invokeExact(fn, 0, h), "MPI_Op_create");
-                        op = h.get(ADDRESS, 0);
+                        op = lib.readHandle(h);
                         javaOp = op;
                     } catch (Throwable t) {
                         throw Engine.rethrow(t);
@@ -278,7 +278,7 @@ final class NativeSession implements BackendSession {
     private void applyOp(MemorySegment in, MemorySegment inout, MemorySegment len, MemorySegment dtype) {
         try {
             int n = len.reinterpret(4).get(JAVA_INT, 0);
-            long handle = dtype.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0).address();
+            long handle = lib.readHandle(dtype).address();
             ElementType t = typeOf(handle);
             long bytes = (long) n * t.size();
             Object a = t.newArray(n);

@@ -3,7 +3,8 @@
  * called directly through {@code java.lang.foreign} (Java 22+), with no Java bindings and no {@code mpi.jar}.
  *
  * <h2>Running</h2>
- * Put this module on the classpath and start the program with Open MPI's {@code mpirun}; {@code Mpi.init}
+ * Put this module on the classpath and start the program with Open MPI's {@code mpirun} (or MPICH's
+ * {@code mpiexec}); {@code Mpi.init}
  * chooses this backend (it is preferred over the {@code openmpi} Java-bindings backend; force it or another with
  * {@code -Dmultiproc4j.mpi.backend=native}). The JVM must allow native access:
  * <pre>
@@ -14,26 +15,31 @@
  *
  * <h2>Finding the library</h2>
  * The system property {@code multiproc4j.mpi.native.library} names the library (a path, or a name for
- * {@code dlopen}); without it {@code libmpi.so} then {@code libmpi.so.40} are looked up on {@code dlopen}'s path
- * ({@code LD_LIBRARY_PATH}, {@code /etc/ld.so.cache}). A missing library, or one that is not Open MPI's, fails
- * {@code Mpi.init} with an {@link org.multiproc4j.mpi.MpiException} naming what was looked for.
+ * {@code dlopen}); without it {@code libmpi.so} then {@code libmpi.so.40} (Open MPI) are looked up on {@code dlopen}'s
+ * path ({@code LD_LIBRARY_PATH}, {@code /etc/ld.so.cache}), after {@code libmpich.so.12} and {@code libmpi.so.12}
+ * (MPICH) when the launcher is not Open MPI's ({@code PMI_RANK} set, {@code OMPI_COMM_WORLD_SIZE} not). A missing
+ * library, or one of an unknown ABI, fails {@code Mpi.init} with an {@link org.multiproc4j.mpi.MpiException} naming
+ * what was looked for.
  *
- * <h2>Open MPI's handles, and other MPI libraries</h2>
- * In Open MPI (4.x and 5.x) {@code MPI_Comm}, {@code MPI_Datatype}, {@code MPI_Op}, {@code MPI_Request} are
- * pointers, and the predefined ones are addresses of exported globals: {@code MPI_COMM_WORLD} is
- * {@code &ompi_mpi_comm_world}, {@code MPI_DOUBLE} {@code &ompi_mpi_double}, {@code MPI_SUM}
- * {@code &ompi_mpi_op_sum}. This backend reads those addresses from the library at run time, so it needs no
- * {@code mpi.h} at build time; the few numeric constants it uses (wildcards -1, {@code MPI_UNDEFINED} -32766,
- * {@code MPI_THREAD_MULTIPLE} 3, the 24-byte {@code MPI_Status}) are the same in Open MPI 4 and 5. Open MPI 5.x
- * should therefore work unchanged (not tested here: Debian 12 ships 4.1.4).
+ * <h2>Open MPI and MPICH: two ABIs</h2>
+ * Which ABI a library has is told by the library itself: Open MPI's exports {@code ompi_mpi_comm_world}; otherwise
+ * {@code MPI_Get_library_version} must name MPICH (or MVAPICH, Intel MPI, which share its ABI). In Open MPI (4.x and
+ * 5.x) {@code MPI_Comm}, {@code MPI_Datatype}, {@code MPI_Op}, {@code MPI_Request} are pointers, and the predefined
+ * ones are addresses of exported globals ({@code MPI_COMM_WORLD} is {@code &ompi_mpi_comm_world}), read from the
+ * library at run time. In MPICH they are {@code int}s and the predefined ones are constants of its {@code mpi.h}
+ * ({@code MPI_COMM_WORLD} {@code 0x44000000}, {@code MPI_DOUBLE} {@code 0x4c00080b}, {@code MPI_SUM}
+ * {@code 0x58000003}), written into this backend as a table: MPICH keeps them fixed since its 3.1 ABI (libmpi.so.12),
+ * so no {@code mpi.h} is needed at build time. Each downcall is made for the library's ABI (an {@code int} where MPICH
+ * takes one) and takes the same Java arguments for both. The other differences: {@code MPI_ANY_SOURCE} is -1 in Open
+ * MPI and -2 in MPICH; {@code MPI_Status} is {@code {source, tag, error, cancelled, size_t count}} in Open MPI and
+ * {@code {count_lo, count_hi_and_cancelled, source, tag, error}} in MPICH; the key of {@code MPI_TAG_UB} is 0 and
+ * {@code 0x64400001}. Tested here with Open MPI 4.1.4 (the whole suite) and MPICH 4.0.2 (the contract at 2 ranks under
+ * {@code mpiexec.mpich}); Open MPI 5.x has the same ABI as 4.x for everything used here (not tested: Debian 12 ships
+ * 4.1). The MPI 5.0 standard ABI ({@code libmpi_abi.so}) would be a third table.
  *
- * <p>MPICH (and Intel MPI, MVAPICH, which share its ABI) is different: handles are {@code int}s
- * ({@code MPI_COMM_WORLD} is {@code 0x44000000}, {@code MPI_DOUBLE} {@code 0x4c00080b}), constants are macros
- * with no symbol to look up, {@code MPI_Status} has another layout, and the library is {@code libmpich.so.12}.
- * Supporting it means a second handle table: the function descriptors take {@code JAVA_INT} where Open MPI takes
- * {@code ADDRESS}, and the constants come from MPICH's {@code mpi.h} (generated at build time, or a table per ABI
- * version), chosen by which library loaded. The MPI 5.0 standard ABI ({@code libmpi_abi.so}) will make one table
- * serve every implementation that ships it. Not done yet: the backend refuses a non-Open-MPI library by name.
+ * <p>MPICH's default device loads UCX, which catches {@code SIGSEGV}, a signal the JVM raises on purpose: the backend
+ * sets {@code UCX_ERROR_SIGNALS} to empty in its process before it loads the library (unless the environment sets
+ * it), so that the JVM keeps its signals.
  *
  * <h2>Threads</h2>
  * The backend asks for {@code MPI_THREAD_MULTIPLE} ({@code MPI_Init_thread}) and refuses to start with less.
