@@ -23,7 +23,7 @@ import org.multiproc4j.mpi.spi.BackendRequest;
 import org.multiproc4j.mpi.spi.CommBackend;
 
 /**
- * A communicator of the native backend: an Open MPI {@code MPI_Comm} and its shadow (a private duplicate that
+ * A communicator of the native backend: an {@code MPI_Comm} and its shadow (a private duplicate that
  * carries the data of large messages, see {@link Engine}). Collectives call MPI directly on the caller's memory.
  */
 // restricted methods (library lookup, downcalls, reinterpret) are this backend's purpose: the JVM needs
