@@ -367,14 +367,26 @@ final class Engine {
      *                their senders can finish) and retire finished sends.
      */
     void progress(NativeComm focus, boolean patient) {
+        progress(focus, patient, null);
+    }
+
+    /**
+     * Like {@link #progress(NativeComm, boolean)}, for a receive waiting on {@code focus}: once it has its message,
+     * the rest waits for the next call, and the wildcard receive is posted again then (its thread answers first).
+     *
+     * @param focus   the communicator of {@code waiter}.
+     * @param patient as there.
+     * @param waiter  the receive the caller waits for.
+     */
+    void progress(NativeComm focus, boolean patient, NativeComm.RecvOp waiter) {
         if (aborting) {
             throw new JobAbortedException(-1, "the job is ending (MPI_Abort was called in this process)");
         }
         if (focus != null && !patient) {
-            poll(focus);
+            poll(focus, waiter);
         } else {
             for (NativeComm c : comms) {
-                poll(c);
+                poll(c, c == focus ? waiter : null);
                 if (patient) {
                     c.pullUnexpected();
                 }
@@ -388,7 +400,7 @@ final class Engine {
         }
     }
 
-    private void poll(NativeComm c) {
+    private void poll(NativeComm c, NativeComm.RecvOp waiter) {
         Scratch x = scratch();
         try {
             while (true) {
@@ -411,6 +423,9 @@ final class Engine {
                 if ((wire & RTS_BIT) == 0) {
                     long bytes = lib.statusBytes(x.status);
                     c.arrived(new Envelope(c, source, field, kind, in.asSlice(0, bytes)));
+                    if (waiter != null && waiter.done) {
+                        break;
+                    }
                 } else {
                     long bytes = in.get(JAVA_LONG, 0);
                     int seq = in.get(JAVA_INT, 8);

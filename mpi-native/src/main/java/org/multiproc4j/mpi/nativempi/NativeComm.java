@@ -212,9 +212,11 @@ final class NativeComm implements CommBackend {
             return done;
         }
 
-        /** Posts the receive, or matches it with a message already here. Called with the lock held. */
+        /**
+         * Matches the receive with a message already here (older than any still in MPI), or posts it and takes in
+         * what MPI holds. Called with the lock held.
+         */
         void post() {
-            engine.progress(NativeComm.this, false);
             Iterator<Engine.Envelope> it = unexpected.iterator();
             while (it.hasNext()) {
                 Engine.Envelope e = it.next();
@@ -225,6 +227,7 @@ final class NativeComm implements CommBackend {
                 }
             }
             posted.add(this);
+            engine.progress(NativeComm.this, false, blocking ? this : null);
         }
 
         /** Waits until complete or the deadline (which applies until a message is matched). */
@@ -243,7 +246,7 @@ final class NativeComm implements CommBackend {
                 try {
                     if (!done) {
                         if (pending == null || pending.pull != null) {
-                            engine.progress(NativeComm.this, b.patient());
+                            engine.progress(NativeComm.this, b.patient(), this);
                         }
                         if (pending != null) {
                             if (pending.pull == null) {
