@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -17,56 +16,76 @@ import org.multiproc4j.mpi.JobAbortedException;
 import org.multiproc4j.mpi.MpiException;
 
 /**
- * The point-to-point engine of one process: every message goes as an envelope on the communicator (a 16-byte
- * header, {@code {int kind, int seq, long bytes}}, followed by the payload when it is small) and, when larger, its
- * data on the communicator's shadow (a private duplicate) with tag {@code seq}, in chunks of at most 1 GiB.
- * Envelopes are taken from MPI with {@code MPI_Improbe}/{@code MPI_Mrecv} and matched here against the posted
- * receives in order, or kept as unexpected messages (what {@code probe} sees): so a receive knows the sender's
- * element type (a mismatch or truncation is an error naming both, as on the other backends), and a program whose
- * ranks all send before they receive does not deadlock (waiting loops take in the peers' data).
+ * The point-to-point engine of one process.
  *
- * <p>All matching runs under one lock; MPI is called with {@code MPI_THREAD_MULTIPLE}.
+ * <p><b>Wire.</b> A message of at most {@link #EAGER} bytes is one MPI message on the communicator, straight from
+ * the sender's memory, its MPI tag {@code tag << 4 | kind} (the kind is the element type's ordinal, or
+ * {@link #KIND_OBJECT}): no header, no copy. A larger one (or one whose tag does not fit those bits) is announced by
+ * a 24-byte RTS message on the communicator (tag {@code tag << 4 | 8 | kind}, payload {@code {long bytes, int seq,
+ * int flags, int tag}}) and its data follows on the communicator's shadow (a private duplicate) with tag
+ * {@code seq}, in pieces of at most 1 GiB. Data in native memory is sent at once ({@code MPI_Isend}); a Java array
+ * of a blocking send is sent only when the receiver answers with a CTS (tag {@link #ctsTag} on the shadow), by a
+ * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving.
+ *
+ * <p><b>Matching.</b> Each communicator keeps one wildcard receive (any source, any tag) posted into a native landing
+ * buffer of {@link #EAGER} bytes, where MPI delivers small messages and RTSs as they arrive (MPI's fastest path:
+ * faster than {@code MPI_Improbe} and {@code MPI_Mrecv}, measured). Each is matched here against the posted receives in
+ * order, or kept (copied) as an unexpected message (what {@code probe} sees): so a receive knows the sender's element
+ * type from the tag (a mismatch or truncation is an error naming both, as on the other backends). A program whose
+ * ranks all send large messages before they receive does not deadlock: waiting loops take in unexpected large data
+ * after a millisecond.
+ *
+ * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE}.
  */
 // restricted methods (library lookup, downcalls, reinterpret) are this backend's purpose: the JVM needs
 // --enable-native-access for it (package documentation)
 @SuppressWarnings("restricted")
 final class Engine {
-    static final int HEADER = 16;
-    /** Largest payload carried in the envelope. */
-    static final int INLINE = 16 << 10;
-    /** Largest envelope sent with a blocking {@code MPI_Send} (below Open MPI's shared-memory eager limit). */
+    /** Largest payload sent as one MPI message (below Open MPI's shared-memory eager limit of 4 KiB with header). */
     static final int EAGER = 4000;
     static final long CHUNK = 1L << 30;
     static final int KIND_OBJECT = 7;
-    static final int SEQ_MASK = 0x3fff_ffff;
+    static final int RTS_BIT = 8;
+    static final int RTS_BYTES = 24;
+    static final int WANT_CTS = 1;
 
     final Lib lib;
     final ReentrantLock lock = new ReentrantLock();
     final List<NativeComm> comms = new CopyOnWriteArrayList<>();
+    /** Sends of native data in progress (lock held). */
     private final List<Outgoing> sends = new ArrayList<>();
+    /** Blocking sends of Java arrays waiting for their CTS (lock held). */
+    private final List<Outgoing> awaitingCts = new ArrayList<>();
+    /** Large data being received into native memory (lock held). */
+    private final List<Pull> pulls = new ArrayList<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** User tags below this one travel in the MPI tag; the others in the RTS (field value {@code bigTag}). */
+    int bigTag = (32767 >>> 4) - 1;
+    /** The tag of CTS messages on the shadows: {@code MPI_TAG_UB}; data tags (seq) stay below it. */
+    int ctsTag = 32767;
     volatile boolean aborting;
 
     Engine(Lib lib) {
         this.lib = lib;
     }
 
-    /** Per-thread native words for MPI's out-parameters, and a reusable envelope buffer. */
+    /**
+     * Sets the tag space from MPI's {@code MPI_TAG_UB} (at least 32767), before any communicator is made.
+     *
+     * @param tagUb the largest tag MPI allows.
+     */
+    void tagUb(int tagUb) {
+        ctsTag = tagUb;
+        bigTag = (tagUb >>> 4) - 1;
+    }
+
+    /** Per-thread native words for MPI's out-parameters and the small control messages. */
     static final class Scratch {
         final Arena arena = Arena.ofAuto();
         final MemorySegment status = arena.allocate(Lib.STATUS);
         final MemorySegment flag = arena.allocate(JAVA_INT);
-        final MemorySegment count = arena.allocate(JAVA_INT);
-        final MemorySegment handle = arena.allocate(ADDRESS);
-        final MemorySegment envelope = arena.allocate(HEADER + INLINE, 8);
-        MemorySegment staging = arena.allocate(64 << 10, 8);
-
-        MemorySegment staging(long bytes) {
-            if (staging.byteSize() < bytes) {
-                staging = Arena.ofAuto().allocate(Math.max(bytes, staging.byteSize() * 2), 8);
-            }
-            return staging.asSlice(0, bytes);
-        }
+        final MemorySegment message = arena.allocate(ADDRESS);
+        final MemorySegment control = arena.allocate(RTS_BYTES, 8);
     }
 
     Scratch scratch() {
@@ -89,194 +108,461 @@ final class Engine {
         return new MpiException("MPI call failed: " + t, t);
     }
 
-    /** A message envelope taken from MPI, matched or waiting to be. */
+    private static int pieces(long bytes) {
+        return (int) Math.max(1, (bytes + CHUNK - 1) / CHUNK);
+    }
+
+    /** A message taken from MPI, matched or waiting to be. */
     static final class Envelope {
         final NativeComm comm;
         final int source;
         final int tag;
         final int kind;
-        final int seq;
         final long bytes;
-        /** The payload: inline, or pulled in from the shadow communicator; {@code null} while still in MPI. */
+        final boolean large;
+        /** A small message's bytes: in the communicator's landing buffer while it is being matched, then a copy. */
         MemorySegment data;
+        final int seq;
+        final boolean wantCts;
+        /** A large message's data being (or having been) received into native memory. */
+        Pull pull;
 
-        Envelope(NativeComm comm, int source, int tag, MemorySegment env) {
+        Envelope(NativeComm comm, int source, int tag, int kind, MemorySegment data) {
             this.comm = comm;
             this.source = source;
             this.tag = tag;
-            this.kind = env.get(JAVA_INT, 0);
-            this.seq = env.get(JAVA_INT, 4);
-            this.bytes = env.get(JAVA_LONG, 8);
-            this.data = seq < 0 ? env.asSlice(HEADER, bytes) : null;
+            this.kind = kind;
+            this.bytes = data.byteSize();
+            this.large = false;
+            this.data = data;
+            this.seq = -1;
+            this.wantCts = false;
+        }
+
+        Envelope(NativeComm comm, int source, int tag, int kind, long bytes, int seq, boolean wantCts) {
+            this.comm = comm;
+            this.source = source;
+            this.tag = tag;
+            this.kind = kind;
+            this.bytes = bytes;
+            this.large = true;
+            this.seq = seq;
+            this.wantCts = wantCts;
+        }
+
+        boolean large() {
+            return large;
         }
     }
 
-    /** A send in progress: the envelope and data requests, and the native memory they read. */
+    /** A large send: the data requests when its data is native, or the CTS it waits for when it is a Java array. */
     final class Outgoing {
-        final MemorySegment requests;
-        final MemorySegment keep;
-        final int n;
+        final NativeComm comm;
+        final int dest;
+        final int seq;
+        final MemorySegment data;
+        final boolean heap;
+        MemorySegment requests;
+        boolean cts;
         boolean done;
 
-        Outgoing(Arena arena, int n, MemorySegment keep) {
-            this.requests = arena.allocate(ADDRESS, n);
-            this.n = n;
-            this.keep = keep;
+        Outgoing(NativeComm comm, int dest, int seq, MemorySegment data, boolean heap) {
+            this.comm = comm;
+            this.dest = dest;
+            this.seq = seq;
+            this.data = data;
+            this.heap = heap;
         }
 
+        /** Tells whether MPI is done with the data (lock held). */
         boolean test() {
             if (done) {
                 return true;
             }
-            Scratch x = scratch();
-            boolean all = true;
-            for (int i = 0; i < n; i++) {
-                MemorySegment r = requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize());
-                try {
-                    check((int) lib.test.invokeExact(r, x.flag, x.status), "send");
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-                all &= x.flag.get(JAVA_INT, 0) != 0;
+            if (heap) {
+                return false;
             }
-            done = all;
-            return all;
+            done = testAll(requests, "send");
+            return done;
         }
     }
 
+    /** Large data received into native memory ({@code MPI_Irecv}), complete when every piece is. */
+    final class Pull {
+        final MemorySegment into;
+        final MemorySegment requests;
+        boolean done;
+
+        Pull(Envelope e, MemorySegment into) {
+            this.into = into;
+            int n = pieces(e.bytes);
+            this.requests = Arena.ofAuto().allocate(ADDRESS, n);
+            try {
+                for (int i = 0; i < n; i++) {
+                    long off = i * CHUNK;
+                    int len = (int) Math.min(CHUNK, e.bytes - off);
+                    check((int) lib.irecv.invokeExact(into.asSlice(off, len), len, lib.tByte, e.source, e.seq,
+                            e.comm.shadow, requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "recv");
+                }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (e.wantCts) {
+                // the receive is posted first: the sender's data meets it
+                sendCts(e);
+            }
+        }
+
+        boolean test() {
+            if (!done) {
+                done = testAll(requests, "recv");
+            }
+            return done;
+        }
+    }
+
+    private boolean testAll(MemorySegment requests, String op) {
+        Scratch x = scratch();
+        boolean all = true;
+        long n = requests.byteSize() / ADDRESS.byteSize();
+        try {
+            for (long i = 0; i < n; i++) {
+                MemorySegment r = requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize());
+                check((int) lib.test.invokeExact(r, x.flag, x.status), op);
+                all &= x.flag.get(JAVA_INT, 0) != 0;
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return all;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    private int wire(int tag, int kind) {
+        return Math.min(tag, bigTag) << 4 | kind;
+    }
+
     /**
-     * Starts a send: the envelope, and the data on the shadow communicator if it does not fit in it.
+     * Sends a message: small ones at once from {@code data}, large ones announced by an RTS.
      *
-     * @param c       the communicator.
-     * @param kind    the element type's ordinal, or {@link #KIND_OBJECT}.
-     * @param data    the bytes (native, or a heap segment staged here).
-     * @param dest    the destination.
-     * @param tag     the tag.
-     * @param waitFor whether the caller must wait until MPI is done with {@code data} (it is the caller's memory).
-     * @return the send, or {@code null} if it completed already.
+     * @param c        the communicator.
+     * @param kind     the element type's ordinal, or {@link #KIND_OBJECT}.
+     * @param data     the bytes: native memory, or a Java array's heap segment.
+     * @param dest     the destination.
+     * @param tag      the tag.
+     * @param blocking whether the caller waits for the send ({@link #await}) before it returns; a Java array of a
+     *                 non-blocking send is copied to native memory first.
+     * @return the send to wait for, or {@code null} if it is complete.
      */
-    Outgoing send(NativeComm c, int kind, MemorySegment data, int dest, int tag, boolean waitFor) {
+    Outgoing send(NativeComm c, int kind, MemorySegment data, int dest, int tag, boolean blocking) {
         long bytes = data.byteSize();
         try {
-            if (bytes + HEADER <= EAGER) {
-                MemorySegment env = scratch().envelope;
-                env.set(JAVA_INT, 0, kind);
-                env.set(JAVA_INT, 4, -1);
-                env.set(JAVA_LONG, 8, bytes);
-                MemorySegment.copy(data, 0, env, HEADER, bytes);
-                check((int) lib.send.invokeExact(env, (int) (HEADER + bytes), lib.tByte, dest, tag, c.comm), "send");
-                return null;
-            }
-            Arena arena = Arena.ofAuto();
-            if (bytes <= INLINE) {
-                MemorySegment env = arena.allocate(HEADER + bytes, 8);
-                env.set(JAVA_INT, 0, kind);
-                env.set(JAVA_INT, 4, -1);
-                env.set(JAVA_LONG, 8, bytes);
-                MemorySegment.copy(data, 0, env, HEADER, bytes);
-                Outgoing o = new Outgoing(arena, 1, env);
-                check((int) lib.isend.invokeExact(env, (int) (HEADER + bytes), lib.tByte, dest, tag, c.comm,
-                        o.requests), "send");
-                track(o);
+            if (bytes <= EAGER && tag < bigTag) {
+                int rc = data.isNative()
+                        ? (int) lib.send.invokeExact(data, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm)
+                        : (int) lib.sendHeap.invokeExact(data, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm);
+                check(rc, "send");
                 return null;
             }
             MemorySegment payload = data;
-            if (!data.isNative()) {
-                payload = arena.allocate(bytes, 8);
-                MemorySegment.copy(data, 0, payload, 0, bytes);
-                waitFor = false;
+            boolean heap = !data.isNative();
+            if (heap && !blocking) {
+                payload = Arena.ofAuto().allocate(Math.max(1, bytes), 8).asSlice(0, bytes);
+                payload.copyFrom(data);
+                heap = false;
             }
-            int chunks = (int) ((bytes + CHUNK - 1) / CHUNK);
-            Outgoing o = new Outgoing(arena, 1 + chunks, payload);
-            MemorySegment env = arena.allocate(HEADER, 8);
-            int seq = c.nextSeq();
-            env.set(JAVA_INT, 0, kind);
-            env.set(JAVA_INT, 4, seq);
-            env.set(JAVA_LONG, 8, bytes);
-            check((int) lib.isend.invokeExact(env, HEADER, lib.tByte, dest, tag, c.comm, o.requests), "send");
-            for (int i = 0; i < chunks; i++) {
-                long off = i * CHUNK;
-                int len = (int) Math.min(CHUNK, bytes - off);
-                check((int) lib.isend.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, seq, c.shadow,
-                        o.requests.asSlice((1 + i) * ADDRESS.byteSize())), "send");
+            Outgoing o = new Outgoing(c, dest, c.nextSeq(), payload, heap);
+            if (heap) {
+                lock.lock();
+                try {
+                    awaitingCts.add(o);
+                    c.ctsWaiters++;
+                } finally {
+                    lock.unlock();
+                }
             }
-            track(o);
-            return waitFor ? o : null;
+            MemorySegment rts = scratch().control;
+            rts.set(JAVA_LONG, 0, bytes);
+            rts.set(JAVA_INT, 8, o.seq);
+            rts.set(JAVA_INT, 12, heap ? WANT_CTS : 0);
+            rts.set(JAVA_INT, 16, tag);
+            check((int) lib.send.invokeExact(rts, RTS_BYTES, lib.tByte, dest, wire(tag, kind) | RTS_BIT, c.comm),
+                    "send");
+            if (!heap) {
+                int n = pieces(bytes);
+                o.requests = Arena.ofAuto().allocate(ADDRESS, n);
+                for (int i = 0; i < n; i++) {
+                    long off = i * CHUNK;
+                    int len = (int) Math.min(CHUNK, bytes - off);
+                    check((int) lib.isend.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, o.seq, c.shadow,
+                            o.requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "send");
+                }
+                lock.lock();
+                try {
+                    sends.add(o);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return o;
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    private Outgoing track(Outgoing o) {
-        lock.lock();
-        try {
-            sends.add(o);
-        } finally {
-            lock.unlock();
-        }
-        return o;
-    }
-
-    /** Waits for a send, taking in other messages meanwhile. */
+    /** Waits for a large send, taking in other messages meanwhile; a Java array goes when its CTS comes. */
     void await(Outgoing o) {
         Backoff b = new Backoff();
         while (true) {
             lock.lock();
             try {
-                if (o.test()) {
-                    return;
+                if (o.heap ? o.cts : o.test()) {
+                    if (!o.heap) {
+                        sends.remove(o);
+                    }
+                    break;
                 }
-                progress(b.patient());
+                progress(o.comm, b.patient());
             } finally {
                 lock.unlock();
             }
             b.idle();
         }
+        if (o.heap) {
+            // the receiver has posted its receive: the critical call holds this thread only for the copy
+            try {
+                long bytes = o.data.byteSize();
+                for (long off = 0; off < bytes || off == 0; off += CHUNK) {
+                    int len = (int) Math.min(CHUNK, bytes - off);
+                    check((int) lib.sendHeap.invokeExact(o.data.asSlice(off, len), len, lib.tByte, o.dest, o.seq,
+                            o.comm.shadow), "send");
+                }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            o.done = true;
+        }
+    }
+
+    /** Tells the sender of a large message to send its data (the receive is posted or about to be). */
+    void sendCts(Envelope e) {
+        MemorySegment m = scratch().control;
+        m.set(JAVA_INT, 0, e.seq);
+        try {
+            check((int) lib.send.invokeExact(m, 4, lib.tByte, e.source, ctsTag, e.comm.shadow), "send");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    /**
+     * Takes in the messages MPI holds, matches them or keeps them, and moves the large data in progress. Called with
+     * the lock held.
+     *
+     * @param focus   the communicator the caller waits on (polled alone while not patient), or {@code null}.
+     * @param patient also poll every other communicator, take in the data of unexpected large messages (so that
+     *                their senders can finish) and retire finished sends.
+     */
+    void progress(NativeComm focus, boolean patient) {
+        progress(focus, patient, null);
     }
 
     /**
-     * Takes in every envelope MPI holds for our communicators, matches it or keeps it, and retires finished sends.
-     * Called with the lock held.
+     * Like {@link #progress(NativeComm, boolean)}, for a receive waiting on {@code focus}: once it has its message,
+     * the rest waits for the next call, and the wildcard receive is posted again then (its thread answers first).
      *
-     * @param pullData also take in the data of unexpected large messages (so that their senders can finish).
+     * @param focus   the communicator of {@code waiter}.
+     * @param patient as there.
+     * @param waiter  the receive the caller waits for.
      */
-    void progress(boolean pullData) {
+    void progress(NativeComm focus, boolean patient, NativeComm.RecvOp waiter) {
         if (aborting) {
             throw new JobAbortedException(-1, "the job is ending (MPI_Abort was called in this process)");
         }
-        Scratch x = scratch();
-        try {
+        if (focus != null && !patient) {
+            poll(focus, waiter);
+        } else {
             for (NativeComm c : comms) {
-                while (true) {
-                    check((int) lib.improbe.invokeExact(Lib.ANY, Lib.ANY, c.comm, x.flag, x.handle, x.status),
-                            "probe");
-                    if (x.flag.get(JAVA_INT, 0) == 0) {
-                        break;
-                    }
-                    check((int) lib.getCount.invokeExact(x.status, lib.tByte, x.count), "probe");
-                    int n = x.count.get(JAVA_INT, 0);
-                    // into this thread's envelope buffer; arrived() copies it out if it has to keep it
-                    MemorySegment env = n <= x.envelope.byteSize() ? x.envelope
-                            : Arena.ofAuto().allocate(Math.max(n, HEADER), 8);
-                    int source = x.status.get(JAVA_INT, 0);
-                    int tag = x.status.get(JAVA_INT, 4);
-                    check((int) lib.mrecv.invokeExact(env, n, lib.tByte, x.handle, x.status), "recv");
-                    c.arrived(new Envelope(c, source, tag, env));
-                }
-                if (pullData) {
+                poll(c, c == focus ? waiter : null);
+                if (patient) {
                     c.pullUnexpected();
                 }
             }
-            if (!sends.isEmpty()) {
-                Iterator<Outgoing> it = sends.iterator();
-                while (it.hasNext()) {
-                    if (it.next().test()) {
-                        it.remove();
+        }
+        if (!pulls.isEmpty()) {
+            pulls.removeIf(Pull::test);
+        }
+        if (patient && !sends.isEmpty()) {
+            sends.removeIf(Outgoing::test);
+        }
+    }
+
+    private void poll(NativeComm c, NativeComm.RecvOp waiter) {
+        Scratch x = scratch();
+        try {
+            while (true) {
+                if (!c.landingPosted) {
+                    // a wildcard receive always posted: MPI delivers a small message straight into it
+                    check((int) lib.irecv.invokeExact(c.landing, EAGER, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
+                            c.landingRequest), "recv");
+                    c.landingPosted = true;
+                }
+                check((int) lib.test.invokeExact(c.landingRequest, x.flag, x.status), "recv");
+                if (x.flag.get(JAVA_INT, 0) == 0) {
+                    break;
+                }
+                c.landingPosted = false;
+                int source = lib.statusSource(x.status);
+                int wire = lib.statusTag(x.status);
+                int kind = wire & 7;
+                int field = wire >>> 4;
+                MemorySegment in = c.landing;
+                if ((wire & RTS_BIT) == 0) {
+                    long bytes = lib.statusBytes(x.status);
+                    c.arrived(new Envelope(c, source, field, kind, in.asSlice(0, bytes)));
+                    if (waiter != null && waiter.done) {
+                        break;
+                    }
+                } else {
+                    long bytes = in.get(JAVA_LONG, 0);
+                    int seq = in.get(JAVA_INT, 8);
+                    boolean cts = (in.get(JAVA_INT, 12) & WANT_CTS) != 0;
+                    int tag = field == bigTag ? in.get(JAVA_INT, 16) : field;
+                    c.arrived(new Envelope(c, source, tag, kind, bytes, seq, cts));
+                }
+            }
+            while (c.ctsWaiters > 0) {
+                check((int) lib.improbe.invokeExact(lib.anySource, ctsTag, c.shadow, x.flag, x.message, x.status),
+                        "probe");
+                if (x.flag.get(JAVA_INT, 0) == 0) {
+                    break;
+                }
+                int source = lib.statusSource(x.status);
+                check((int) lib.mrecv.invokeExact(x.control, 4, lib.tByte, x.message, x.status), "recv");
+                int seq = x.control.get(JAVA_INT, 0);
+                for (int i = 0; i < awaitingCts.size(); i++) {
+                    Outgoing o = awaitingCts.get(i);
+                    if (o.comm == c && o.dest == source && o.seq == seq) {
+                        awaitingCts.remove(i);
+                        c.ctsWaiters--;
+                        o.cts = true;
+                        break;
                     }
                 }
             }
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * Copies a small message's bytes into memory (lock held).
+     *
+     * @param e    the envelope.
+     * @param into where the bytes go, exactly {@code e.bytes} long: native, or a Java array's heap segment.
+     */
+    static void take(Envelope e, MemorySegment into) {
+        MemorySegment.copy(e.data, 0, into, 0, e.bytes);
+        e.data = null;
+    }
+
+    /**
+     * Cancels the wildcard receive of a communicator (lock held), before it is freed or MPI finalized.
+     *
+     * @param c the communicator.
+     */
+    void unpost(NativeComm c) {
+        if (!c.landingPosted) {
+            return;
+        }
+        Scratch x = scratch();
+        try {
+            check((int) lib.cancel.invokeExact(c.landingRequest), "cancel");
+            check((int) lib.await.invokeExact(c.landingRequest, x.status), "cancel");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        c.landingPosted = false;
+    }
+
+    /**
+     * Starts taking a large message's data into native memory (lock held): {@code MPI_Irecv}, then the CTS if the
+     * sender waits for one.
+     *
+     * @param e    the envelope.
+     * @param into native memory of {@code e.bytes}, or {@code null} for a new block.
+     * @return the pull, also kept in {@code e.pull}.
+     */
+    Pull startPull(Envelope e, MemorySegment into) {
+        MemorySegment m = into != null ? into : Arena.ofAuto().allocate(Math.max(1, e.bytes), 8).asSlice(0, e.bytes);
+        Pull p = new Pull(e, m);
+        e.pull = p;
+        pulls.add(p);
+        return p;
+    }
+
+    /**
+     * Receives a large message's data by the receiving thread itself, outside the lock: straight into native
+     * memory, or into a Java array by a critical {@code MPI_Mrecv} once the data has started to arrive (so the call
+     * lasts only the copy).
+     *
+     * @param e    the envelope (no pull started).
+     * @param into where the bytes go, {@code e.bytes} long.
+     */
+    void receiveLarge(Envelope e, MemorySegment into) {
+        if (e.wantCts) {
+            sendCts(e);
+        }
+        Scratch x = scratch();
+        try {
+            for (long off = 0; off < e.bytes || off == 0; off += CHUNK) {
+                int len = (int) Math.min(CHUNK, e.bytes - off);
+                MemorySegment part = into.asSlice(off, len);
+                if (into.isNative()) {
+                    check((int) lib.recv.invokeExact(part, len, lib.tByte, e.source, e.seq, e.comm.shadow, x.status),
+                            "recv");
+                    continue;
+                }
+                Backoff b = new Backoff();
+                while (true) {
+                    check((int) lib.improbe.invokeExact(e.source, e.seq, e.comm.shadow, x.flag, x.message, x.status),
+                            "probe");
+                    if (x.flag.get(JAVA_INT, 0) != 0) {
+                        break;
+                    }
+                    if (aborting) {
+                        throw new JobAbortedException(-1, "the job is ending (MPI_Abort was called in this process)");
+                    }
+                    b.idle();
+                }
+                check((int) lib.mrecvHeap.invokeExact(part, len, lib.tByte, x.message, x.status), "recv");
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Discards a matched message that failed its receive (lock held): consumed, so its sender completes. */
+    void discard(Envelope e) {
+        if (!e.large()) {
+            e.data = null;
+        } else if (e.pull == null) {
+            startPull(e, null);
+        }
+    }
+
+    /** Cancels every communicator's wildcard receive (at close, before {@code MPI_Finalize}). */
+    void unpostAll() {
+        lock.lock();
+        try {
+            for (NativeComm c : comms) {
+                unpost(c);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -291,8 +577,8 @@ final class Engine {
         while (true) {
             lock.lock();
             try {
-                progress(true);
-                if (sends.isEmpty()) {
+                progress(null, true);
+                if (sends.isEmpty() && pulls.isEmpty()) {
                     return true;
                 }
             } finally {
@@ -305,47 +591,19 @@ final class Engine {
         }
     }
 
-    /**
-     * Receives the data of a large message from the shadow communicator into memory (native, or a Java array's
-     * heap segment through a critical downcall: the sender's data is in flight, so the call is short).
-     *
-     * @param e    the envelope.
-     * @param into where the bytes go, at least {@code e.bytes} long; {@code null} to discard them.
-     */
-    void pull(Envelope e, MemorySegment into) {
-        Scratch x = scratch();
-        try {
-            for (long off = 0; off < e.bytes; off += CHUNK) {
-                int len = (int) Math.min(CHUNK, e.bytes - off);
-                if (into == null) {
-                    // a receive of 0 bytes consumes the message (MPI_ERR_TRUNCATE, expected and ignored)
-                    int rc = (int) lib.recv.invokeExact(MemorySegment.NULL, 0, lib.tByte, e.source, e.seq,
-                            e.comm.shadow, x.status);
-                    if (rc != 0 && len == 0) {
-                        check(rc, "recv");
-                    }
-                } else if (into.isNative()) {
-                    check((int) lib.recv.invokeExact(into.asSlice(off, len), len, lib.tByte, e.source, e.seq,
-                            e.comm.shadow, x.status), "recv");
-                } else {
-                    check((int) lib.recvHeap.invokeExact(into.asSlice(off, len), len, lib.tByte, e.source, e.seq,
-                            e.comm.shadow, x.status), "recv");
-                }
-            }
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     /** Spin, then yield, then park: waits that stay cheap when ranks oversubscribe the cores. */
     static final class Backoff {
         private int n;
-        private final long start = System.nanoTime();
+        /** When the spinning ended (read only then: no clock read on the fast path). */
+        private long start;
 
         void idle() {
             n++;
             if (n < 200) {
                 Thread.onSpinWait();
+                if (n == 100) {
+                    start = System.nanoTime();
+                }
             } else if (n < 2000) {
                 Thread.yield();
             } else {

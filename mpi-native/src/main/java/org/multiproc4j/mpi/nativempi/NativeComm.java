@@ -23,7 +23,7 @@ import org.multiproc4j.mpi.spi.BackendRequest;
 import org.multiproc4j.mpi.spi.CommBackend;
 
 /**
- * A communicator of the native backend: an Open MPI {@code MPI_Comm} and its shadow (a private duplicate that
+ * A communicator of the native backend: an {@code MPI_Comm} and its shadow (a private duplicate that
  * carries the data of large messages, see {@link Engine}). Collectives call MPI directly on the caller's memory.
  */
 // restricted methods (library lookup, downcalls, reinterpret) are this backend's purpose: the JVM needs
@@ -40,6 +40,13 @@ final class NativeComm implements CommBackend {
     private final int rank;
     private final int size;
     private final AtomicInteger seq = new AtomicInteger();
+    /** Blocking sends of Java arrays on this communicator waiting for their CTS (engine's lock held). */
+    int ctsWaiters;
+    /** The native buffer of the wildcard receive that small messages land in (see {@link Engine}). */
+    final MemorySegment landing = Arena.ofAuto().allocate(Engine.EAGER, 8);
+    final MemorySegment landingRequest = Arena.ofAuto().allocate(ADDRESS);
+    /** Whether the wildcard receive is posted (engine's lock held). */
+    boolean landingPosted;
     private final ArrayDeque<Engine.Envelope> unexpected = new ArrayDeque<>();
     private final List<RecvOp> posted = new ArrayList<>();
     private volatile boolean freed;
@@ -57,7 +64,7 @@ final class NativeComm implements CommBackend {
             size = out.get(JAVA_INT, 0);
             MemorySegment h = a.allocate(ADDRESS);
             engine.check((int) lib.commDup.invokeExact(comm, h), "MPI_Comm_dup");
-            shadow = h.get(ADDRESS, 0);
+            shadow = lib.readHandle(h);
         } catch (Throwable t) {
             throw Engine.rethrow(t);
         }
@@ -65,7 +72,8 @@ final class NativeComm implements CommBackend {
     }
 
     int nextSeq() {
-        return seq.getAndIncrement() & Engine.SEQ_MASK;
+        // data tags stay below the CTS tag (MPI_TAG_UB)
+        return Integer.remainderUnsigned(seq.getAndIncrement(), engine.ctsTag);
     }
 
     private void live(String op) {
@@ -105,23 +113,29 @@ final class NativeComm implements CommBackend {
 
     // ------------------------------------------------------------------ point to point
 
-    /** A receive waiting for its envelope. */
+    /** A receive: posted, matched (a large message's data still to move), then done. */
     final class RecvOp {
         final String op;
         final int source;
         final int tag;
         final Buf buf;
         final Status status;
-        boolean done;
+        /** A blocking receive: its own thread moves a large message's data; otherwise it is pulled. */
+        final boolean blocking;
+        volatile boolean done;
         MpiException error;
         byte[] bytes;
+        /** A matched large message whose data has not all arrived. */
+        Engine.Envelope pending;
+        MemorySegment target;
 
-        RecvOp(String op, Buf buf, int source, int tag, Status status) {
+        RecvOp(String op, Buf buf, int source, int tag, Status status, boolean blocking) {
             this.op = op;
             this.buf = buf;
             this.source = source;
             this.tag = tag;
             this.status = status == null ? new Status() : status;
+            this.blocking = blocking;
         }
 
         boolean matches(Engine.Envelope e) {
@@ -154,30 +168,55 @@ final class NativeComm implements CommBackend {
                         + " but the receive buffer holds " + buf.count());
             }
             if (error != null) {
-                if (e.data == null) {
-                    engine.pull(e, null);
-                }
+                engine.discard(e);
                 done = true;
                 return;
             }
-            MemorySegment into;
             if (buf == null) {
                 bytes = new byte[(int) e.bytes];
-                into = MemorySegment.ofArray(bytes);
+                target = MemorySegment.ofArray(bytes);
             } else {
-                into = segment(buf).asSlice(0, e.bytes);
+                target = segment(buf).asSlice(0, e.bytes);
             }
-            if (e.data != null) {
-                MemorySegment.copy(e.data, 0, into, 0, e.bytes);
-            } else {
-                engine.pull(e, into);
+            if (!e.large()) {
+                Engine.take(e, target);
+                done = true;
+                return;
             }
+            if (e.pull == null && !blocking) {
+                engine.startPull(e, target.isNative() ? target : null);
+            }
+            pending = e;
+        }
+
+        /** Completes a matched message whose data has been pulled (lock held). */
+        private void finishPull() {
+            if (pending.pull.into != target) {
+                target.copyFrom(pending.pull.into);
+            }
+            pending = null;
             done = true;
         }
 
-        /** Posts the receive, or matches it with a message already here. Called with the lock held. */
+        /** Moves on a matched message pulled into native memory, for a non-blocking receive (lock held). */
+        boolean test() {
+            if (!done) {
+                engine.progress(NativeComm.this, false);
+                if (pending != null && pending.pull.test()) {
+                    finishPull();
+                }
+            }
+            if (done && error != null) {
+                throw error;
+            }
+            return done;
+        }
+
+        /**
+         * Matches the receive with a message already here (older than any still in MPI), or posts it and takes in
+         * what MPI holds. Called with the lock held.
+         */
         void post() {
-            engine.progress(false);
             Iterator<Engine.Envelope> it = unexpected.iterator();
             while (it.hasNext()) {
                 Engine.Envelope e = it.next();
@@ -188,16 +227,34 @@ final class NativeComm implements CommBackend {
                 }
             }
             posted.add(this);
+            engine.progress(NativeComm.this, false, blocking ? this : null);
         }
 
-        /** Waits until matched or the deadline. */
+        /** Waits until complete or the deadline (which applies until a message is matched). */
         Status await(long deadlineNanos, boolean cancelOnTimeout) throws TimeoutException {
+            if (done) {
+                // matched and received when it was posted
+                if (error != null) {
+                    throw error;
+                }
+                return status;
+            }
             Engine.Backoff b = new Engine.Backoff();
             while (true) {
+                Engine.Envelope direct = null;
                 engine.lock.lock();
                 try {
                     if (!done) {
-                        engine.progress(b.patient());
+                        if (pending == null || pending.pull != null) {
+                            engine.progress(NativeComm.this, b.patient(), this);
+                        }
+                        if (pending != null) {
+                            if (pending.pull == null) {
+                                direct = pending;
+                            } else if (pending.pull.test()) {
+                                finishPull();
+                            }
+                        }
                     }
                     if (done) {
                         if (error != null) {
@@ -205,7 +262,8 @@ final class NativeComm implements CommBackend {
                         }
                         return status;
                     }
-                    if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
+                    if (pending == null && deadlineNanos != Long.MAX_VALUE
+                            && System.nanoTime() - deadlineNanos >= 0) {
                         if (cancelOnTimeout) {
                             posted.remove(this);
                         }
@@ -215,12 +273,24 @@ final class NativeComm implements CommBackend {
                 } finally {
                     engine.lock.unlock();
                 }
+                if (direct != null) {
+                    // a blocking receive moves its data itself, outside the lock, straight into its buffer
+                    engine.receiveLarge(direct, target);
+                    engine.lock.lock();
+                    try {
+                        pending = null;
+                        done = true;
+                    } finally {
+                        engine.lock.unlock();
+                    }
+                    return status;
+                }
                 b.idle();
             }
         }
     }
 
-    /** Called by the engine (lock held) for each envelope of this communicator. */
+    /** Called by the engine (lock held) for each message of this communicator. */
     void arrived(Engine.Envelope e) {
         for (int i = 0; i < posted.size(); i++) {
             RecvOp r = posted.get(i);
@@ -230,9 +300,9 @@ final class NativeComm implements CommBackend {
                 return;
             }
         }
-        if (e.data != null) {
-            // the payload is in the thread's envelope buffer, which the next message overwrites
-            MemorySegment kept = MemorySegment.ofArray(new byte[(int) e.data.byteSize()]);
+        if (!e.large()) {
+            // out of the landing buffer, which the next message overwrites
+            MemorySegment kept = MemorySegment.ofArray(new byte[(int) e.bytes]);
             kept.copyFrom(e.data);
             e.data = kept;
         }
@@ -242,17 +312,15 @@ final class NativeComm implements CommBackend {
     /** Takes in the data of unexpected large messages (lock held), so that their senders complete. */
     void pullUnexpected() {
         for (Engine.Envelope e : unexpected) {
-            if (e.data == null) {
-                MemorySegment into = Arena.ofAuto().allocate(Math.max(1, e.bytes), 8).asSlice(0, e.bytes);
-                engine.pull(e, into);
-                e.data = into;
+            if (e.large() && e.pull == null) {
+                engine.startPull(e, null);
             }
         }
     }
 
-    private RecvOp start(String op, Buf buf, int source, int tag, Status status) {
+    private RecvOp start(String op, Buf buf, int source, int tag, Status status, boolean blocking) {
         live(op);
-        RecvOp r = new RecvOp(op, buf, source, tag, status);
+        RecvOp r = new RecvOp(op, buf, source, tag, status, blocking);
         engine.lock.lock();
         try {
             r.post();
@@ -292,12 +360,12 @@ final class NativeComm implements CommBackend {
 
     @Override
     public Status recv(Buf buf, int source, int tag, long deadlineNanos) throws TimeoutException {
-        return start("recv", buf, source, tag, null).await(deadlineNanos, true);
+        return start("recv", buf, source, tag, null, true).await(deadlineNanos, true);
     }
 
     @Override
     public byte[] recvBytes(int source, int tag, Status status, long deadlineNanos) throws TimeoutException {
-        RecvOp r = start("recv", null, source, tag, status);
+        RecvOp r = start("recv", null, source, tag, status, true);
         r.await(deadlineNanos, true);
         return r.bytes;
     }
@@ -305,25 +373,25 @@ final class NativeComm implements CommBackend {
     @Override
     public BackendRequest isend(Buf buf, int dest, int tag) {
         live("isend");
-        Engine.Outgoing o = engine.send(this, buf.type().ordinal(), segment(buf), dest, tag, true);
+        Engine.Outgoing o = engine.send(this, buf.type().ordinal(), segment(buf), dest, tag, false);
         return new SendRequest(o, new Status(dest, tag, buf.byteCount(), buf.type()));
     }
 
     @Override
     public BackendRequest isendBytes(byte[] bytes, int dest, int tag) {
         live("isend");
-        Engine.Outgoing o = engine.send(this, Engine.KIND_OBJECT, MemorySegment.ofArray(bytes), dest, tag, true);
+        Engine.Outgoing o = engine.send(this, Engine.KIND_OBJECT, MemorySegment.ofArray(bytes), dest, tag, false);
         return new SendRequest(o, new Status(dest, tag, bytes.length, null));
     }
 
     @Override
     public BackendRequest irecv(Buf buf, int source, int tag) {
-        return new RecvRequest(start("irecv", buf, source, tag, null));
+        return new RecvRequest(start("irecv", buf, source, tag, null, false));
     }
 
     @Override
     public BackendRequest irecvBytes(int source, int tag) {
-        return new RecvRequest(start("irecv", null, source, tag, null));
+        return new RecvRequest(start("irecv", null, source, tag, null, false));
     }
 
     private final class SendRequest implements BackendRequest {
@@ -345,7 +413,7 @@ final class NativeComm implements CommBackend {
                 if (o.test()) {
                     return true;
                 }
-                engine.progress(false);
+                engine.progress(NativeComm.this, false);
                 return o.test();
             } finally {
                 engine.lock.unlock();
@@ -362,7 +430,7 @@ final class NativeComm implements CommBackend {
                 if (b.patient()) {
                     engine.lock.lock();
                     try {
-                        engine.progress(true);
+                        engine.progress(null, true);
                     } finally {
                         engine.lock.unlock();
                     }
@@ -389,13 +457,7 @@ final class NativeComm implements CommBackend {
         public boolean test() {
             engine.lock.lock();
             try {
-                if (!r.done) {
-                    engine.progress(false);
-                }
-                if (r.done && r.error != null) {
-                    throw r.error;
-                }
-                return r.done;
+                return r.test();
             } finally {
                 engine.lock.unlock();
             }
@@ -417,7 +479,7 @@ final class NativeComm implements CommBackend {
         live("iprobe");
         engine.lock.lock();
         try {
-            engine.progress(false);
+            engine.progress(this, false);
             return find(source, tag);
         } finally {
             engine.lock.unlock();
@@ -440,7 +502,7 @@ final class NativeComm implements CommBackend {
         while (true) {
             engine.lock.lock();
             try {
-                engine.progress(b.patient());
+                engine.progress(this, b.patient());
                 Status s = find(source, tag);
                 if (s != null) {
                     return s;
@@ -738,7 +800,7 @@ final class NativeComm implements CommBackend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment h = a.allocate(ADDRESS);
             engine.check((int) lib.commDup.invokeExact(comm, h), "dup");
-            return new NativeComm(session, h.get(ADDRESS, 0));
+            return new NativeComm(session, lib.readHandle(h));
         } catch (Throwable t) {
             throw Engine.rethrow(t);
         }
@@ -750,7 +812,7 @@ final class NativeComm implements CommBackend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment h = a.allocate(ADDRESS);
             engine.check((int) lib.commSplit.invokeExact(comm, color < 0 ? Lib.UNDEFINED : color, key, h), "split");
-            MemorySegment c = h.get(ADDRESS, 0);
+            MemorySegment c = lib.readHandle(h);
             return c.address() == lib.commNull.address() ? null : new NativeComm(session, c);
         } catch (Throwable t) {
             throw Engine.rethrow(t);
@@ -768,6 +830,7 @@ final class NativeComm implements CommBackend {
         engine.lock.lock();
         try (Arena a = Arena.ofConfined()) {
             engine.comms.remove(this);
+            engine.unpost(this);
             MemorySegment h = a.allocate(ADDRESS);
             h.set(ADDRESS, 0, comm);
             engine.check((int) lib.commFree.invokeExact(h), "free");

@@ -8,7 +8,7 @@ import org.multiproc4j.mpi.spi.MpiBackendProvider;
 
 /**
  * The {@code native} backend's provider: applies when the process was started by Open MPI's {@code mpirun} (its
- * environment has {@code OMPI_COMM_WORLD_SIZE}), and is preferred over the {@code openmpi} (Java bindings) backend.
+ * environment has {@code OMPI_COMM_WORLD_SIZE}) or MPICH's {@code mpiexec} ({@code PMI_RANK}), and is preferred over the {@code openmpi} (Java bindings) backend.
  * If the MPI C library then cannot be loaded, {@link #open(String[])} fails with a message naming what was looked
  * for, rather than falling back to another backend (under {@code mpirun}, the {@code local} backend would run every
  * rank as a job of its own).
@@ -29,6 +29,8 @@ public final class NativeProvider implements MpiBackendProvider {
     public static final String NAME = "native";
     /** The environment variable Open MPI's launcher sets in every rank. */
     static final String OMPI_ENV = "OMPI_COMM_WORLD_SIZE";
+    /** The environment variable MPICH's launcher (Hydra: {@code mpiexec.mpich}) sets in every rank. */
+    static final String PMI_ENV = "PMI_RANK";
 
     /** Makes the provider (for {@link java.util.ServiceLoader}). */
     public NativeProvider() {
@@ -40,13 +42,13 @@ public final class NativeProvider implements MpiBackendProvider {
     }
 
     /**
-     * Tells whether this process runs under Open MPI's {@code mpirun}, on Java 22 or newer.
+     * Tells whether this process runs under Open MPI's {@code mpirun} or MPICH's {@code mpiexec}, on Java 22 or newer.
      *
      * @return {@code true} if so.
      */
     @Override
     public boolean applies() {
-        return Runtime.version().feature() >= 22 && System.getenv(OMPI_ENV) != null;
+        return Runtime.version().feature() >= 22 && (System.getenv(OMPI_ENV) != null || System.getenv(PMI_ENV) != null);
     }
 
     /**
@@ -62,7 +64,7 @@ public final class NativeProvider implements MpiBackendProvider {
     /**
      * Loads the MPI C library and calls {@code MPI_Init_thread}.
      *
-     * @param args ignored (Open MPI passes nothing there).
+     * @param args ignored (the launchers pass nothing there).
      * @return the session.
      * @throws org.multiproc4j.mpi.MpiException if the library cannot be loaded (the message names what was looked
      *                                          for) or MPI cannot be initialized.

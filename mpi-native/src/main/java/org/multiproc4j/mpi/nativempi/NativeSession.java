@@ -30,6 +30,12 @@ import org.multiproc4j.mpi.spi.CommBackend;
 final class NativeSession implements BackendSession {
     /** System property: {@code true} stages Java arrays of collectives through native memory instead of passing them in place. */
     static final String STAGE_PROP = "multiproc4j.mpi.native.stageArrays";
+    /**
+     * System property: {@code serialized} asks MPI for {@code MPI_THREAD_SERIALIZED} instead of
+     * {@code MPI_THREAD_MULTIPLE} (the default, {@code multiple}): faster (Open MPI then takes no locks), for programs
+     * that call MPI from one thread at a time.
+     */
+    static final String THREADS_PROP = "multiproc4j.mpi.native.threads";
 
     private static final ElementType[] TYPES = ElementType.values();
     /** How long {@link #finish()} waits for this rank's sends to be received. */
@@ -62,6 +68,7 @@ final class NativeSession implements BackendSession {
 
     NativeSession(Lib lib) {
         this.lib = lib;
+        int wanted = threadLevelWanted(System.getProperty(THREADS_PROP));
         this.engine = new Engine(lib);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment flag = a.allocate(JAVA_INT);
@@ -69,12 +76,17 @@ final class NativeSession implements BackendSession {
             if (flag.get(JAVA_INT, 0) == 0) {
                 MemorySegment out = a.allocate(JAVA_INT);
                 engine.check((int) lib.initThread.invokeExact(MemorySegment.NULL, MemorySegment.NULL,
-                        Lib.THREAD_MULTIPLE, out), "MPI_Init_thread");
+                        wanted, out), "MPI_Init_thread");
                 provided = out.get(JAVA_INT, 0);
             } else {
                 // a session closed earlier in this process: MPI stays initialized until the JVM exits
-                provided = Lib.THREAD_MULTIPLE;
+                provided = wanted;
             }
+            MemorySegment value = a.allocate(ADDRESS);
+            MemorySegment found = a.allocate(JAVA_INT);
+            engine.check((int) lib.commGetAttr.invokeExact(lib.commWorld, lib.keyTagUb, value, found),
+                    "MPI_Comm_get_attr");
+            engine.tagUb(found.get(JAVA_INT, 0) != 0 ? value.get(ADDRESS, 0).reinterpret(4).get(JAVA_INT, 0) : 32767);
             engine.check((int) lib.commSetErrhandler.invokeExact(lib.commWorld, lib.errorsReturn),
                     "MPI_Comm_set_errhandler");
             engine.check((int) lib.commSetErrhandler.invokeExact(lib.commSelf, lib.errorsReturn),
@@ -82,9 +94,10 @@ final class NativeSession implements BackendSession {
         } catch (Throwable t) {
             throw Engine.rethrow(t);
         }
-        if (provided < Lib.THREAD_MULTIPLE) {
+        if (provided < wanted) {
             throw new MpiException("mpi-native: this MPI library provides thread level " + provided
-                    + ", and the backend needs MPI_THREAD_MULTIPLE (3)");
+                    + ", and the backend asked for " + wanted + " (MPI_THREAD_MULTIPLE is 3, MPI_THREAD_SERIALIZED 2; "
+                    + THREADS_PROP + " chooses)");
         }
         world = new NativeComm(this, lib.commWorld);
         self = new NativeComm(this, lib.commSelf);
@@ -140,9 +153,26 @@ final class NativeSession implements BackendSession {
     }
 
     /**
+     * Returns the thread level to ask MPI for.
+     *
+     * @param value the value of {@link #THREADS_PROP}: {@code null} or {@code multiple}, or {@code serialized}.
+     * @return {@code MPI_THREAD_MULTIPLE} (3) or {@code MPI_THREAD_SERIALIZED} (2).
+     * @throws MpiException naming the property and its values for anything else.
+     */
+    static int threadLevelWanted(String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("multiple")) {
+            return Lib.THREAD_MULTIPLE;
+        }
+        if (value.trim().equalsIgnoreCase("serialized")) {
+            return Lib.THREAD_SERIALIZED;
+        }
+        throw new MpiException("mpi-native: " + THREADS_PROP + " must be multiple or serialized, got \"" + value + "\"");
+    }
+
+    /**
      * Returns the thread level MPI provides.
      *
-     * @return {@code MPI_THREAD_MULTIPLE} (3): open fails with less.
+     * @return at least the level asked for ({@link #threadLevelWanted}): open fails with less.
      */
     int threadLevel() {
         return provided;
@@ -198,6 +228,7 @@ final class NativeSession implements BackendSession {
             System.err.println("multiproc4j-mpi: rank " + world.rank() + ": sends still unreceived after "
                     + DRAIN_NANOS / 1_000_000_000L + " s at close; finalizing anyway");
         }
+        engine.unpostAll();
         // MPI_Finalize runs in the shutdown hook, and the uncaught-exception handler stays: see the class comment
     }
 
@@ -217,7 +248,7 @@ final class NativeSession implements BackendSession {
                                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
                         MemorySegment h = a.allocate(ADDRESS);
                         engine.check((int) lib.opCreate.invokeExact(fn, 0, h), "MPI_Op_create");
-                        op = h.get(ADDRESS, 0);
+                        op = lib.readHandle(h);
                         javaOp = op;
                     } catch (Throwable t) {
                         throw Engine.rethrow(t);
@@ -247,7 +278,7 @@ final class NativeSession implements BackendSession {
     private void applyOp(MemorySegment in, MemorySegment inout, MemorySegment len, MemorySegment dtype) {
         try {
             int n = len.reinterpret(4).get(JAVA_INT, 0);
-            long handle = dtype.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0).address();
+            long handle = lib.readHandle(dtype).address();
             ElementType t = typeOf(handle);
             long bytes = (long) n * t.size();
             Object a = t.newArray(n);

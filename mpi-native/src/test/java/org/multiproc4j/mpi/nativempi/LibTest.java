@@ -63,4 +63,34 @@ class LibTest {
         assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), o.jvmOptions(Runtime.Version.parse("22")));
         assertEquals(List.of(), o.jvmOptions(Runtime.Version.parse("17.0.2")));
     }
+
+    @Test
+    void shouldAskForTheThreadLevelThePropertyNames() {
+        assertEquals(Lib.THREAD_MULTIPLE, NativeSession.threadLevelWanted(null));
+        assertEquals(Lib.THREAD_MULTIPLE, NativeSession.threadLevelWanted("multiple"));
+        assertEquals(Lib.THREAD_SERIALIZED, NativeSession.threadLevelWanted(" Serialized "));
+        MpiException e = assertThrows(MpiException.class, () -> NativeSession.threadLevelWanted("funneled"));
+        assertTrue(e.getMessage().contains(NativeSession.THREADS_PROP) && e.getMessage().contains("\"funneled\""),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldTakeMpichsAbiFromItsLibrary() {
+        java.nio.file.Path mpich = java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/libmpich.so.12");
+        Assumptions.assumeTrue(Files.exists(mpich), "no MPICH here (bin/setup-mpi installs it)");
+        Lib lib = Lib.load(mpich.toString());
+        assertTrue(lib.mpich);
+        assertEquals(0x44000000L, lib.commWorld.address());
+        assertEquals(0x4c00080bL, lib.tDouble.address());
+        assertEquals(-2, lib.anySource);
+        // MPICH's status: {count_lo, count_hi_and_cancelled, source, tag, error}; the count's high bits above the flag
+        java.lang.foreign.MemorySegment st = java.lang.foreign.Arena.ofAuto().allocate(Lib.STATUS_SIZE);
+        st.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 16);
+        st.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 3 << 1);
+        st.set(java.lang.foreign.ValueLayout.JAVA_INT, 8, 5);
+        st.set(java.lang.foreign.ValueLayout.JAVA_INT, 12, 77);
+        assertEquals(5, lib.statusSource(st));
+        assertEquals(77, lib.statusTag(st));
+        assertEquals((3L << 32) + 16, lib.statusBytes(st));
+    }
 }

@@ -64,6 +64,16 @@ class NativeJobsIT {
     }
 
     @Test
+    void shouldKeepTheContractAtTheSerializedThreadLevel() throws Exception {
+        Mpirun.Result r = NativeJobs.mpirun(2).timeout(LIMIT)
+                .jvmFlags("-D" + NativeSession.THREADS_PROP + "=serialized").run(ContractMain.class);
+        assertEquals(0, r.status(), r.describe());
+        for (String name : org.multiproc4j.mpi.contract.CommContract.CASES.keySet()) {
+            assertTrue(r.lines().contains("PASS " + name), name + ":\n" + r.describe());
+        }
+    }
+
+    @Test
     void shouldServeSeveralThreadsOfARank() throws Exception {
         Mpirun.Result r = NativeJobs.mpirun(3).timeout(LIMIT).run(ThreadsMain.class);
         assertEquals(0, r.status(), r.describe());

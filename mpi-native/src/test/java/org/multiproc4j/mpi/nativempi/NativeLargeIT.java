@@ -18,7 +18,8 @@ import org.multiproc4j.test.Timeouts;
 
 /**
  * A buffer message of more than 2 GiB on the native backend: sent in 1 GiB pieces (MPI's counts are {@code int}s),
- * received whole ({@link LargeMain}: (2^28 + 3) longs). About 5 GiB per rank (the array, and the sender's native copy).
+ * received whole ({@link LargeMain}: (2^28 + 3) longs), about 2 GiB per rank; and v-collectives with a block above
+ * 2 GiB ({@link VLargeMain}), about 4 GiB per rank.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 900, unit = TimeUnit.SECONDS)
@@ -32,5 +33,15 @@ class NativeLargeIT {
                 .run(LargeMain.class);
         assertEquals(0, r.status(), r.describe());
         assertTrue(r.output().contains("OK " + 8L * ((1 << 28) + 3) + " bytes"), r.describe());
+    }
+
+    @Test
+    void shouldRunVCollectivesOfMoreThanTwoGibibytesWithABlockAboveTwoGibibytes() throws Exception {
+        Optional<String> why = Mpirun.unavailable();
+        Assumptions.assumeTrue(why.isEmpty(), () -> why.get());
+        Mpirun.Result r = NativeJobs.mpirun(2).jvmFlags("-Xmx5g").timeout(Timeouts.scaled(Duration.ofMinutes(4)))
+                .run(VLargeMain.class);
+        assertEquals(0, r.status(), r.describe());
+        assertTrue(r.lines().contains("OK vlarge"), r.describe());
     }
 }
