@@ -136,9 +136,11 @@ public final class ManagerWarmUp implements ChildWarmUp {
             }
             Codec codec = new ConnectionOptions().codec();
             Method put = Map.class.getMethod("put", Object.class, Object.class);
-            Object[] request = {1L, Protocol.key(put), new Object[] {1, "v"}};
+            String key = Protocol.key(put);
+            Object[] request = {1L, 0, new Object[] {1, "v"}};
             Object[] answer = {Protocol.OK, 1};
             for (int i = 0; i < 2; i++) {
+                codec.decode(codec.encode(key));
                 codec.decode(codec.encode(request));
                 codec.decode(codec.encode(answer));
             }
