@@ -54,6 +54,17 @@ public final class WorkerMain implements SerializableRunnable {
         this.codec = codec;
     }
 
+    /**
+     * Makes this worker skip the fast codec's warm-up thread it starts after its first results (for
+     * {@link PoolWarmUp}, which runs that warm-up itself and must leave no thread behind).
+     *
+     * @return this worker.
+     */
+    WorkerMain withoutCodecWarmUp() {
+        warmStarted = true;
+        return this;
+    }
+
     @Override
     public void run() throws Exception {
         if (initializer != null) {
@@ -221,8 +232,8 @@ public final class WorkerMain implements SerializableRunnable {
         }
     }
 
-    /** Prepares the fast codec's classes while the worker waits for its first task. */
-    private static void warmUp() {
+    /** Prepares the fast codec's classes while the worker waits for its next tasks. */
+    static void warmUp() {
         try {
             Map<String, Long> m = new HashMap<>();
             m.put("warm", 1L);
