@@ -170,6 +170,7 @@ public final class WorkerMain implements SerializableRunnable {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void runOne(Object fn, byte mode, byte[] msg, int at, int len, Frames.Writer out) {
         byte[] result;
         try {
@@ -178,6 +179,11 @@ public final class WorkerMain implements SerializableRunnable {
             }
             if (fn == null) {
                 throw new IllegalStateException("worker: no function defined for this task");
+            }
+            if (mode == (Frames.FN | Frames.CHUNK) && codec.isDefault() && len > 0 && Packed.isNumbers(msg[at])) {
+                result = Packed.applyNumbers((SerializableFunction<Object, Object>) fn, msg, at, len, codec);
+                out.put(Frames.OK).putInt(result.length).put(result);
+                return;
             }
             Object arg = codec.decode(msg, at, len);
             Object value;
