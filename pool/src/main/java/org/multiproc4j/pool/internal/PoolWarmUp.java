@@ -37,7 +37,6 @@ public final class PoolWarmUp implements ChildWarmUp {
             "org.multiproc4j.sharedmem.SharedObject",
             "org.multiproc4j.sharedmem.SharedValue",
             "org.multiproc4j.sharedmem.SharedLong",
-            "org.multiproc4j.sharedmem.SharedLong$AttachHandle",
             "org.multiproc4j.ipc.Pipe",
             "org.multiproc4j.ipc.PipeConnection",
             "org.multiproc4j.ipc.ChannelOptions",
