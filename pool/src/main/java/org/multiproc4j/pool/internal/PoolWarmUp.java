@@ -21,6 +21,9 @@ import org.multiproc4j.sharedmem.SharedLong;
  * a real worker loop on a thread of the training JVM against a pipe of its own (a function defined, a single task
  * and a packed chunk answered, then told to stop) and the fast codec's warm-up. Both leave nothing behind: the
  * pipe and the counter are closed (their segments unlinked) and the worker's thread has ended when they return.
+ * They take a cold training JVM about 0.3 s (a third of it the fast codec's warm-up), more than the tens of
+ * milliseconds {@link ChildWarmUp} asks for: it is paid once per classpath, in the background, and every worker
+ * from then on saves a part of it.
  */
 public final class PoolWarmUp implements ChildWarmUp {
     /** The classes a worker loads on its paths (from class-loading logs, less what core's training loads). */
