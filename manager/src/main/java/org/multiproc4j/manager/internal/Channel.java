@@ -63,7 +63,7 @@ public interface Channel extends AutoCloseable {
      * @return the channel.
      */
     static Channel of(Connection c) {
-        return new Of("pipe", c, c::send, c::recv, c::poll, c::close);
+        return new OverPipe(c);
     }
 
     /**
@@ -73,99 +73,80 @@ public interface Channel extends AutoCloseable {
      * @return the channel.
      */
     static Channel of(SocketConnection c) {
-        return new Of("socket", c, c::send, c::recv, c::poll, c::close);
+        return new OverSocket(c);
     }
 
-    /** Sends a message. */
-    interface Sender {
-        /**
-         * Sends.
-         *
-         * @param message the message.
-         * @throws IOException          on a failure.
-         * @throws InterruptedException if interrupted.
-         */
-        void send(Object message) throws IOException, InterruptedException;
-    }
-
-    /** Receives a message. */
-    interface Receiver {
-        /**
-         * Receives.
-         *
-         * @return the message.
-         * @throws IOException          on a failure.
-         * @throws InterruptedException if interrupted.
-         */
-        Object recv() throws IOException, InterruptedException;
-    }
-
-    /** Polls without blocking. */
-    interface Poller {
-        /**
-         * Polls.
-         *
-         * @return whether a receive would not block.
-         * @throws IOException if closed.
-         */
-        boolean poll() throws IOException;
-    }
-
-    /**
-     * A channel made of the four operations of a pipe end or a socket connection. A class, not a record: a
-     * record's {@code hashCode} (channels are kept in a set) bootstraps an invokedynamic on its first use,
-     * milliseconds in a cold JVM; this one has identity equality, as a channel should.
+    /*
+     * Classes, not method references: each method reference is a class spun at its first use, milliseconds of a
+     * cold client's first call; and not records: a record's hashCode (channels are kept in a set) bootstraps an
+     * invokedynamic on its first use. These have identity equality, as a channel should.
      */
-    final class Of implements Channel {
-        private final String kind;
-        private final Object end;
-        private final Sender sender;
-        private final Receiver receiver;
-        private final Poller poller;
-        private final Runnable closer;
 
-        /**
-         * Makes a channel.
-         *
-         * @param kind     what it runs over ({@code "pipe"} or {@code "socket"}).
-         * @param end      the pipe end or socket connection, for {@link #toString()}.
-         * @param sender   its send.
-         * @param receiver its receive.
-         * @param poller   its poll.
-         * @param closer   its close.
-         */
-        Of(String kind, Object end, Sender sender, Receiver receiver, Poller poller, Runnable closer) {
-            this.kind = kind;
+    /** A channel over a pipe end. */
+    final class OverPipe implements Channel {
+        private final Connection end;
+
+        OverPipe(Connection end) {
             this.end = end;
-            this.sender = sender;
-            this.receiver = receiver;
-            this.poller = poller;
-            this.closer = closer;
         }
 
         @Override
         public void send(Object message) throws IOException, InterruptedException {
-            sender.send(message);
+            end.send(message);
         }
 
         @Override
         public Object recv() throws IOException, InterruptedException {
-            return receiver.recv();
+            return end.recv();
         }
 
         @Override
         public boolean pollOrFail() throws IOException {
-            return poller.poll();
+            return end.poll();
         }
 
         @Override
         public void close() {
-            closer.run();
+            end.close();
         }
 
         @Override
         public String toString() {
-            return kind + " " + end;
+            return "pipe " + end;
+        }
+    }
+
+    /** A channel over an authenticated socket. */
+    final class OverSocket implements Channel {
+        private final SocketConnection end;
+
+        OverSocket(SocketConnection end) {
+            this.end = end;
+        }
+
+        @Override
+        public void send(Object message) throws IOException {
+            end.send(message);
+        }
+
+        @Override
+        public Object recv() throws IOException, InterruptedException {
+            return end.recv();
+        }
+
+        @Override
+        public boolean pollOrFail() throws IOException {
+            return end.poll();
+        }
+
+        @Override
+        public void close() {
+            end.close();
+        }
+
+        @Override
+        public String toString() {
+            return "socket " + end;
         }
     }
 }

@@ -37,11 +37,22 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
     private final boolean sharedMemory;
     private final ConnectionOptions socketOptions;
     private final ChannelOptions pipeOptions;
-    private final ThreadLocal<Channel> channel = new ThreadLocal<>();
+    private final ThreadLocal<Conn> channel = new ThreadLocal<>();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private int leases;
     private boolean pinned;
+
+    /** A thread's channel and the method keys it has defined on it (see {@link Protocol}). */
+    private static final class Conn {
+        final Channel ch;
+        /** Key to index, for the keys sent as definitions on {@link #ch}. Used by the owning thread only. */
+        final java.util.HashMap<String, Integer> keys = new java.util.HashMap<>();
+
+        Conn(Channel ch) {
+            this.ch = ch;
+        }
+    }
 
     /** Written-out equals and hashCode: a record's generated ones bootstrap an invokedynamic on first use. */
     private record Key(SocketAddress address, ByteBuffer authkey, boolean sharedMemory) {
@@ -152,22 +163,23 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
         }
     }
 
-    private Channel channel() throws InterruptedException {
-        Channel ch = channel.get();
-        if (ch != null && !closed) {
-            return ch;
+    private Conn channel() throws InterruptedException {
+        Conn c = channel.get();
+        if (c != null && !closed) {
+            return c;
         }
         if (closed) {
             throw new ManagerException("this process's connection to the manager at " + address + " is closed");
         }
-        ch = open();
-        channel.set(ch);
+        Channel ch = open();
+        c = new Conn(ch);
+        channel.set(c);
         channels.add(ch);
         if (closed) {
             dropChannel();
             throw new ManagerException("this process's connection to the manager at " + address + " is closed");
         }
-        return ch;
+        return c;
     }
 
     private Channel open() throws InterruptedException {
@@ -219,9 +231,21 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
 
     @Override
     public Object[] call(long id, String key, Object[] args, Method method) throws InterruptedException {
-        Channel ch = channel();
+        Conn c = channel();
+        Channel ch = c.ch;
         try {
-            ch.send(new Object[] {id, key, args});
+            Object k = c.keys.get(key);
+            if (k == null) {
+                if (c.keys.size() < Protocol.MAX_KEYS) {
+                    ch.send(key);                       // defines the next index on this channel
+                    Integer index = c.keys.size();
+                    c.keys.put(key, index);
+                    k = index;
+                } else {
+                    k = key;
+                }
+            }
+            ch.send(new Object[] {id, k, args});
             return (Object[]) ch.recv();
         } catch (SerializationException e) {
             throw e;                                    // nothing sent, or the answer consumed: still in step
@@ -244,7 +268,7 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
         if (channel.get() != null) {
             throw new IllegalStateException("this thread has a connection to " + address + " already");
         }
-        channel.set(ch);
+        channel.set(new Conn(ch));
         channels.add(ch);
     }
 
@@ -255,11 +279,11 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
 
     @Override
     public void dropChannel() {
-        Channel ch = channel.get();
-        if (ch != null) {
+        Conn c = channel.get();
+        if (c != null) {
             channel.remove();
-            channels.remove(ch);
-            ch.close();
+            channels.remove(c.ch);
+            c.ch.close();
         }
     }
 

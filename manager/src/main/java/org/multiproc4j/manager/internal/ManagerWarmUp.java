@@ -45,7 +45,11 @@ public final class ManagerWarmUp implements ChildWarmUp {
             "org.multiproc4j.manager.internal.BuiltIns$DictImpl",
             "org.multiproc4j.manager.internal.Sync",
             "org.multiproc4j.manager.internal.Channel",
-            "org.multiproc4j.manager.internal.Channel$Of",
+            "org.multiproc4j.manager.internal.Channel$OverPipe",
+            "org.multiproc4j.manager.internal.Channel$OverSocket",
+            "org.multiproc4j.manager.internal.ClientEndpoint$Conn",
+            "org.multiproc4j.manager.internal.ClientEndpoint$Key",
+            "org.multiproc4j.manager.internal.ProxyHandler$Plan",
             "org.multiproc4j.manager.internal.ClientEndpoint",
             "org.multiproc4j.manager.internal.Protocol",
             "org.multiproc4j.manager.internal.ProxyHandle",
@@ -136,9 +140,11 @@ public final class ManagerWarmUp implements ChildWarmUp {
             }
             Codec codec = new ConnectionOptions().codec();
             Method put = Map.class.getMethod("put", Object.class, Object.class);
-            Object[] request = {1L, Protocol.key(put), new Object[] {1, "v"}};
+            String key = Protocol.key(put);
+            Object[] request = {1L, 0, new Object[] {1, "v"}};
             Object[] answer = {Protocol.OK, 1};
             for (int i = 0; i < 2; i++) {
+                codec.decode(codec.encode(key));
                 codec.decode(codec.encode(request));
                 codec.decode(codec.encode(answer));
             }

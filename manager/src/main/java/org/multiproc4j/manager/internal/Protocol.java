@@ -12,11 +12,17 @@ import org.multiproc4j.core.RemoteException;
  * <pre class="text">{@code
  * hello     client -> server   {"pipe", Connection}  or  {"socket"}         (first message on a new socket)
  *           server -> client   "ok"
- * request   client -> server   {Long objectId, String methodKey, Object[] args}
+ * define    client -> server   String methodKey                              (no answer)
+ * request   client -> server   {Long objectId, Integer methodIndex, Object[] args}
+ *                              {Long objectId, String methodKey, Object[] args}
  * response  server -> client   {OK, value}
  *                              {PROXY, Long objectId, String interfaceName}
  *                              {ERROR, String className, String message, RemoteException}
  * }</pre>
+ * A client sends each method key once per connection, as a {@code define} message, and then names it by its
+ * index, counted from 0 in the order of the definitions on that connection (at most {@link #MAX_KEYS}; a client
+ * that has defined that many sends further keys whole): a call then carries a small integer instead of a
+ * signature of some forty characters, which both sides would otherwise write, scan and hash on every call.
  * Object id {@link #MANAGER} is the manager itself ({@link #CREATE}, {@link #REGISTER}, {@link #SHUTDOWN},
  * {@link #PING}, {@link #DRAIN}).
  */
@@ -42,6 +48,9 @@ public final class Protocol {
     public static final String DRAIN = "#drain";
     /** Manager request: {@code release(objectId)} forgets an object. */
     public static final String RELEASE = "#release";
+
+    /** The most method keys one connection defines (a server ends a session that defines more). */
+    public static final int MAX_KEYS = 4096;
 
     /** Hello: the client hands over a pipe end. */
     public static final String HELLO_PIPE = "pipe";

@@ -9,15 +9,35 @@ import org.multiproc4j.core.Handle;
  * opens (or reuses) this process's own connection to the server; in the server's JVM it calls the object
  * directly.
  *
- * @param address       the server.
- * @param authkey       the key.
- * @param sharedMemory  whether a client on the server's machine uses shared memory.
- * @param id            the object.
- * @param interfaceName the interface the proxy implements.
+ * <p>A class, not a record: JDK serialization rebuilds a record through a chain of method handles, and the
+ * first record a JVM deserializes spins some twenty method-handle classes that no class-data archive keeps,
+ * tens of milliseconds of a child's first use of a proxy.
  */
-public record ProxyHandle(SocketAddress address, byte[] authkey, boolean sharedMemory, long id,
-                          String interfaceName) implements Handle {
-    private static final long serialVersionUID = 1L;
+public final class ProxyHandle implements Handle {
+    private static final long serialVersionUID = 2L;
+
+    private final SocketAddress address;
+    private final byte[] authkey;
+    private final boolean sharedMemory;
+    private final long id;
+    private final String interfaceName;
+
+    /**
+     * Makes a handle.
+     *
+     * @param address       the server.
+     * @param authkey       the key.
+     * @param sharedMemory  whether a client on the server's machine uses shared memory.
+     * @param id            the object.
+     * @param interfaceName the interface the proxy implements.
+     */
+    public ProxyHandle(SocketAddress address, byte[] authkey, boolean sharedMemory, long id, String interfaceName) {
+        this.address = address;
+        this.authkey = authkey;
+        this.sharedMemory = sharedMemory;
+        this.id = id;
+        this.interfaceName = interfaceName;
+    }
 
     @Override
     public Object attach() throws ClassNotFoundException {

@@ -266,6 +266,8 @@ public final class Server implements Dispatcher, AutoCloseable {
         private final SocketConnection socket;
         private final Set<Runnable> cleanups = ConcurrentHashMap.newKeySet();
         private volatile Channel channel;
+        /** The method keys the client defined, by index. Used by the session's thread only. */
+        private final List<String> keys = new ArrayList<>();
 
         Session(SocketConnection socket) {
             this.socket = socket;
@@ -299,9 +301,15 @@ public final class Server implements Dispatcher, AutoCloseable {
                         ch.send(Protocol.error(e));
                         continue;
                     }
-                    Object[] response;
+                    if (request instanceof String) {
+                        define((String) request);
+                        continue;
+                    }
                     Object[] r = (Object[]) request;
-                    response = dispatch(((Number) r[0]).longValue(), (String) r[1], (Object[]) r[2]);
+                    Object k = r[1];
+                    Object[] response = k instanceof Integer ? dispatchIndexed(((Number) r[0]).longValue(),
+                            (Integer) k, (Object[]) r[2])
+                            : dispatch(((Number) r[0]).longValue(), (String) k, (Object[]) r[2]);
                     try {
                         ch.send(response);
                     } catch (org.multiproc4j.core.SerializationException e) {
@@ -322,6 +330,22 @@ public final class Server implements Dispatcher, AutoCloseable {
                 sessions.remove(this);
                 SESSION.remove();
             }
+        }
+
+        /** A method key the client will name by its index (see {@link Protocol}). */
+        private void define(String key) throws IOException {
+            if (keys.size() >= Protocol.MAX_KEYS) {
+                throw new IOException("the client defined more than " + Protocol.MAX_KEYS + " method keys");
+            }
+            keys.add(key);
+        }
+
+        private Object[] dispatchIndexed(long id, int index, Object[] args) {
+            if (index < 0 || index >= keys.size()) {
+                return Protocol.error(new IllegalArgumentException("method index " + index + " was never defined "
+                        + "on this connection (" + keys.size() + " are)"));
+            }
+            return dispatch(id, keys.get(index), args);
         }
 
         /** Reads the client's greeting on the socket: a pipe end to move to, or staying on the socket. */

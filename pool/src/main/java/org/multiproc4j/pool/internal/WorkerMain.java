@@ -37,9 +37,15 @@ public final class WorkerMain implements SerializableRunnable {
     private final SerializableRunnable initializer;
     private final int maxTasks;
     private final PayloadCodec codec;
-    /** How many tasks this worker has started, for the parent to tell which task a dead worker was running. */
-    @SuppressWarnings("serial") // a shared object: it travels as its handle (Shareable)
-    private final SharedLong started;
+    /**
+     * The name of the counter of the tasks this worker has started, for the parent to tell which task a dead worker
+     * was running. A name, attached in {@link #run()}, not the counter's handle: that handle is a record, and
+     * deserializing the first record in a JVM spins some twenty method-handle classes that no class-data archive
+     * keeps, tens of milliseconds of a worker's start. The parent keeps the counter open for the worker's life.
+     */
+    private final String startedName;
+    /** The counter, attached. */
+    private transient SharedLong started;
     /** Time spent running the tasks whose results are waiting to be sent. */
     private transient long busyNanos;
     /** Whether the codec's warm-up has been started (after the first results went out). */
@@ -48,14 +54,41 @@ public final class WorkerMain implements SerializableRunnable {
     public WorkerMain(Connection conn, SharedLong started, SerializableRunnable initializer, int maxTasks,
                       PayloadCodec codec) {
         this.conn = conn;
-        this.started = started;
+        this.startedName = started.name();
         this.initializer = initializer;
         this.maxTasks = maxTasks;
         this.codec = codec;
     }
 
+    /**
+     * Makes this worker skip the fast codec's warm-up thread it starts after its first results (for
+     * {@link PoolWarmUp}, which runs that warm-up itself and must leave no thread behind).
+     *
+     * @return this worker.
+     */
+    WorkerMain withoutCodecWarmUp() {
+        warmStarted = true;
+        return this;
+    }
+
     @Override
     public void run() throws Exception {
+        SharedLong counter;
+        try {
+            counter = SharedLong.attach(startedName);
+        } catch (RuntimeException e) {
+            if (conn.poll()) {
+                return; // the pool closed this worker's pipe (terminated) before the worker got here
+            }
+            throw e;
+        }
+        try (SharedLong c = counter) {
+            started = c;
+            serve();
+        }
+    }
+
+    private void serve() throws Exception {
         if (initializer != null) {
             try {
                 initializer.run();
@@ -159,6 +192,7 @@ public final class WorkerMain implements SerializableRunnable {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void runOne(Object fn, byte mode, byte[] msg, int at, int len, Frames.Writer out) {
         byte[] result;
         try {
@@ -167,6 +201,11 @@ public final class WorkerMain implements SerializableRunnable {
             }
             if (fn == null) {
                 throw new IllegalStateException("worker: no function defined for this task");
+            }
+            if (mode == (Frames.FN | Frames.CHUNK) && codec.isDefault() && len > 0 && Packed.isNumbers(msg[at])) {
+                result = Packed.applyNumbers((SerializableFunction<Object, Object>) fn, msg, at, len, codec);
+                out.put(Frames.OK).putInt(result.length).put(result);
+                return;
             }
             Object arg = codec.decode(msg, at, len);
             Object value;
@@ -221,8 +260,8 @@ public final class WorkerMain implements SerializableRunnable {
         }
     }
 
-    /** Prepares the fast codec's classes while the worker waits for its first task. */
-    private static void warmUp() {
+    /** Prepares the fast codec's classes while the worker waits for its next tasks. */
+    static void warmUp() {
         try {
             Map<String, Long> m = new HashMap<>();
             m.put("warm", 1L);
