@@ -13,14 +13,15 @@ import org.multiproc4j.mpi.internal.Mem;
 /**
  * The pool of direct buffers every message and collective is staged through: the bindings are never handed a Java
  * array (their array path corrupts data and crashes above 64 KiB). Buffers come in power-of-two sizes from 64 B to
- * {@link #MAX} and at most {@link #KEEP} of each size are kept, so repeated calls of one size allocate nothing and
- * memory stays flat. Thread-safe.
+ * {@link #MAX}; of each size, as many are kept as fit {@link #KEEP_BYTES} (at least two), so repeated calls of
+ * one size, and the several frames of one long message, allocate nothing and memory stays flat. Thread-safe.
  */
 final class Staging {
     /** The largest staging buffer: 1 GiB (MPI's counts are {@code int}s; larger data is chunked). */
     static final int MAX = 1 << 30;
     private static final int MIN_CLASS = 6;
-    private static final int KEEP = 2;
+    /** How many bytes of one size are kept for reuse (at least two buffers are). */
+    static final int KEEP_BYTES = 16 << 20;
 
     private final List<ArrayDeque<ByteBuffer>> free = new ArrayList<>(31);
 
@@ -59,7 +60,7 @@ final class Staging {
             return;
         }
         int c = Integer.numberOfTrailingZeros(b.capacity());
-        if (free.get(c).size() < KEEP) {
+        if (free.get(c).size() < Math.max(2, KEEP_BYTES >> c)) {
             free.get(c).push(b);
         }
     }

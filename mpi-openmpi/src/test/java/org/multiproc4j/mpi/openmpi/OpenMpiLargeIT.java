@@ -17,7 +17,10 @@ import org.multiproc4j.mpi.local.LargeMain;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 
-/** A {@code long[]} of more than 2 GiB from rank 0 to rank 1 under {@code mpirun} (chunked past MPI's int counts). */
+/**
+ * Past the size limits under {@code mpirun}: a {@code long[]} of more than 2 GiB from rank 0 to rank 1 (chunked past
+ * MPI's int counts), and an {@code allreduce} of more than 1 GiB (past the largest staging buffer).
+ */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class OpenMpiLargeIT {
@@ -37,5 +40,16 @@ class OpenMpiLargeIT {
                 .jvmFlags("-Xmx3g", "-XX:MaxDirectMemorySize=3g").run(LargeMain.class);
         assertEquals(0, run.status(), run.describe());
         assertTrue(run.lines().contains("OK " + 8L * ((1 << 28) + 3) + " bytes"), run.describe());
+    }
+
+    @Test
+    void shouldAllreduceMoreThanOneGibibyte() throws Exception {
+        Mpirun.Result run = Mpirun.ranks(2).timeout(Timeouts.scaled(Duration.ofMinutes(3)))
+                .jvmFlags("-Xmx3g").run(LargeReduceMain.class);
+        assertEquals(0, run.status(), run.describe());
+        for (int r = 0; r < 2; r++) {
+            assertTrue(run.lines().contains("OK rank " + r + " " + 8L * LargeReduceMain.LENGTH + " bytes"),
+                    run.describe());
+        }
     }
 }
