@@ -250,18 +250,27 @@ final class OpenMpiComm implements CommBackend {
      */
     private Status receive(Buf buf, byte[][] out, int source, int tag, long deadlineNanos, String op)
             throws TimeoutException {
+        return (Status) next(source, tag, deadlineNanos, op, buf, out, false);
+    }
+
+    /**
+     * Waits for the next message matching (source, tag), held ones first, and receives it: delivered into
+     * {@code buf} or {@code out} (returns its {@link Status}), or, with {@code hold}, into staging buffers (returns
+     * the {@link Held} message, for {@code probe}). Without a deadline and with no nonblocking receive posted it
+     * blocks in MPI (which also progresses the pending sends); else it polls with {@code MPI_Iprobe}.
+     */
+    private Object next(int source, int tag, long deadlineNanos, String op, Buf buf, byte[][] out, boolean hold)
+            throws TimeoutException {
         lock.lock();
         try {
             open(op);
             progress();
             Held h = findEarly(source, tag, true);
             if (h != null) {
-                return deliver(h, buf, op, out);
+                return hold ? h : deliver(h, buf, op, out);
             }
             if (deadlineNanos == Long.MAX_VALUE && posted.isEmpty()) {
-                // MPI's blocking receive also progresses the pending sends; their buffers are released by later calls
-                ByteBuffer b = rx();
-                return arrive(comm.recv(b, FIRST, MPI.BYTE, mpiSource(source), mpiTag(tag)), b, buf, op, out);
+                return fromMpi(null, source, tag, buf, out, op, hold);
             }
         } catch (MPIException e) {
             throw fail(op + " from rank " + source, e);
@@ -275,12 +284,11 @@ final class OpenMpiComm implements CommBackend {
                 progress();
                 Held h = findEarly(source, tag, true);
                 if (h != null) {
-                    return deliver(h, buf, op, out);
+                    return hold ? h : deliver(h, buf, op, out);
                 }
                 mpi.Status st = comm.iProbe(mpiSource(source), mpiTag(tag));
                 if (st != null) {
-                    ByteBuffer b = rx();
-                    return arrive(comm.recv(b, FIRST, MPI.BYTE, st.getSource(), st.getTag()), b, buf, op, out);
+                    return fromMpi(st, source, tag, buf, out, op, hold);
                 }
             } catch (MPIException e) {
                 throw fail(op + " from rank " + source, e);
@@ -293,6 +301,18 @@ final class OpenMpiComm implements CommBackend {
             }
             idle.idle();
         }
+    }
+
+    /** Receives the message {@code probed} found (null: the next matching one, blocking), as {@link #next} says. */
+    private Object fromMpi(mpi.Status probed, int source, int tag, Buf buf, byte[][] out, String op, boolean hold)
+            throws MPIException {
+        int src = probed != null ? probed.getSource() : mpiSource(source);
+        int tg = probed != null ? probed.getTag() : mpiTag(tag);
+        if (hold) {
+            return pull(probed != null ? probed : comm.probe(src, tg));
+        }
+        ByteBuffer b = rx();
+        return arrive(comm.recv(b, FIRST, MPI.BYTE, src, tg), b, buf, op, out);
     }
 
     /**
@@ -310,12 +330,13 @@ final class OpenMpiComm implements CommBackend {
             byte[][] out) throws MPIException {
         int src = st.getSource();
         int tag = st.getTag();
-        int n0 = st.getCount(MPI.BYTE);
-        if (n0 < HEADER || b0.getInt(4) != MAGIC) {
-            throw notFramed(src, tag, n0);
-        }
+        // no MPI_Get_count: the header tells the length, and whether the data is in this frame
         int kind = b0.getInt(0);
         long total = b0.getLong(8);
+        if (b0.getInt(4) != MAGIC || kind < 0 || kind > KIND_OBJECT || total < 0) {
+            throw notFramed(src, tag, st.getCount(MPI.BYTE));
+        }
+        b0.putInt(4, 0); // a stale header is never taken for the next message's
         MpiException refused = refusal(op, src, tag, kind, total, buf == null ? null : buf.type(), room);
         Buf into = buf;
         if (refused == null && buf == null) {
@@ -323,7 +344,7 @@ final class OpenMpiComm implements CommBackend {
             out[0] = a;
             into = Buf.of(a);
         }
-        long first = n0 - HEADER;
+        long first = total <= FIRST - HEADER ? total : 0;
         if (refused == null) {
             Staging.copyOut(b0, HEADER, into, at, first);
         }
@@ -411,7 +432,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             lock.unlock();
         }
-        Held h = take(source, tag, deadlineNanos, "probe");
+        Held h = (Held) next(source, tag, deadlineNanos, "probe", null, null, true);
         lock.lock();
         try {
             early.add(h); // pulled from MPI: later than every message already held
@@ -419,51 +440,6 @@ final class OpenMpiComm implements CommBackend {
             lock.unlock();
         }
         return h.status();
-    }
-
-    /** Takes the next message matching (source, tag): held first, else from MPI; polls when there is a deadline. */
-    private Held take(int source, int tag, long deadlineNanos, String op) throws TimeoutException {
-        lock.lock();
-        try {
-            open(op);
-            progress();
-            Held h = findEarly(source, tag, true);
-            if (h != null) {
-                return h;
-            }
-            if (deadlineNanos == Long.MAX_VALUE && posted.isEmpty()) {
-                // MPI's blocking probe also progresses the pending sends; their buffers are released by later calls
-                return pull(comm.probe(mpiSource(source), mpiTag(tag)));
-            }
-        } catch (MPIException e) {
-            throw fail(op + " from rank " + source, e);
-        } finally {
-            lock.unlock();
-        }
-        Backoff idle = new Backoff();
-        while (true) {
-            lock.lock();
-            try {
-                progress();
-                Held h = findEarly(source, tag, true);
-                if (h != null) {
-                    return h;
-                }
-                mpi.Status st = comm.iProbe(mpiSource(source), mpiTag(tag));
-                if (st != null) {
-                    return pull(st);
-                }
-            } catch (MPIException e) {
-                throw fail(op + " from rank " + source, e);
-            } finally {
-                lock.unlock();
-            }
-            if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
-                throw new TimeoutException(op + ": no message from " + (source == ANY_SOURCE ? "any rank" : "rank " + source)
-                        + " with " + (tag == ANY_TAG ? "any tag" : "tag " + tag) + " before the deadline");
-            }
-            idle.idle();
-        }
     }
 
     private Held findEarly(int source, int tag, boolean remove) {
