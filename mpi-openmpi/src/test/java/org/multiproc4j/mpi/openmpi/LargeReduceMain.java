@@ -3,11 +3,13 @@ package org.multiproc4j.mpi.openmpi;
 import org.multiproc4j.mpi.Buf;
 import org.multiproc4j.mpi.Comm;
 import org.multiproc4j.mpi.Mpi;
+import org.multiproc4j.mpi.MpiException;
 import org.multiproc4j.mpi.Op;
 
 /**
  * An {@code allreduce} of a {@code long[]} of more than 1 GiB (the staging limit of one buffer): rank {@code r}
- * contributes {@code i + r} at element {@code i}; every rank checks every element of the sum and prints OK.
+ * contributes {@code i + r} at element {@code i}; every rank checks every element of the sum and prints OK. Then an
+ * {@code allgatherv} into that array, which the backend stages whole: every rank prints its refusal.
  */
 public final class LargeReduceMain {
     static final int LENGTH = (1 << 27) + 5;     // 1 GiB + 40 bytes
@@ -37,6 +39,18 @@ public final class LargeReduceMain {
                 }
             }
             System.out.println("OK rank " + w.rank() + " " + 8L * LENGTH + " bytes");
+            int[] counts = new int[n];
+            int[] displs = new int[n];
+            for (int r = 0; r < n; r++) {
+                counts[r] = 1;
+                displs[r] = LENGTH - 1 - r;
+            }
+            try {
+                w.allgatherv(Buf.of(new long[1]), Buf.of(sum), counts, displs);
+                System.out.println("rank " + w.rank() + " not refused");
+            } catch (MpiException e) {
+                System.out.println("rank " + w.rank() + " refused: " + e.getMessage());
+            }
         }
     }
 }

@@ -19,7 +19,8 @@ import org.multiproc4j.test.Timeouts;
 
 /**
  * Past the size limits under {@code mpirun}: a {@code long[]} of more than 2 GiB from rank 0 to rank 1 (chunked past
- * MPI's int counts), and an {@code allreduce} of more than 1 GiB (past the largest staging buffer).
+ * MPI's int counts), an {@code allreduce} of more than 1 GiB (past the largest staging buffer), and the refusal of
+ * an {@code allgatherv} that large.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
@@ -43,13 +44,19 @@ class OpenMpiLargeIT {
     }
 
     @Test
-    void shouldAllreduceMoreThanOneGibibyte() throws Exception {
+    void shouldAllreduceMoreThanOneGibibyteAndRefuseSuchAnAllgatherv() throws Exception {
         Mpirun.Result run = Mpirun.ranks(2).timeout(Timeouts.scaled(Duration.ofMinutes(3)))
                 .jvmFlags("-Xmx3g").run(LargeReduceMain.class);
         assertEquals(0, run.status(), run.describe());
         for (int r = 0; r < 2; r++) {
             assertTrue(run.lines().contains("OK rank " + r + " " + 8L * LargeReduceMain.LENGTH + " bytes"),
                     run.describe());
+            // an allgatherv into it is refused on every rank alike (none waits for another), naming the size
+            assertTrue(run.lines().contains("rank " + r + " refused: allgatherv: the receive buffer spans "
+                    + 8L * LargeReduceMain.LENGTH + " bytes, over the openmpi backend's limit of 1073741824 bytes (1 GiB)"
+                    + " for allgatherv, which stages each buffer whole through one direct buffer; split it into several"
+                    + " calls (send/recv, bcast, scatterv, gatherv and the reductions with built-in operations take any"
+                    + " length)"), run.describe());
         }
     }
 }
