@@ -48,7 +48,7 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * in and out while the others communicate, and any length fits). {@code scatterv} and {@code gatherv} are framed
  * messages between the root and each rank on a twin communicator (a {@code dup} made by the first of them; only the
  * root knows every count, so they cannot be chunked as collectives), and the root's own block is copied directly;
- * so they take any length too. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
+ * so they take any length too. Their senders wait until those messages are received, as MPI's collectives would. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
  * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}.
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
@@ -631,14 +631,18 @@ final class OpenMpiComm implements CommBackend {
             // count, and each rank's block travels in chunks that it copies out while the next one arrives
             Intracomm c = coll();
             if (rank == root) {
+                List<SendRequest> blocks = new ArrayList<>(size);
                 for (int r = 0; r < size; r++) {
                     if (r != root) {
-                        frame(c, send, (long) displs[r] * es, (long) counts[r] * es, send.type().ordinal(), r,
-                                TAG_SCATTER);
+                        blocks.add(frame(c, send, (long) displs[r] * es, (long) counts[r] * es,
+                                send.type().ordinal(), r, TAG_SCATTER));
                     }
                 }
                 Mem.copy(Mem.base(send), Mem.address(send) + (long) displs[root] * es, Mem.base(recv),
                         Mem.address(recv), (long) counts[root] * es);
+                for (SendRequest r : blocks) {
+                    finish(r);
+                }
             } else {
                 ByteBuffer b = rx();
                 arrive(c, c.recv(b, FIRST, MPI.BYTE, root, TAG_SCATTER), b, recv, 0, recv.byteCount(), "scatterv",
@@ -680,12 +684,23 @@ final class OpenMpiComm implements CommBackend {
                 Mem.copy(Mem.base(send), Mem.address(send), Mem.base(recv),
                         Mem.address(recv) + (long) displs[root] * es, (long) counts[root] * es);
             } else {
-                frame(c, send, 0, send.byteCount(), send.type().ordinal(), root, TAG_GATHER);
+                finish(frame(c, send, 0, send.byteCount(), send.type().ordinal(), root, TAG_GATHER));
             }
         } catch (MPIException e) {
             throw fail("gatherv", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Waits in MPI until a send of a collective completed (as MPI's own collective would, rather than leaving it to
+     * the next call: a peer on another host needs this rank's progress to get the data). Under the lock.
+     */
+    private void finish(SendRequest r) throws MPIException {
+        if (r != null) {
+            r.complete();
+            sending.remove(r);
         }
     }
 
@@ -1101,6 +1116,20 @@ final class OpenMpiComm implements CommBackend {
         void add(Request r, ByteBuffer b) {
             requests.add(r);
             buffers.add(b);
+        }
+
+        /** Waits for every request, releasing the buffers. Under the lock. */
+        void complete() throws MPIException {
+            for (int i = 0; i < requests.size(); i++) {
+                Request r = requests.get(i);
+                if (r != null) {
+                    r.waitFor();
+                    requests.set(i, null);
+                    release(buffers.get(i));
+                    buffers.set(i, null);
+                }
+            }
+            done = true;
         }
 
         /** Tests the requests, releasing the buffers of those complete. Under the lock. */
