@@ -20,6 +20,7 @@ import org.multiproc4j.mpi.ElementType;
 import org.multiproc4j.mpi.MpiException;
 import org.multiproc4j.mpi.Op;
 import org.multiproc4j.mpi.Status;
+import org.multiproc4j.mpi.internal.Mem;
 import org.multiproc4j.mpi.spi.BackendRequest;
 import org.multiproc4j.mpi.spi.CommBackend;
 
@@ -27,28 +28,48 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * A communicator on Open MPI's Java bindings. Every call stages its data through pooled direct buffers
  * ({@link Staging}); the bindings never see a Java array.
  *
- * <p><b>Point to point.</b> A message is one or more frames sent with {@code MPI_Isend} of {@code MPI_BYTE}: the
- * first carries a 16-byte header (element type or object, total length) and up to 1 GiB of data, the others up to
- * 1 GiB each, so messages of any length travel within MPI's {@code int} counts. A send copies the data into its
- * staging buffers and returns (buffered semantics, as on the {@code local} backend: a ring of blocking sends
- * never deadlocks); the staging buffers go back to the pool as the sends complete. A receive probes for the first
- * frame, receives the frames into staging buffers of the exact size, checks the header (type, truncation) and
- * copies the data out, so a mismatched or truncated message is consumed and reported with its type and length.
- * A message looked at by {@code probe} is received into a queue of held messages that later receives search
- * first, which keeps MPI's order between a pair of ranks. Nonblocking receives are matched in the order they were
- * posted, whenever any call on the communicator makes progress.
+ * <p><b>Point to point.</b> A message is one or more frames sent with {@code MPI_Isend} of {@code MPI_BYTE}: a
+ * message of up to {@code FIRST - HEADER} bytes is one frame, a 16-byte header (element type or object, total
+ * length) and the data; a longer one is a header frame and data frames of {@link #CHUNK} bytes (so any length fits
+ * MPI's {@code int} counts). A send copies the data into staging buffers (a one-frame message into the
+ * communicator's own) and returns (buffered semantics, as on the {@code local} backend: a ring of blocking sends
+ * never deadlocks); the buffers go back to the pool as the sends complete. A blocking receive posts
+ * {@code MPI_Recv} of {@link #FIRST} bytes into the communicator's receive buffer, with no probe first (no first
+ * frame is longer), checks the header (type, truncation) and receives the data frames from the same rank and tag,
+ * copying each out while the next travels; a mismatched or truncated message is consumed whole and reported with its
+ * type and length. A receive with a deadline polls with {@code MPI_Iprobe}. A message looked at by {@code probe} is
+ * received into a queue of held messages that later receives search first, which keeps MPI's order between a pair of
+ * ranks. Nonblocking receives are matched in the order they were posted, whenever any call on the communicator
+ * makes progress.
  *
  * <p><b>Collectives.</b> The element type's MPI datatype on staged buffers; the built-in {@link Op}s map to MPI's;
- * location and user operations gather to a root, which applies them in rank order. {@code bcast} is chunked by
- * 1 GiB; the other collectives stage at most 1 GiB per buffer.
+ * location and user operations gather to a root, which applies them in rank order. {@code bcast} and the reductions
+ * with built-in operations run in chunks of {@link #COLL_CHUNK} bytes (the staging buffers stay in cache, ranks copy
+ * in and out while the others communicate, and any length fits). {@code scatterv} and {@code gatherv} are framed
+ * messages between the root and each rank on a twin communicator (a {@code dup} made by the first of them; only the
+ * root knows every count, so they cannot be chunked as collectives), and the root's own block is copied directly;
+ * so they take any length too. Their senders wait until those messages are received, as MPI's collectives would. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
+ * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}.
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
  * between polls.
  */
 final class OpenMpiComm implements CommBackend {
     static final int HEADER = 16;
+    /**
+     * The longest first frame, header included: a receive posts a buffer of this size and needs no probe. A
+     * message of up to {@code FIRST - HEADER} bytes is that one frame; a longer one is a header frame and data
+     * frames of {@link #CHUNK} bytes.
+     */
+    static final int FIRST = 16 << 10;
+    /** The chunk of bcast and the reductions: the staging buffers stay in cache. */
+    static final int COLL_CHUNK = 256 << 10;
+    /** The data frames of a long message: the receiver copies one out while the next one travels. */
+    static final int CHUNK = 256 << 10;
     private static final int KIND_OBJECT = 7;
     private static final int MAGIC = 0x6d70346a;
+    private static final int TAG_SCATTER = 1;
+    private static final int TAG_GATHER = 2;
     private static final ElementType[] TYPES = ElementType.values();
 
     private final Intracomm comm;
@@ -61,6 +82,11 @@ final class OpenMpiComm implements CommBackend {
     private final List<RecvRequest> posted = new ArrayList<>();
     private final List<SendRequest> sending = new ArrayList<>();
     private boolean freed;
+    /** The communicator's own buffers for one-frame messages (under the lock); tx is busy while a send holds it. */
+    private ByteBuffer tx;
+    private ByteBuffer rx;
+    private boolean txBusy;
+    private Intracomm coll;
 
     OpenMpiComm(Intracomm comm, ReentrantLock lock, Staging staging, boolean owned) {
         this.comm = comm;
@@ -89,50 +115,35 @@ final class OpenMpiComm implements CommBackend {
 
     @Override
     public void send(Buf buf, int dest, int tag) {
-        start(buf, null, dest, tag);
+        start(buf, null, dest, tag, false);
     }
 
     @Override
     public void sendBytes(byte[] bytes, int dest, int tag) {
-        start(Buf.of(bytes), bytes, dest, tag);
+        start(Buf.of(bytes), bytes, dest, tag, false);
     }
 
     @Override
     public BackendRequest isend(Buf buf, int dest, int tag) {
-        return start(buf, null, dest, tag);
+        return start(buf, null, dest, tag, true);
     }
 
     @Override
     public BackendRequest isendBytes(byte[] bytes, int dest, int tag) {
-        return start(Buf.of(bytes), bytes, dest, tag);
+        return start(Buf.of(bytes), bytes, dest, tag, true);
     }
 
-    private SendRequest start(Buf buf, byte[] object, int dest, int tag) {
+    private SendRequest start(Buf buf, byte[] object, int dest, int tag, boolean wantRequest) {
         int kind = object != null ? KIND_OBJECT : buf.type().ordinal();
         long total = buf.byteCount();
-        SendRequest r = new SendRequest(new Status(dest, tag, total, object != null ? null : buf.type()));
         lock.lock();
         try {
             open("send");
-            progressSends();
-            int first = (int) Math.min(total, Staging.MAX - HEADER);
-            ByteBuffer b0 = staging.take(HEADER + first);
-            b0.putInt(0, kind);
-            b0.putInt(4, MAGIC);
-            b0.putLong(8, total);
-            Staging.copyIn(buf, 0, b0, HEADER, first);
-            r.add(comm.iSend(b0, HEADER + first, MPI.BYTE, dest, tag), b0);
-            for (long pos = first; pos < total;) {
-                int k = (int) Math.min(total - pos, Staging.MAX);
-                ByteBuffer b = staging.take(k);
-                Staging.copyIn(buf, pos, b, 0, k);
-                r.add(comm.iSend(b, k, MPI.BYTE, dest, tag), b);
-                pos += k;
+            if (!sending.isEmpty()) {
+                progressSends();
             }
-            if (!r.progress()) {
-                sending.add(r);
-            }
-            return r;
+            SendRequest r = frame(comm, buf, 0, total, kind, dest, tag);
+            return r != null || !wantRequest ? r : new SendRequest(status(dest, tag, total, kind));
         } catch (MPIException e) {
             throw fail("send to rank " + dest, e);
         } finally {
@@ -140,21 +151,227 @@ final class OpenMpiComm implements CommBackend {
         }
     }
 
+    /**
+     * Sends {@code total} bytes of {@code buf} from byte {@code from} as one message of frames on {@code c}; the
+     * data is copied before this returns. Under the lock.
+     *
+     * @return null if the message is already sent, else its request (also in {@link #sending}).
+     */
+    private SendRequest frame(Intracomm c, Buf buf, long from, long total, int kind, int dest, int tag)
+            throws MPIException {
+        if (total <= FIRST - HEADER) {
+            // one frame: header and data, in the communicator's own send buffer when its last send completed
+            int n = HEADER + (int) total;
+            ByteBuffer b0 = txBusy ? staging.take(n) : tx();
+            header(b0, kind, total);
+            Staging.copyIn(buf, from, b0, HEADER, total);
+            Request q = c.iSend(b0, n, MPI.BYTE, dest, tag);
+            if (q.test()) {
+                giveBack(b0);
+                return null;
+            }
+            if (b0 == tx) {
+                txBusy = true;
+            }
+            SendRequest r = new SendRequest(status(dest, tag, total, kind));
+            r.add(q, b0);
+            sending.add(r);
+            return r;
+        }
+        // a header frame, then the data in frames of CHUNK bytes: the receiver copies one out while the next one
+        // travels, and every frame fits MPI's int counts
+        SendRequest r = new SendRequest(status(dest, tag, total, kind));
+        ByteBuffer h = staging.take(HEADER);
+        header(h, kind, total);
+        r.add(c.iSend(h, HEADER, MPI.BYTE, dest, tag), h);
+        for (long pos = 0; pos < total;) {
+            int k = (int) Math.min(total - pos, CHUNK);
+            ByteBuffer b = staging.take(k);
+            Staging.copyIn(buf, from + pos, b, 0, k);
+            r.add(c.iSend(b, k, MPI.BYTE, dest, tag), b);
+            pos += k;
+        }
+        if (!r.progress()) {
+            sending.add(r);
+        }
+        return r;
+    }
+
+    private static Status status(int dest, int tag, long total, int kind) {
+        return new Status(dest, tag, total, kind == KIND_OBJECT ? null : TYPES[kind]);
+    }
+
+    private static void header(ByteBuffer b, int kind, long total) {
+        b.putInt(0, kind);
+        b.putInt(4, MAGIC);
+        b.putLong(8, total);
+    }
+
+    private ByteBuffer tx() {
+        if (tx == null) {
+            tx = staging.take(FIRST);
+        }
+        return tx;
+    }
+
+    /** Returns a staging buffer to the pool, unless it is one of the communicator's own. */
+    private void giveBack(ByteBuffer b) {
+        if (b != tx && b != rx) {
+            staging.give(b);
+        }
+    }
+
+    private ByteBuffer rx() {
+        if (rx == null) {
+            rx = staging.take(FIRST);
+        }
+        return rx;
+    }
+
     @Override
     public Status recv(Buf buf, int source, int tag, long deadlineNanos) throws TimeoutException {
-        Held h = take(source, tag, deadlineNanos, "recv");
-        return deliver(h, buf, "recv", null);
+        return receive(buf, null, source, tag, deadlineNanos, "recv");
     }
 
     @Override
     public byte[] recvBytes(int source, int tag, Status status, long deadlineNanos) throws TimeoutException {
-        Held h = take(source, tag, deadlineNanos, "recv");
         byte[][] out = new byte[1][];
-        Status s = deliver(h, null, "recv", out);
+        Status s = receive(null, out, source, tag, deadlineNanos, "recv");
         if (status != null) {
             status.set(s.source(), s.tag(), s.byteCount(), s.type());
         }
         return out[0];
+    }
+
+    /**
+     * Receives the next message matching (source, tag) into {@code buf} (or, when it is null, a new array in
+     * {@code out[0]}): a held one first, else straight from MPI without a probe: the first frame into the
+     * communicator's receive buffer ({@link #FIRST} bytes: no first frame is longer), the others as they come.
+     */
+    private Status receive(Buf buf, byte[][] out, int source, int tag, long deadlineNanos, String op)
+            throws TimeoutException {
+        return (Status) next(source, tag, deadlineNanos, op, buf, out, false);
+    }
+
+    /**
+     * Waits for the next message matching (source, tag), held ones first, and receives it: delivered into
+     * {@code buf} or {@code out} (returns its {@link Status}), or, with {@code hold}, into staging buffers (returns
+     * the {@link Held} message, for {@code probe}). Without a deadline and with no nonblocking receive posted it
+     * blocks in MPI (which also progresses the pending sends); else it polls with {@code MPI_Iprobe}.
+     */
+    private Object next(int source, int tag, long deadlineNanos, String op, Buf buf, byte[][] out, boolean hold)
+            throws TimeoutException {
+        lock.lock();
+        try {
+            open(op);
+            progress();
+            Held h = findEarly(source, tag, true);
+            if (h != null) {
+                return hold ? h : deliver(h, buf, op, out);
+            }
+            if (deadlineNanos == Long.MAX_VALUE && posted.isEmpty()) {
+                return fromMpi(null, source, tag, buf, out, op, hold);
+            }
+        } catch (MPIException e) {
+            throw fail(op + " from rank " + source, e);
+        } finally {
+            lock.unlock();
+        }
+        Backoff idle = new Backoff();
+        while (true) {
+            lock.lock();
+            try {
+                progress();
+                Held h = findEarly(source, tag, true);
+                if (h != null) {
+                    return hold ? h : deliver(h, buf, op, out);
+                }
+                mpi.Status st = comm.iProbe(mpiSource(source), mpiTag(tag));
+                if (st != null) {
+                    return fromMpi(st, source, tag, buf, out, op, hold);
+                }
+            } catch (MPIException e) {
+                throw fail(op + " from rank " + source, e);
+            } finally {
+                lock.unlock();
+            }
+            if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
+                throw new TimeoutException(op + ": no message from " + (source == ANY_SOURCE ? "any rank" : "rank " + source)
+                        + " with " + (tag == ANY_TAG ? "any tag" : "tag " + tag) + " before the deadline");
+            }
+            idle.idle();
+        }
+    }
+
+    /** Receives the message {@code probed} found (null: the next matching one, blocking), as {@link #next} says. */
+    private Object fromMpi(mpi.Status probed, int source, int tag, Buf buf, byte[][] out, String op, boolean hold)
+            throws MPIException {
+        int src = probed != null ? probed.getSource() : mpiSource(source);
+        int tg = probed != null ? probed.getTag() : mpiTag(tag);
+        if (hold) {
+            return pull(probed != null ? probed : comm.probe(src, tg));
+        }
+        ByteBuffer b = rx();
+        return arrive(comm.recv(b, FIRST, MPI.BYTE, src, tg), b, buf, op, out);
+    }
+
+    /**
+     * Finishes receiving a message whose first frame arrived in {@code b0}: checks it against what the receive
+     * wanted, receives its other frames (each copied out as it arrives; all of them consumed even when the
+     * message is refused) and returns its status. Under the lock.
+     */
+    private Status arrive(mpi.Status st, ByteBuffer b0, Buf buf, String op, byte[][] out) throws MPIException {
+        return arrive(comm, st, b0, buf, 0, buf == null ? 0 : buf.byteCount(), op, out);
+    }
+
+    /** {@link #arrive(mpi.Status, ByteBuffer, Buf, String, byte[][])} on {@code c}, into {@code room} bytes of
+     * {@code buf} from byte {@code at}. */
+    private Status arrive(Intracomm c, mpi.Status st, ByteBuffer b0, Buf buf, long at, long room, String op,
+            byte[][] out) throws MPIException {
+        int src = st.getSource();
+        int tag = st.getTag();
+        // no MPI_Get_count: the header tells the length, and whether the data is in this frame
+        int kind = b0.getInt(0);
+        long total = b0.getLong(8);
+        if (b0.getInt(4) != MAGIC || kind < 0 || kind > KIND_OBJECT || total < 0) {
+            throw notFramed(src, tag, st.getCount(MPI.BYTE));
+        }
+        b0.putInt(4, 0); // a stale header is never taken for the next message's
+        MpiException refused = refusal(op, src, tag, kind, total, buf == null ? null : buf.type(), room);
+        Buf into = buf;
+        if (refused == null && buf == null) {
+            byte[] a = new byte[(int) total];
+            out[0] = a;
+            into = Buf.of(a);
+        }
+        long first = total <= FIRST - HEADER ? total : 0;
+        if (refused == null) {
+            Staging.copyOut(b0, HEADER, into, at, first);
+        }
+        if (first < total) {
+            ByteBuffer b = staging.take(Math.min(total - first, CHUNK));
+            try {
+                for (long pos = first; pos < total;) {
+                    int k = (int) Math.min(total - pos, CHUNK);
+                    c.recv(b, k, MPI.BYTE, src, tag);
+                    if (refused == null) {
+                        Staging.copyOut(b, 0, into, at + pos, k);
+                    }
+                    pos += k;
+                }
+            } finally {
+                staging.give(b);
+            }
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        return new Status(src, tag, total, kind == KIND_OBJECT ? null : TYPES[kind]);
+    }
+
+    private static MpiException notFramed(int src, int tag, int n0) {
+        return new MpiException("recv: rank " + src + " sent a message (" + n0 + " bytes, tag " + tag
+                + ") that multiproc4j did not frame: is every rank running on the openmpi backend?");
     }
 
     @Override
@@ -215,7 +432,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             lock.unlock();
         }
-        Held h = take(source, tag, deadlineNanos, "probe");
+        Held h = (Held) next(source, tag, deadlineNanos, "probe", null, null, true);
         lock.lock();
         try {
             early.add(h); // pulled from MPI: later than every message already held
@@ -223,51 +440,6 @@ final class OpenMpiComm implements CommBackend {
             lock.unlock();
         }
         return h.status();
-    }
-
-    /** Takes the next message matching (source, tag): held first, else from MPI; polls when there is a deadline. */
-    private Held take(int source, int tag, long deadlineNanos, String op) throws TimeoutException {
-        lock.lock();
-        try {
-            open(op);
-            progress();
-            Held h = findEarly(source, tag, true);
-            if (h != null) {
-                return h;
-            }
-            if (deadlineNanos == Long.MAX_VALUE && posted.isEmpty()) {
-                // MPI's blocking probe also progresses the pending sends; their buffers are released by later calls
-                return pull(comm.probe(mpiSource(source), mpiTag(tag)));
-            }
-        } catch (MPIException e) {
-            throw fail(op + " from rank " + source, e);
-        } finally {
-            lock.unlock();
-        }
-        Backoff idle = new Backoff();
-        while (true) {
-            lock.lock();
-            try {
-                progress();
-                Held h = findEarly(source, tag, true);
-                if (h != null) {
-                    return h;
-                }
-                mpi.Status st = comm.iProbe(mpiSource(source), mpiTag(tag));
-                if (st != null) {
-                    return pull(st);
-                }
-            } catch (MPIException e) {
-                throw fail(op + " from rank " + source, e);
-            } finally {
-                lock.unlock();
-            }
-            if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
-                throw new TimeoutException(op + ": no message from " + (source == ANY_SOURCE ? "any rank" : "rank " + source)
-                        + " with " + (tag == ANY_TAG ? "any tag" : "tag " + tag) + " before the deadline");
-            }
-            idle.idle();
-        }
     }
 
     private Held findEarly(int source, int tag, boolean remove) {
@@ -289,13 +461,12 @@ final class OpenMpiComm implements CommBackend {
         comm.recv(b0, n0, MPI.BYTE, src, tag);
         if (n0 < HEADER || b0.getInt(4) != MAGIC) {
             staging.give(b0);
-            throw new MpiException("recv: rank " + src + " sent a message (" + n0 + " bytes, tag " + tag
-                    + ") that multiproc4j did not frame: is every rank running on the openmpi backend?");
+            throw notFramed(src, tag, n0);
         }
         Held h = new Held(src, tag, b0.getInt(0), b0.getLong(8));
         h.add(b0, HEADER, n0 - HEADER);
         for (long pos = n0 - HEADER; pos < h.total;) {
-            int k = (int) Math.min(h.total - pos, Staging.MAX);
+            int k = (int) Math.min(h.total - pos, CHUNK);
             ByteBuffer b = staging.take(k);
             comm.recv(b, k, MPI.BYTE, src, tag);
             h.add(b, 0, k);
@@ -304,34 +475,18 @@ final class OpenMpiComm implements CommBackend {
         return h;
     }
 
-    /** Checks a received message against what the receive wanted, copies it out and releases its frames. */
+    /** Checks a held message against what the receive wanted, copies it out and releases its frames. */
     private Status deliver(Held h, Buf buf, String op, byte[][] bytesOut) {
         try {
-            ElementType type = h.kind == KIND_OBJECT ? null : TYPES[h.kind];
+            MpiException refused = refusal(op, h.source, h.tag, h.kind, h.total, buf == null ? null : buf.type(),
+                    buf == null ? 0 : buf.byteCount());
+            if (refused != null) {
+                throw refused;
+            }
             if (buf == null) {
-                if (type != null) {
-                    throw new MpiException(op + ": expected an object message but rank " + h.source + " sent "
-                            + h.total / type.size() + " " + type + " elements with tag " + h.tag
-                            + " (receive it into a Buf)");
-                }
-                if (h.total > Integer.MAX_VALUE - 8) {
-                    throw new MpiException(op + ": object message of " + h.total + " bytes from rank " + h.source
-                            + " is too large for one array");
-                }
                 byte[] out = new byte[(int) h.total];
                 h.copyTo(Buf.of(out));
                 bytesOut[0] = out;
-            } else if (type == null) {
-                throw new MpiException(op + ": rank " + h.source + " sent an object message (" + h.total
-                        + " bytes) with tag " + h.tag + " but the receive buffer holds " + buf.type()
-                        + " elements (receive it as an object)");
-            } else if (type != buf.type()) {
-                throw new MpiException(op + ": rank " + h.source + " sent " + type + " elements with tag " + h.tag
-                        + " but the receive buffer holds " + buf.type() + " elements");
-            } else if (h.total > buf.byteCount()) {
-                throw new MpiException(op + ": message truncated: rank " + h.source + " sent " + h.total / type.size()
-                        + " " + type + " elements with tag " + h.tag + " but the receive buffer holds "
-                        + buf.count());
             } else {
                 h.copyTo(buf);
             }
@@ -339,6 +494,36 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             h.release(staging);
         }
+    }
+
+    /**
+     * Why a message of this kind and length cannot be received into {@code room} bytes of {@code want} elements
+     * (null: an object is expected), or null.
+     */
+    private static MpiException refusal(String op, int source, int tag, int kind, long total, ElementType want,
+            long room) {
+        ElementType type = kind == KIND_OBJECT ? null : TYPES[kind];
+        if (want == null) {
+            if (type != null) {
+                return new MpiException(op + ": expected an object message but rank " + source + " sent "
+                        + total / type.size() + " " + type + " elements with tag " + tag + " (receive it into a Buf)");
+            }
+            if (total > Integer.MAX_VALUE - 8) {
+                return new MpiException(op + ": object message of " + total + " bytes from rank " + source
+                        + " is too large for one array");
+            }
+        } else if (type == null) {
+            return new MpiException(op + ": rank " + source + " sent an object message (" + total
+                    + " bytes) with tag " + tag + " but the receive buffer holds " + want
+                    + " elements (receive it as an object)");
+        } else if (type != want) {
+            return new MpiException(op + ": rank " + source + " sent " + type + " elements with tag " + tag
+                    + " but the receive buffer holds " + want + " elements");
+        } else if (total > room) {
+            return new MpiException(op + ": message truncated: rank " + source + " sent " + total / type.size()
+                    + " " + type + " elements with tag " + tag + " but the receive buffer holds " + room / type.size());
+        }
+        return null;
     }
 
     /** Completes the sends that can complete and matches posted receives, in order. Under the lock. */
@@ -406,88 +591,125 @@ final class OpenMpiComm implements CommBackend {
     public void bcast(Buf buf, int root) {
         long bytes = buf.byteCount();
         int es = buf.type().size();
+        int step = step(es);
         Datatype dt = datatype(buf.type());
         lock.lock();
+        ByteBuffer b = null;
         try {
             open("bcast");
             progress();
+            // in chunks: the staging buffer stays in cache, and the root stages chunk k+1 while the others copy
+            // chunk k out
+            b = bytes <= FIRST && !txBusy ? tx() : staging.take(Math.min(bytes, step));
             for (long pos = 0; pos < bytes;) {
-                int k = (int) Math.min(bytes - pos, Staging.MAX);
-                ByteBuffer b = staging.take(k);
-                try {
-                    if (rank == root) {
-                        Staging.copyIn(buf, pos, b, 0, k);
-                    }
-                    comm.bcast(b, k / es, dt, root);
-                    if (rank != root) {
-                        Staging.copyOut(b, 0, buf, pos, k);
-                    }
-                } finally {
-                    staging.give(b);
+                int k = (int) Math.min(bytes - pos, step);
+                if (rank == root) {
+                    Staging.copyIn(buf, pos, b, 0, k);
+                }
+                comm.bcast(b, k / es, dt, root);
+                if (rank != root) {
+                    Staging.copyOut(b, 0, buf, pos, k);
                 }
                 pos += k;
             }
         } catch (MPIException e) {
             throw fail("bcast", e);
         } finally {
+            giveBack(b);
             lock.unlock();
         }
     }
 
     @Override
     public void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
-        ElementType type = recv.type();
-        int es = type.size();
+        int es = recv.type().size();
         lock.lock();
-        ByteBuffer sb = null;
-        ByteBuffer rb = null;
         try {
             open("scatterv");
             progress();
-            rb = stage("scatterv", recv.byteCount());
+            // framed messages from the root on the communicator's collective twin: only the root knows every
+            // count, and each rank's block travels in chunks that it copies out while the next one arrives
+            Intracomm c = coll();
             if (rank == root) {
-                sb = stage("scatterv", send.byteCount());
-                Staging.copyIn(send, 0, sb, 0, send.byteCount());
+                List<SendRequest> blocks = new ArrayList<>(size);
+                for (int r = 0; r < size; r++) {
+                    if (r != root) {
+                        blocks.add(frame(c, send, (long) displs[r] * es, (long) counts[r] * es,
+                                send.type().ordinal(), r, TAG_SCATTER));
+                    }
+                }
+                Mem.copy(Mem.base(send), Mem.address(send) + (long) displs[root] * es, Mem.base(recv),
+                        Mem.address(recv), (long) counts[root] * es);
+                for (SendRequest r : blocks) {
+                    finish(r);
+                }
+            } else {
+                ByteBuffer b = rx();
+                arrive(c, c.recv(b, FIRST, MPI.BYTE, root, TAG_SCATTER), b, recv, 0, recv.byteCount(), "scatterv",
+                        null);
             }
-            comm.scatterv(sb != null ? sb : rb, orZeros(counts), orZeros(displs), datatype(type), rb, recv.count(),
-                    datatype(type), root);
-            Staging.copyOut(rb, 0, recv, 0, (long) recv.count() * es);
         } catch (MPIException e) {
             throw fail("scatterv", e);
         } finally {
-            staging.give(sb);
-            staging.give(rb);
             lock.unlock();
         }
     }
 
     @Override
     public void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
-        ElementType type = send.type();
-        int es = type.size();
+        int es = send.type().size();
         lock.lock();
-        ByteBuffer sb = null;
-        ByteBuffer rb = null;
         try {
             open("gatherv");
             progress();
-            sb = stage("gatherv", send.byteCount());
-            Staging.copyIn(send, 0, sb, 0, send.byteCount());
+            // framed messages to the root on the collective twin, each copied into place as its chunks arrive
+            Intracomm c = coll();
             if (rank == root) {
-                rb = stage("gatherv", recv.byteCount());
-            }
-            comm.gatherv(sb, send.count(), datatype(type), rb != null ? rb : sb, orZeros(counts), orZeros(displs),
-                    datatype(type), root);
-            if (rank == root) {
-                copyBlocksOut(rb, recv, counts, displs, es);
+                MpiException refused = null;
+                for (int r = 0; r < size; r++) {
+                    if (r != root) {
+                        ByteBuffer b = rx();
+                        try {
+                            arrive(c, c.recv(b, FIRST, MPI.BYTE, r, TAG_GATHER), b, recv, (long) displs[r] * es,
+                                    (long) counts[r] * es, "gatherv", null);
+                        } catch (MpiException e) {
+                            // the others' blocks are still received, so that the next gatherv finds none of these
+                            refused = refused == null ? e : refused;
+                        }
+                    }
+                }
+                if (refused != null) {
+                    throw refused;
+                }
+                Mem.copy(Mem.base(send), Mem.address(send), Mem.base(recv),
+                        Mem.address(recv) + (long) displs[root] * es, (long) counts[root] * es);
+            } else {
+                finish(frame(c, send, 0, send.byteCount(), send.type().ordinal(), root, TAG_GATHER));
             }
         } catch (MPIException e) {
             throw fail("gatherv", e);
         } finally {
-            staging.give(sb);
-            staging.give(rb);
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits in MPI until a send of a collective completed (as MPI's own collective would, rather than leaving it to
+     * the next call: a peer on another host needs this rank's progress to get the data). Under the lock.
+     */
+    private void finish(SendRequest r) throws MPIException {
+        if (r != null) {
+            r.complete();
+            sending.remove(r);
+        }
+    }
+
+    /** The twin of this communicator that carries scatterv's and gatherv's messages: made by the first of them. */
+    private Intracomm coll() throws MPIException {
+        if (coll == null) {
+            coll = size == 1 ? comm : comm.dup();
+        }
+        return coll;
     }
 
     @Override
@@ -500,9 +722,9 @@ final class OpenMpiComm implements CommBackend {
         try {
             open("allgatherv");
             progress();
-            sb = stage("allgatherv", send.byteCount());
+            sb = stage("allgatherv", "the send buffer", send.byteCount());
             Staging.copyIn(send, 0, sb, 0, send.byteCount());
-            rb = stage("allgatherv", recv.byteCount());
+            rb = stage("allgatherv", "the receive buffer", recv.byteCount());
             comm.allGatherv(sb, send.count(), datatype(type), rb, counts, displs, datatype(type));
             copyBlocksOut(rb, recv, counts, displs, es);
         } catch (MPIException e) {
@@ -524,9 +746,9 @@ final class OpenMpiComm implements CommBackend {
         try {
             open("alltoallv");
             progress();
-            sb = stage("alltoallv", send.byteCount());
+            sb = stage("alltoallv", "the send buffer", send.byteCount());
             Staging.copyIn(send, 0, sb, 0, send.byteCount());
-            rb = stage("alltoallv", recv.byteCount());
+            rb = stage("alltoallv", "the receive buffer", recv.byteCount());
             comm.allToAllv(sb, scounts, sdispls, datatype(type), rb, rcounts, rdispls, datatype(type));
             copyBlocksOut(rb, recv, rcounts, rdispls, es);
         } catch (MPIException e) {
@@ -561,45 +783,49 @@ final class OpenMpiComm implements CommBackend {
     /** root: a rank for reduce, -1 allreduce, -2 scan, -3 exscan. */
     private void reduction(String name, Buf send, Buf recv, Op op, int root) {
         ElementType type = send.type();
-        int count = send.count();
         long bytes = send.byteCount();
         mpi.Op mop = builtin(op);
         if (mop == null) {
             generic(name, send, recv, op, root);
             return;
         }
+        int es = type.size();
+        int step = step(es);
         lock.lock();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
         try {
             open(name);
             progress();
-            sb = stage(name, bytes);
-            Staging.copyIn(send, 0, sb, 0, bytes);
-            rb = stage(name, bytes);
+            // element by element, so in chunks: both staging buffers stay in cache, and any length fits MPI's counts
+            boolean small = bytes <= FIRST && !txBusy;
+            sb = small ? tx() : staging.take(Math.min(bytes, step));
+            rb = small ? rx() : staging.take(Math.min(bytes, step));
             Datatype dt = datatype(type);
-            boolean out;
-            if (root >= 0) {
-                comm.reduce(sb, rb, count, dt, mop, root);
-                out = rank == root;
-            } else if (root == -1) {
-                comm.allReduce(sb, rb, count, dt, mop);
-                out = true;
-            } else if (root == -2) {
-                comm.scan(sb, rb, count, dt, mop);
-                out = true;
-            } else {
-                comm.exScan(sb, rb, count, dt, mop);
-                out = rank != 0;
-            }
-            if (out) {
-                Staging.copyOut(rb, 0, recv, 0, bytes);
+            boolean out = root >= 0 ? rank == root : root != -3 || rank != 0;
+            for (long pos = 0; pos < bytes;) {
+                int k = (int) Math.min(bytes - pos, step);
+                int n = k / es;
+                Staging.copyIn(send, pos, sb, 0, k);
+                if (root >= 0) {
+                    comm.reduce(sb, rb, n, dt, mop, root);
+                } else if (root == -1) {
+                    comm.allReduce(sb, rb, n, dt, mop);
+                } else if (root == -2) {
+                    comm.scan(sb, rb, n, dt, mop);
+                } else {
+                    comm.exScan(sb, rb, n, dt, mop);
+                }
+                if (out) {
+                    Staging.copyOut(rb, 0, recv, pos, k);
+                }
+                pos += k;
             }
         } catch (MPIException e) {
             throw fail(name, e);
         } finally {
-            staging.give(sb);
-            staging.give(rb);
+            giveBack(sb);
+            giveBack(rb);
             lock.unlock();
         }
     }
@@ -718,6 +944,13 @@ final class OpenMpiComm implements CommBackend {
             }
             completeSends();
             freed = true;
+            staging.give(tx);
+            staging.give(rx);
+            tx = null;
+            rx = null;
+            if (coll != null && coll != comm) {
+                coll.free();
+            }
             if (owned) {
                 comm.free();
             }
@@ -742,11 +975,33 @@ final class OpenMpiComm implements CommBackend {
     }
 
     private ByteBuffer stage(String op, long bytes) {
+        return stage(op, "a buffer", bytes);
+    }
+
+    private ByteBuffer stage(String op, String what, long bytes) {
         if (bytes > Staging.MAX) {
-            throw new MpiException(op + ": " + bytes + " bytes in one buffer is over the openmpi backend's 1 GiB staging"
-                    + " limit for this collective (send/recv and bcast take any length)");
+            throw new MpiException(op + ": " + what + " spans " + bytes + " bytes, over the openmpi backend's limit of "
+                    + Staging.MAX + " bytes (1 GiB) for " + op + ", which stages each buffer whole through one direct"
+                    + " buffer; split it into several calls (send/recv, bcast, scatterv, gatherv and the reductions"
+                    + " with built-in operations take any length)");
         }
         return staging.take(bytes);
+    }
+
+    /** The bytes a staging buffer needs to hold every block: the end of the last one. */
+    private static long extent(int[] counts, int[] displs, int es) {
+        long end = 0;
+        for (int r = 0; r < counts.length; r++) {
+            if (counts[r] > 0) {
+                end = Math.max(end, ((long) displs[r] + counts[r]) * es);
+            }
+        }
+        return end;
+    }
+
+    /** The bytes of one chunk of a chunked collective: {@link #COLL_CHUNK}, whole elements. */
+    private static int step(int es) {
+        return COLL_CHUNK / es * es;
     }
 
     private void copyBlocksOut(ByteBuffer from, Buf to, int[] counts, int[] displs, int es) {
@@ -754,10 +1009,6 @@ final class OpenMpiComm implements CommBackend {
             long at = (long) displs[r] * es;
             Staging.copyOut(from, (int) at, to, at, (long) counts[r] * es);
         }
-    }
-
-    private int[] orZeros(int[] a) {
-        return a != null ? a : new int[size];
     }
 
     private static int mpiSource(int source) {
@@ -854,9 +1105,31 @@ final class OpenMpiComm implements CommBackend {
             this.status = status;
         }
 
+        private void release(ByteBuffer b) {
+            if (b == tx) {
+                txBusy = false;
+            } else {
+                staging.give(b);
+            }
+        }
+
         void add(Request r, ByteBuffer b) {
             requests.add(r);
             buffers.add(b);
+        }
+
+        /** Waits for every request, releasing the buffers. Under the lock. */
+        void complete() throws MPIException {
+            for (int i = 0; i < requests.size(); i++) {
+                Request r = requests.get(i);
+                if (r != null) {
+                    r.waitFor();
+                    requests.set(i, null);
+                    release(buffers.get(i));
+                    buffers.set(i, null);
+                }
+            }
+            done = true;
         }
 
         /** Tests the requests, releasing the buffers of those complete. Under the lock. */
@@ -869,7 +1142,7 @@ final class OpenMpiComm implements CommBackend {
                     Request r = requests.get(i);
                     if (r != null && r.test()) {
                         requests.set(i, null);
-                        staging.give(buffers.get(i));
+                        release(buffers.get(i));
                         buffers.set(i, null);
                     }
                 }

@@ -22,14 +22,20 @@
  * <p><b>Correctness where the raw bindings fail.</b> The bindings are never handed a Java array: with arrays they
  * return zeros (and leak) for a {@code scatter} into a block above 64 KiB and overflow the heap in the
  * v-collectives. Every buffer form, arrays and direct buffers alike, is staged through pooled direct buffers
- * (power-of-two sizes, at most two kept per size, so memory stays flat), and the object forms are encoded with the
- * project's codecs onto those buffers. Messages of any length are sent in frames of at most 1 GiB, within MPI's
- * {@code int} counts; {@code bcast} is chunked the same way; the other collectives stage at most 1 GiB per buffer
- * and say so beyond.
+ * (power-of-two sizes, a bounded number kept per size, so memory stays flat), and the object forms are encoded with
+ * the project's codecs onto those buffers. Long messages travel in frames of 256 KiB (within MPI's {@code int}
+ * counts, and copied out by the receiver while the next frame travels); {@code bcast} and the reductions with
+ * built-in operations run in chunks of 256 KiB; {@code scatterv} and {@code gatherv} are framed messages between the
+ * root and each rank: all of these take any length. {@code allgatherv}, {@code alltoallv} and the reductions with
+ * location or user operations stage each buffer whole and refuse one over 1 GiB with an {@link
+ * org.multiproc4j.mpi.MpiException} naming its size (left uncaught, it ends the job with {@code MPI_Abort}: the
+ * ranks already in the collective would otherwise wait for the refusing one). An object message is at most one Java array (2 GiB − 8 bytes): the
+ * codecs encode it into one.
  *
- * <p><b>Messages.</b> A point-to-point message carries a small header (element type or object, total length), so
+ * <p><b>Messages.</b> A point-to-point message carries a 16-byte header (element type or object, total length), so
  * a receive into a buffer of another type, or one too small, fails with an {@link org.multiproc4j.mpi.MpiException}
- * naming both, as on the {@code local} backend. Sends are buffered: {@code send} copies the data and returns, and
+ * naming both, as on the {@code local} backend. A short message (up to 16 KiB) is one MPI message, received
+ * without a probe. Sends are buffered: {@code send} copies the data and returns, and
  * completes in the background as MPI progresses (a ring of blocking sends does not deadlock). Every send still
  * pending is completed before {@code MPI_Finalize}.
  *
