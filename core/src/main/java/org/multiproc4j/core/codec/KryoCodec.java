@@ -49,6 +49,12 @@ import org.multiproc4j.core.internal.Wire;
  * {@link Codecs#jdk()}. Messages are trees: a shared object is written once per reference and a cycle fails
  * at the depth limit, unless the codec is built with {@link Builder#references(boolean) references(true)}.
  *
+ * <p><b>Small collections.</b> An {@code ArrayList}, {@code HashMap}, {@code LinkedHashMap}, {@code HashSet},
+ * {@code LinkedHashSet} or {@code List.of}/{@code Set.of}/{@code Map.of} collection holding only such collections
+ * (up to 8 levels) and plain values (boxed primitives, strings, primitive arrays, {@code null}) is written in a
+ * compact form of its own without Kryo, several times faster for small messages, and decoded into the same
+ * classes; codecs built with {@link Builder#references(boolean) references(true)} leave it to Kryo.
+ *
  * <p><b>Registered or allow-listed.</b> A registered class is written as a small id: fastest and smallest,
  * but every process must register the same classes in the same order. Each message carries a 4-byte
  * fingerprint of the registrations, so a codec with different ones refuses the bytes with a clear message
@@ -82,10 +88,13 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
     private final transient KryoSetup setup;
     private final transient int fingerprint;
     private final transient PerThread<State> states;
+    /** Whether small collections of plain values take the {@link Compact} form (trees only: no references). */
+    private final transient boolean compact;
 
     KryoCodec(KryoSetup setup) {
         this.setup = setup;
         this.fingerprint = setup.fingerprint();
+        this.compact = !setup.references() && setup.maxDepth() > 2 * Compact.MAX_DEPTH;
         this.states = new PerThread<>(new Supplier<State>() {
             @Override
             public State get() {
@@ -145,6 +154,20 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
 
     @Override
     void encodeObject(Object value, CodecBuffer out) {
+        if (compact && Compact.candidate(value)) {
+            int start = out.length();
+            try {
+                if (Compact.write(value, out)) {
+                    return;
+                }
+            } catch (SerializationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SerializationException("the fast codec cannot encode a " + value.getClass().getName()
+                        + ": " + e, e);
+            }
+            out.length(start); // something in it has no compact form: all of it goes to Kryo
+        }
         State state = states.acquire();
         Output output = state.output;
         boolean ok = false;
@@ -184,6 +207,9 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
 
     @Override
     Object decodeObject(byte tag, byte[] bytes, int offset, int length) {
+        if (tag == Compact.TAG) {
+            return Compact.read(bytes, offset, length);
+        }
         if (tag != Wire.KRYO) {
             throw foreignTag(tag);
         }
