@@ -388,7 +388,8 @@ final class SharedColl {
     /**
      * Scatterv from {@code root}: the root's first step carries every rank's byte count, the next ones the other
      * ranks' blocks back to back in rank order, so that the root writes each byte once; each rank copies its own
-     * block out as it passes, and releases the steps it does not need at once.
+     * block out as it passes, and releases the steps it does not need at once. The root copies its own block last,
+     * while the others copy theirs out.
      *
      * @param send   the root's buffer.
      * @param counts the blocks' element counts (at the root).
@@ -412,7 +413,6 @@ final class SharedColl {
             }
             post(s, stream, type.ordinal());
             release(s);
-            Mem.copy(send.slice(displs[root], counts[root]), recv.slice(0, counts[root]));
             Object base = Mem.base(send);
             long addr = Mem.address(send);
             int r = 0;
@@ -438,6 +438,8 @@ final class SharedColl {
                 post(s, stream, type.ordinal());
                 release(s);
             }
+            // the root's own block last: it copies it while the others copy theirs out
+            Mem.copy(send.slice(displs[root], counts[root]), recv.slice(0, counts[root]));
             return;
         }
         long first = ++seq;
