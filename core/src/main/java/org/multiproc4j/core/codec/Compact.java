@@ -410,6 +410,14 @@ final class Compact {
                     return l;
                 }
                 case IMMUTABLE_LIST:
+                    if (n <= 2) {
+                        // the factories of one and two elements make the same class as List.of(array), no copy
+                        if (n == 0) {
+                            return List.of();
+                        }
+                        Object first = node(depth);
+                        return n == 1 ? List.of(first) : List.of(first, node(depth));
+                    }
                     return List.of(elements(n, depth));
                 case HASH_SET:
                     return fill(new HashSet<>(capacity(n)), n, depth);
