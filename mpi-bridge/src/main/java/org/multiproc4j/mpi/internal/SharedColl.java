@@ -270,6 +270,16 @@ final class SharedColl {
         }
     }
 
+    /**
+     * Tells whether the result of an operation does not depend on the order of its operands, bit for bit: the
+     * built-in arithmetic, logical and bitwise ones (floating-point addition and multiplication of two operands
+     * commute exactly; the location operations and user operations are combined in rank order).
+     */
+    private static boolean isCommutative(Op op) {
+        return op == Op.SUM || op == Op.PROD || op == Op.MIN || op == Op.MAX || op == Op.LAND || op == Op.LOR
+                || op == Op.LXOR || op == Op.BAND || op == Op.BOR || op == Op.BXOR;
+    }
+
     /** Elements of each rank's block in a step of {@code len} elements: even, so location pairs never split. */
     private int part(int len) {
         return ((len + n - 1) / n + 1) & ~1;
@@ -305,6 +315,7 @@ final class SharedColl {
         long steps = (count + span - 1) / span;
         long first = seq + 1;
         int lag = out ? LAG : 0;
+        boolean commutative = sArr != null && isCommutative(op);
         for (long k = 0; k < steps + lag; k++) {
             if (k < steps) {
                 long s = beginWrite();
@@ -329,22 +340,34 @@ final class SharedColl {
                 if (cnt > 0) {
                     long off = (long) lo * size;
                     long cb = (long) cnt * size;
-                    if (me == 0) {
-                        Mem.copy(sBase, sAddr + e0 * size + off, a, aBase, cb);
+                    if (commutative) {
+                        // any order gives the same result: start from another rank's block (a copy is needed
+                        // anyway) and combine this rank's own contribution where it lies, last
+                        int from = me == 0 ? 1 : 0;
+                        Mem.copy(null, chunkAddress(from, s) + off, a, aBase, cb);
+                        for (int r = 0; r < n; r++) {
+                            if (r != me && r != from) {
+                                Mem.copy(null, chunkAddress(r, s) + off, t, aBase, cb);
+                                op.apply(type, a, 0, t, 0, cnt);
+                            }
+                        }
+                        op.apply(type, a, 0, sArr, sOff + (int) (e0 + lo), cnt);
                     } else {
-                        Mem.copy(null, chunkAddress(0, s) + off, a, aBase, cb);
-                    }
-                    for (int r = 1; r < n; r++) {
-                        if (r == me) {
-                            if (sArr != null) {
+                        // rank order: rank 0's block first
+                        if (me == 0) {
+                            Mem.copy(sBase, sAddr + e0 * size + off, a, aBase, cb);
+                        } else {
+                            Mem.copy(null, chunkAddress(0, s) + off, a, aBase, cb);
+                        }
+                        for (int r = 1; r < n; r++) {
+                            if (r == me && sArr != null) {
                                 op.apply(type, a, 0, sArr, sOff + (int) (e0 + lo), cnt);
                                 continue;
                             }
-                            Mem.copy(sBase, sAddr + e0 * size + off, t, aBase, cb);
-                        } else {
-                            Mem.copy(null, chunkAddress(r, s) + off, t, aBase, cb);
+                            Mem.copy(r == me ? sBase : null, r == me ? sAddr + e0 * size + off
+                                    : chunkAddress(r, s) + off, t, aBase, cb);
+                            op.apply(type, a, 0, t, 0, cnt);
                         }
-                        op.apply(type, a, 0, t, 0, cnt);
                     }
                     Mem.copy(a, aBase, null, dst + off, cb);
                     if (out) {
