@@ -232,17 +232,7 @@ final class SharedColl {
             awaitAll(ARRIVE, s);
             if (first) {
                 first = false;
-                for (int r = 0; r < n; r++) {
-                    long b = ctl.getLong(header(r, s));
-                    int ty = ctl.getInt(header(r, s) + 8);
-                    if (b != bytes || ty != type.ordinal()) {
-                        release(s);
-                        ElementType rt = Engine.TYPES[ty];
-                        throw new MpiException((root < 0 ? "allreduce" : "reduce") + ": rank " + r + " contributed "
-                                + b / rt.size() + " " + rt + " elements but rank " + me + " " + bytes / size + " "
-                                + type + " elements");
-                    }
-                }
+                checkHeaders(s, bytes, type, root);
             }
             int count = len / size;
             Mem.copy(null, chunkAddress(0, s), a, aBase, len);
@@ -256,6 +246,7 @@ final class SharedColl {
         } while (pos < bytes);
     }
 
+    /** Checks, at a reduction's first step, that every rank contributes as many elements of the same type. */
     private void checkHeaders(long s, long bytes, ElementType type, int root) {
         for (int r = 0; r < n; r++) {
             long b = ctl.getLong(header(r, s));
