@@ -31,7 +31,7 @@ import org.multiproc4j.core.internal.Wire;
  * (an immutable collection through its factory, so one holding {@code null} is left to Kryo).
  *
  * <pre>
- *  'C' node                  node: kind byte, then
+ *  'K' fingerprint 0 node     node: kind byte, then
  *    NULL | TRUE | FALSE       nothing
  *    INT int32 | LONG int64 | DOUBLE float64           (little-endian)
  *    LATIN1 n bytes | UTF16 n chars                    (n: unsigned LEB128 varint)
@@ -43,8 +43,12 @@ import org.multiproc4j.core.internal.Wire;
  * truncated input fails with a {@link SerializationException}. Stateless and thread-safe.
  */
 final class Compact {
-    /** The message tag. */
-    static final byte TAG = Wire.COMPACT;
+    /**
+     * The first byte after the fast codec's header (tag {@code 'K'} and fingerprint) that says the compact form
+     * follows: 0, Kryo's mark of a {@code null} object, which the codec never writes at the top of a message
+     * ({@code null} is a plain value), so the form stays inside the fast codec's own messages.
+     */
+    static final byte MARKER = 0;
     /** Collections nested deeper than this go to Kryo. */
     static final int MAX_DEPTH = 8;
 
@@ -119,7 +123,7 @@ final class Compact {
     }
 
     /**
-     * Appends a collection's compact message, in one pass; gives up (returning {@code false}, with garbage past
+     * Appends a collection's compact message (from the {@link #MARKER} on: the caller wrote the header), in one pass; gives up (returning {@code false}, with garbage past
      * {@code out}'s length on entry, which the caller resets) where something in it has no compact form.
      *
      * @param value a {@linkplain #candidate candidate}.
@@ -130,7 +134,7 @@ final class Compact {
     static boolean write(Object value, CodecBuffer out) {
         int start = out.length();
         byte[] a = out.reserve(64);
-        a[start] = TAG;
+        a[start] = MARKER;
         out.length(start + 1);
         return node(value, out, 0);
     }
@@ -271,10 +275,10 @@ final class Compact {
     // ---------------------------------------------------------------------------------------- reading
 
     /**
-     * Reads a compact message of exactly {@code length} bytes.
+     * Reads a compact message of exactly {@code length} bytes, from its {@link #MARKER} on.
      *
      * @param bytes  the array.
-     * @param offset the tag's index.
+     * @param offset the marker's index.
      * @param length the message's length.
      * @return the collection.
      * @throws SerializationException if the bytes are not one compact message.

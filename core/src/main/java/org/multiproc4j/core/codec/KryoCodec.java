@@ -157,6 +157,10 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
         if (compact && Compact.candidate(value)) {
             int start = out.length();
             try {
+                byte[] array = out.reserve(HEADER);
+                array[start] = Wire.KRYO;
+                putIntLE(array, start + 1, fingerprint);
+                out.length(start + HEADER);
                 if (Compact.write(value, out)) {
                     return;
                 }
@@ -207,9 +211,6 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
 
     @Override
     Object decodeObject(byte tag, byte[] bytes, int offset, int length) {
-        if (tag == Compact.TAG) {
-            return Compact.read(bytes, offset, length);
-        }
         if (tag != Wire.KRYO) {
             throw foreignTag(tag);
         }
@@ -223,6 +224,9 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
                     + " by a fast codec with other registrations (fingerprint %08x, this codec's is %08x): register"
                     + " the same classes, in the same order, with the same options, in every process", written,
                     fingerprint), null);
+        }
+        if (length > HEADER && bytes[offset + HEADER] == Compact.MARKER) {
+            return Compact.read(bytes, offset + HEADER, length - HEADER);
         }
         State state = states.acquire();
         BoundedInput input = state.input;

@@ -30,7 +30,6 @@ import org.multiproc4j.core.SerializationException;
  *  | TUPLE  | count (int32)  | count plain messages, one after another  |   Object[]
  *  +--------+----------------+-----------------------------------------+
  *  | KRYO 'K' | JDK 'J'      | a codec's own encoding (see the codecs)  |   any other object
- *  | COMPACT 'C'             | the fast codec's compact collections     |   small lists, sets, maps
  *  | CODEC 'X'               | a channel codec's message                |   any other object, in pipes and queues
  *  +--------+------------------------------------------------------------+
  * </pre>
@@ -96,11 +95,6 @@ public final class Wire {
     public static final byte JDK = 'J';
     /** Tag of an object that a pipe or queue encoded with its codec: the codec's message follows. */
     public static final byte CODEC = 'X';
-    /**
-     * Tag of a small tree of the JDK's collections of plain values in the fast codec's compact form, which the
-     * fast codec writes and reads.
-     */
-    public static final byte COMPACT = 'C';
 
     /** How deep {@code Object[]} tuples nest; deeper ones are not plain values. */
     public static final int MAX_TUPLE_DEPTH = 4;
@@ -297,8 +291,6 @@ public final class Wire {
             return "the JDK codec";
         } else if (tag == CODEC) {
             return "a pipe's or queue's codec";
-        } else if (tag == COMPACT) {
-            return "the fast (Kryo) codec (its compact form of collections)";
         } else if (tag == 0) {
             return "nothing (first byte 0: zeroed or unwritten memory)";
         } else if (isPlain(tag)) {
