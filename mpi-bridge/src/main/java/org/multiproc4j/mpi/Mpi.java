@@ -9,6 +9,7 @@ import java.util.ServiceLoader;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.core.internal.Wire;
 import org.multiproc4j.mpi.spi.BackendSession;
 import org.multiproc4j.mpi.spi.MpiBackendProvider;
 
@@ -51,8 +52,6 @@ public final class Mpi implements AutoCloseable {
     private static final Object LOCK = new Object();
     private static Mpi current;
 
-    private static final byte FAST = 0;
-    private static final byte JDK = 1;
 
     private final BackendSession session;
     private final Comm world;
@@ -211,25 +210,18 @@ public final class Mpi implements AutoCloseable {
     }
 
     byte[] encode(Object value) {
-        byte[] body;
-        byte kind = FAST;
         try {
-            body = fast().encode(value);
+            return fast().encode(value);
         } catch (SerializationException e) {
             if (!(value instanceof java.io.Serializable)) {
                 throw e;
             }
-            body = jdk().encode(value);
-            kind = JDK;
+            return jdk().encode(value);
         }
-        byte[] out = new byte[body.length + 1];
-        out[0] = kind;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
     }
 
+    /** The codec's own first byte says which wrote the bytes: the JDK codec's messages start with {@code Wire.JDK}. */
     Object decode(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
-        return (bytes[0] == JDK ? jdk() : fast()).decode(b);
+        return (bytes.length > 0 && bytes[0] == Wire.JDK ? jdk() : fast()).decode(bytes);
     }
 }

@@ -49,6 +49,12 @@ import org.multiproc4j.core.internal.Wire;
  * {@link Codecs#jdk()}. Messages are trees: a shared object is written once per reference and a cycle fails
  * at the depth limit, unless the codec is built with {@link Builder#references(boolean) references(true)}.
  *
+ * <p><b>Small collections.</b> An {@code ArrayList}, {@code HashMap}, {@code LinkedHashMap}, {@code HashSet},
+ * {@code LinkedHashSet} or {@code List.of}/{@code Set.of}/{@code Map.of} collection holding only such collections
+ * (up to 8 levels) and plain values (boxed primitives, strings, primitive arrays, {@code null}) is written in a
+ * compact form of its own without Kryo, several times faster for small messages, and decoded into the same
+ * classes; codecs built with {@link Builder#references(boolean) references(true)} leave it to Kryo.
+ *
  * <p><b>Registered or allow-listed.</b> A registered class is written as a small id: fastest and smallest,
  * but every process must register the same classes in the same order. Each message carries a 4-byte
  * fingerprint of the registrations, so a codec with different ones refuses the bytes with a clear message
@@ -82,10 +88,13 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
     private final transient KryoSetup setup;
     private final transient int fingerprint;
     private final transient PerThread<State> states;
+    /** Whether small collections of plain values take the {@link Compact} form (trees only: no references). */
+    private final transient boolean compact;
 
     KryoCodec(KryoSetup setup) {
         this.setup = setup;
         this.fingerprint = setup.fingerprint();
+        this.compact = !setup.references() && setup.maxDepth() > 2 * Compact.MAX_DEPTH;
         this.states = new PerThread<>(new Supplier<State>() {
             @Override
             public State get() {
@@ -145,6 +154,24 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
 
     @Override
     void encodeObject(Object value, CodecBuffer out) {
+        if (compact && Compact.candidate(value)) {
+            int start = out.length();
+            try {
+                byte[] array = out.reserve(HEADER);
+                array[start] = Wire.KRYO;
+                putIntLE(array, start + 1, fingerprint);
+                out.length(start + HEADER);
+                if (Compact.write(value, out)) {
+                    return;
+                }
+            } catch (SerializationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SerializationException("the fast codec cannot encode a " + value.getClass().getName()
+                        + ": " + e, e);
+            }
+            out.length(start); // something in it has no compact form: all of it goes to Kryo
+        }
         State state = states.acquire();
         Output output = state.output;
         boolean ok = false;
@@ -197,6 +224,9 @@ public final class KryoCodec extends AbstractCodec implements Serializable {
                     + " by a fast codec with other registrations (fingerprint %08x, this codec's is %08x): register"
                     + " the same classes, in the same order, with the same options, in every process", written,
                     fingerprint), null);
+        }
+        if (length > HEADER && bytes[offset + HEADER] == Compact.MARKER) {
+            return Compact.read(bytes, offset + HEADER, length - HEADER);
         }
         State state = states.acquire();
         BoundedInput input = state.input;

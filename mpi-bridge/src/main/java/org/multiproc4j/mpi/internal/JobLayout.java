@@ -15,8 +15,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *   64: rank slots, 16 bytes each: pid (long), state (int), pad
  *   then n * n rings, ring (src, dst) at ringsStart + (src * n + dst) * (ringCap + trailer)
  *   then the collective area (world collectives, see SharedColl): n control blocks of CTL_LENGTH bytes
- *   (arrive step | release step, each on its own cache line | COLL_STEPS step headers: byte count, element
- *   type), then n data slots of collSlot(n) bytes, COLL_STEPS chunks each
+ *   (arrive step and done step on one cache line | release step on its own | COLL_STEPS step headers: byte
+ *   count, element type), then n data slots of collSlot(n) bytes, COLL_STEPS chunks each
  * </pre>
  * {@code abort} is 0, or 1 + the rank whose failure ends the job (the launcher or the failing rank writes it).
  * A rank's state is {@link #STATE_NEW}, {@link #STATE_RUNNING} or {@link #STATE_FINISHED}.
@@ -109,7 +109,8 @@ public final class JobLayout {
     /** Steps a rank may run ahead in world collectives: its data slot holds this many chunks. */
     public static final int COLL_STEPS = 16;
     /**
-     * Length of a rank's control block in the collective area: the arrive line, the release line, and a
+     * Length of a rank's control block in the collective area: the arrive line (with the done step of large
+     * reductions), the release line, and a
      * 16-byte header (byte count, element type) per step in flight.
      */
     public static final int CTL_LENGTH = 128 + 16 * COLL_STEPS;

@@ -10,15 +10,16 @@ import org.multiproc4j.mpi.Op;
 /**
  * The world communicator's barrier, bcast, reduce, allreduce, scatterv, gatherv and allgatherv over the job's
  * collective area (see {@link JobLayout}), instead of messages through the rings: each rank has a data slot that
- * every other rank reads in place, and two counters, the last step it posted ({@code arrive}) and the last step it
- * finished ({@code release}).
+ * every other rank reads in place, and counters: the last step it posted ({@code arrive}), the last step whose
+ * reduced block it posted ({@code done}, large reductions only) and the last step it finished ({@code release}).
  *
  * <p>A collective is a sequence of steps, numbered alike on every rank (ranks call the world's collectives in the
  * same order, as MPI requires). Data moves in chunks, one per step, each in the chunk of the writer's slot numbered
  * {@code step % COLL_STEPS}; a writer may run up to {@code COLL_STEPS} steps ahead of the slowest rank, so copying in
  * and copying out overlap. A large bcast is written once by the root and every rank copies it from the root's slot at
- * once; a reduction has every rank (allreduce) or the root (reduce) combine the chunks where they lie, in rank order,
- * so every rank computes the same bits. Waits spin, yield and park as the engine's do, keep draining the rings (a
+ * once; a small reduction (under {@link #LARGE_REDUCE} bytes) has every rank (allreduce) or the root (reduce) combine
+ * the chunks where they lie, in rank order, so every rank computes the same bits; a large one is a reduce-scatter and
+ * an allgather over the area (see {@link #reduceLarge}), each rank reducing {@code 1/n} of the vector. Waits spin, yield and park as the engine's do, keep draining the rings (a
  * peer's large send never waits for a rank inside a collective), and check every 10 ms that no peer died and the job
  * is not aborted.
  *
@@ -27,7 +28,13 @@ import org.multiproc4j.mpi.Op;
 final class SharedColl {
     private static final int STEPS = JobLayout.COLL_STEPS;
     private static final int ARRIVE = 0;
+    /** The last step whose reduced block this rank posted (large reductions); on the arrive line. */
+    private static final int DONE = 8;
     private static final int RELEASE = 64;
+    /** Reductions of at least this many bytes are reduce-scatter + allgather (see {@link #reduceLarge}). */
+    static final long LARGE_REDUCE = 16 * 1024;
+    /** How many steps a large reduction's copy-out trails its reductions. */
+    private static final int LAG = 4;
     private static final int HEADERS = 128;
 
     private final Engine e;
@@ -194,6 +201,10 @@ final class SharedColl {
      * @param root the root, or -1 for allreduce.
      */
     void reduce(Buf send, Buf recv, Op op, int root) {
+        if (n > 1 && send.byteCount() >= LARGE_REDUCE) {
+            reduceLarge(send, recv, op, root);
+            return;
+        }
         ElementType type = send.type();
         int size = type.size();
         long bytes = send.byteCount();
@@ -221,17 +232,7 @@ final class SharedColl {
             awaitAll(ARRIVE, s);
             if (first) {
                 first = false;
-                for (int r = 0; r < n; r++) {
-                    long b = ctl.getLong(header(r, s));
-                    int ty = ctl.getInt(header(r, s) + 8);
-                    if (b != bytes || ty != type.ordinal()) {
-                        release(s);
-                        ElementType rt = Engine.TYPES[ty];
-                        throw new MpiException((root < 0 ? "allreduce" : "reduce") + ": rank " + r + " contributed "
-                                + b / rt.size() + " " + rt + " elements but rank " + me + " " + bytes / size + " "
-                                + type + " elements");
-                    }
-                }
+                checkHeaders(s, bytes, type, root);
             }
             int count = len / size;
             Mem.copy(null, chunkAddress(0, s), a, aBase, len);
@@ -243,6 +244,150 @@ final class SharedColl {
             release(s);
             pos += len;
         } while (pos < bytes);
+    }
+
+    /** Checks, at a reduction's first step, that every rank contributes as many elements of the same type. */
+    private void checkHeaders(long s, long bytes, ElementType type, int root) {
+        for (int r = 0; r < n; r++) {
+            long b = ctl.getLong(header(r, s));
+            int ty = ctl.getInt(header(r, s) + 8);
+            if (b != bytes || ty != type.ordinal()) {
+                release(s);
+                ElementType rt = Engine.TYPES[ty];
+                throw new MpiException((root < 0 ? "allreduce" : "reduce") + ": rank " + r + " contributed "
+                        + b / rt.size() + " " + rt + " elements but rank " + me + " " + bytes / type.size() + " "
+                        + type + " elements");
+            }
+        }
+    }
+
+    /**
+     * Tells whether the result of an operation does not depend on the order of its operands, bit for bit: the
+     * built-in arithmetic, logical and bitwise ones (floating-point addition and multiplication of two operands
+     * commute exactly; the location operations and user operations are combined in rank order).
+     */
+    private static boolean isCommutative(Op op) {
+        return op == Op.SUM || op == Op.PROD || op == Op.MIN || op == Op.MAX || op == Op.LAND || op == Op.LOR
+                || op == Op.LXOR || op == Op.BAND || op == Op.BOR || op == Op.BXOR;
+    }
+
+    /** Elements of each rank's block in a step of {@code len} elements: even, so location pairs never split. */
+    private int part(int len) {
+        return ((len + n - 1) / n + 1) & ~1;
+    }
+
+    /**
+     * A large reduction as reduce-scatter + allgather over the area. Each step covers {@code n} blocks of the
+     * vector, block {@code r} reduced by rank {@code r}: every rank copies the other ranks' blocks of its
+     * contribution into its chunk (not its own), then reduces its block in rank order straight from the others'
+     * chunks (its own contribution read where it lies), writes the result into the hole it left in its chunk and
+     * posts it ({@code DONE}); the ranks that need the result (all for allreduce, the root for reduce) copy every
+     * other block out {@link #LAG} steps later, so reducing and copying out overlap. Each element is computed
+     * once, by one rank, so every rank gets the same bits; each rank copies {@code (n-1)/n} of the vector in,
+     * reduces {@code 1/n} of it and copies {@code (n-1)/n} of it out.
+     */
+    private void reduceLarge(Buf send, Buf recv, Op op, int root) {
+        ElementType type = send.type();
+        int size = type.size();
+        long bytes = send.byteCount();
+        long count = send.count();
+        int sub = (chunk / size / n) & ~7;
+        long span = (long) sub * n;
+        Object sBase = Mem.base(send);
+        long sAddr = Mem.address(send);
+        Object sArr = send.array();
+        int sOff = send.offset();
+        boolean out = root < 0 || root == me;
+        Object rBase = out ? Mem.base(recv) : null;
+        long rAddr = out ? Mem.address(recv) : 0;
+        Object a = scratch(acc, type, chunk / size);
+        Object t = scratch(tmp, type, chunk / size);
+        long aBase = Mem.arrayBase(type);
+        long steps = (count + span - 1) / span;
+        long first = seq + 1;
+        int lag = out ? LAG : 0;
+        boolean commutative = sArr != null && isCommutative(op);
+        for (long k = 0; k < steps + lag; k++) {
+            if (k < steps) {
+                long s = beginWrite();
+                long e0 = k * span;
+                int len = (int) Math.min(span, count - e0);
+                int part = part(len);
+                int lo = Math.min(me * part, len);
+                int hi = Math.min(lo + part, len);
+                long dst = chunkAddress(me, s);
+                if (lo > 0) {
+                    Mem.copy(sBase, sAddr + e0 * size, null, dst, (long) lo * size);
+                }
+                if (hi < len) {
+                    Mem.copy(sBase, sAddr + (e0 + hi) * size, null, dst + (long) hi * size, (long) (len - hi) * size);
+                }
+                post(s, bytes, type.ordinal());
+                awaitAll(ARRIVE, s);
+                if (k == 0) {
+                    checkHeaders(s, bytes, type, root);
+                }
+                int cnt = hi - lo;
+                if (cnt > 0) {
+                    long off = (long) lo * size;
+                    long cb = (long) cnt * size;
+                    if (commutative) {
+                        // any order gives the same result: start from another rank's block (a copy is needed
+                        // anyway) and combine this rank's own contribution where it lies, last
+                        int from = me == 0 ? 1 : 0;
+                        Mem.copy(null, chunkAddress(from, s) + off, a, aBase, cb);
+                        for (int r = 0; r < n; r++) {
+                            if (r != me && r != from) {
+                                Mem.copy(null, chunkAddress(r, s) + off, t, aBase, cb);
+                                op.apply(type, a, 0, t, 0, cnt);
+                            }
+                        }
+                        op.apply(type, a, 0, sArr, sOff + (int) (e0 + lo), cnt);
+                    } else {
+                        // rank order: rank 0's block first
+                        if (me == 0) {
+                            Mem.copy(sBase, sAddr + e0 * size + off, a, aBase, cb);
+                        } else {
+                            Mem.copy(null, chunkAddress(0, s) + off, a, aBase, cb);
+                        }
+                        for (int r = 1; r < n; r++) {
+                            if (r == me && sArr != null) {
+                                op.apply(type, a, 0, sArr, sOff + (int) (e0 + lo), cnt);
+                                continue;
+                            }
+                            Mem.copy(r == me ? sBase : null, r == me ? sAddr + e0 * size + off
+                                    : chunkAddress(r, s) + off, t, aBase, cb);
+                            op.apply(type, a, 0, t, 0, cnt);
+                        }
+                    }
+                    Mem.copy(a, aBase, null, dst + off, cb);
+                    if (out) {
+                        Mem.copy(a, aBase, rBase, rAddr + e0 * size + off, cb);
+                    }
+                }
+                ctl.putLongOrdered(ctl(me, DONE), s);
+            }
+            if (k >= lag) {
+                long j = k - lag;
+                long s = first + j;
+                if (out) {
+                    long e0 = j * span;
+                    int len = (int) Math.min(span, count - e0);
+                    int part = part(len);
+                    for (int r = 0; r < n; r++) {
+                        int lo = Math.min(r * part, len);
+                        int hi = Math.min(lo + part, len);
+                        if (r == me || hi == lo) {
+                            continue;
+                        }
+                        waitFor(ctl(r, DONE), s);
+                        Mem.copy(null, chunkAddress(r, s) + (long) lo * size, rBase, rAddr + (e0 + lo) * size,
+                                (long) (hi - lo) * size);
+                    }
+                }
+                release(s);
+            }
+        }
     }
 
     /**
@@ -257,7 +402,8 @@ final class SharedColl {
     /**
      * Scatterv from {@code root}: the root's first step carries every rank's byte count, the next ones the other
      * ranks' blocks back to back in rank order, so that the root writes each byte once; each rank copies its own
-     * block out as it passes, and releases the steps it does not need at once.
+     * block out as it passes, and releases the steps it does not need at once. The root copies its own block last,
+     * while the others copy theirs out.
      *
      * @param send   the root's buffer.
      * @param counts the blocks' element counts (at the root).
@@ -281,7 +427,6 @@ final class SharedColl {
             }
             post(s, stream, type.ordinal());
             release(s);
-            Mem.copy(send.slice(displs[root], counts[root]), recv.slice(0, counts[root]));
             Object base = Mem.base(send);
             long addr = Mem.address(send);
             int r = 0;
@@ -307,6 +452,8 @@ final class SharedColl {
                 post(s, stream, type.ordinal());
                 release(s);
             }
+            // the root's own block last: it copies it while the others copy theirs out
+            Mem.copy(send.slice(displs[root], counts[root]), recv.slice(0, counts[root]));
             return;
         }
         long first = ++seq;

@@ -76,6 +76,7 @@ public final class CommContract {
         CASES.put("scanExscan", CommContract::scanExscan);
         CASES.put("reduceScatter", CommContract::reduceScatter);
         CASES.put("largeCollectives", CommContract::largeCollectives);
+        CASES.put("largeReductions", CommContract::largeReductions);
         CASES.put("dupAndSplit", CommContract::dupAndSplit);
         CASES.put("badInput", CommContract::badInput);
         CASES.put("truncationAndTypeMismatch", CommContract::truncationAndTypeMismatch);
@@ -651,6 +652,65 @@ public final class CommContract {
             assertEquals(i ^ 0x5a5a, everywhere[i]);
         }
         assertEquals((total - 1) ^ 0x5a5a, everywhere[total - 1]);
+    }
+
+    /**
+     * Reductions of a few MiB checked element by element: in place (the same array as send and receive buffer),
+     * an operation that is not commutative (combined in rank order), location pairs, a direct receive buffer, and
+     * a count that is no multiple of the ranks or of a backend's pieces.
+     */
+    static void largeReductions(Comm w) {
+        int n = w.size();
+        int me = w.rank();
+        int count = 250_001;
+        long[] v = new long[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (long) i * 3 + me;
+        }
+        w.allreduce(Buf.of(v), Buf.of(v), Op.SUM);
+        long ranks = (long) n * (n - 1) / 2;
+        for (int i = 0; i < count; i++) {
+            if (v[i] != (long) i * 3 * n + ranks) {
+                throw new AssertionError("in-place allreduce: element " + i + " is " + v[i]);
+            }
+        }
+        // "the right operand" is associative, not commutative: combined in rank order, the last rank wins
+        double[] d = new double[count];
+        Arrays.fill(d, me);
+        double[] last = new double[count];
+        w.allreduce(Buf.of(d), Buf.of(last), Op.ofDoubles((a, b) -> b));
+        double[] firstAtRoot = new double[count];
+        for (int root = 0; root < n; root++) {
+            w.reduce(Buf.of(d), w.rank() == root ? Buf.of(firstAtRoot) : null, Op.ofDoubles((a, b) -> a), root);
+        }
+        for (int i = 0; i < count; i++) {
+            if (last[i] != n - 1 || (me == n - 1 && firstAtRoot[i] != 0)) {
+                throw new AssertionError("rank order: element " + i + " is " + last[i] + " / " + firstAtRoot[i]);
+            }
+        }
+        // location pairs (value, index): rank r holds the minimum of pair p when p % n == r
+        int pairs = 100_003;
+        double[] loc = new double[2 * pairs];
+        for (int p = 0; p < pairs; p++) {
+            loc[2 * p] = p % n == me ? -p : p;
+            loc[2 * p + 1] = me;
+        }
+        double[] min = new double[2 * pairs];
+        w.allreduce(Buf.of(loc), Buf.of(min), Op.MINLOC);
+        for (int p = 0; p < pairs; p++) {
+            if (min[2 * p] != (n == 1 ? -p : Math.min(-p, p)) || min[2 * p + 1] != (p == 0 ? 0 : p % n)) {
+                throw new AssertionError("MINLOC: pair " + p + " is (" + min[2 * p] + ", " + min[2 * p + 1] + ")");
+            }
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
+        int[] ints = new int[count];
+        Arrays.fill(ints, me + 1);
+        w.allreduce(Buf.of(ints), Buf.of(direct, ElementType.INT, 0, count), Op.SUM);
+        for (int i = 0; i < count; i++) {
+            if (direct.getInt(4 * i) != n * (n + 1) / 2) {
+                throw new AssertionError("allreduce into a direct buffer: element " + i + " is " + direct.getInt(4 * i));
+            }
+        }
     }
 
     static void scanExscan(Comm w) {
