@@ -88,6 +88,8 @@ final class Lib {
     final int anySource;
     /** The attribute key {@code MPI_TAG_UB} (0 in Open MPI, {@code 0x64400001} in MPICH). */
     final int keyTagUb;
+    /** {@code MPI_IN_PLACE}: {@code (void *) 1} in Open MPI, {@code (void *) -1} in MPICH. */
+    final MemorySegment inPlace;
     private final SymbolLookup lookup;
     private final Linker linker = Linker.nativeLinker();
 
@@ -171,6 +173,7 @@ final class Lib {
         this.mpich = mpich;
         anySource = mpich ? -2 : -1;
         keyTagUb = mpich ? 0x64400001 : 0;
+        inPlace = MemorySegment.ofAddress(mpich ? -1L : 1L);
         commWorld = predefined("ompi_mpi_comm_world", 0x44000000);
         commSelf = predefined("ompi_mpi_comm_self", 0x44000001);
         commNull = predefined("ompi_mpi_comm_null", 0x04000000);

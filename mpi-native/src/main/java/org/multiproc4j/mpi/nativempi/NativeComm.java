@@ -759,6 +759,16 @@ final class NativeComm implements CommBackend {
                 // MPI leaves rank 0's exscan result undefined; ours is left unchanged
                 r = c.scratch(recv.byteCount());
             }
+            // MPI forbids a send buffer that aliases the receive buffer: the same region is MPI_IN_PLACE, any
+            // other overlap reduces from a copy of the send buffer
+            boolean inPlace = false;
+            if (overlap(s, r)) {
+                if (sameStart(s, r)) {
+                    inPlace = true;
+                } else {
+                    s = c.scratch(s.byteSize()).copyFrom(s);
+                }
+            }
             MethodHandle h = switch (root) {
                 case -1 -> c.pick(lib.allreduce, lib.allreduceHeap);
                 case -2 -> c.pick(lib.scan, lib.scanHeap);
@@ -774,7 +784,7 @@ final class NativeComm implements CommBackend {
             try {
                 for (long i = 0; i < send.count() || i == 0; i += per) {
                     int n = (int) Math.min(per, send.count() - i);
-                    MemorySegment si = s.asSlice(i * size, (long) n * size);
+                    MemorySegment si = inPlace ? lib.inPlace : s.asSlice(i * size, (long) n * size);
                     MemorySegment ri = r.equals(MemorySegment.NULL) ? r : r.asSlice(i * size, (long) n * size);
                     int rc = root >= 0
                             ? (int) h.invokeExact(si, ri, n, type(t), mpiOp, root, comm)
@@ -790,6 +800,21 @@ final class NativeComm implements CommBackend {
         } catch (Throwable e) {
             throw Engine.rethrow(e);
         }
+    }
+
+    /** Whether two segments (heap or native) share a byte. */
+    private static boolean overlap(MemorySegment a, MemorySegment b) {
+        if (a.byteSize() == 0 || b.byteSize() == 0 || a.isNative() != b.isNative()) {
+            return false;
+        }
+        if (!a.isNative() && a.heapBase().orElse(null) != b.heapBase().orElse(null)) {
+            return false;
+        }
+        return a.address() < b.address() + b.byteSize() && b.address() < a.address() + a.byteSize();
+    }
+
+    private static boolean sameStart(MemorySegment a, MemorySegment b) {
+        return a.address() == b.address() && a.byteSize() <= b.byteSize();
     }
 
     // ------------------------------------------------------------------ communicators
