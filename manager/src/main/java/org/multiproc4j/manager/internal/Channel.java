@@ -63,7 +63,7 @@ public interface Channel extends AutoCloseable {
      * @return the channel.
      */
     static Channel of(Connection c) {
-        return new OverPipe(c);
+        return new OverConnection(c, "pipe ");
     }
 
     /**
@@ -73,7 +73,7 @@ public interface Channel extends AutoCloseable {
      * @return the channel.
      */
     static Channel of(SocketConnection c) {
-        return new OverSocket(c);
+        return new OverConnection(c, "socket ");
     }
 
     /*
@@ -82,12 +82,14 @@ public interface Channel extends AutoCloseable {
      * invokedynamic on its first use. These have identity equality, as a channel should.
      */
 
-    /** A channel over a pipe end. */
-    final class OverPipe implements Channel {
+    /** A channel over a connection: a pipe end or an authenticated socket. */
+    final class OverConnection implements Channel {
         private final Connection end;
+        private final String kind;
 
-        OverPipe(Connection end) {
+        OverConnection(Connection end, String kind) {
             this.end = end;
+            this.kind = kind;
         }
 
         @Override
@@ -112,41 +114,7 @@ public interface Channel extends AutoCloseable {
 
         @Override
         public String toString() {
-            return "pipe " + end;
-        }
-    }
-
-    /** A channel over an authenticated socket. */
-    final class OverSocket implements Channel {
-        private final SocketConnection end;
-
-        OverSocket(SocketConnection end) {
-            this.end = end;
-        }
-
-        @Override
-        public void send(Object message) throws IOException {
-            end.send(message);
-        }
-
-        @Override
-        public Object recv() throws IOException, InterruptedException {
-            return end.recv();
-        }
-
-        @Override
-        public boolean pollOrFail() throws IOException {
-            return end.poll();
-        }
-
-        @Override
-        public void close() {
-            end.close();
-        }
-
-        @Override
-        public String toString() {
-            return "socket " + end;
+            return kind + end;
         }
     }
 }
