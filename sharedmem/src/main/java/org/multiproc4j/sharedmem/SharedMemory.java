@@ -313,11 +313,21 @@ public final class SharedMemory implements Shareable, AutoCloseable {
 
     /**
      * What a block travels as: its name, and the process that wrote the handle.
-     *
-     * @param name   the block's name.
-     * @param sender the token of the process that wrote the handle.
+     * A class, not a record: a record's first deserialization in a JVM spins method-handle classes that no class-data
+     * archive keeps, tens of milliseconds of a child's start (pool workers, manager clients, MPI ranks).
      */
-    private record MemoryHandle(String name, long sender) implements Handle {
+    private static final class MemoryHandle implements Handle {
+        private static final long serialVersionUID = 1L;
+        /** The block's name. */
+        private final String name;
+        /** The token of the process that wrote the handle. */
+        private final long sender;
+
+        MemoryHandle(String name, long sender) {
+            this.name = name;
+            this.sender = sender;
+        }
+
         @Override
         public Object attach() {
             return Segment.attachingHandle(sender, () -> SharedMemory.attach(name));

@@ -8,14 +8,26 @@ import org.multiproc4j.sharedmem.internal.SegmentDescriptor;
 /**
  * What a synchronisation object travels as to another JVM: its kind, its segment's name, the process that
  * wrote the handle and how its waiters idle.
- *
- * @param kind   which synchronisation object it is.
- * @param name   its segment's name.
- * @param sender the token of the process that wrote the handle.
- * @param idle   how the attached object's waiting threads idle.
+ * A class, not a record: a record's first deserialization in a JVM spins method-handle classes that no class-data
+ * archive keeps, tens of milliseconds of a child's start (pool workers, manager clients, MPI ranks).
  */
-record SyncHandle(int kind, String name, long sender, IdlePolicy idle) implements Handle {
-    private static final long serialVersionUID = 3L;
+final class SyncHandle implements Handle {
+    private static final long serialVersionUID = 4L;
+    /** Which synchronisation object it is. */
+    private final int kind;
+    /** Its segment's name. */
+    private final String name;
+    /** The token of the process that wrote the handle. */
+    private final long sender;
+    /** How the attached object's waiting threads idle. */
+    private final IdlePolicy idle;
+
+    SyncHandle(int kind, String name, long sender, IdlePolicy idle) {
+        this.kind = kind;
+        this.name = name;
+        this.sender = sender;
+        this.idle = idle;
+    }
 
     @Override
     public Object attach() {
