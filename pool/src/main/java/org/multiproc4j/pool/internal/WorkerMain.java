@@ -37,15 +37,9 @@ public final class WorkerMain implements SerializableRunnable {
     private final SerializableRunnable initializer;
     private final int maxTasks;
     private final PayloadCodec codec;
-    /**
-     * The name of the counter of the tasks this worker has started, for the parent to tell which task a dead worker
-     * was running. A name, attached in {@link #run()}, not the counter's handle: that handle is a record, and
-     * deserializing the first record in a JVM spins some twenty method-handle classes that no class-data archive
-     * keeps, tens of milliseconds of a worker's start. The parent keeps the counter open for the worker's life.
-     */
-    private final String startedName;
-    /** The counter, attached. */
-    private transient SharedLong started;
+    /** How many tasks this worker has started, for the parent to tell which task a dead worker was running. */
+    @SuppressWarnings("serial") // a shared object: it travels as its handle (Shareable)
+    private final SharedLong started;
     /** Time spent running the tasks whose results are waiting to be sent. */
     private transient long busyNanos;
     /** Whether the codec's warm-up has been started (after the first results went out). */
@@ -54,7 +48,7 @@ public final class WorkerMain implements SerializableRunnable {
     public WorkerMain(Connection conn, SharedLong started, SerializableRunnable initializer, int maxTasks,
                       PayloadCodec codec) {
         this.conn = conn;
-        this.startedName = started.name();
+        this.started = started;
         this.initializer = initializer;
         this.maxTasks = maxTasks;
         this.codec = codec;
@@ -73,22 +67,6 @@ public final class WorkerMain implements SerializableRunnable {
 
     @Override
     public void run() throws Exception {
-        SharedLong counter;
-        try {
-            counter = SharedLong.attach(startedName);
-        } catch (RuntimeException e) {
-            if (conn.poll()) {
-                return; // the pool closed this worker's pipe (terminated) before the worker got here
-            }
-            throw e;
-        }
-        try (SharedLong c = counter) {
-            started = c;
-            serve();
-        }
-    }
-
-    private void serve() throws Exception {
         if (initializer != null) {
             try {
                 initializer.run();
