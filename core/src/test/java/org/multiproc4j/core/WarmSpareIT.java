@@ -56,6 +56,34 @@ class WarmSpareIT {
     }
 
     @Test
+    void shouldPrepareTheModulesWhileItWaits() throws Exception {
+        JvmProcess.Options warm = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE);
+        assertEquals(null, JvmProcess.call(() -> System.getProperty("multiproc4j.test.prepared"), warm)
+                .get(Timeouts.MEDIUM), "a child that is not a spare prepares nothing");
+        long spare = awaitOneSpare();
+        awaitIdle(spare);
+        TaskFuture<String> f = JvmProcess.call(() -> System.getProperty("multiproc4j.test.prepared"), warm);
+        assertEquals(spare, f.process().pid(), "served by the spare");
+        // the test provider (core's test resources) counts its prepare() calls in this property
+        assertEquals("1", f.get(Timeouts.MEDIUM), "the spare ran each provider's prepare() once before its task");
+    }
+
+    /** Waits until a process has used no CPU for a while (a spare that booted and prepared, and now waits). */
+    private static void awaitIdle(long pid) throws Exception {
+        long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();
+        String last = "";
+        int still = 0;
+        while (still < 3 && System.nanoTime() < deadline) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String cpu = f[11] + "/" + f[12]; // utime and stime
+            still = cpu.equals(last) ? still + 1 : 0;
+            last = cpu;
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
     void shouldKeepTwoSparesWhenStartsComeFasterThanASpareBoots() throws Exception {
         JvmProcess.Options warm = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE);
         assertEquals(1, JvmProcess.call(() -> 1, warm).get(Timeouts.MEDIUM)); // the configuration boots

@@ -77,7 +77,7 @@ public final class ChildMain {
         ParentWatchdog.start(parentPid, parentStart, parentTicks);
         InputStream control = new FileInputStream(FileDescriptor.in);
         if (!assignmentWaiting(control)) {
-            warmUp(); // a spare: it has the time
+            warmUp(control); // a spare: it has the time
         }
 
         Path outcomeFile;
@@ -226,8 +226,42 @@ public final class ChildMain {
         training = on;
     }
 
-    /** Takes a no-op task down the path a real one takes, so its classes are loaded and linked. */
-    private static void warmUp() {
+    /**
+     * In a spare: takes a no-op task down the path a real one takes, so its classes are loaded and linked; then,
+     * while no task has come, a value down the JDK serialization path a task with captured values takes (the
+     * serial filter's set-up, reflection on serializable classes: some 20 ms in a fresh JVM), then the modules'
+     * {@link org.multiproc4j.core.spi.ChildWarmUp#prepare()} steps.
+     */
+    private static void warmUp(InputStream control) {
+        noOp();
+        if (assignmentWaiting(control)) {
+            return;
+        }
+        try {
+            ArrayList<Object> value = new ArrayList<>(List.of(1, 2L, "x"));
+            TaskCodec.decode(TaskCodec.encode((Callable<Object> & java.io.Serializable)
+                    () -> value, "warm-up"), ClassLoader.getSystemClassLoader(), null);
+        } catch (Exception | LinkageError e) {
+            // only a warm-up: the real task will meet the same problem and report it
+        }
+        try {
+            for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
+                    org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
+                if (assignmentWaiting(control)) {
+                    return;
+                }
+                try {
+                    w.prepare();
+                } catch (Exception | LinkageError e) {
+                    // only a warm-up
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // a broken provider file: the task will load what it needs itself
+        }
+    }
+
+    private static void noOp() {
         try {
             Object task = TaskWire.decodeTask(TaskWire.trainingTask(), ClassLoader.getSystemClassLoader(),
                     new ArrayList<AutoCloseable>());

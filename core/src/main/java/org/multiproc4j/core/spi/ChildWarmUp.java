@@ -6,8 +6,13 @@ package org.multiproc4j.core.spi;
  * classpath by a JVM that runs a no-op task). That JVM runs every provider before it exits, so the classes a
  * provider loads are archived, and a child that needs them later maps them instead of parsing and verifying
  * them: the manager's server and its clients load their socket, handshake, pipe, codec and proxy classes
- * this way. User children and spares do not run providers (a spare doing so would compete for the CPU with
- * the work that launched it).
+ * this way.
+ *
+ * <p>A warm spare (a child JVM booted ahead of need, which waits for its task) calls every provider's
+ * {@link #prepare()}, one after the other and only while no task has arrived: there a module initializes the
+ * classes its tasks' first steps need (static initializers, the JDK caches behind them), so that a task that,
+ * say, attaches a pipe does not pay for them after it was handed over. User children that are not spares
+ * call neither method.
  *
  * <p>Providers are found with {@link java.util.ServiceLoader} (a
  * {@code META-INF/services/org.multiproc4j.core.spi.ChildWarmUp} file in the module's jar). A warm-up should
@@ -34,4 +39,40 @@ public interface ChildWarmUp {
      * @throws Exception anything; it is ignored.
      */
     void warmUp() throws Exception;
+
+    /**
+     * Prepares this module's first use in a warm spare that waits for its task: initializes classes and the
+     * JDK caches behind them, without opening files, sockets or shared-memory segments and without starting
+     * threads, in a few milliseconds at most (the spare checks for its task between providers, not during
+     * one). The default does nothing.
+     *
+     * <p><b>Thread safety.</b> Called from the spare's main thread only.
+     *
+     * @throws Exception anything; it is ignored.
+     */
+    default void prepare() throws Exception {
+    }
+
+    /**
+     * Loads and initializes the named classes with the given loader (what a provider's steps usually do),
+     * skipping those that are missing or fail to initialize: an optional module's classes, say.
+     *
+     * <p><b>Thread safety.</b> Safe from any thread (class initialization is the JVM's).
+     *
+     * @param loader the loader to load them with.
+     * @param names  binary class names.
+     * @return how many were loaded and initialized.
+     */
+    static int initialize(ClassLoader loader, Iterable<String> names) {
+        int n = 0;
+        for (String name : names) {
+            try {
+                Class.forName(name, true, loader);
+                n++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not on this classpath: its users will say so
+            }
+        }
+        return n;
+    }
 }

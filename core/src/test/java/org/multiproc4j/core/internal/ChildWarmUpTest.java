@@ -9,7 +9,8 @@ import org.multiproc4j.core.spi.ChildWarmUp;
 
 /**
  * The modules' warm-ups run from the no-op task in a training JVM only (not in spares, where they would compete
- * for the CPU with the work that launched the spare); one that throws does not stop the others.
+ * for the CPU with the work that launched the spare: spares call the lighter {@link ChildWarmUp#prepare()}, see
+ * {@code WarmSpareIT}); one that throws does not stop the others.
  */
 class ChildWarmUpTest {
     static final AtomicInteger RUNS = new AtomicInteger();
@@ -24,7 +25,16 @@ class ChildWarmUpTest {
         public void warmUp() {
             RUNS.incrementAndGet();
         }
+
+        /** Counts in a system property, which a task run in the same JVM reads. */
+        @Override
+        public void prepare() {
+            System.setProperty(PREPARED_PROP, Integer.toString(Integer.getInteger(PREPARED_PROP, 0) + 1));
+        }
     }
+
+    /** The system property {@link Counting#prepare()} counts in. */
+    public static final String PREPARED_PROP = "multiproc4j.test.prepared";
 
     /** A warm-up that fails. */
     public static final class Failing implements ChildWarmUp {
@@ -55,6 +65,24 @@ class ChildWarmUpTest {
             ChildMain.training(false);
         }
         assertEquals(before + 2, RUNS.get(), "the failing provider ran, and the one after it too");
+    }
+
+    @Test
+    void initializeLoadsAndInitializesTheNamedClassesAndSkipsMissingOnes() {
+        int n = ChildWarmUp.initialize(getClass().getClassLoader(), java.util.List.of(
+                Initialized.class.getName(), "org.multiproc4j.no.such.Class", "java.util.concurrent.ConcurrentHashMap"));
+        assertEquals(2, n, "two of the three exist");
+        assertEquals("yes", System.getProperty("multiproc4j.test.initialized"), "the static initializer ran");
+    }
+
+    /** A class whose initialization shows. */
+    static final class Initialized {
+        static {
+            System.setProperty("multiproc4j.test.initialized", "yes");
+        }
+
+        private Initialized() {
+        }
     }
 
     @Test

@@ -97,14 +97,13 @@ public final class ManagerWarmUp implements ChildWarmUp {
 
     @Override
     public void warmUp() {
-        ClassLoader loader = ManagerWarmUp.class.getClassLoader();
-        for (String name : CLASSES) {
-            try {
-                Class.forName(name, true, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // not on this classpath (an optional module): its users will say so
-            }
-        }
+        prepare();
+    }
+
+    /** In a warm spare, initializes the same classes (no pipe, segment, socket or thread). */
+    @Override
+    public void prepare() {
+        ChildWarmUp.initialize(ManagerWarmUp.class.getClassLoader(), CLASSES);
     }
 
     /** The handshake's HMAC: the first {@code Mac.getInstance} loads and verifies the security providers. */

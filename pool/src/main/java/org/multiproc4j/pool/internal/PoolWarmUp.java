@@ -54,14 +54,13 @@ public final class PoolWarmUp implements ChildWarmUp {
 
     @Override
     public void warmUp() {
-        ClassLoader loader = PoolWarmUp.class.getClassLoader();
-        for (String name : CLASSES) {
-            try {
-                Class.forName(name, true, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // not on this classpath: its users will say so
-            }
-        }
+        prepare();
+    }
+
+    /** In a warm spare, initializes the same classes (no pipe, segment, socket or thread). */
+    @Override
+    public void prepare() {
+        ChildWarmUp.initialize(PoolWarmUp.class.getClassLoader(), CLASSES);
     }
 
     /**
