@@ -42,9 +42,9 @@ public interface ChildWarmUp {
 
     /**
      * Prepares this module's first use in a warm spare that waits for its task: initializes classes and the
-     * JDK caches behind them, without opening files, sockets or shared-memory segments and without starting
-     * threads, in a few milliseconds at most (the spare checks for its task between providers, not during
-     * one). The default does nothing.
+     * JDK caches behind them (the security providers, say), leaving nothing open or running when it
+     * returns (no file, socket, shared-memory segment or thread; no output), in a few milliseconds of a warm
+     * JVM's time (the spare checks for its task between providers, not during one). The default does nothing.
      *
      * <p><b>Thread safety.</b> Called from the spare's main thread only.
      *
