@@ -16,9 +16,15 @@ import org.multiproc4j.manager.Manager;
  * time of every block of {@value #BLOCK} operations; the parent prints the median over the trials of each block,
  * in µs per operation, and of the whole k, as operations per second. It then times the parent's own
  * {@code map.get} round trip (the {@code manager_proxy_rtt} figure). Shows where a fresh child's time goes: its
- * first, cold blocks or the steady state.
+ * first, cold blocks or the steady state. Each trial also prints the times of the first put and get, of the
+ * 3rd to 10th, the 11th to 100th and the 101st to 500th (µs each). With the environment variable
+ * {@code PROBE_DETAIL} set (children inherit it), the child prints the time of each of its first 40 puts between
+ * the lines {@code PROBE BEGIN} and {@code PROBE PUTS DONE}; the system property {@code probe.jvm} gives the
+ * children JVM options (say {@code -Xint}, or {@code -Xlog:class+load=info:stdout} to see what the timed part
+ * loads).
  *
- * <pre>{@code java -cp benchmarks.jar org.multiproc4j.benchmarks.manager.ChildDictOpsBlocks [trials] [k]}</pre>
+ * <pre>{@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks.jar \
+ *     org.multiproc4j.benchmarks.manager.ChildDictOpsBlocks [trials] [k]}</pre>
  */
 public final class ChildDictOpsBlocks {
     private static final int BLOCK = 500;
@@ -52,8 +58,8 @@ public final class ChildDictOpsBlocks {
                 System.out.printf(Locale.ROOT, "trial %d: puts %s | gets %s | %.0f puts/s, %.0f gets/s%n", t,
                         row(r, 0, blocks), row(r, blocks, blocks), k / (r[2 * blocks] / 1e6),
                         k / (r[2 * blocks + 1] / 1e6));
-                System.out.printf(Locale.ROOT, "  first ops us: put#1 %.0f put#2 %.0f puts3-10 %.1f 11-100 %.1f 101-500 %.1f"
-                        + " | get#1 %.0f get#2 %.0f gets3-10 %.1f 11-100 %.1f 101-500 %.1f%n",
+                System.out.printf(Locale.ROOT, "  first ops us: put#1 %.0f put#2 %.0f puts3-10 %.1f 11-100 %.1f "
+                        + "101-500 %.1f | get#1 %.0f get#2 %.0f gets3-10 %.1f 11-100 %.1f 101-500 %.1f%n",
                         r[2 * blocks + 2] / 1e3, r[2 * blocks + 3] / 1e3, r[2 * blocks + 4] / 8e3,
                         r[2 * blocks + 5] / 90e3, r[2 * blocks + 6] / 400e3,
                         r[2 * blocks + 7] / 1e3, r[2 * blocks + 8] / 1e3, r[2 * blocks + 9] / 8e3,
@@ -81,6 +87,11 @@ public final class ChildDictOpsBlocks {
     static long[] child(ManagedMap<Integer, Integer> d, int k) {
         int blocks = k / BLOCK;
         long[] r = new long[2 * blocks + 12];
+        boolean detail = System.getenv("PROBE_DETAIL") != null;
+        long[] first = new long[40];
+        if (detail) {
+            System.out.println("PROBE BEGIN");
+        }
         long start = System.nanoTime();
         long t = start;
         for (int b = 0; b < blocks; b++) {
@@ -88,6 +99,9 @@ public final class ChildDictOpsBlocks {
                 d.put(i, i);
                 if (b == 0) {
                     mark(r, 2 * blocks + 2, i, System.nanoTime() - t);
+                    if (detail && i < first.length) {
+                        first[i] = System.nanoTime();
+                    }
                 }
             }
             long now = System.nanoTime();
@@ -95,6 +109,16 @@ public final class ChildDictOpsBlocks {
             t = now;
         }
         long mid = t;
+        if (detail) {
+            StringBuilder sb = new StringBuilder("first puts, us each:");
+            long prev = start;
+            for (long f : first) {
+                sb.append(' ').append((f - prev) / 1000);
+                prev = f;
+            }
+            System.out.println(sb);
+            System.out.println("PROBE PUTS DONE");
+        }
         long sum = 0;
         for (int b = 0; b < blocks; b++) {
             for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
