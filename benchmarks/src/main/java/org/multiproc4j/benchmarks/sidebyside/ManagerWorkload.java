@@ -75,7 +75,9 @@ public final class ManagerWorkload implements Workload {
         }
         p.put("transport", "local client: Unix-socket handshake, then a shared-memory pipe; socket_*: the Unix "
                 + "socket");
-        p.put("codec", "JDK serialization with core's default filter (tuples of scalars take the fast path)");
+        p.put("codec", "calls whose arguments and result are null, Integer, Long, String, Boolean or Double: the "
+                + "manager's compact byte frames; others: JDK serialization with core's default filter (tuples of "
+                + "scalars take the fast path)");
         return p;
     }
 

@@ -21,6 +21,16 @@ public interface Channel extends AutoCloseable {
     void send(Object message) throws IOException, InterruptedException;
 
     /**
+     * Sends raw bytes as one message, which the peer's {@link #recv()} returns as a {@code byte[]}.
+     *
+     * @param bytes  the array.
+     * @param length how many of its first bytes.
+     * @throws IOException          if the peer is gone or the channel closed.
+     * @throws InterruptedException if interrupted while the channel is full.
+     */
+    void sendBytes(byte[] bytes, int length) throws IOException, InterruptedException;
+
+    /**
      * Receives one message, waiting as long as it takes; a dead peer ends the wait with an
      * {@link java.io.EOFException}.
      *
@@ -95,6 +105,11 @@ public interface Channel extends AutoCloseable {
         @Override
         public void send(Object message) throws IOException, InterruptedException {
             end.send(message);
+        }
+
+        @Override
+        public void sendBytes(byte[] bytes, int length) throws IOException, InterruptedException {
+            end.sendBytes(bytes, 0, length);
         }
 
         @Override

@@ -48,6 +48,8 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
         final Channel ch;
         /** Key to index, for the keys sent as definitions on {@link #ch}. Used by the owning thread only. */
         final java.util.HashMap<String, Integer> keys = new java.util.HashMap<>();
+        /** The frame being written (see {@link CompactFrames}). Used by the owning thread only. */
+        final CompactFrames.Out out = new CompactFrames.Out();
 
         Conn(Channel ch) {
             this.ch = ch;
@@ -245,8 +247,16 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
                     k = key;
                 }
             }
-            ch.send(new Object[] {id, k, args});
-            return (Object[]) ch.recv();
+            if (k instanceof Integer && CompactFrames.request(c.out, id, (Integer) k, args)) {
+                ch.sendBytes(c.out.bytes, c.out.length);
+            } else {
+                ch.send(new Object[] {id, k, args});
+            }
+            Object reply = ch.recv();
+            if (reply instanceof byte[]) {
+                return new Object[] {Protocol.OK, CompactFrames.readResponse((byte[]) reply)};
+            }
+            return (Object[]) reply;
         } catch (SerializationException e) {
             throw e;                                    // nothing sent, or the answer consumed: still in step
         } catch (IOException e) {

@@ -51,6 +51,10 @@ public final class ManagerWarmUp implements ChildWarmUp {
             "org.multiproc4j.manager.internal.ProxyHandler$Plan",
             "org.multiproc4j.manager.internal.ClientEndpoint",
             "org.multiproc4j.manager.internal.Protocol",
+            "org.multiproc4j.manager.internal.CompactFrames",
+            "org.multiproc4j.manager.internal.CompactFrames$Out",
+            "org.multiproc4j.manager.internal.CompactFrames$In",
+            "org.multiproc4j.manager.internal.CompactFrames$Request",
             "org.multiproc4j.manager.internal.ProxyHandle",
             "org.multiproc4j.manager.internal.ProxyHandler",
             "org.multiproc4j.manager.Manager",
@@ -129,7 +133,10 @@ public final class ManagerWarmUp implements ChildWarmUp {
         }
     }
 
-    /** The NIO classes of a Unix-socket listener and client, and a call and its answer through the codec. */
+    /**
+     * The NIO classes of a Unix-socket listener and client, and a call and its answer through the codec and as
+     * compact frames.
+     */
     public static final class Sockets implements ChildWarmUp {
         /** Creates the step (found by {@link java.util.ServiceLoader}). */
         public Sockets() {
@@ -150,10 +157,15 @@ public final class ManagerWarmUp implements ChildWarmUp {
             String key = Protocol.key(put);
             Object[] request = {1L, 0, new Object[] {1, "v"}};
             Object[] answer = {Protocol.OK, 1};
+            CompactFrames.Out out = new CompactFrames.Out();
             for (int i = 0; i < 2; i++) {
                 codec.decode(codec.encode(key));
                 codec.decode(codec.encode(request));
                 codec.decode(codec.encode(answer));
+                CompactFrames.request(out, 1L, 0, new Object[] {1, "v"});
+                CompactFrames.readRequest(java.util.Arrays.copyOf(out.bytes, out.length));
+                CompactFrames.response(out, 1L);
+                CompactFrames.readResponse(java.util.Arrays.copyOf(out.bytes, out.length));
             }
         }
     }

@@ -15,14 +15,19 @@ import org.multiproc4j.core.RemoteException;
  * define    client -> server   String methodKey                              (no answer)
  * request   client -> server   {Long objectId, Integer methodIndex, Object[] args}
  *                              {Long objectId, String methodKey, Object[] args}
+ *                              byte[] compact request                        (see CompactFrames)
  * response  server -> client   {OK, value}
  *                              {PROXY, Long objectId, String interfaceName}
  *                              {ERROR, String className, String message, RemoteException}
+ *                              byte[] compact value response                 (only to a compact request)
  * }</pre>
  * A client sends each method key once per connection, as a {@code define} message, and then names it by its
  * index, counted from 0 in the order of the definitions on that connection (at most {@link #MAX_KEYS}; a client
  * that has defined that many sends further keys whole): a call then carries a small integer instead of a
  * signature of some forty characters, which both sides would otherwise write, scan and hash on every call.
+ * A call by index whose arguments are all simple (null, Integer, Long, String, Boolean, Double) travels as a
+ * {@link CompactFrames compact request} of raw bytes, and a simple value result of it as a compact response;
+ * errors, proxies and other values answer it as tuples.
  * Object id {@link #MANAGER} is the manager itself ({@link #CREATE}, {@link #REGISTER}, {@link #SHUTDOWN},
  * {@link #PING}, {@link #DRAIN}).
  */

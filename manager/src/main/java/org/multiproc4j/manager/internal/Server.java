@@ -268,6 +268,8 @@ public final class Server implements Dispatcher, AutoCloseable {
         private volatile Channel channel;
         /** The method keys the client defined, by index. Used by the session's thread only. */
         private final List<String> keys = new ArrayList<>();
+        /** The compact response being written. Used by the session's thread only. */
+        private final CompactFrames.Out out = new CompactFrames.Out();
 
         Session(SocketConnection socket) {
             this.socket = socket;
@@ -303,6 +305,23 @@ public final class Server implements Dispatcher, AutoCloseable {
                     }
                     if (request instanceof String) {
                         define((String) request);
+                        continue;
+                    }
+                    if (request instanceof byte[]) {
+                        CompactFrames.Request q = CompactFrames.readRequest((byte[]) request);
+                        Object[] response = dispatchIndexed(q.id, q.index, q.args);
+                        if (((Integer) response[0]) == Protocol.OK && CompactFrames.response(out, response[1])) {
+                            ch.sendBytes(out.bytes, out.length);
+                        } else {
+                            try {
+                                ch.send(response);
+                            } catch (org.multiproc4j.core.SerializationException e) {
+                                ch.send(Protocol.error(e));
+                            }
+                        }
+                        if (closed) {
+                            return;
+                        }
                         continue;
                     }
                     Object[] r = (Object[]) request;
