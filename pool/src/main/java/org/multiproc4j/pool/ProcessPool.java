@@ -327,6 +327,10 @@ public final class ProcessPool implements AutoCloseable {
             Task t = tasks[i];
             if (t != null) {
                 if (status == Frames.OK) {
+                    if (t.sink instanceof MapSink && ((MapSink<?>) t.sink).decodeInto(codec, t, m, at, len)) {
+                        at += len;
+                        continue;
+                    }
                     Object value;
                     try {
                         value = codec.decode(m, at, len);
@@ -550,16 +554,22 @@ public final class ProcessPool implements AutoCloseable {
             // shares are counted over every live worker, booted or not, so that the first worker up takes its
             // share and not all the work; the tasks go only to booted ones (the first task to the first worker up)
             int live = 0;
+            int held = 0;
             boolean anyReady = false;
             for (WorkerHandle w : workers) {
                 if (accepts(w)) {
                     live++;
+                    held += w.inflight.size();
                     anyReady |= w.ready;
                 }
             }
             if (!anyReady) {
                 return;
             }
+            // a worker's share is counted over all the work not answered yet (queued and held), not over the queue
+            // alone: at the end of a map, a worker that holds one chunk takes the next one too, instead of running
+            // dry and waiting a round trip (and a wake-up) for each of the last chunks
+            int share = (queue.size() + held + live - 1) / live;
             touched = new WorkerHandle[workers.length];
             while (!queue.isEmpty()) {
                 WorkerHandle best = null;
@@ -571,7 +581,7 @@ public final class ProcessPool implements AutoCloseable {
                 if (best == null) {
                     break;
                 }
-                int limit = Math.max(1, Math.min(best.depth(), (queue.size() + live - 1) / live));
+                int limit = Math.max(1, Math.min(best.depth(), share));
                 if (best.inflight.size() >= limit) {
                     break;
                 }
@@ -976,14 +986,14 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
-     * Submits a map's chunks as they are encoded, in batches that double from one chunk per worker, so that the
-     * workers start on the first chunks while this thread encodes the rest. Only for inputs that cannot fail to
+     * Submits a map's chunks as they are encoded: the first one chunk at a time until each worker could have one,
+     * then in batches that double, so that the workers start on the first chunks while this thread encodes the rest. Only for inputs that cannot fail to
      * encode (plain values on the default codec), so that "nothing is submitted" on a refused input still holds.
      * If the pool is terminated meanwhile, the chunks not submitted fail with the cancellation.
      */
     private void submitWhileEncoding(FunctionTable.Ref ref, byte mode, List<Object> items, int chunk, int chunks,
                                      Task.Sink sink, String kind) {
-        int batch = size;
+        int batch = 1; // the first chunk goes out as soon as it is encoded, then one per worker, then doubling
         int c = 0;
         boolean first = true;
         while (c < chunks) {
@@ -1011,7 +1021,7 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
             c = end;
-            batch = Math.min(batch * 2, MAX_PIPELINE * size);
+            batch = c < size ? 1 : Math.min(Math.max(batch * 2, size), MAX_PIPELINE * size);
         }
     }
 
@@ -1068,6 +1078,15 @@ public final class ProcessPool implements AutoCloseable {
             this.result = result;
             this.values = new Object[n];
             this.remaining = new AtomicInteger(chunks);
+        }
+
+        /** Decodes a chunk of numbers straight into the list and counts it done; false if it is not one. */
+        boolean decodeInto(PayloadCodec codec, Task task, byte[] m, int at, int len) {
+            if (!codec.decodeNumbersInto(m, at, len, values, (int) task.first, task.count)) {
+                return false;
+            }
+            done();
+            return true;
         }
 
         @Override

@@ -223,6 +223,35 @@ final class Packed {
     }
 
     /**
+     * Decodes a packed chunk of {@code expected} numbers straight into {@code dst} from {@code at}, boxed, with no
+     * array of its own in between.
+     *
+     * @return {@code false}, with {@code dst} untouched, if the message is not a packed chunk of numbers of that
+     *         length (the caller then decodes it the general way).
+     */
+    static boolean decodeNumbersInto(byte[] b, int offset, int length, Object[] dst, int at, int expected) {
+        if (length < 5 || !isNumbers(b[offset]) || (int) INT.get(b, offset + 1) != expected || at < 0
+                || expected > dst.length - at) {
+            return false;
+        }
+        boolean wide = b[offset] == LONGS;
+        if ((wide ? 8L : 4L) * expected != length - 5) {
+            return false;
+        }
+        int in = offset + 5;
+        if (wide) {
+            for (int i = 0; i < expected; i++, in += 8) {
+                dst[at + i] = (long) LONG.get(b, in);
+            }
+        } else {
+            for (int i = 0; i < expected; i++, in += 4) {
+                dst[at + i] = (int) INT.get(b, in);
+            }
+        }
+        return true;
+    }
+
+    /**
      * Decodes a packed message.
      *
      * @throws org.multiproc4j.core.SerializationException if it is truncated or corrupt.

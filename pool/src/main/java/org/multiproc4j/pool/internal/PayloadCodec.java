@@ -84,6 +84,23 @@ public final class PayloadCodec implements Serializable {
     }
 
     /**
+     * Decodes a result that is a chunk of {@code count} numbers (as the default codec packs a chunk of
+     * {@code Integer}s or {@code Long}s) straight into {@code dst} from {@code at}.
+     *
+     * @param bytes  the message.
+     * @param offset where the encoded chunk starts.
+     * @param length its length.
+     * @param dst    where the boxed numbers go.
+     * @param at     the index of the first.
+     * @param count  how many numbers the chunk must hold.
+     * @return {@code true} if it was such a chunk and is decoded; {@code false}, with {@code dst} untouched,
+     *         otherwise (decode it with {@link #decode}).
+     */
+    public boolean decodeNumbersInto(byte[] bytes, int offset, int length, Object[] dst, int at, int count) {
+        return codec == null && Packed.decodeNumbersInto(bytes, offset, length, dst, at, count);
+    }
+
+    /**
      * Tells whether each of {@code items} is a plain value (see {@link #isPlain(Object, int)}), so that a chunk of
      * them encodes without fail on the default codec.
      *
