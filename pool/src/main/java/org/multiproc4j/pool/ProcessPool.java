@@ -37,6 +37,7 @@ import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.ipc.Pipe;
@@ -133,6 +134,11 @@ public final class ProcessPool implements AutoCloseable {
      * results), and big tasks are shared out instead of queueing behind each other on one worker.
      */
     static final long MAX_PIPELINE_BYTES = PIPE_CAPACITY / 2;
+
+    /** The array a reader receives a worker's messages into, at first. */
+    private static final int RECEIVE_BUFFER = 64 << 10;
+    /** A reader's array larger than this, grown for a big message, is given up before the next one. */
+    private static final int MAX_RECEIVE_BUFFER = 4 << 20;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -268,36 +274,54 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void readLoop(WorkerHandle w) throws InterruptedException {
-        {
-            while (true) {
-                byte[] m;
+        // one array for every message, grown to the largest (and given up after a huge one): a message is decoded
+        // (its values copied out) before the next is received, and a new array per message of a map of a million
+        // numbers would cost the parent's heap a young collection every few maps
+        byte[] buf = new byte[RECEIVE_BUFFER];
+        while (true) {
+            byte[] m;
+            int len;
+            try {
+                if (buf.length > MAX_RECEIVE_BUFFER) {
+                    buf = new byte[RECEIVE_BUFFER];
+                }
                 try {
-                    m = w.conn.recvBytes();
-                } catch (EOFException e) {
-                    break;
-                } catch (IOException e) {
-                    break; // closed by terminate
+                    len = w.conn.recvBytesInto(buf, 0);
+                } catch (BufferTooShortException e) {
+                    buf = new byte[(int) Math.min(Integer.MAX_VALUE - 16,
+                            Math.max(e.messageLength(), 2L * buf.length))];
+                    len = w.conn.recvBytesInto(buf, 0); // a message longer than an array: thrown again, below
                 }
-                if (m[0] == Frames.RESULTS) {
-                    results(w, m);
-                } else if (m[0] == Frames.READY) {
-                    lock.lock();
-                    try {
-                        w.ready = true;
-                    } finally {
-                        lock.unlock();
-                    }
-                    dispatch();
-                } else if (m[0] == Frames.INIT_FAILED) {
-                    Object failure;
-                    try {
-                        failure = TaskCodec.decode(java.util.Arrays.copyOfRange(m, 1, m.length),
-                                getClass().getClassLoader(), null);
-                    } catch (IOException | ClassNotFoundException e) {
-                        failure = RemoteException.describe(e);
-                    }
-                    w.initFailure = (RemoteException) failure;
+                m = buf;
+            } catch (EOFException e) {
+                break;
+            } catch (BufferTooShortException e) {
+                throw new IllegalStateException(w + " sent a message of " + e.messageLength() + " bytes", e);
+            } catch (IOException e) {
+                break; // closed by terminate
+            }
+            if (len < 1) {
+                continue;
+            }
+            if (m[0] == Frames.RESULTS) {
+                results(w, m);
+            } else if (m[0] == Frames.READY) {
+                lock.lock();
+                try {
+                    w.ready = true;
+                } finally {
+                    lock.unlock();
                 }
+                dispatch();
+            } else if (m[0] == Frames.INIT_FAILED) {
+                Object failure;
+                try {
+                    failure = TaskCodec.decode(java.util.Arrays.copyOfRange(m, 1, len), getClass().getClassLoader(),
+                            null);
+                } catch (IOException | ClassNotFoundException e) {
+                    failure = RemoteException.describe(e);
+                }
+                w.initFailure = (RemoteException) failure;
             }
         }
     }
@@ -981,8 +1005,9 @@ public final class ProcessPool implements AutoCloseable {
                            String kind) {
         int from = c * chunk;
         int to = Math.min(items.size(), from + chunk);
-        Object[] part = items.subList(from, to).toArray();
-        return new Task(ref, (byte) (mode | Frames.CHUNK), encodeChunk(part), sink, kind, c, from, to - from, null);
+        byte[] packed = codec.encodePacked(items, from, to); // a chunk of numbers, with no Object[] in between
+        byte[] args = packed != null ? packed : encodeChunk(items.subList(from, to).toArray());
+        return new Task(ref, (byte) (mode | Frames.CHUNK), args, sink, kind, c, from, to - from, null);
     }
 
     /**
@@ -1054,9 +1079,17 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The inputs as a list with random access: a {@link java.util.RandomAccess} list as it is (a map reads its
+     * inputs in the calling thread, before it returns, and copying a million of them costs a young collection
+     * of the caller's heap now and then), anything else copied.
+     */
     @SuppressWarnings("unchecked")
     private static List<Object> toList(Iterable<?> inputs) {
         Objects.requireNonNull(inputs, "inputs");
+        if (inputs instanceof List && inputs instanceof java.util.RandomAccess) {
+            return (List<Object>) inputs;
+        }
         if (inputs instanceof Collection) {
             return new ArrayList<>((Collection<Object>) inputs);
         }

@@ -140,6 +140,41 @@ final class Packed {
         return null;
     }
 
+    /**
+     * Returns the packed form of the numbers {@code items[from..to)}, all {@code Integer}s or all {@code Long}s,
+     * read straight from the list; {@code null} if they are not (nothing else is packed from a list).
+     */
+    static byte[] encodeNumbers(java.util.List<?> items, int from, int to) {
+        if (to <= from) {
+            return null;
+        }
+        Object head = items.get(from);
+        Class<?> c = head == null ? null : head.getClass();
+        if (c != Integer.class && c != Long.class) {
+            return null;
+        }
+        boolean wide = c == Long.class;
+        int n = to - from;
+        int width = wide ? 8 : 4;
+        byte[] out = new byte[5 + width * n];
+        out[0] = wide ? LONGS : INTS;
+        INT.set(out, 1, n);
+        int at = 5;
+        for (int i = from; i < to; i++) {
+            Object o = items.get(i);
+            if (o == null || o.getClass() != c) {
+                return null;
+            }
+            if (wide) {
+                LONG.set(out, at, ((Long) o).longValue());
+            } else {
+                INT.set(out, at, ((Integer) o).intValue());
+            }
+            at += width;
+        }
+        return out;
+    }
+
     /** {@code Integer}s in 4 bytes each, or ({@code wide}) {@code Long}s in 8; {@code null} if one is neither. */
     private static byte[] numbers(Object[] a, boolean wide) {
         int width = wide ? 8 : 4;

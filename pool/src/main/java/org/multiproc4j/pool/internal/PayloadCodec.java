@@ -84,6 +84,19 @@ public final class PayloadCodec implements Serializable {
     }
 
     /**
+     * Encodes the chunk {@code items[from..to)} as {@link #encode} would encode it as an {@code Object[]}, if it is
+     * a chunk of numbers the default codec packs ({@code Integer}s, or {@code Long}s), read straight from the list.
+     *
+     * @param items the inputs, a list with fast random access.
+     * @param from  the first of the chunk.
+     * @param to    one past its last.
+     * @return the encoded chunk, or {@code null} if it is not such a chunk (encode it as an {@code Object[]}).
+     */
+    public byte[] encodePacked(java.util.List<?> items, int from, int to) {
+        return codec == null ? Packed.encodeNumbers(items, from, to) : null;
+    }
+
+    /**
      * Decodes a result that is a chunk of {@code count} numbers (as the default codec packs a chunk of
      * {@code Integer}s or {@code Long}s) straight into {@code dst} from {@code at}.
      *
