@@ -813,7 +813,8 @@ public final class ProcessPool implements AutoCloseable {
      * {@code map}, with its default chunk size. Waits for every chunk, even after one failed.
      *
      * @param fn     the function.
-     * @param inputs the inputs (read at once, in this thread).
+     * @param inputs the inputs (read at once, in this thread, before this method returns: do not change them
+     *               meanwhile).
      * @param <T>    the input type.
      * @param <R>    the result type.
      * @return the results, one per input, in input order.
@@ -853,7 +854,8 @@ public final class ProcessPool implements AutoCloseable {
      * Submits {@code fn} over every input, with the default chunk size: Python's {@code map_async}.
      *
      * @param fn     the function.
-     * @param inputs the inputs (read at once, in this thread).
+     * @param inputs the inputs (read at once, in this thread, before this method returns: do not change them
+     *               meanwhile).
      * @param <T>    the input type.
      * @param <R>    the result type.
      * @return the list of results to come.
