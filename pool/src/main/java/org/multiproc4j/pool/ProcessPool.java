@@ -37,6 +37,7 @@ import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.internal.Deadlines;
 import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.ipc.Pipe;
@@ -133,6 +134,11 @@ public final class ProcessPool implements AutoCloseable {
      * results), and big tasks are shared out instead of queueing behind each other on one worker.
      */
     static final long MAX_PIPELINE_BYTES = PIPE_CAPACITY / 2;
+
+    /** The array a reader receives a worker's messages into, at first. */
+    private static final int RECEIVE_BUFFER = 64 << 10;
+    /** A reader's array larger than this, grown for a big message, is given up before the next one. */
+    private static final int MAX_RECEIVE_BUFFER = 4 << 20;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -268,36 +274,54 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void readLoop(WorkerHandle w) throws InterruptedException {
-        {
-            while (true) {
-                byte[] m;
+        // one array for every message, grown to the largest (and given up after a huge one): a message is decoded
+        // (its values copied out) before the next is received, and a new array per message of a map of a million
+        // numbers would cost the parent's heap a young collection every few maps
+        byte[] buf = new byte[RECEIVE_BUFFER];
+        while (true) {
+            byte[] m;
+            int len;
+            try {
+                if (buf.length > MAX_RECEIVE_BUFFER) {
+                    buf = new byte[RECEIVE_BUFFER];
+                }
                 try {
-                    m = w.conn.recvBytes();
-                } catch (EOFException e) {
-                    break;
-                } catch (IOException e) {
-                    break; // closed by terminate
+                    len = w.conn.recvBytesInto(buf, 0);
+                } catch (BufferTooShortException e) {
+                    buf = new byte[(int) Math.min(Integer.MAX_VALUE - 16,
+                            Math.max(e.messageLength(), 2L * buf.length))];
+                    len = w.conn.recvBytesInto(buf, 0); // a message longer than an array: thrown again, below
                 }
-                if (m[0] == Frames.RESULTS) {
-                    results(w, m);
-                } else if (m[0] == Frames.READY) {
-                    lock.lock();
-                    try {
-                        w.ready = true;
-                    } finally {
-                        lock.unlock();
-                    }
-                    dispatch();
-                } else if (m[0] == Frames.INIT_FAILED) {
-                    Object failure;
-                    try {
-                        failure = TaskCodec.decode(java.util.Arrays.copyOfRange(m, 1, m.length),
-                                getClass().getClassLoader(), null);
-                    } catch (IOException | ClassNotFoundException e) {
-                        failure = RemoteException.describe(e);
-                    }
-                    w.initFailure = (RemoteException) failure;
+                m = buf;
+            } catch (EOFException e) {
+                break;
+            } catch (BufferTooShortException e) {
+                throw new IllegalStateException(w + " sent a message of " + e.messageLength() + " bytes", e);
+            } catch (IOException e) {
+                break; // closed by terminate
+            }
+            if (len < 1) {
+                continue;
+            }
+            if (m[0] == Frames.RESULTS) {
+                results(w, m);
+            } else if (m[0] == Frames.READY) {
+                lock.lock();
+                try {
+                    w.ready = true;
+                } finally {
+                    lock.unlock();
                 }
+                dispatch();
+            } else if (m[0] == Frames.INIT_FAILED) {
+                Object failure;
+                try {
+                    failure = TaskCodec.decode(java.util.Arrays.copyOfRange(m, 1, len), getClass().getClassLoader(),
+                            null);
+                } catch (IOException | ClassNotFoundException e) {
+                    failure = RemoteException.describe(e);
+                }
+                w.initFailure = (RemoteException) failure;
             }
         }
     }
@@ -327,6 +351,10 @@ public final class ProcessPool implements AutoCloseable {
             Task t = tasks[i];
             if (t != null) {
                 if (status == Frames.OK) {
+                    if (t.sink instanceof MapSink && ((MapSink<?>) t.sink).decodeInto(codec, t, m, at, len)) {
+                        at += len;
+                        continue;
+                    }
                     Object value;
                     try {
                         value = codec.decode(m, at, len);
@@ -550,16 +578,22 @@ public final class ProcessPool implements AutoCloseable {
             // shares are counted over every live worker, booted or not, so that the first worker up takes its
             // share and not all the work; the tasks go only to booted ones (the first task to the first worker up)
             int live = 0;
+            int held = 0;
             boolean anyReady = false;
             for (WorkerHandle w : workers) {
                 if (accepts(w)) {
                     live++;
+                    held += w.inflight.size();
                     anyReady |= w.ready;
                 }
             }
             if (!anyReady) {
                 return;
             }
+            // a worker's share is counted over all the work not answered yet (queued and held), not over the queue
+            // alone: at the end of a map, a worker that holds one chunk takes the next one too, instead of running
+            // dry and waiting a round trip (and a wake-up) for each of the last chunks
+            int share = (queue.size() + held + live - 1) / live;
             touched = new WorkerHandle[workers.length];
             while (!queue.isEmpty()) {
                 WorkerHandle best = null;
@@ -571,7 +605,7 @@ public final class ProcessPool implements AutoCloseable {
                 if (best == null) {
                     break;
                 }
-                int limit = Math.max(1, Math.min(best.depth(), (queue.size() + live - 1) / live));
+                int limit = Math.max(1, Math.min(best.depth(), share));
                 if (best.inflight.size() >= limit) {
                     break;
                 }
@@ -779,7 +813,8 @@ public final class ProcessPool implements AutoCloseable {
      * {@code map}, with its default chunk size. Waits for every chunk, even after one failed.
      *
      * @param fn     the function.
-     * @param inputs the inputs (read at once, in this thread).
+     * @param inputs the inputs (read at once, in this thread, before this method returns: do not change them
+     *               meanwhile).
      * @param <T>    the input type.
      * @param <R>    the result type.
      * @return the results, one per input, in input order.
@@ -819,7 +854,8 @@ public final class ProcessPool implements AutoCloseable {
      * Submits {@code fn} over every input, with the default chunk size: Python's {@code map_async}.
      *
      * @param fn     the function.
-     * @param inputs the inputs (read at once, in this thread).
+     * @param inputs the inputs (read at once, in this thread, before this method returns: do not change them
+     *               meanwhile).
      * @param <T>    the input type.
      * @param <R>    the result type.
      * @return the list of results to come.
@@ -971,19 +1007,20 @@ public final class ProcessPool implements AutoCloseable {
                            String kind) {
         int from = c * chunk;
         int to = Math.min(items.size(), from + chunk);
-        Object[] part = items.subList(from, to).toArray();
-        return new Task(ref, (byte) (mode | Frames.CHUNK), encodeChunk(part), sink, kind, c, from, to - from, null);
+        byte[] packed = codec.encodePacked(items, from, to); // a chunk of numbers, with no Object[] in between
+        byte[] args = packed != null ? packed : encodeChunk(items.subList(from, to).toArray());
+        return new Task(ref, (byte) (mode | Frames.CHUNK), args, sink, kind, c, from, to - from, null);
     }
 
     /**
-     * Submits a map's chunks as they are encoded, in batches that double from one chunk per worker, so that the
-     * workers start on the first chunks while this thread encodes the rest. Only for inputs that cannot fail to
+     * Submits a map's chunks as they are encoded: the first one chunk at a time until each worker could have one,
+     * then in batches that double, so that the workers start on the first chunks while this thread encodes the rest. Only for inputs that cannot fail to
      * encode (plain values on the default codec), so that "nothing is submitted" on a refused input still holds.
      * If the pool is terminated meanwhile, the chunks not submitted fail with the cancellation.
      */
     private void submitWhileEncoding(FunctionTable.Ref ref, byte mode, List<Object> items, int chunk, int chunks,
                                      Task.Sink sink, String kind) {
-        int batch = size;
+        int batch = 1; // the first chunk goes out as soon as it is encoded, then one per worker, then doubling
         int c = 0;
         boolean first = true;
         while (c < chunks) {
@@ -1011,7 +1048,7 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
             c = end;
-            batch = Math.min(batch * 2, MAX_PIPELINE * size);
+            batch = c < size ? 1 : Math.min(Math.max(batch * 2, size), MAX_PIPELINE * size);
         }
     }
 
@@ -1044,9 +1081,17 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The inputs as a list with random access: a {@link java.util.RandomAccess} list as it is (a map reads its
+     * inputs in the calling thread, before it returns, and copying a million of them costs a young collection
+     * of the caller's heap now and then), anything else copied.
+     */
     @SuppressWarnings("unchecked")
     private static List<Object> toList(Iterable<?> inputs) {
         Objects.requireNonNull(inputs, "inputs");
+        if (inputs instanceof List && inputs instanceof java.util.RandomAccess) {
+            return (List<Object>) inputs;
+        }
         if (inputs instanceof Collection) {
             return new ArrayList<>((Collection<Object>) inputs);
         }
@@ -1068,6 +1113,15 @@ public final class ProcessPool implements AutoCloseable {
             this.result = result;
             this.values = new Object[n];
             this.remaining = new AtomicInteger(chunks);
+        }
+
+        /** Decodes a chunk of numbers straight into the list and counts it done; false if it is not one. */
+        boolean decodeInto(PayloadCodec codec, Task task, byte[] m, int at, int len) {
+            if (!codec.decodeNumbersInto(m, at, len, values, (int) task.first, task.count)) {
+                return false;
+            }
+            done();
+            return true;
         }
 
         @Override

@@ -213,6 +213,38 @@ class ProcessPoolIT {
     }
 
     @Test
+    void shouldCarryResultsOfEverySizeOneAfterAnother() throws Exception {
+        // a reader receives into one array that grows for a big message and is given up after a huge one
+        try (ProcessPool pool = new ProcessPool(1)) {
+            for (int size : new int[] {10, 200_000, 100, 6_000_000, 300_000, 1}) {
+                byte[] back = pool.apply(n -> {
+                    byte[] b = new byte[n];
+                    for (int i = 0; i < n; i++) {
+                        b[i] = (byte) (i * 31 + n);
+                    }
+                    return b;
+                }, size);
+                assertEquals(size, back.length);
+                for (int i = 0; i < size; i++) {
+                    if (back[i] != (byte) (i * 31 + size)) {
+                        throw new AssertionError("size " + size + ": byte " + i + " is " + back[i]);
+                    }
+                }
+            }
+            List<Integer> in = range(0, 300_000);
+            List<Integer> cubes = pool.map(ProcessPoolIT::cube, in);
+            assertEquals(in.size(), cubes.size());
+            assertEquals(cube(299_999), cubes.get(299_999));
+            assertEquals(cube(12_345), cubes.get(12_345));
+            // inputs read in place (a RandomAccess list) or copied (any other), chunks that pack and that do not
+            assertEquals(List.of(1, 8, 27), pool.map(ProcessPoolIT::cube, new java.util.LinkedList<>(List.of(1, 2, 3))));
+            List<Object> mixed = java.util.Arrays.asList(1, 2L, 3, null, "x", 4L);
+            assertEquals(mixed, pool.map(x -> x, mixed, 2));
+            assertEquals(mixed, pool.map(x -> x, mixed, 1));
+        }
+    }
+
+    @Test
     void shouldYieldImapResultsInOrderAndUnorderedOnesAll() throws Exception {
         try (ProcessPool pool = new ProcessPool(2)) {
             List<Integer> in = range(0, 300);

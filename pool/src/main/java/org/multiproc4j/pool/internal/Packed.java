@@ -140,6 +140,41 @@ final class Packed {
         return null;
     }
 
+    /**
+     * Returns the packed form of the numbers {@code items[from..to)}, all {@code Integer}s or all {@code Long}s,
+     * read straight from the list; {@code null} if they are not (nothing else is packed from a list).
+     */
+    static byte[] encodeNumbers(java.util.List<?> items, int from, int to) {
+        if (to <= from) {
+            return null;
+        }
+        Object head = items.get(from);
+        Class<?> c = head == null ? null : head.getClass();
+        if (c != Integer.class && c != Long.class) {
+            return null;
+        }
+        boolean wide = c == Long.class;
+        int n = to - from;
+        int width = wide ? 8 : 4;
+        byte[] out = new byte[5 + width * n];
+        out[0] = wide ? LONGS : INTS;
+        INT.set(out, 1, n);
+        int at = 5;
+        for (int i = from; i < to; i++) {
+            Object o = items.get(i);
+            if (o == null || o.getClass() != c) {
+                return null;
+            }
+            if (wide) {
+                LONG.set(out, at, ((Long) o).longValue());
+            } else {
+                INT.set(out, at, ((Integer) o).intValue());
+            }
+            at += width;
+        }
+        return out;
+    }
+
     /** {@code Integer}s in 4 bytes each, or ({@code wide}) {@code Long}s in 8; {@code null} if one is neither. */
     private static byte[] numbers(Object[] a, boolean wide) {
         int width = wide ? 8 : 4;
@@ -217,6 +252,35 @@ final class Packed {
         for (int i = 0, n = s.length(); i < n; i++) {
             if (s.charAt(i) > 0xff) {
                 return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Decodes a packed chunk of {@code expected} numbers straight into {@code dst} from {@code at}, boxed, with no
+     * array of its own in between.
+     *
+     * @return {@code false}, with {@code dst} untouched, if the message is not a packed chunk of numbers of that
+     *         length (the caller then decodes it the general way).
+     */
+    static boolean decodeNumbersInto(byte[] b, int offset, int length, Object[] dst, int at, int expected) {
+        if (length < 5 || !isNumbers(b[offset]) || (int) INT.get(b, offset + 1) != expected || at < 0
+                || expected > dst.length - at) {
+            return false;
+        }
+        boolean wide = b[offset] == LONGS;
+        if ((wide ? 8L : 4L) * expected != length - 5) {
+            return false;
+        }
+        int in = offset + 5;
+        if (wide) {
+            for (int i = 0; i < expected; i++, in += 8) {
+                dst[at + i] = (long) LONG.get(b, in);
+            }
+        } else {
+            for (int i = 0; i < expected; i++, in += 4) {
+                dst[at + i] = (int) INT.get(b, in);
             }
         }
         return true;

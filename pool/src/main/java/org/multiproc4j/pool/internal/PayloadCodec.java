@@ -84,6 +84,36 @@ public final class PayloadCodec implements Serializable {
     }
 
     /**
+     * Encodes the chunk {@code items[from..to)} as {@link #encode} would encode it as an {@code Object[]}, if it is
+     * a chunk of numbers the default codec packs ({@code Integer}s, or {@code Long}s), read straight from the list.
+     *
+     * @param items the inputs, a list with fast random access.
+     * @param from  the first of the chunk.
+     * @param to    one past its last.
+     * @return the encoded chunk, or {@code null} if it is not such a chunk (encode it as an {@code Object[]}).
+     */
+    public byte[] encodePacked(java.util.List<?> items, int from, int to) {
+        return codec == null ? Packed.encodeNumbers(items, from, to) : null;
+    }
+
+    /**
+     * Decodes a result that is a chunk of {@code count} numbers (as the default codec packs a chunk of
+     * {@code Integer}s or {@code Long}s) straight into {@code dst} from {@code at}.
+     *
+     * @param bytes  the message.
+     * @param offset where the encoded chunk starts.
+     * @param length its length.
+     * @param dst    where the boxed numbers go.
+     * @param at     the index of the first.
+     * @param count  how many numbers the chunk must hold.
+     * @return {@code true} if it was such a chunk and is decoded; {@code false}, with {@code dst} untouched,
+     *         otherwise (decode it with {@link #decode}).
+     */
+    public boolean decodeNumbersInto(byte[] bytes, int offset, int length, Object[] dst, int at, int count) {
+        return codec == null && Packed.decodeNumbersInto(bytes, offset, length, dst, at, count);
+    }
+
+    /**
      * Tells whether each of {@code items} is a plain value (see {@link #isPlain(Object, int)}), so that a chunk of
      * them encodes without fail on the default codec.
      *

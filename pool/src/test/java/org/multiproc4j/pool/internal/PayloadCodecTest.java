@@ -3,7 +3,10 @@ package org.multiproc4j.pool.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -78,5 +81,42 @@ class PayloadCodecTest {
         assertThrows(SerializationException.class, () -> codec.decode(huge, 0, huge.length));
         huge[1] = (byte) 0x80; // negative count
         assertThrows(SerializationException.class, () -> codec.decode(huge, 0, huge.length));
+    }
+
+    @Test
+    void shouldPackAChunkOfNumbersStraightFromAListAsItPacksTheArray() {
+        List<Object> items = List.of(7, -3, Integer.MAX_VALUE, 12, 0L, Long.MIN_VALUE, 5L);
+        assertArrayEquals(codec.encode(new Object[] {-3, Integer.MAX_VALUE, 12}), codec.encodePacked(items, 1, 4));
+        assertArrayEquals(codec.encode(new Object[] {0L, Long.MIN_VALUE}), codec.encodePacked(items, 4, 6));
+        // mixed, empty, not numbers, or another codec: the caller encodes an Object[] instead
+        assertNull(codec.encodePacked(items, 2, 5));
+        assertNull(codec.encodePacked(items, 3, 3));
+        assertNull(codec.encodePacked(java.util.Arrays.asList(1, null), 0, 2));
+        assertNull(codec.encodePacked(List.of("a", "b"), 0, 2));
+        assertNull(new PayloadCodec(org.multiproc4j.core.codec.Codecs.jdk()).encodePacked(items, 0, 2));
+    }
+
+    @Test
+    void shouldDecodeAChunkOfNumbersStraightIntoTheResultsAndNothingElse() {
+        Object[] dst = new Object[6];
+        byte[] ints = codec.encode(new Object[] {1, -8, 27});
+        assertTrue(codec.decodeNumbersInto(ints, 0, ints.length, dst, 2, 3));
+        assertArrayEquals(new Object[] {null, null, 1, -8, 27, null}, dst);
+        byte[] longs = codec.encode(new Object[] {Long.MAX_VALUE, 2L});
+        assertTrue(codec.decodeNumbersInto(longs, 0, longs.length, dst, 0, 2));
+        assertEquals(Long.MAX_VALUE, dst[0]);
+        Object[] before = dst.clone();
+        // the wrong count, no room, another kind of chunk, a truncated one, another codec: dst untouched
+        assertFalse(codec.decodeNumbersInto(ints, 0, ints.length, dst, 0, 2));
+        assertFalse(codec.decodeNumbersInto(ints, 0, ints.length, dst, 4, 3));
+        assertFalse(codec.decodeNumbersInto(ints, 0, ints.length - 1, dst, 0, 3));
+        byte[] strings = codec.encode(new Object[] {"a", "b", "c"});
+        assertFalse(codec.decodeNumbersInto(strings, 0, strings.length, dst, 0, 3));
+        byte[] counts = codec.encode(new Object[] {new HashMap<>(Map.of("w", 1L))});
+        assertFalse(codec.decodeNumbersInto(counts, 0, counts.length, dst, 0, 1));
+        PayloadCodec jdk = new PayloadCodec(org.multiproc4j.core.codec.Codecs.jdk());
+        byte[] viaJdk = jdk.encode(new Object[] {1, 2, 3});
+        assertFalse(jdk.decodeNumbersInto(viaJdk, 0, viaJdk.length, dst, 0, 3));
+        assertArrayEquals(before, dst);
     }
 }
