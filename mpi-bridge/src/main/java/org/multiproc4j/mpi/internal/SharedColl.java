@@ -1,11 +1,14 @@
 package org.multiproc4j.mpi.internal;
 
+import java.time.Duration;
+
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.multiproc4j.mpi.Buf;
 import org.multiproc4j.mpi.ElementType;
 import org.multiproc4j.mpi.MpiException;
 import org.multiproc4j.mpi.Op;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * The world communicator's barrier, bcast, reduce, allreduce, scatterv, gatherv and allgatherv over the job's
@@ -36,6 +39,8 @@ final class SharedColl {
     /** How many steps a large reduction's copy-out trails its reductions. */
     private static final int LAG = 4;
     private static final int HEADERS = 128;
+    /** How long a wait spins before yielding when the ranks have a core each (see {@link #idleStrategy}). */
+    static final long SPIN_NANOS = 20_000;
 
     private final Engine e;
     private final int n;
@@ -48,6 +53,8 @@ final class SharedColl {
     private final Object[] acc = new Object[Engine.TYPES.length];
     private final Object[] tmp = new Object[Engine.TYPES.length];
     private long seq;
+    private final IdleStrategy idle;
+    private int idles;
     /** The lowest release counter of the other ranks, as last read. */
     private long released;
 
@@ -63,6 +70,7 @@ final class SharedColl {
             slot[r] = slotViews[r].addressOffset();
         }
         this.chunk = JobLayout.collSlot(n) / STEPS;
+        this.idle = idleStrategy(n);
         // every collective ends with this rank's release of its last step: a session opened again in the same
         // rank (after closing one) continues the numbering
         this.seq = ctl.getLongVolatile(ctl(me, RELEASE));
@@ -80,15 +88,35 @@ final class SharedColl {
         return ctl(r, HEADERS) + (int) (step % STEPS) * 16;
     }
 
+    /**
+     * The idle strategy of this area's waits. Under the default policy, when the job has no more ranks than the
+     * machine has cores, it spins for {@link #SPIN_NANOS} before yielding: a step of a large collective waits about
+     * the time another rank takes to copy a chunk (a few microseconds), longer than the engine's 2 µs spin, and a
+     * wait that ends only after yielding makes the engine's strategy stop spinning altogether, so every chunk
+     * would cost a yield (and on a busy machine a time slice). With more ranks than cores it is the engine's
+     * policy, spinning briefly (oversubscribed ranks must leave the core to the rank they wait for).
+     */
+    static IdleStrategy idleStrategy(int n) {
+        IdlePolicy p = Engine.idlePolicy();
+        if (p.equals(IdlePolicy.defaultPolicy()) && n <= Runtime.getRuntime().availableProcessors()) {
+            p = IdlePolicy.backoff(Duration.ofNanos(SPIN_NANOS), Duration.ofNanos(100_000), Duration.ofNanos(1_000),
+                    Duration.ofMillis(1));
+        }
+        return p.newIdleStrategy();
+    }
+
     private void waitFor(int offset, long step) {
         if (ctl.getLongVolatile(offset) >= step) {
             return;
         }
-        IdleStrategy idle = e.idle;
         try {
             while (ctl.getLongVolatile(offset) < step) {
                 if (e.progress() == 0) {
-                    e.idleOnce();
+                    // every 16th idle period checks the job's health (at most every 10 ms: the check reads the clock)
+                    if ((++idles & 15) == 0) {
+                        e.job.checkHealth(me);
+                    }
+                    idle.idle();
                 }
             }
         } finally {
