@@ -38,6 +38,8 @@ final class SharedColl {
     static final long LARGE_REDUCE = 16 * 1024;
     /** How many steps a large reduction's copy-out trails its reductions. */
     private static final int LAG = 4;
+    /** How many steps a large reduction's copy-in runs ahead of its reductions. */
+    private static final int LEAD = 4;
     private static final int HEADERS = 128;
     /** How long a wait spins before yielding when the ranks have a core each (see {@link #idleStrategy}). */
     static final long SPIN_NANOS = 20_000;
@@ -335,8 +337,9 @@ final class SharedColl {
         long first = seq + 1;
         int lag = out ? LAG : 0;
         boolean commutative = sArr != null && isCommutative(op);
-        for (long k = 0; k < steps + lag; k++) {
+        for (long k = 0; k < steps + LEAD + lag; k++) {
             if (k < steps) {
+                // copy in: this step's blocks of the other ranks, LEAD steps ahead of this rank's reductions
                 long s = beginWrite();
                 long e0 = k * span;
                 int len = (int) Math.min(span, count - e0);
@@ -351,10 +354,21 @@ final class SharedColl {
                     Mem.copy(sBase, sAddr + (e0 + hi) * size, null, dst + (long) hi * size, (long) (len - hi) * size);
                 }
                 post(s, bytes, type.ordinal());
-                awaitAll(ARRIVE, s);
                 if (k == 0) {
+                    // before posting any further step, so that a mismatch leaves every rank at the same step
+                    awaitAll(ARRIVE, s);
                     checkHeaders(s, bytes, type, root);
                 }
+            }
+            long j = k - LEAD;
+            if (j >= 0 && j < steps) {
+                long s = first + j;
+                long e0 = j * span;
+                int len = (int) Math.min(span, count - e0);
+                int part = part(len);
+                int lo = Math.min(me * part, len);
+                int hi = Math.min(lo + part, len);
+                awaitAll(ARRIVE, s);
                 int cnt = hi - lo;
                 if (cnt > 0) {
                     long off = (long) lo * size;
@@ -388,15 +402,15 @@ final class SharedColl {
                             op.apply(type, a, 0, t, 0, cnt);
                         }
                     }
-                    Mem.copy(a, aBase, null, dst + off, cb);
+                    Mem.copy(a, aBase, null, chunkAddress(me, s) + off, cb);
                     if (out) {
                         Mem.copy(a, aBase, rBase, rAddr + e0 * size + off, cb);
                     }
                 }
                 ctl.putLongOrdered(ctl(me, DONE), s);
             }
-            if (k >= lag) {
-                long j = k - lag;
+            j -= lag;
+            if (j >= 0 && j < steps) {
                 long s = first + j;
                 if (out) {
                     long e0 = j * span;
