@@ -55,7 +55,10 @@ final class SharedColl {
     private final Object[] acc = new Object[Engine.TYPES.length];
     private final Object[] tmp = new Object[Engine.TYPES.length];
     private long seq;
-    private final IdleStrategy idle;
+    /** The idle strategy of a collective that moves more than a chunk (see {@link #idleStrategy}). */
+    private final IdleStrategy dataIdle;
+    /** The current collective's idle strategy: {@link #dataIdle} or the engine's. */
+    private IdleStrategy idle;
     private int idles;
     /** The lowest release counter of the other ranks, as last read. */
     private long released;
@@ -72,7 +75,8 @@ final class SharedColl {
             slot[r] = slotViews[r].addressOffset();
         }
         this.chunk = JobLayout.collSlot(n) / STEPS;
-        this.idle = idleStrategy(n);
+        this.dataIdle = idleStrategy(n);
+        this.idle = e.idle;
         // every collective ends with this rank's release of its last step: a session opened again in the same
         // rank (after closing one) continues the numbering
         this.seq = ctl.getLongVolatile(ctl(me, RELEASE));
@@ -91,12 +95,14 @@ final class SharedColl {
     }
 
     /**
-     * The idle strategy of this area's waits. Under the default policy, when the job has no more ranks than the
-     * machine has cores, it spins for {@link #SPIN_NANOS} before yielding: a step of a large collective waits about
-     * the time another rank takes to copy a chunk (a few microseconds), longer than the engine's 2 µs spin, and a
-     * wait that ends only after yielding makes the engine's strategy stop spinning altogether, so every chunk
-     * would cost a yield (and on a busy machine a time slice). With more ranks than cores it is the engine's
-     * policy, spinning briefly (oversubscribed ranks must leave the core to the rank they wait for).
+     * The idle strategy of the waits of a collective that moves more than a chunk. Under the default policy, when
+     * the job has no more ranks than the machine has cores, it spins for {@link #SPIN_NANOS} before yielding: a
+     * step of a large collective waits about the time another rank takes to copy a chunk (a few microseconds),
+     * longer than the engine's 2 µs spin, and a wait that ends only after yielding makes the engine's strategy
+     * stop spinning altogether, so every chunk would cost a yield (and on a busy machine a time slice). With more
+     * ranks than cores it is the engine's policy, spinning briefly (oversubscribed ranks must leave the core to the
+     * rank they wait for). Small collectives keep the engine's strategy: their waits are short, and a long spin
+     * costs much when two ranks share a core (the adaptive strategy probes with its full spin every 16th wait).
      */
     static IdleStrategy idleStrategy(int n) {
         IdlePolicy p = Engine.idlePolicy();
@@ -134,6 +140,11 @@ final class SharedColl {
         }
     }
 
+    /** Chooses the current collective's idle strategy by how many bytes it moves. */
+    private void idleFor(long bytes) {
+        idle = bytes > chunk ? dataIdle : e.idle;
+    }
+
     /**
      * Starts a step that writes this rank's slot: waits until every rank is done with its chunk. The other ranks'
      * release counters are read only when the lowest one seen last is too low (they sit on the readers' cache
@@ -168,6 +179,7 @@ final class SharedColl {
 
     /** Barrier: every rank posts a step and waits for all the others to post it. */
     void barrier() {
+        idle = e.idle;
         long s = beginWrite();
         post(s, 0, 0);
         awaitAll(ARRIVE, s);
@@ -182,6 +194,7 @@ final class SharedColl {
      */
     void bcast(Buf buf, int root) {
         long bytes = buf.byteCount();
+        idleFor(bytes);
         Object base = Mem.base(buf);
         long addr = Mem.address(buf);
         int type = buf.type().ordinal();
@@ -231,6 +244,7 @@ final class SharedColl {
      * @param root the root, or -1 for allreduce.
      */
     void reduce(Buf send, Buf recv, Op op, int root) {
+        idleFor(send.byteCount());
         if (n > 1 && send.byteCount() >= LARGE_REDUCE) {
             reduceLarge(send, recv, op, root);
             return;
@@ -454,6 +468,7 @@ final class SharedColl {
      * @param root   the root, a world rank.
      */
     void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
+        idleFor(me == root ? send.byteCount() : recv.byteCount());
         if (me == root) {
             ElementType type = send.type();
             int size = type.size();
@@ -547,6 +562,7 @@ final class SharedColl {
      * @param root   the root, a world rank.
      */
     void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
+        idleFor(me == root ? recv.byteCount() : send.byteCount());
         if (me == root) {
             ElementType type = recv.type();
             int size = type.size();
