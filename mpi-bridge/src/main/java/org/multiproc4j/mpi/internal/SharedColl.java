@@ -416,7 +416,7 @@ final class SharedColl {
                             op.apply(type, a, 0, t, 0, cnt);
                         }
                     }
-                    Mem.copy(a, aBase, null, chunkAddress(me, s) + off, cb);
+                    Mem.copy(a, aBase, null, chunkAddress(me + 1 == n ? 0 : me + 1, s) + off, cb);
                     if (out) {
                         Mem.copy(a, aBase, rBase, rAddr + e0 * size + off, cb);
                     }
@@ -437,7 +437,7 @@ final class SharedColl {
                             continue;
                         }
                         waitFor(ctl(r, DONE), s);
-                        Mem.copy(null, chunkAddress(r, s) + (long) lo * size, rBase, rAddr + (e0 + lo) * size,
+                        Mem.copy(null, chunkAddress(r + 1 == n ? 0 : r + 1, s) + (long) lo * size, rBase, rAddr + (e0 + lo) * size,
                                 (long) (hi - lo) * size);
                     }
                 }
