@@ -22,9 +22,10 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * and copying out overlap. A large bcast is written once by the root and every rank copies it from the root's slot at
  * once; a small reduction (under {@link #LARGE_REDUCE} bytes) has every rank (allreduce) or the root (reduce) combine
  * the chunks where they lie, in rank order, so every rank computes the same bits; a large one is a reduce-scatter and
- * an allgather over the area (see {@link #reduceLarge}), each rank reducing {@code 1/n} of the vector. Waits spin, yield and park as the engine's do, keep draining the rings (a
- * peer's large send never waits for a rank inside a collective), and check every 10 ms that no peer died and the job
- * is not aborted.
+ * an allgather over the area (see {@link #reduceLarge}), each rank reducing {@code 1/n} of the vector. Waits spin,
+ * yield and park (a collective that moves more than a chunk spins longer: see {@link #idleStrategy}), keep draining
+ * the rings (a peer's large send never waits for a rank inside a collective), and check every 10 ms that no peer
+ * died and the job is not aborted.
  *
  * <p>Not thread-safe: {@link LocalComm} serializes calls on the engine.
  */
@@ -38,8 +39,18 @@ final class SharedColl {
     static final long LARGE_REDUCE = 16 * 1024;
     /** How many steps a large reduction's copy-out trails its reductions. */
     private static final int LAG = 4;
-    /** How many steps a large reduction's copy-in runs ahead of its reductions. */
+    /**
+     * How many steps a large reduction's copy-in runs ahead of its reductions; {@code LEAD + LAG + 1} steps are in
+     * flight, which must not exceed {@code COLL_STEPS}.
+     */
     private static final int LEAD = 4;
+
+    static {
+        if (LEAD + LAG + 1 > STEPS) {
+            // a rank would wait to reuse a chunk that the others release only after it posted more steps
+            throw new AssertionError("LEAD + LAG + 1 must not exceed COLL_STEPS");
+        }
+    }
     private static final int HEADERS = 128;
     /** How long a wait spins before yielding when the ranks have a core each (see {@link #idleStrategy}). */
     static final long SPIN_NANOS = 20_000;
@@ -323,12 +334,16 @@ final class SharedColl {
     /**
      * A large reduction as reduce-scatter + allgather over the area. Each step covers {@code n} blocks of the
      * vector, block {@code r} reduced by rank {@code r}: every rank copies the other ranks' blocks of its
-     * contribution into its chunk (not its own), then reduces its block in rank order straight from the others'
-     * chunks (its own contribution read where it lies), writes the result into the hole it left in its chunk and
-     * posts it ({@code DONE}); the ranks that need the result (all for allreduce, the root for reduce) copy every
-     * other block out {@link #LAG} steps later, so reducing and copying out overlap. Each element is computed
-     * once, by one rank, so every rank gets the same bits; each rank copies {@code (n-1)/n} of the vector in,
-     * reduces {@code 1/n} of it and copies {@code (n-1)/n} of it out.
+     * contribution into its chunk (not its own), {@link #LEAD} steps ahead of its reductions (so that ranks do not
+     * wait on each other at every step), then reduces its block in rank order straight from the others' chunks
+     * (its own contribution read where it lies), writes the result over the next rank's contribution to that block
+     * (rank {@code r+1}'s chunk, or rank 0's for the last rank: the reducing rank has just read those lines, so they
+     * are in its cache and the write does not fetch them from another core) and posts it ({@code DONE}); the ranks
+     * that need the result (all for allreduce, the root for reduce) copy every other block out {@link #LAG} steps
+     * later, so reducing and copying out overlap. A chunk written by another rank is safe to overwrite: only the
+     * reducing rank reads that block of it, and the chunk is reused only after every rank released the step. Each
+     * element is computed once, by one rank, so every rank gets the same bits; each rank copies {@code (n-1)/n} of
+     * the vector in, reduces {@code 1/n} of it and copies {@code (n-1)/n} of it out.
      */
     private void reduceLarge(Buf send, Buf recv, Op op, int root) {
         ElementType type = send.type();
