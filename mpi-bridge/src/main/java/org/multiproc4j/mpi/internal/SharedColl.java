@@ -1,11 +1,14 @@
 package org.multiproc4j.mpi.internal;
 
+import java.time.Duration;
+
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.multiproc4j.mpi.Buf;
 import org.multiproc4j.mpi.ElementType;
 import org.multiproc4j.mpi.MpiException;
 import org.multiproc4j.mpi.Op;
+import org.multiproc4j.sharedmem.IdlePolicy;
 
 /**
  * The world communicator's barrier, bcast, reduce, allreduce, scatterv, gatherv and allgatherv over the job's
@@ -19,9 +22,10 @@ import org.multiproc4j.mpi.Op;
  * and copying out overlap. A large bcast is written once by the root and every rank copies it from the root's slot at
  * once; a small reduction (under {@link #LARGE_REDUCE} bytes) has every rank (allreduce) or the root (reduce) combine
  * the chunks where they lie, in rank order, so every rank computes the same bits; a large one is a reduce-scatter and
- * an allgather over the area (see {@link #reduceLarge}), each rank reducing {@code 1/n} of the vector. Waits spin, yield and park as the engine's do, keep draining the rings (a
- * peer's large send never waits for a rank inside a collective), and check every 10 ms that no peer died and the job
- * is not aborted.
+ * an allgather over the area (see {@link #reduceLarge}), each rank reducing {@code 1/n} of the vector. Waits spin,
+ * yield and park (a collective that moves more than a chunk spins longer: see {@link #idleStrategy}), keep draining
+ * the rings (a peer's large send never waits for a rank inside a collective), and check every 10 ms that no peer
+ * died and the job is not aborted.
  *
  * <p>Not thread-safe: {@link LocalComm} serializes calls on the engine.
  */
@@ -35,7 +39,21 @@ final class SharedColl {
     static final long LARGE_REDUCE = 16 * 1024;
     /** How many steps a large reduction's copy-out trails its reductions. */
     private static final int LAG = 4;
+    /**
+     * How many steps a large reduction's copy-in runs ahead of its reductions; {@code LEAD + LAG + 1} steps are in
+     * flight, which must not exceed {@code COLL_STEPS}.
+     */
+    private static final int LEAD = 4;
+
+    static {
+        if (LEAD + LAG + 1 > STEPS) {
+            // a rank would wait to reuse a chunk that the others release only after it posted more steps
+            throw new AssertionError("LEAD + LAG + 1 must not exceed COLL_STEPS");
+        }
+    }
     private static final int HEADERS = 128;
+    /** How long a wait spins before yielding when the ranks have a core each (see {@link #idleStrategy}). */
+    static final long SPIN_NANOS = 20_000;
 
     private final Engine e;
     private final int n;
@@ -48,6 +66,11 @@ final class SharedColl {
     private final Object[] acc = new Object[Engine.TYPES.length];
     private final Object[] tmp = new Object[Engine.TYPES.length];
     private long seq;
+    /** The idle strategy of a collective that moves more than a chunk (see {@link #idleStrategy}). */
+    private final IdleStrategy dataIdle;
+    /** The current collective's idle strategy: {@link #dataIdle} or the engine's. */
+    private IdleStrategy idle;
+    private int idles;
     /** The lowest release counter of the other ranks, as last read. */
     private long released;
 
@@ -63,6 +86,8 @@ final class SharedColl {
             slot[r] = slotViews[r].addressOffset();
         }
         this.chunk = JobLayout.collSlot(n) / STEPS;
+        this.dataIdle = idleStrategy(n);
+        this.idle = e.idle;
         // every collective ends with this rank's release of its last step: a session opened again in the same
         // rank (after closing one) continues the numbering
         this.seq = ctl.getLongVolatile(ctl(me, RELEASE));
@@ -80,15 +105,37 @@ final class SharedColl {
         return ctl(r, HEADERS) + (int) (step % STEPS) * 16;
     }
 
+    /**
+     * The idle strategy of the waits of a collective that moves more than a chunk. Under the default policy, when
+     * the job has no more ranks than the machine has cores, it spins for {@link #SPIN_NANOS} before yielding: a
+     * step of a large collective waits about the time another rank takes to copy a chunk (a few microseconds),
+     * longer than the engine's 2 µs spin, and a wait that ends only after yielding makes the engine's strategy
+     * stop spinning altogether, so every chunk would cost a yield (and on a busy machine a time slice). With more
+     * ranks than cores it is the engine's policy, spinning briefly (oversubscribed ranks must leave the core to the
+     * rank they wait for). Small collectives keep the engine's strategy: their waits are short, and a long spin
+     * costs much when two ranks share a core (the adaptive strategy probes with its full spin every 16th wait).
+     */
+    static IdleStrategy idleStrategy(int n) {
+        IdlePolicy p = Engine.idlePolicy();
+        if (p.equals(IdlePolicy.defaultPolicy()) && n <= Runtime.getRuntime().availableProcessors()) {
+            p = IdlePolicy.backoff(Duration.ofNanos(SPIN_NANOS), Duration.ofNanos(100_000), Duration.ofNanos(1_000),
+                    Duration.ofMillis(1));
+        }
+        return p.newIdleStrategy();
+    }
+
     private void waitFor(int offset, long step) {
         if (ctl.getLongVolatile(offset) >= step) {
             return;
         }
-        IdleStrategy idle = e.idle;
         try {
             while (ctl.getLongVolatile(offset) < step) {
                 if (e.progress() == 0) {
-                    e.idleOnce();
+                    // every 16th idle period checks the job's health (at most every 10 ms: the check reads the clock)
+                    if ((++idles & 15) == 0) {
+                        e.job.checkHealth(me);
+                    }
+                    idle.idle();
                 }
             }
         } finally {
@@ -102,6 +149,11 @@ final class SharedColl {
                 waitFor(ctl(r, field), step);
             }
         }
+    }
+
+    /** Chooses the current collective's idle strategy by how many bytes it moves. */
+    private void idleFor(long bytes) {
+        idle = bytes > chunk ? dataIdle : e.idle;
     }
 
     /**
@@ -138,6 +190,7 @@ final class SharedColl {
 
     /** Barrier: every rank posts a step and waits for all the others to post it. */
     void barrier() {
+        idle = e.idle;
         long s = beginWrite();
         post(s, 0, 0);
         awaitAll(ARRIVE, s);
@@ -152,6 +205,7 @@ final class SharedColl {
      */
     void bcast(Buf buf, int root) {
         long bytes = buf.byteCount();
+        idleFor(bytes);
         Object base = Mem.base(buf);
         long addr = Mem.address(buf);
         int type = buf.type().ordinal();
@@ -201,6 +255,7 @@ final class SharedColl {
      * @param root the root, or -1 for allreduce.
      */
     void reduce(Buf send, Buf recv, Op op, int root) {
+        idleFor(send.byteCount());
         if (n > 1 && send.byteCount() >= LARGE_REDUCE) {
             reduceLarge(send, recv, op, root);
             return;
@@ -279,12 +334,16 @@ final class SharedColl {
     /**
      * A large reduction as reduce-scatter + allgather over the area. Each step covers {@code n} blocks of the
      * vector, block {@code r} reduced by rank {@code r}: every rank copies the other ranks' blocks of its
-     * contribution into its chunk (not its own), then reduces its block in rank order straight from the others'
-     * chunks (its own contribution read where it lies), writes the result into the hole it left in its chunk and
-     * posts it ({@code DONE}); the ranks that need the result (all for allreduce, the root for reduce) copy every
-     * other block out {@link #LAG} steps later, so reducing and copying out overlap. Each element is computed
-     * once, by one rank, so every rank gets the same bits; each rank copies {@code (n-1)/n} of the vector in,
-     * reduces {@code 1/n} of it and copies {@code (n-1)/n} of it out.
+     * contribution into its chunk (not its own), {@link #LEAD} steps ahead of its reductions (so that ranks do not
+     * wait on each other at every step), then reduces its block in rank order straight from the others' chunks
+     * (its own contribution read where it lies), writes the result over the next rank's contribution to that block
+     * (rank {@code r+1}'s chunk, or rank 0's for the last rank: the reducing rank has just read those lines, so they
+     * are in its cache and the write does not fetch them from another core) and posts it ({@code DONE}); the ranks
+     * that need the result (all for allreduce, the root for reduce) copy every other block out {@link #LAG} steps
+     * later, so reducing and copying out overlap. A chunk written by another rank is safe to overwrite: only the
+     * reducing rank reads that block of it, and the chunk is reused only after every rank released the step. Each
+     * element is computed once, by one rank, so every rank gets the same bits; each rank copies {@code (n-1)/n} of
+     * the vector in, reduces {@code 1/n} of it and copies {@code (n-1)/n} of it out.
      */
     private void reduceLarge(Buf send, Buf recv, Op op, int root) {
         ElementType type = send.type();
@@ -307,8 +366,9 @@ final class SharedColl {
         long first = seq + 1;
         int lag = out ? LAG : 0;
         boolean commutative = sArr != null && isCommutative(op);
-        for (long k = 0; k < steps + lag; k++) {
+        for (long k = 0; k < steps + LEAD + lag; k++) {
             if (k < steps) {
+                // copy in: this step's blocks of the other ranks, LEAD steps ahead of this rank's reductions
                 long s = beginWrite();
                 long e0 = k * span;
                 int len = (int) Math.min(span, count - e0);
@@ -323,10 +383,21 @@ final class SharedColl {
                     Mem.copy(sBase, sAddr + (e0 + hi) * size, null, dst + (long) hi * size, (long) (len - hi) * size);
                 }
                 post(s, bytes, type.ordinal());
-                awaitAll(ARRIVE, s);
                 if (k == 0) {
+                    // before posting any further step, so that a mismatch leaves every rank at the same step
+                    awaitAll(ARRIVE, s);
                     checkHeaders(s, bytes, type, root);
                 }
+            }
+            long j = k - LEAD;
+            if (j >= 0 && j < steps) {
+                long s = first + j;
+                long e0 = j * span;
+                int len = (int) Math.min(span, count - e0);
+                int part = part(len);
+                int lo = Math.min(me * part, len);
+                int hi = Math.min(lo + part, len);
+                awaitAll(ARRIVE, s);
                 int cnt = hi - lo;
                 if (cnt > 0) {
                     long off = (long) lo * size;
@@ -360,15 +431,15 @@ final class SharedColl {
                             op.apply(type, a, 0, t, 0, cnt);
                         }
                     }
-                    Mem.copy(a, aBase, null, dst + off, cb);
+                    Mem.copy(a, aBase, null, chunkAddress(me + 1 == n ? 0 : me + 1, s) + off, cb);
                     if (out) {
                         Mem.copy(a, aBase, rBase, rAddr + e0 * size + off, cb);
                     }
                 }
                 ctl.putLongOrdered(ctl(me, DONE), s);
             }
-            if (k >= lag) {
-                long j = k - lag;
+            j -= lag;
+            if (j >= 0 && j < steps) {
                 long s = first + j;
                 if (out) {
                     long e0 = j * span;
@@ -381,7 +452,7 @@ final class SharedColl {
                             continue;
                         }
                         waitFor(ctl(r, DONE), s);
-                        Mem.copy(null, chunkAddress(r, s) + (long) lo * size, rBase, rAddr + (e0 + lo) * size,
+                        Mem.copy(null, chunkAddress(r + 1 == n ? 0 : r + 1, s) + (long) lo * size, rBase, rAddr + (e0 + lo) * size,
                                 (long) (hi - lo) * size);
                     }
                 }
@@ -412,6 +483,7 @@ final class SharedColl {
      * @param root   the root, a world rank.
      */
     void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
+        idleFor(me == root ? send.byteCount() : recv.byteCount());
         if (me == root) {
             ElementType type = send.type();
             int size = type.size();
@@ -505,6 +577,7 @@ final class SharedColl {
      * @param root   the root, a world rank.
      */
     void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
+        idleFor(me == root ? recv.byteCount() : send.byteCount());
         if (me == root) {
             ElementType type = recv.type();
             int size = type.size();
