@@ -43,7 +43,7 @@ final class NativeComm implements CommBackend {
     /** Blocking sends of Java arrays on this communicator waiting for their CTS (engine's lock held). */
     int ctsWaiters;
     /** The native buffer of the wildcard receive that small messages land in (see {@link Engine}). */
-    final MemorySegment landing = Arena.ofAuto().allocate(Engine.EAGER, 8);
+    final MemorySegment landing = Arena.ofAuto().allocate(Engine.MID, 8);
     final MemorySegment landingRequest = Arena.ofAuto().allocate(ADDRESS);
     /** Whether the wildcard receive is posted (engine's lock held). */
     boolean landingPosted;
