@@ -18,9 +18,13 @@ import org.multiproc4j.mpi.MpiException;
 /**
  * The point-to-point engine of one process.
  *
- * <p><b>Wire.</b> A message of at most {@link #EAGER} bytes is one MPI message on the communicator, straight from
- * the sender's memory, its MPI tag {@code tag << 4 | kind} (the kind is the element type's ordinal, or
- * {@link #KIND_OBJECT}): no header, no copy. A larger one (or one whose tag does not fit those bits) is announced by
+ * <p><b>Wire.</b> A message of at most {@link #MID} bytes is one MPI message on the communicator, its MPI tag
+ * {@code tag << 4 | kind} (the kind is the element type's ordinal, or {@link #KIND_OBJECT}), with no header: up to
+ * {@link #EAGER} bytes a blocking {@code MPI_Send} (from native memory; a Java array of at most
+ * {@link #STAGE_SMALL} bytes is copied to the thread's native scratch first, cheaper than a heap segment in a
+ * critical call), above that an {@code MPI_Isend} from native memory (a Java array copied), waited for while this
+ * process takes in messages, so that two ranks that send to each other before they receive both complete. A larger
+ * one (or one whose tag does not fit those bits) is announced by
  * a 24-byte RTS message on the communicator (tag {@code tag << 4 | 8 | kind}, payload {@code {long bytes, int seq,
  * int flags, int tag}}) and its data follows on the communicator's shadow (a private duplicate) with tag
  * {@code seq}, in pieces of at most 1 GiB. Data in native memory is sent at once ({@code MPI_Isend}); a Java array
@@ -28,7 +32,7 @@ import org.multiproc4j.mpi.MpiException;
  * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving.
  *
  * <p><b>Matching.</b> Each communicator keeps one wildcard receive (any source, any tag) posted into a native landing
- * buffer of {@link #EAGER} bytes, where MPI delivers small messages and RTSs as they arrive (MPI's fastest path:
+ * buffer of {@link #MID} bytes, where MPI delivers small messages and RTSs as they arrive (MPI's fastest path:
  * faster than {@code MPI_Improbe} and {@code MPI_Mrecv}, measured). Each is matched here against the posted receives in
  * order, or kept (copied) as an unexpected message (what {@code probe} sees): so a receive knows the sender's element
  * type from the tag (a mismatch or truncation is an error naming both, as on the other backends). A program whose
@@ -41,13 +45,24 @@ import org.multiproc4j.mpi.MpiException;
 // --enable-native-access for it (package documentation)
 @SuppressWarnings("restricted")
 final class Engine {
-    /** Largest payload sent as one MPI message (below Open MPI's shared-memory eager limit of 4 KiB with header). */
+    /**
+     * Largest payload sent by a blocking {@code MPI_Send} (below Open MPI's shared-memory eager limit of 4 KiB with
+     * header, so that the call returns without the receiver).
+     */
     static final int EAGER = 4000;
+    /**
+     * Largest payload sent as one MPI message: above {@link #EAGER} by {@code MPI_Isend} from native memory, waited
+     * for while this process takes in messages (so that two ranks sending to each other both complete); above it by
+     * RTS and CTS.
+     */
+    static final int MID = 16384;
     static final long CHUNK = 1L << 30;
     static final int KIND_OBJECT = 7;
     static final int RTS_BIT = 8;
     static final int RTS_BYTES = 24;
     static final int WANT_CTS = 1;
+    /** Java arrays up to this many bytes go through the thread's native {@link Scratch#small} (see there). */
+    static final int STAGE_SMALL = 4096;
 
     final Lib lib;
     final ReentrantLock lock = new ReentrantLock();
@@ -86,6 +101,12 @@ final class Engine {
         final MemorySegment flag = arena.allocate(JAVA_INT);
         final MemorySegment message = arena.allocate(ADDRESS);
         final MemorySegment control = arena.allocate(RTS_BYTES, 8);
+        /**
+         * Native room for small Java arrays: a small message is sent from here, a small collective runs here. A
+         * heap segment made for one critical downcall costs about 0.4 µs more than the copy of a few KiB (Temurin
+         * 25, measured), so arrays of at most {@link #STAGE_SMALL} bytes are copied rather than passed in place.
+         */
+        final MemorySegment small = arena.allocate(Math.max(MID, 2 * STAGE_SMALL), 8);
     }
 
     Scratch scratch() {
@@ -259,11 +280,34 @@ final class Engine {
         long bytes = data.byteSize();
         try {
             if (bytes <= EAGER && tag < bigTag) {
-                int rc = data.isNative()
-                        ? (int) lib.send.invokeExact(data, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm)
-                        : (int) lib.sendHeap.invokeExact(data, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm);
-                check(rc, "send");
+                MemorySegment from = data;
+                if (!data.isNative()) {
+                    from = scratch().small;
+                    MemorySegment.copy(data, 0, from, 0, bytes);
+                }
+                check((int) lib.send.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
                 return null;
+            }
+            if (bytes <= MID && tag < bigTag) {
+                // one message, as MPI's rendezvous: from native memory (a blocking send's thread copy, which it keeps
+                // until the send is complete, or a copy of its own for a non-blocking one)
+                MemorySegment from = data;
+                if (!data.isNative()) {
+                    from = blocking ? scratch().small.asSlice(0, bytes)
+                            : Arena.ofAuto().allocate(bytes, 8).asSlice(0, bytes);
+                    MemorySegment.copy(data, 0, from, 0, bytes);
+                }
+                Outgoing o = new Outgoing(c, dest, -1, from, false);
+                o.requests = Arena.ofAuto().allocate(ADDRESS);
+                check((int) lib.isend.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm,
+                        o.requests), "send");
+                lock.lock();
+                try {
+                    sends.add(o);
+                } finally {
+                    lock.unlock();
+                }
+                return o;
             }
             MemorySegment payload = data;
             boolean heap = !data.isNative();
@@ -406,7 +450,7 @@ final class Engine {
             while (true) {
                 if (!c.landingPosted) {
                     // a wildcard receive always posted: MPI delivers a small message straight into it
-                    check((int) lib.irecv.invokeExact(c.landing, EAGER, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
+                    check((int) lib.irecv.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
                             c.landingRequest), "recv");
                     c.landingPosted = true;
                 }

@@ -43,7 +43,7 @@ final class NativeComm implements CommBackend {
     /** Blocking sends of Java arrays on this communicator waiting for their CTS (engine's lock held). */
     int ctsWaiters;
     /** The native buffer of the wildcard receive that small messages land in (see {@link Engine}). */
-    final MemorySegment landing = Arena.ofAuto().allocate(Engine.EAGER, 8);
+    final MemorySegment landing = Arena.ofAuto().allocate(Engine.MID, 8);
     final MemorySegment landingRequest = Arena.ofAuto().allocate(ADDRESS);
     /** Whether the wildcard receive is posted (engine's lock held). */
     boolean landingPosted;
@@ -551,14 +551,20 @@ final class NativeComm implements CommBackend {
     }
 
     /**
-     * The memory of one collective call: Java arrays in place (critical downcalls) or, where those are not allowed
-     * (a Java operation that MPI calls back, or {@value NativeSession#STAGE_PROP} set), staged through native
-     * memory and copied back.
+     * The memory of one collective call: small Java arrays (at most {@link Engine#STAGE_SMALL} bytes) copied through
+     * the thread's native scratch, larger ones in place (critical downcalls) or, where those are not allowed (a Java
+     * operation that MPI calls back, or {@value NativeSession#STAGE_PROP} set), staged through native memory and
+     * copied back.
      */
     private final class Call implements AutoCloseable {
         private final boolean stage;
         private Arena arena;
-        private final List<Runnable> copyBack = new ArrayList<>(2);
+        /** Pairs (native copy, caller's memory) to copy back when the call is done. */
+        private final MemorySegment[] copyBack = new MemorySegment[4];
+        private int copies;
+        /** The thread's small native room ({@link Engine.Scratch#small}) and how much of it this call uses. */
+        private MemorySegment small;
+        private long smallUsed;
         boolean heap;
 
         Call(boolean mustStage) {
@@ -578,17 +584,27 @@ final class NativeComm implements CommBackend {
             if (s.isNative()) {
                 return s;
             }
-            if (!stage) {
+            long bytes = s.byteSize();
+            MemorySegment n;
+            if (bytes <= Engine.STAGE_SMALL && smallUsed + bytes <= 2L * Engine.STAGE_SMALL) {
+                if (small == null) {
+                    small = engine.scratch().small;
+                }
+                n = small.asSlice(smallUsed, bytes);
+                smallUsed += (bytes + 7) & ~7L;
+            } else if (!stage) {
                 heap = true;
                 return s;
+            } else {
+                if (arena == null) {
+                    arena = Arena.ofConfined();
+                }
+                n = arena.allocate(Math.max(1, bytes), 8).asSlice(0, bytes);
             }
-            if (arena == null) {
-                arena = Arena.ofConfined();
-            }
-            MemorySegment n = arena.allocate(Math.max(1, s.byteSize()), 8).asSlice(0, s.byteSize());
-            n.copyFrom(s);
+            MemorySegment.copy(s, 0, n, 0, bytes);
             if (out) {
-                copyBack.add(() -> s.copyFrom(n));
+                copyBack[copies++] = n;
+                copyBack[copies++] = s;
             }
             return n;
         }
@@ -612,7 +628,9 @@ final class NativeComm implements CommBackend {
         }
 
         void done() {
-            copyBack.forEach(Runnable::run);
+            for (int i = 0; i < copies; i += 2) {
+                MemorySegment.copy(copyBack[i], 0, copyBack[i + 1], 0, copyBack[i].byteSize());
+            }
         }
 
         @Override

@@ -64,6 +64,15 @@ class NativeJobsIT {
     }
 
     @Test
+    void shouldMoveMessagesOfEverySizeAroundTheEngineLimits() throws Exception {
+        Mpirun.Result r = NativeJobs.mpirun(3).timeout(LIMIT).run(SizesMain.class);
+        assertEquals(0, r.status(), r.describe());
+        for (int rank = 0; rank < 3; rank++) {
+            assertTrue(r.lines().contains("OK sizes rank " + rank), r.describe());
+        }
+    }
+
+    @Test
     void shouldKeepTheContractAtTheSerializedThreadLevel() throws Exception {
         Mpirun.Result r = NativeJobs.mpirun(2).timeout(LIMIT)
                 .jvmFlags("-D" + NativeSession.THREADS_PROP + "=serialized").run(ContractMain.class);
