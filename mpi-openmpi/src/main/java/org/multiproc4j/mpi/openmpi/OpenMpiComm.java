@@ -26,7 +26,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
 
 /**
  * A communicator on Open MPI's Java bindings. Every call stages its data through pooled direct buffers
- * ({@link Staging}); the bindings never see a Java array.
+ * ({@link Staging}), except {@code bcast} of a caller's direct buffer, which MPI reads and writes in place; the
+ * bindings never see a Java array.
  *
  * <p><b>Point to point.</b> A message is one or more frames sent with {@code MPI_Isend} of {@code MPI_BYTE}: a
  * message of up to {@code FIRST - HEADER} bytes is one frame, a 16-byte header (element type or object, total
@@ -45,7 +46,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * <p><b>Collectives.</b> The element type's MPI datatype on staged buffers; the built-in {@link Op}s map to MPI's;
  * location and user operations gather to a root, which applies them in rank order. {@code bcast} and the reductions
  * with built-in operations run in chunks of {@link #COLL_CHUNK} bytes (the staging buffers stay in cache, ranks copy
- * in and out while the others communicate, and any length fits). {@code scatterv} and {@code gatherv} are framed
+ * in and out while the others communicate, and any length fits); a {@code bcast} of a direct buffer runs the same
+ * chunks on the caller's buffer itself (so ranks may mix arrays and direct buffers). {@code scatterv} and {@code gatherv} are framed
  * messages between the root and each rank on a twin communicator (a {@code dup} made by the first of them; only the
  * root knows every count, so they cannot be chunked as collectives), and the root's own block is copied directly;
  * so they take any length too. Their senders wait until those messages are received, as MPI's collectives would. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
@@ -593,6 +595,11 @@ final class OpenMpiComm implements CommBackend {
         int es = buf.type().size();
         int step = step(es);
         Datatype dt = datatype(buf.type());
+        ByteBuffer direct = buf.directBuffer();
+        if (direct != null) {
+            bcastDirect(buf, direct, es, step, dt, root);
+            return;
+        }
         lock.lock();
         ByteBuffer b = null;
         try {
@@ -618,6 +625,39 @@ final class OpenMpiComm implements CommBackend {
             giveBack(b);
             lock.unlock();
         }
+    }
+
+    /**
+     * {@code bcast} of a direct buffer: MPI reads and writes the caller's memory itself, with no staging copy, in
+     * the chunks of {@code step} bytes of the staged form (MPI needs the same counts on every rank, and another
+     * rank may pass an array); the bindings take a direct buffer's address as it is, so each chunk is a slice that
+     * starts at its first byte.
+     */
+    private void bcastDirect(Buf buf, ByteBuffer direct, int es, int step, Datatype dt, int root) {
+        long bytes = buf.byteCount();
+        long start = (long) buf.offset() * es;
+        lock.lock();
+        try {
+            open("bcast");
+            progress();
+            for (long pos = 0; pos < bytes;) {
+                int k = (int) Math.min(bytes - pos, step);
+                comm.bcast(slice(direct, start + pos, k), k / es, dt, root);
+                pos += k;
+            }
+        } catch (MPIException e) {
+            throw fail("bcast", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code k} bytes of a direct buffer from byte {@code at}, as a buffer that starts there. */
+    private static ByteBuffer slice(ByteBuffer direct, long at, int k) {
+        if (at == 0 && k == direct.capacity()) {
+            return direct;
+        }
+        return direct.duplicate().clear().position((int) at).limit((int) at + k).slice();
     }
 
     @Override
