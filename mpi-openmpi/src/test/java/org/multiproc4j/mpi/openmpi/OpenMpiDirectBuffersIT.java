@@ -16,10 +16,13 @@ import org.multiproc4j.mpi.contract.Mpirun;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
 
-/** {@code bcast} of direct buffers, which go to MPI unstaged ({@link DirectBcastMain}), under {@code mpirun -n 3}. */
+/**
+ * The collectives that hand direct buffers to MPI unstaged ({@link DirectBuffersMain}: {@code bcast} and the
+ * reductions with built-in operations, ranks mixing direct buffers and arrays), under {@code mpirun -n 3}.
+ */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class OpenMpiDirectBufferIT {
+class OpenMpiDirectBuffersIT {
     @BeforeAll
     static void needsMpirun() {
         Optional<String> why = Mpirun.unavailable();
@@ -27,12 +30,12 @@ class OpenMpiDirectBufferIT {
     }
 
     @Test
-    void shouldBroadcastADirectBufferRunAtAnOffsetLeavingTheRestUntouched() throws Exception {
+    void shouldBroadcastAndReduceDirectBufferRunsAtOffsetsLeavingTheRestUntouched() throws Exception {
         int ranks = 3;
-        Mpirun.Result run = Mpirun.ranks(ranks).timeout(Timeouts.scaled(Duration.ofMinutes(2))).run(DirectBcastMain.class);
+        Mpirun.Result run = Mpirun.ranks(ranks).timeout(Timeouts.scaled(Duration.ofMinutes(2))).run(DirectBuffersMain.class);
         assertEquals(0, run.status(), run.describe());
         for (int r = 0; r < ranks; r++) {
-            String line = "DIRECT BCAST OK rank " + r;
+            String line = "DIRECT OK rank " + r;
             assertTrue(run.lines().contains(line), "rank " + r + " did not finish:\n" + run.describe());
         }
     }
