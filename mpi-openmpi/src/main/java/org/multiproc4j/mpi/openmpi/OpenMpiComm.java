@@ -26,7 +26,9 @@ import org.multiproc4j.mpi.spi.CommBackend;
 
 /**
  * A communicator on Open MPI's Java bindings. Every call stages its data through pooled direct buffers
- * ({@link Staging}); the bindings never see a Java array.
+ * ({@link Staging}), except {@code bcast} of a caller's direct buffer and the reductions with built-in operations
+ * (but {@code exscan}) on two direct buffers, which MPI reads and writes in place; the bindings never see a Java
+ * array.
  *
  * <p><b>Point to point.</b> A message is one or more frames sent with {@code MPI_Isend} of {@code MPI_BYTE}: a
  * message of up to {@code FIRST - HEADER} bytes is one frame, a 16-byte header (element type or object, total
@@ -45,7 +47,9 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * <p><b>Collectives.</b> The element type's MPI datatype on staged buffers; the built-in {@link Op}s map to MPI's;
  * location and user operations gather to a root, which applies them in rank order. {@code bcast} and the reductions
  * with built-in operations run in chunks of {@link #COLL_CHUNK} bytes (the staging buffers stay in cache, ranks copy
- * in and out while the others communicate, and any length fits). {@code scatterv} and {@code gatherv} are framed
+ * in and out while the others communicate, and any length fits); a {@code bcast} of a direct buffer, and such a
+ * reduction of two non-overlapping direct buffers, run the same chunks on the caller's buffers themselves (so ranks
+ * may mix arrays and direct buffers). {@code scatterv} and {@code gatherv} are framed
  * messages between the root and each rank on a twin communicator (a {@code dup} made by the first of them; only the
  * root knows every count, so they cannot be chunked as collectives), and the root's own block is copied directly;
  * so they take any length too. Their senders wait until those messages are received, as MPI's collectives would. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
@@ -593,6 +597,11 @@ final class OpenMpiComm implements CommBackend {
         int es = buf.type().size();
         int step = step(es);
         Datatype dt = datatype(buf.type());
+        ByteBuffer direct = buf.directBuffer();
+        if (direct != null) {
+            bcastDirect(buf, direct, es, step, dt, root);
+            return;
+        }
         lock.lock();
         ByteBuffer b = null;
         try {
@@ -618,6 +627,39 @@ final class OpenMpiComm implements CommBackend {
             giveBack(b);
             lock.unlock();
         }
+    }
+
+    /**
+     * {@code bcast} of a direct buffer: MPI reads and writes the caller's memory itself, with no staging copy, in
+     * the chunks of {@code step} bytes of the staged form (MPI needs the same counts on every rank, and another
+     * rank may pass an array); the bindings take a direct buffer's address as it is, so each chunk is a slice that
+     * starts at its first byte.
+     */
+    private void bcastDirect(Buf buf, ByteBuffer direct, int es, int step, Datatype dt, int root) {
+        long bytes = buf.byteCount();
+        long start = (long) buf.offset() * es;
+        lock.lock();
+        try {
+            open("bcast");
+            progress();
+            for (long pos = 0; pos < bytes;) {
+                int k = (int) Math.min(bytes - pos, step);
+                comm.bcast(slice(direct, start + pos, k), k / es, dt, root);
+                pos += k;
+            }
+        } catch (MPIException e) {
+            throw fail("bcast", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code k} bytes of a direct buffer from byte {@code at}, as a buffer that starts there. */
+    private static ByteBuffer slice(ByteBuffer direct, long at, int k) {
+        if (at == 0 && k == direct.capacity()) {
+            return direct;
+        }
+        return direct.duplicate().clear().position((int) at).limit((int) at + k).slice();
     }
 
     @Override
@@ -791,6 +833,10 @@ final class OpenMpiComm implements CommBackend {
         }
         int es = type.size();
         int step = step(es);
+        if (inPlace(send, recv, root)) {
+            reductionDirect(name, send, recv, mop, root, es, step);
+            return;
+        }
         lock.lock();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
@@ -826,6 +872,57 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             giveBack(sb);
             giveBack(rb);
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a reduction can run on the caller's buffers themselves: both direct and not overlapping (MPI forbids
+     * aliased buffers), and not an {@code exscan} (whose rank 0 must find its receive buffer untouched, which MPI
+     * does not promise).
+     */
+    private static boolean inPlace(Buf send, Buf recv, int root) {
+        if (root == -3 || recv == null || send.directBuffer() == null || recv.directBuffer() == null) {
+            return false;
+        }
+        long s = Mem.address(send);
+        long r = Mem.address(recv);
+        return s + send.byteCount() <= r || r + recv.byteCount() <= s;
+    }
+
+    /**
+     * A reduction with a built-in operation on two direct buffers: MPI reads and writes the caller's memory, with no
+     * staging copy, in the chunks of {@code step} bytes of the staged form (the same counts on every rank, as MPI
+     * needs, whichever form another rank passes).
+     */
+    private void reductionDirect(String name, Buf send, Buf recv, mpi.Op mop, int root, int es, int step) {
+        long bytes = send.byteCount();
+        long s0 = (long) send.offset() * es;
+        long r0 = (long) recv.offset() * es;
+        ByteBuffer sd = send.directBuffer();
+        ByteBuffer rd = recv.directBuffer();
+        Datatype dt = datatype(send.type());
+        lock.lock();
+        try {
+            open(name);
+            progress();
+            for (long pos = 0; pos < bytes;) {
+                int k = (int) Math.min(bytes - pos, step);
+                int n = k / es;
+                ByteBuffer sb = slice(sd, s0 + pos, k);
+                ByteBuffer rb = slice(rd, r0 + pos, k);
+                if (root >= 0) {
+                    comm.reduce(sb, rb, n, dt, mop, root);
+                } else if (root == -1) {
+                    comm.allReduce(sb, rb, n, dt, mop);
+                } else {
+                    comm.scan(sb, rb, n, dt, mop);
+                }
+                pos += k;
+            }
+        } catch (MPIException e) {
+            throw fail(name, e);
+        } finally {
             lock.unlock();
         }
     }

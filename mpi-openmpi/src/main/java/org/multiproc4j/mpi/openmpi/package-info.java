@@ -23,7 +23,10 @@
  * return zeros (and leak) for a {@code scatter} into a block above 64 KiB and overflow the heap in the
  * v-collectives. Every buffer form, arrays and direct buffers alike, is staged through pooled direct buffers
  * (power-of-two sizes, a bounded number kept per size, so memory stays flat), and the object forms are encoded with
- * the project's codecs onto those buffers. Long messages travel in frames of 256 KiB (within MPI's {@code int}
+ * the project's codecs onto those buffers; only a {@code bcast} of a direct buffer ({@link
+ * org.multiproc4j.mpi.Buf#of(java.nio.ByteBuffer, org.multiproc4j.mpi.ElementType, int, int)}), and a {@code
+ * reduce}, {@code allreduce} or {@code scan} with a built-in operation from one direct buffer into another that
+ * does not overlap it, go to MPI in place, with no copy. Long messages travel in frames of 256 KiB (within MPI's {@code int}
  * counts, and copied out by the receiver while the next frame travels); {@code bcast} and the reductions with
  * built-in operations run in chunks of 256 KiB; {@code scatterv} and {@code gatherv} are framed messages between the
  * root and each rank: all of these take any length. {@code allgatherv}, {@code alltoallv} and the reductions with
