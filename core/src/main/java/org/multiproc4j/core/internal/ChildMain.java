@@ -42,6 +42,18 @@ import org.multiproc4j.core.SerializableRunnable;
 public final class ChildMain {
     /** Whether this JVM trains a class-data archive (its task is the no-op, sent under the training name). */
     private static boolean training;
+    /** Whether this JVM has its task (a spare stops preparing then). */
+    private static volatile boolean assigned;
+    /**
+     * When a spare prepares: {@code idle} (the default: from a quarter of a second after it booted, a step at a
+     * time, each when a core is free, so that a spare does not slow the children started around it),
+     * {@code always} (at once), or {@code never}.
+     */
+    static final String PREPARE_PROP = "multiproc4j.spare.prepare";
+    /** How long a spare that has booted waits before it prepares (unless told to prepare {@code always}). */
+    private static final long SETTLE_MS = 250;
+    /** How often a spare looks for a free core. */
+    private static final long IDLE_POLL_MS = 10;
     /** Exit status of a child whose task threw, as in Python. */
     static final int EXIT_FAILED = 1;
     /** The first four bytes of an assignment: {@code "mp4j"}. */
@@ -103,6 +115,7 @@ public final class ChildMain {
             }
             byte[] message = new byte[length];
             in.readFully(message);
+            assigned = true;
             Object read = Wire.read(message, 0, length);
             Object[] fields = read instanceof Object[] ? (Object[]) read : new Object[0];
             if (fields.length != 4 || !(fields[0] instanceof String) || !(fields[1] instanceof String)
@@ -228,13 +241,33 @@ public final class ChildMain {
 
     /**
      * In a spare: takes a no-op task down the path a real one takes, so its classes are loaded and linked; then,
-     * while no task has come, a value down the JDK serialization path a task with captured values takes (the
-     * serial filter's set-up, reflection on serializable classes: some 20 ms in a fresh JVM), then the modules'
+     * on a thread of its own that stops when the task comes (see {@link #PREPARE_PROP}), a value down the JDK
+     * serialization path a task with captured values takes (the serial filter's set-up, reflection on
+     * serializable classes: some 20 ms in a fresh JVM) and the modules'
      * {@link org.multiproc4j.core.spi.ChildWarmUp#prepare()} steps.
      */
     private static void warmUp(InputStream control) {
         noOp();
-        if (assignmentWaiting(control)) {
+        String when = System.getProperty(PREPARE_PROP, "idle");
+        if (assignmentWaiting(control) || "never".equals(when)) {
+            return;
+        }
+        boolean always = "always".equals(when);
+        Thread t = new Thread(() -> prepare(always), "multiproc4j-spare-prepare");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void prepare(boolean always) {
+        if (!always) {
+            // starts that come one after the other take their spares about now: leave them the machine
+            try {
+                Thread.sleep(SETTLE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        if (!awaitFreeCore(always)) {
             return;
         }
         try {
@@ -247,7 +280,7 @@ public final class ChildMain {
         try {
             for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
                     org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
-                if (assignmentWaiting(control)) {
+                if (!awaitFreeCore(always)) {
                     return;
                 }
                 try {
@@ -258,6 +291,38 @@ public final class ChildMain {
             }
         } catch (java.util.ServiceConfigurationError e) {
             // a broken provider file: the task will load what it needs itself
+        }
+    }
+
+    /**
+     * Waits until a core is free (fewer runnable threads on the machine than cores, besides this one, as
+     * {@code /proc/loadavg} counts them), unless told to go on {@code always}.
+     *
+     * @return whether to go on: {@code false} once the task came.
+     */
+    private static boolean awaitFreeCore(boolean always) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        while (!assigned) {
+            if (always || runnableThreads() - 1 < cores) {
+                return true;
+            }
+            try {
+                Thread.sleep(IDLE_POLL_MS);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The machine's runnable threads now (the fourth field of {@code /proc/loadavg}), or 0 where unknown. */
+    static int runnableThreads() {
+        try {
+            String s = new String(Files.readAllBytes(Paths.get("/proc/loadavg")), java.nio.charset.StandardCharsets.US_ASCII);
+            String[] f = s.trim().split(" ");
+            return Integer.parseInt(f[3].substring(0, f[3].indexOf('/')));
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

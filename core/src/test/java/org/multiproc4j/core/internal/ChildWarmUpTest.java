@@ -86,6 +86,12 @@ class ChildWarmUpTest {
     }
 
     @Test
+    void aSpareCountsTheMachinesRunnableThreadsItselfIncluded() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/loadavg")));
+        org.junit.jupiter.api.Assertions.assertTrue(ChildMain.runnableThreads() >= 1, "this thread runs");
+    }
+
+    @Test
     void elsewhereTheNoOpTaskRunsNone() throws Exception {
         int before = RUNS.get();
         runTrainingTask();
