@@ -33,7 +33,12 @@ public enum StartMethod {
      * launched as soon as that JVM has booted (a configuration that cannot boot gets none). The cost is one idle
      * JVM per recently used configuration (at most two configurations keep one): spares are not listed by
      * {@link JvmProcess#activeChildren()}, and they end when this JVM exits, when it dies, or on
-     * {@link JvmProcess#discardSpares()}. A child whose output goes to a file
+     * {@link JvmProcess#discardSpares()}. A spare that has waited a quarter of a second prepares, on a thread of
+     * its own and only while a core is free, what most tasks' first steps need (JDK serialization, the classes
+     * that attach pipes, queues and shared memory; see {@link org.multiproc4j.core.spi.ChildWarmUp#prepare()}):
+     * a task that captures a pipe end then starts tens of milliseconds sooner. The system property
+     * {@code multiproc4j.spare.prepare} ({@code idle}, the default; {@code always}; {@code never}) changes when.
+     * A child whose output goes to a file
      * ({@link ProcessBuilder.Redirect#to}) is always launched fresh, so that nothing is created before
      * {@code start()}.
      */
