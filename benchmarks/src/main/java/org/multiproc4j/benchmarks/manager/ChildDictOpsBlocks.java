@@ -23,8 +23,10 @@ import org.multiproc4j.manager.Manager;
  * children JVM options (say {@code -Xint}, or {@code -Xlog:class+load=info:stdout} to see what the timed part
  * loads).
  *
- * <pre>{@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks.jar \
- *     org.multiproc4j.benchmarks.manager.ChildDictOpsBlocks [trials] [k]}</pre>
+ * <pre class="shell">{@code
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks.jar \
+ *     org.multiproc4j.benchmarks.manager.ChildDictOpsBlocks [trials] [k]
+ * }</pre>
  */
 public final class ChildDictOpsBlocks {
     private static final int BLOCK = 500;
