@@ -313,11 +313,7 @@ public final class Server implements Dispatcher, AutoCloseable {
                         if (((Integer) response[0]) == Protocol.OK && CompactFrames.response(out, response[1])) {
                             ch.sendBytes(out.bytes, out.length);
                         } else {
-                            try {
-                                ch.send(response);
-                            } catch (org.multiproc4j.core.SerializationException e) {
-                                ch.send(Protocol.error(e));
-                            }
+                            reply(ch, response);
                         }
                         if (closed) {
                             return;
@@ -329,11 +325,7 @@ public final class Server implements Dispatcher, AutoCloseable {
                     Object[] response = k instanceof Integer ? dispatchIndexed(((Number) r[0]).longValue(),
                             (Integer) k, (Object[]) r[2])
                             : dispatch(((Number) r[0]).longValue(), (String) k, (Object[]) r[2]);
-                    try {
-                        ch.send(response);
-                    } catch (org.multiproc4j.core.SerializationException e) {
-                        ch.send(Protocol.error(e));
-                    }
+                    reply(ch, response);
                     if (closed) {
                         return;
                     }
@@ -357,6 +349,15 @@ public final class Server implements Dispatcher, AutoCloseable {
                 throw new IOException("the client defined more than " + Protocol.MAX_KEYS + " method keys");
             }
             keys.add(key);
+        }
+
+        /** Sends a response through the codec; one whose value cannot be serialized goes back as that error. */
+        private void reply(Channel ch, Object[] response) throws IOException, InterruptedException {
+            try {
+                ch.send(response);
+            } catch (org.multiproc4j.core.SerializationException e) {
+                ch.send(Protocol.error(e));
+            }
         }
 
         private Object[] dispatchIndexed(long id, int index, Object[] args) {

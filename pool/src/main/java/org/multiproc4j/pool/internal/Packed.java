@@ -132,7 +132,7 @@ final class Packed {
         }
         Class<?> c = a[0] == null ? null : a[0].getClass();
         if (c == Integer.class || c == Long.class) {
-            return numbers(a, c == Long.class);
+            return encodeNumbers(java.util.Arrays.asList(a), 0, a.length);
         }
         if (c == HashMap.class) {
             return counts(a);
@@ -163,28 +163,6 @@ final class Packed {
         for (int i = from; i < to; i++) {
             Object o = items.get(i);
             if (o == null || o.getClass() != c) {
-                return null;
-            }
-            if (wide) {
-                LONG.set(out, at, ((Long) o).longValue());
-            } else {
-                INT.set(out, at, ((Integer) o).intValue());
-            }
-            at += width;
-        }
-        return out;
-    }
-
-    /** {@code Integer}s in 4 bytes each, or ({@code wide}) {@code Long}s in 8; {@code null} if one is neither. */
-    private static byte[] numbers(Object[] a, boolean wide) {
-        int width = wide ? 8 : 4;
-        Class<?> type = wide ? Long.class : Integer.class;
-        byte[] out = new byte[5 + width * a.length];
-        out[0] = wide ? LONGS : INTS;
-        INT.set(out, 1, a.length);
-        int at = 5;
-        for (Object o : a) {
-            if (o == null || o.getClass() != type) {
                 return null;
             }
             if (wide) {
