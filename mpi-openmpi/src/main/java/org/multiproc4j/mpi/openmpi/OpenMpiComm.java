@@ -53,7 +53,10 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * messages between the root and each rank on a twin communicator (a {@code dup} made by the first of them; only the
  * root knows every count, so they cannot be chunked as collectives), and the root's own block is copied directly;
  * so they take any length too. Their senders wait until those messages are received, as MPI's collectives would. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
- * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}.
+ * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}. When all the
+ * ranks share a node, {@code bcast}s of at least {@link #NODE_BCAST} bytes and every {@code scatterv} go through the
+ * communicator's shared-memory {@link NodeArea} instead (made by the first of them), whatever buffer form each rank
+ * passes.
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
  * between polls.
@@ -70,9 +73,11 @@ final class OpenMpiComm implements CommBackend {
     static final int COLL_CHUNK = 256 << 10;
     /** The data frames of a long message: the receiver copies one out while the next one travels. */
     static final int CHUNK = 256 << 10;
+    /** A bcast of at least this many bytes goes through the {@link NodeArea} when the ranks share a node. */
+    static final int NODE_BCAST = 32 << 10;
     private static final int KIND_OBJECT = 7;
     private static final int MAGIC = 0x6d70346a;
-    private static final int TAG_SCATTER = 1;
+    static final int TAG_SCATTER = 1;
     private static final int TAG_GATHER = 2;
     private static final ElementType[] TYPES = ElementType.values();
 
@@ -91,6 +96,9 @@ final class OpenMpiComm implements CommBackend {
     private ByteBuffer rx;
     private boolean txBusy;
     private Intracomm coll;
+    /** The shared-memory area of large bcasts (see {@link NodeArea}); {@code noArea} once none can be made. */
+    private NodeArea area;
+    private boolean noArea;
 
     OpenMpiComm(Intracomm comm, ReentrantLock lock, Staging staging, boolean owned) {
         this.comm = comm;
@@ -504,7 +512,7 @@ final class OpenMpiComm implements CommBackend {
      * Why a message of this kind and length cannot be received into {@code room} bytes of {@code want} elements
      * (null: an object is expected), or null.
      */
-    private static MpiException refusal(String op, int source, int tag, int kind, long total, ElementType want,
+    static MpiException refusal(String op, int source, int tag, int kind, long total, ElementType want,
             long room) {
         ElementType type = kind == KIND_OBJECT ? null : TYPES[kind];
         if (want == null) {
@@ -597,6 +605,9 @@ final class OpenMpiComm implements CommBackend {
         int es = buf.type().size();
         int step = step(es);
         Datatype dt = datatype(buf.type());
+        if (bytes >= NODE_BCAST && size > 1 && bcastOnNode(buf, root)) {
+            return;
+        }
         ByteBuffer direct = buf.directBuffer();
         if (direct != null) {
             bcastDirect(buf, direct, es, step, dt, root);
@@ -627,6 +638,52 @@ final class OpenMpiComm implements CommBackend {
             giveBack(b);
             lock.unlock();
         }
+    }
+
+    /**
+     * {@code bcast} through the communicator's {@link NodeArea} when its ranks share a node (made at the first such
+     * bcast, which every rank calls with the same byte count, so all make it or find there is none together).
+     *
+     * @return false if there is no area: MPI does it.
+     */
+    private boolean bcastOnNode(Buf buf, int root) {
+        lock.lock();
+        try {
+            open("bcast");
+            progress();
+            NodeArea a = area();
+            if (a == null) {
+                return false;
+            }
+            a.bcast(buf, root);
+            return true;
+        } catch (MPIException e) {
+            throw fail("bcast", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this communicator has its {@link NodeArea} (for tests). */
+    boolean hasNodeArea() {
+        lock.lock();
+        try {
+            return area != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The communicator's {@link NodeArea}, made by the first call (collective: every rank calls this in the same
+     * collective), or null if its ranks do not share a node. Under the lock.
+     */
+    private NodeArea area() throws MPIException {
+        if (area == null && !noArea && size > 1) {
+            area = NodeArea.open(comm, rank, size);
+            noArea = area == null;
+        }
+        return area;
     }
 
     /**
@@ -669,6 +726,11 @@ final class OpenMpiComm implements CommBackend {
         try {
             open("scatterv");
             progress();
+            NodeArea a = area();
+            if (a != null) {
+                a.scatterv(send, counts, displs, recv, root);
+                return;
+            }
             // framed messages from the root on the communicator's collective twin: only the root knows every
             // count, and each rank's block travels in chunks that it copies out while the next one arrives
             Intracomm c = coll();
@@ -1047,6 +1109,10 @@ final class OpenMpiComm implements CommBackend {
             rx = null;
             if (coll != null && coll != comm) {
                 coll.free();
+            }
+            if (area != null) {
+                area.close();
+                area = null;
             }
             if (owned) {
                 comm.free();

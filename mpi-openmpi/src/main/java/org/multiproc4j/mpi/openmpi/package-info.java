@@ -35,6 +35,16 @@
  * ranks already in the collective would otherwise wait for the refusing one). An object message is at most one Java array (2 GiB − 8 bytes): the
  * codecs encode it into one.
  *
+ * <p><b>Ranks on one node.</b> When every rank of a communicator runs on the same node ({@code
+ * MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)}), its {@code bcast}s of 32 KiB or more and all its {@code scatterv}s
+ * (and {@code scatter}s) bypass MPI: the first of them maps a shared-memory block of about 0.5 MiB for the
+ * communicator (from {@code /dev/shm}, named only until every rank mapped it, so nothing is left behind), the root
+ * copies the data into it in 64 KiB chunks and the other ranks copy each chunk out as soon as it is there, so the
+ * copies of both sides overlap. Through MPI the same call costs the root's staging copy, MPI's own copy and the
+ * receivers' copy-out one after the other (Open MPI's shared-memory transport moves large messages with one copy by
+ * the receiver, which cannot overlap the receiver's own copy-out). Waits in these collectives spin, then yield, then
+ * park for 20 µs at a time. A communicator spanning several nodes uses MPI as described above.
+ *
  * <p><b>Messages.</b> A point-to-point message carries a 16-byte header (element type or object, total length), so
  * a receive into a buffer of another type, or one too small, fails with an {@link org.multiproc4j.mpi.MpiException}
  * naming both, as on the {@code local} backend. A short message (up to 16 KiB) is one MPI message, received

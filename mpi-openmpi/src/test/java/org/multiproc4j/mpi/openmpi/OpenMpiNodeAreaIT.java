@@ -1,0 +1,44 @@
+package org.multiproc4j.mpi.openmpi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.mpi.contract.Mpirun;
+import org.multiproc4j.test.LeakCheck;
+import org.multiproc4j.test.Timeouts;
+
+/**
+ * Large {@code bcast}s and every {@code scatterv} through the communicator's shared-memory area on one node
+ * ({@link NodeAreaMain}), under {@code mpirun -n 2} and {@code -n 3} (oversubscribed on two cores): correct data
+ * with moving roots and mixed buffer forms, refusals that leave the area usable, and nothing left in
+ * {@code /dev/shm} (the extension checks).
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class OpenMpiNodeAreaIT {
+    @BeforeAll
+    static void needsMpirun() {
+        Optional<String> why = Mpirun.unavailable();
+        Assumptions.assumeTrue(why.isEmpty(), () -> "skipped: " + why.get());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void shouldBroadcastAndScatterThroughTheNodeAreaWithCorrectDataAndRefusals(int ranks) throws Exception {
+        Mpirun.Result run = Mpirun.ranks(ranks).timeout(Timeouts.scaled(Duration.ofMinutes(2))).run(NodeAreaMain.class);
+        assertEquals(0, run.status(), run.describe());
+        for (int r = 0; r < ranks; r++) {
+            assertTrue(run.lines().contains("AREA OK rank " + r), "rank " + r + " did not finish:\n" + run.describe());
+        }
+    }
+}
