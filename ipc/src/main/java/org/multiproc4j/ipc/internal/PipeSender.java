@@ -44,6 +44,7 @@ public final class PipeSender {
     private final AtomicBuffer outBuffer;
     private final AgronaWire codec;
     private final IdleStrategy sendIdle;
+    private static final UnsafeBuffer NO_PREFIX = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[Wire.ARRAY_HEADER]);
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
     private long nextSendLivenessCheck;
@@ -127,6 +128,43 @@ public final class PipeSender {
         try {
             checkWritable();
             write(Frames.WHOLE_BYTES, Frames.BEGIN_BYTES, payload, deadlineNanos);
+            checkPeerAfterSend();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Sends a region of an array as one raw-bytes message. One that fits in a ring record (the usual case: a
+     * request or an answer of a few bytes) takes the short way, with no payload object: claim, copy, commit.
+     *
+     * @param buf           the array.
+     * @param offset        the region's first byte.
+     * @param length        the region's length.
+     * @param deadlineNanos when to give up waiting for room.
+     * @throws IOException          if the other end is gone or this end closed.
+     * @throws InterruptedException if interrupted while waiting for room.
+     * @throws TimeoutException     if the deadline passed before the message began; nothing was sent.
+     */
+    public void sendArray(byte[] buf, int offset, int length, long deadlineNanos)
+            throws IOException, InterruptedException, TimeoutException {
+        OneToOneRingBuffer ring = out;
+        if (ring == null || length > ring.maxMsgLength()) {
+            sendBytes(Payload.of(NO_PREFIX, 0, buf, offset, length), deadlineNanos);
+            return;
+        }
+        sendLock.lockInterruptibly();
+        try {
+            checkWritable();
+            int index = ring.tryClaim(Frames.WHOLE_BYTES, length);
+            if (index < 0) {
+                do {
+                    awaitRoom(deadlineNanos);
+                } while ((index = ring.tryClaim(Frames.WHOLE_BYTES, length)) < 0);
+                sendIdle.reset();
+            }
+            outBuffer.putBytes(index, buf, offset, length);
+            ring.commit(index);
             checkPeerAfterSend();
         } finally {
             sendLock.unlock();
