@@ -156,15 +156,15 @@ public final class PipeSender {
         sendLock.lockInterruptibly();
         try {
             checkWritable();
-            int index = ring.tryClaim(Frames.WHOLE_BYTES, length);
-            if (index < 0) {
-                do {
+            if (!SmallRecords.write(outBuffer, capacity, Frames.WHOLE_BYTES, buf, offset, length)) {
+                int index;
+                while ((index = ring.tryClaim(Frames.WHOLE_BYTES, length)) < 0) {
                     awaitRoom(deadlineNanos);
-                } while ((index = ring.tryClaim(Frames.WHOLE_BYTES, length)) < 0);
+                }
                 sendIdle.reset();
+                outBuffer.putBytes(index, buf, offset, length);
+                ring.commit(index);
             }
-            outBuffer.putBytes(index, buf, offset, length);
-            ring.commit(index);
             checkPeerAfterSend();
         } finally {
             sendLock.unlock();
@@ -215,6 +215,10 @@ public final class PipeSender {
 
     private void writeWhole(int type, DirectBuffer src, int offset, int length, long deadlineNanos)
             throws IOException, InterruptedException, TimeoutException {
+        byte[] array = src.byteArray();
+        if (array != null && SmallRecords.write(outBuffer, capacity, type, array, offset, length)) {
+            return;
+        }
         int index;
         while ((index = out.tryClaim(type, length)) < 0) {
             awaitRoom(deadlineNanos);
