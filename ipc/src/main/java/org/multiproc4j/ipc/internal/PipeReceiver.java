@@ -195,10 +195,6 @@ public final class PipeReceiver {
             while (true) {
                 if (quick && !r.assembling) {        // a whole raw-bytes message at the head: the short way
                     byte[] m = SmallRecords.take(inBuffer, capacity, Frames.WHOLE_BYTES);
-                    if (m == SmallRecords.NOTHING) {
-                        awaitMessage(deadlineNanos);    // nothing for Agrona's read to find either
-                        continue;
-                    }
                     if (m != null) {
                         recvIdle.reset();
                         return m;

@@ -33,12 +33,6 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 final class SmallRecords {
     private static final long BYTES = UnsafeApi.arrayBaseOffset(byte[].class);
 
-    /**
-     * What {@link #take} returns when the head holds no committed record at all (compared by identity; a message
-     * of no bytes is a new array).
-     */
-    static final byte[] NOTHING = new byte[0];
-
     private SmallRecords() {
     }
 
@@ -83,8 +77,7 @@ final class SmallRecords {
      * @param ring     the ring's buffer.
      * @param capacity the ring's capacity.
      * @param type     the record type wanted.
-     * @return the message; {@link #NOTHING} if the head holds no committed record; {@code null} if it holds one of
-     *         another type (nothing taken either way).
+     * @return the message, or {@code null} if the head holds no committed record of that type (nothing taken).
      */
     static byte[] take(AtomicBuffer ring, int capacity, int type) {
         Object base = ring.byteArray();
@@ -93,10 +86,7 @@ final class SmallRecords {
         long head = UnsafeApi.getLong(base, headAt);
         long record = address + ((int) head & (capacity - 1));
         int recordLength = UnsafeApi.getIntVolatile(base, record);
-        if (recordLength <= 0) {
-            return NOTHING;
-        }
-        if (UnsafeApi.getInt(base, record + 4) != type) {
+        if (recordLength <= 0 || UnsafeApi.getInt(base, record + 4) != type) {
             return null;
         }
         byte[] message = new byte[recordLength - HEADER_LENGTH];
