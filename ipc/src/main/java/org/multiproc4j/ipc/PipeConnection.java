@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.multiproc4j.core.Handle;
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.Shareable;
@@ -91,7 +90,6 @@ import org.multiproc4j.sharedmem.IdlePolicy;
  * touches unmapped memory.
  */
 public final class PipeConnection implements Connection, Shareable {
-    private static final UnsafeBuffer NO_PREFIX = new UnsafeBuffer(new byte[0]);
 
     private final PipeEnd end;
     private final PipeSender sender;
@@ -146,7 +144,7 @@ public final class PipeConnection implements Connection, Shareable {
     public void sendBytes(byte[] buf, int offset, int length) throws IOException, InterruptedException {
         Objects.checkFromIndexSize(offset, length, buf.length);
         try {
-            sender.sendBytes(Payload.of(NO_PREFIX, 0, buf, offset, length), Deadlines.NEVER);
+            sender.sendArray(buf, offset, length, Deadlines.NEVER);
         } catch (TimeoutException e) {
             throw new AssertionError(e);
         }
@@ -159,7 +157,7 @@ public final class PipeConnection implements Connection, Shareable {
     public void sendBytes(byte[] buf, int offset, int length, Duration timeout)
             throws IOException, InterruptedException, TimeoutException {
         Objects.checkFromIndexSize(offset, length, buf.length);
-        sender.sendBytes(Payload.of(NO_PREFIX, 0, buf, offset, length), Deadlines.of(timeout));
+        sender.sendArray(buf, offset, length, Deadlines.of(timeout));
     }
 
     @Override

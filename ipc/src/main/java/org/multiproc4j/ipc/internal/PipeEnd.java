@@ -64,6 +64,8 @@ public final class PipeEnd implements AutoCloseable {
     private boolean released;
     /** The identity of the other end's owner once a send or a receive found it dead (0: not found dead). */
     private volatile long deadPeer;
+    /** Looks at the other end's owner (an open {@code /proc} file, not a new read of it each time). */
+    private final PeerWatch peerWatch = new PeerWatch();
 
     private PipeEnd(ChannelSegment segment, int end, ChannelOptions options) {
         this.segment = segment;
@@ -313,10 +315,13 @@ public final class PipeEnd implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------- the other end
 
-    /** Whether the other end's owner lives (a read of {@code /proc}); remembers it if it does not. */
+    /**
+     * Whether the other end's owner lives (a seek and a read of its {@code /proc} stat file, kept open: see
+     * {@link PeerWatch}); remembers it if it does not.
+     */
     boolean isPeerAlive() {
         long owner = header.getLongVolatile(peerState() + PipeDescriptor.OWNER);
-        if (ProcessIdentity.isAlive(owner)) {
+        if (peerWatch.isAlive(owner)) {
             return true;
         }
         deadPeer = owner;
@@ -357,6 +362,7 @@ public final class PipeEnd implements AutoCloseable {
                 header.putIntRelease(endState() + PipeDescriptor.CLOSED, 1);
             }
             released = true;
+            peerWatch.close();
             segment.release();
         } finally {
             receiver.recvLock.unlock();

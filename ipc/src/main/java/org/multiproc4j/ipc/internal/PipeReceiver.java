@@ -190,8 +190,16 @@ public final class PipeReceiver {
         }
         RecordHandler r = handler;
         r.start();
+        boolean quick = sink.returnsArray();
         try {
             while (true) {
+                if (quick && !r.assembling) {        // a whole raw-bytes message at the head: the short way
+                    byte[] m = SmallRecords.take(inBuffer, capacity, Frames.WHOLE_BYTES);
+                    if (m != null) {
+                        recvIdle.reset();
+                        return m;
+                    }
+                }
                 r.progress = false;
                 in.controlledRead(r, 1);
                 if (r.failure != null) {

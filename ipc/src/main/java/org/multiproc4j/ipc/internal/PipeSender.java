@@ -44,6 +44,7 @@ public final class PipeSender {
     private final AtomicBuffer outBuffer;
     private final AgronaWire codec;
     private final IdleStrategy sendIdle;
+    private static final UnsafeBuffer NO_PREFIX = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer prefix = new UnsafeBuffer(new byte[Wire.ARRAY_HEADER]);
     private ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(256);
     private long nextSendLivenessCheck;
@@ -133,6 +134,43 @@ public final class PipeSender {
         }
     }
 
+    /**
+     * Sends a region of an array as one raw-bytes message. One that fits in a ring record (the usual case: a
+     * request or an answer of a few bytes) takes the short way, with no payload object: claim, copy, commit.
+     *
+     * @param buf           the array.
+     * @param offset        the region's first byte.
+     * @param length        the region's length.
+     * @param deadlineNanos when to give up waiting for room.
+     * @throws IOException          if the other end is gone or this end closed.
+     * @throws InterruptedException if interrupted while waiting for room.
+     * @throws TimeoutException     if the deadline passed before the message began; nothing was sent.
+     */
+    public void sendArray(byte[] buf, int offset, int length, long deadlineNanos)
+            throws IOException, InterruptedException, TimeoutException {
+        OneToOneRingBuffer ring = out;
+        if (ring == null || length > ring.maxMsgLength()) {
+            sendBytes(Payload.of(NO_PREFIX, 0, buf, offset, length), deadlineNanos);
+            return;
+        }
+        sendLock.lockInterruptibly();
+        try {
+            checkWritable();
+            if (!SmallRecords.write(outBuffer, capacity, Frames.WHOLE_BYTES, buf, offset, length)) {
+                int index;
+                while ((index = ring.tryClaim(Frames.WHOLE_BYTES, length)) < 0) {
+                    awaitRoom(deadlineNanos);
+                }
+                sendIdle.reset();
+                outBuffer.putBytes(index, buf, offset, length);
+                ring.commit(index);
+            }
+            checkPeerAfterSend();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     private void checkWritable() throws IOException {
         if (pipe.isClosed()) {
             throw ClosedExceptions.closed(pipe.describe());
@@ -177,6 +215,10 @@ public final class PipeSender {
 
     private void writeWhole(int type, DirectBuffer src, int offset, int length, long deadlineNanos)
             throws IOException, InterruptedException, TimeoutException {
+        byte[] array = src.byteArray();
+        if (array != null && SmallRecords.write(outBuffer, capacity, type, array, offset, length)) {
+            return;
+        }
         int index;
         while ((index = out.tryClaim(type, length)) < 0) {
             awaitRoom(deadlineNanos);

@@ -102,6 +102,16 @@ public final class Sink {
         received = 0;
     }
 
+    /**
+     * Tells whether a whole raw-bytes message comes back as a new array of its bytes and nothing else
+     * ({@code recv()} and {@code recvBytes()}), so that a receiver may take it the short way.
+     *
+     * @return {@code true} in those modes.
+     */
+    public boolean returnsArray() {
+        return mode == Mode.OBJECT || mode == Mode.BYTES;
+    }
+
     /** Forgets the caller's targets after a receive, so they are not kept reachable. */
     public void clear() {
         reset(Mode.OBJECT);

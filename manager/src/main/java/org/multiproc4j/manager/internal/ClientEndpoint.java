@@ -43,18 +43,32 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
     private int leases;
     private boolean pinned;
 
+    /** Process-wide numbers of method keys (see {@link #keyId}). */
+    private static final ConcurrentHashMap<String, Integer> KEY_IDS = new ConcurrentHashMap<>();
+
     /** A thread's channel and the method keys it has defined on it (see {@link Protocol}). */
     private static final class Conn {
         final Channel ch;
+        /** The thread whose channel this is. */
+        final Thread owner;
         /** Key to index, for the keys sent as definitions on {@link #ch}. Used by the owning thread only. */
         final java.util.HashMap<String, Integer> keys = new java.util.HashMap<>();
+        /** By key number ({@link #keyId}): 1 + the key's index on {@link #ch}, 0 if not defined. Owner only. */
+        int[] indexes = new int[16];
         /** The frame being written (see {@link CompactFrames}). Used by the owning thread only. */
         final CompactFrames.Out out = new CompactFrames.Out();
 
         Conn(Channel ch) {
             this.ch = ch;
+            this.owner = Thread.currentThread();
         }
     }
+
+    /**
+     * The channel of the thread that called last: found by comparing threads, not through the thread-local map.
+     * Racy on purpose: each thread only ever stores its own channel here and checks the owner before using it.
+     */
+    private Conn last;
 
     /** Written-out equals and hashCode: a record's generated ones bootstrap an invokedynamic on first use. */
     private record Key(SocketAddress address, ByteBuffer authkey, boolean sharedMemory) {
@@ -231,9 +245,69 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
         }
     }
 
+    /**
+     * Returns a method key's number in this process: small, dense, the same for every endpoint, so that a channel
+     * finds the key's index in an array (see {@link #call(long, String, int, Object[], Method)}).
+     *
+     * @param key the method key.
+     * @return its number, from 0.
+     */
+    static int keyId(String key) {
+        Integer n = KEY_IDS.get(key);
+        if (n == null) {
+            synchronized (KEY_IDS) {
+                n = KEY_IDS.get(key);
+                if (n == null) {
+                    n = KEY_IDS.size();
+                    KEY_IDS.put(key, n);
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The short way of a call from a proxy: the thread's channel found by a compare, the key's index in an array,
+     * the request written as a compact frame in one pass and a compact answer read in one pass; anything else
+     * takes {@link #call(long, String, Object[], Method)}'s way.
+     */
+    @Override
+    public Object[] call(long id, String key, int keyId, Object[] args, Method method) throws InterruptedException {
+        Conn c = last;
+        if (c == null || c.owner != Thread.currentThread() || closed) {
+            c = channel();
+            last = c;
+        }
+        int[] indexes = c.indexes;
+        int index = keyId < indexes.length ? indexes[keyId] - 1 : -1;
+        if (index < 0 || !CompactFrames.request(c.out, id, index, args)) {
+            return call(c, id, key, args);
+        }
+        Channel ch = c.ch;
+        try {
+            ch.sendBytes(c.out.bytes, c.out.length);
+            Object reply = ch.recv();
+            if (reply instanceof byte[]) {
+                return new Object[] {Protocol.OK_STATUS, CompactFrames.readResponse((byte[]) reply)};
+            }
+            return (Object[]) reply;
+        } catch (SerializationException e) {
+            throw e;                                    // the answer consumed: still in step
+        } catch (IOException e) {
+            dropChannel();
+            throw gone(e);
+        } catch (InterruptedException e) {
+            dropChannel();                              // an answer may be pending: this channel is out of step
+            throw e;
+        }
+    }
+
     @Override
     public Object[] call(long id, String key, Object[] args, Method method) throws InterruptedException {
-        Conn c = channel();
+        return call(channel(), id, key, args);
+    }
+
+    private Object[] call(Conn c, long id, String key, Object[] args) throws InterruptedException {
         Channel ch = c.ch;
         try {
             Object k = c.keys.get(key);
@@ -242,6 +316,7 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
                     ch.send(key);                       // defines the next index on this channel
                     Integer index = c.keys.size();
                     c.keys.put(key, index);
+                    remember(c, keyId(key), index);
                     k = index;
                 } else {
                     k = key;
@@ -254,7 +329,7 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
             }
             Object reply = ch.recv();
             if (reply instanceof byte[]) {
-                return new Object[] {Protocol.OK, CompactFrames.readResponse((byte[]) reply)};
+                return new Object[] {Protocol.OK_STATUS, CompactFrames.readResponse((byte[]) reply)};
             }
             return (Object[]) reply;
         } catch (SerializationException e) {
@@ -266,6 +341,14 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
             dropChannel();                              // an answer may be pending: this channel is out of step
             throw e;
         }
+    }
+
+    /** Notes a key's index on a channel in its array by key number. */
+    private static void remember(Conn c, int keyId, int index) {
+        if (keyId >= c.indexes.length) {
+            c.indexes = java.util.Arrays.copyOf(c.indexes, Math.max(2 * c.indexes.length, keyId + 1));
+        }
+        c.indexes[keyId] = index + 1;
     }
 
     /**
@@ -291,6 +374,9 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
     public void dropChannel() {
         Conn c = channel.get();
         if (c != null) {
+            if (last == c) {
+                last = null;
+            }
             channel.remove();
             channels.remove(c.ch);
             c.ch.close();

@@ -39,6 +39,22 @@ public interface Dispatcher {
      */
     Object[] call(long id, String key, Object[] args, Method method) throws InterruptedException;
 
+    /**
+     * Makes one call of a method whose key has a process-wide number (see {@code ClientEndpoint.keyId}), so that
+     * a dispatcher may find what it keeps per method in an array instead of a map.
+     *
+     * @param id     the object.
+     * @param key    the method key.
+     * @param keyId  the key's number in this process.
+     * @param args   the arguments.
+     * @param method the method called; may be {@code null}.
+     * @return the response.
+     * @throws InterruptedException if interrupted while waiting for the answer (the channel is then dropped).
+     */
+    default Object[] call(long id, String key, int keyId, Object[] args, Method method) throws InterruptedException {
+        return call(id, key, args, method);
+    }
+
     /** Drops this thread's channel (after an interrupt left an answer pending on it). */
     void dropChannel();
 }

@@ -36,6 +36,11 @@ public final class Protocol {
     public static final long MANAGER = 0L;
     /** Response status: a value follows. */
     public static final int OK = 0;
+    /**
+     * {@link #OK} boxed: {@code Integer.valueOf(0)}, the one instance every boxing of 0 yields, so a caller may
+     * compare a response's status to it by identity (and fall back to {@code intValue()} when it differs).
+     */
+    public static final Integer OK_STATUS = OK;
     /** Response status: a proxy's object id and interface follow. */
     public static final int PROXY = 1;
     /** Response status: an exception's class, message and remote description follow. */

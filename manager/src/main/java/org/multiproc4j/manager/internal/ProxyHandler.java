@@ -25,6 +25,8 @@ import org.multiproc4j.manager.ManagerException;
  * that hand out iterators, streams or visit every element, which work on a snapshot taken in one request.
  */
 public final class ProxyHandler implements InvocationHandler {
+    /** {@link Protocol#OK} boxed once: value answers carry this very object (see {@link Protocol#OK_STATUS}). */
+    private static final Integer OK = Protocol.OK_STATUS;
     private final Dispatcher dispatcher;
     private final long id;
     private final Class<?> type;
@@ -119,7 +121,7 @@ public final class ProxyHandler implements InvocationHandler {
      * What a method of a proxy does, worked out once per method: its key, whether it is handled here (in
      * whole or in part), and which of its arguments are functions that must be serializable.
      */
-    private record Plan(String key, boolean special, int[] functions) {
+    private record Plan(Method method, String key, int keyId, boolean special, int[] functions) {
         private static final Set<String> SPECIAL = Set.of("iterator", "listIterator", "spliterator", "stream",
                 "parallelStream", "forEach", "toArray", "drainTo");
 
@@ -135,24 +137,58 @@ public final class ProxyHandler implements InvocationHandler {
                     functions[n++] = i;
                 }
             }
-            return new Plan(Protocol.key(m), special, Arrays.copyOf(functions, n));
+            String key = Protocol.key(m);
+            return new Plan(m, key, ClientEndpoint.keyId(key), special, Arrays.copyOf(functions, n));
         }
     }
 
     private static final Map<Method, Plan> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /*
+     * The plans of the two methods this proxy called last, found by identity: a proxy class passes the same Method
+     * constants on every call, so a call in a loop costs two compares, not a hash lookup of a Method (whose
+     * hashCode and equals walk its class, name and parameter types). Racy on purpose: a plan is immutable, and a
+     * lost update only costs a lookup.
+     */
+    private Plan hot;
+    private Plan warm;
+
+    private Plan plan(Method method) {
+        Plan p = hot;
+        if (p != null && p.method == method) {
+            return p;
+        }
+        p = warm;
+        if (p == null || p.method != method) {
+            p = PLANS.get(method);
+            if (p == null) {
+                p = Plan.of(method);
+                PLANS.put(method, p);
+            }
+        }
+        warm = hot;
+        hot = p;
+        return p;
+    }
+
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        Plan plan = PLANS.get(method);
-        if (plan == null) {
-            plan = Plan.of(method);
-            PLANS.put(method, plan);
-        }
+        Plan plan = plan(method);
         if (!plan.special) {
-            for (int i : plan.functions) {
-                checkFunction(method, i, args[i]);
+            int[] functions = plan.functions;
+            for (int i = 0; i < functions.length; i++) {
+                checkFunction(method, functions[i], args[functions[i]]);
             }
-            return remoteCall(id, plan.key, args, method);
+            Object[] response;
+            try {
+                response = dispatcher.call(id, plan.key, plan.keyId, args, method);
+            } catch (InterruptedException e) {
+                throw interrupted(e, method);
+            }
+            if (response[0] == OK) {                      // the boxed status of a value answer: no unboxing
+                return response[1];
+            }
+            return result(response, method);
         }
         Class<?> declaring = method.getDeclaringClass();
         String name = method.getName();
@@ -326,18 +362,23 @@ public final class ProxyHandler implements InvocationHandler {
         try {
             response = dispatcher.call(target, key, args, method);
         } catch (InterruptedException e) {
-            if (method != null) {
-                for (Class<?> declared : method.getExceptionTypes()) {
-                    if (declared.isAssignableFrom(InterruptedException.class)) {
-                        throw e;
-                    }
-                }
-            }
-            Thread.currentThread().interrupt();
-            throw new ManagerException("interrupted while waiting for the manager at " + dispatcher.address()
-                    + " (this thread's connection was closed, which ended the call in the server)", e);
+            throw interrupted(e, method);
         }
         return result(response, method);
+    }
+
+    /** What an interrupted call throws: the interrupt itself if the method declares it, else ManagerException. */
+    private Exception interrupted(InterruptedException e, Method method) {
+        if (method != null) {
+            for (Class<?> declared : method.getExceptionTypes()) {
+                if (declared.isAssignableFrom(InterruptedException.class)) {
+                    return e;
+                }
+            }
+        }
+        Thread.currentThread().interrupt();
+        return new ManagerException("interrupted while waiting for the manager at " + dispatcher.address()
+                + " (this thread's connection was closed, which ended the call in the server)", e);
     }
 
     /**
