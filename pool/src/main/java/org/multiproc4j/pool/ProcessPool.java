@@ -129,11 +129,13 @@ public final class ProcessPool implements AutoCloseable {
      */
     static final int PIPE_CAPACITY = 4 << 20;
     /**
-     * Argument bytes one worker may hold at most (beyond one task), half its pipe's ring: a sender then never
-     * waits for room (a reader thread that sends to its own worker must not block while that worker sends its
-     * results), and big tasks are shared out instead of queueing behind each other on one worker.
+     * Argument bytes one worker may hold at most (unless it holds a single task, however big), three quarters of
+     * its pipe's ring: a sender then never waits for room (a reader thread that sends to its own worker must not
+     * block while that worker sends its results), and big tasks are shared out instead of queueing behind each
+     * other on one worker. Two tasks of a little more than 1 MB each (a 1 MB text with its headers) fit: with half
+     * the ring they did not, and a worker of a word count waited a round trip for each chunk.
      */
-    static final long MAX_PIPELINE_BYTES = PIPE_CAPACITY / 2;
+    static final long MAX_PIPELINE_BYTES = PIPE_CAPACITY / 4 * 3;
 
     /** The array a reader receives a worker's messages into, at first. */
     private static final int RECEIVE_BUFFER = 64 << 10;

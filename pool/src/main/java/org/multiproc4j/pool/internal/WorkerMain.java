@@ -125,20 +125,24 @@ public final class WorkerMain implements SerializableRunnable {
                         started.setRelease(done + 1);
                         long t0 = System.nanoTime();
                         runOne(functions.get(id), (byte) (mode & ~Frames.ONCE), msg, at, len, out);
-                        busyNanos += System.nanoTime() - t0;
+                        long t1 = System.nanoTime();
+                        busyNanos += t1 - t0;
                         if ((mode & Frames.ONCE) != 0) {
                             functions.remove(id);
                         }
                         at += len;
+                        // counted from the start of the first held task, not from its end: a result is then held
+                        // only behind tasks as short as MAX_HOLD_NANOS, never while the next long task runs (a
+                        // word count's partial result waited a whole chunk, and the parent's next chunk with it)
                         if (pending++ == 0) {
-                            firstPending = System.nanoTime();
+                            firstPending = t0;
                         }
                         done++;
                         if (maxTasks > 0 && done >= maxTasks) {
                             flush(out, pending);
                             return;
                         }
-                        if (pending >= MAX_BATCH || System.nanoTime() - firstPending > MAX_HOLD_NANOS) {
+                        if (pending >= MAX_BATCH || t1 - firstPending > MAX_HOLD_NANOS) {
                             flush(out, pending);
                             pending = 0;
                         }
