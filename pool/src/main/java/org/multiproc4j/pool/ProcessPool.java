@@ -82,9 +82,11 @@ import org.multiproc4j.sharedmem.SharedLong;
  *
  * <p><b>Scheduling.</b> Work goes only to workers that have booted and run their initializer: the first task of
  * a new pool runs in the first worker up. Each worker holds its current task and about 2 ms of work after it
- * (at least one task, at most 64, and at most 2 MB of arguments), so that it never waits for its next task
- * while long tasks stay queued for whichever worker is free first. A {@code map} of plain inputs (numbers,
- * strings, tuples of them) is sent as it is encoded: the workers start on its first chunks at once.
+ * (at least one task, at most 64, and at most 3 MB of arguments unless it holds one bigger task), so that it never
+ * waits for its next task while long tasks stay queued for whichever worker is free first. A worker sends a
+ * result at once when its task took more than about 50 µs; the results of shorter ones travel together. A
+ * {@code map} of plain inputs (numbers, strings, tuples of them) is sent as it is encoded: the workers start on
+ * its first chunks at once.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of the JVM that created the
  * pool. A pool cannot be used from another process.
