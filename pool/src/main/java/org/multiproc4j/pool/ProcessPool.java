@@ -82,9 +82,11 @@ import org.multiproc4j.sharedmem.SharedLong;
  *
  * <p><b>Scheduling.</b> Work goes only to workers that have booted and run their initializer: the first task of
  * a new pool runs in the first worker up. Each worker holds its current task and about 2 ms of work after it
- * (at least one task, at most 64, and at most 2 MB of arguments), so that it never waits for its next task
- * while long tasks stay queued for whichever worker is free first. A {@code map} of plain inputs (numbers,
- * strings, tuples of them) is sent as it is encoded: the workers start on its first chunks at once.
+ * (at least one task, at most 64, and at most 3 MB of arguments unless it holds one bigger task), so that it never
+ * waits for its next task while long tasks stay queued for whichever worker is free first. A worker sends a
+ * result at once when its task took more than about 50 µs; the results of shorter ones travel together. A
+ * {@code map} of plain inputs (numbers, strings, tuples of them) is sent as it is encoded: the workers start on
+ * its first chunks at once.
  *
  * <p><b>Thread and process safety.</b> All methods may be called from any thread of the JVM that created the
  * pool. A pool cannot be used from another process.
@@ -129,11 +131,13 @@ public final class ProcessPool implements AutoCloseable {
      */
     static final int PIPE_CAPACITY = 4 << 20;
     /**
-     * Argument bytes one worker may hold at most (beyond one task), half its pipe's ring: a sender then never
-     * waits for room (a reader thread that sends to its own worker must not block while that worker sends its
-     * results), and big tasks are shared out instead of queueing behind each other on one worker.
+     * Argument bytes one worker may hold at most (unless it holds a single task, however big), three quarters of
+     * its pipe's ring: a sender then never waits for room (a reader thread that sends to its own worker must not
+     * block while that worker sends its results), and big tasks are shared out instead of queueing behind each
+     * other on one worker. Two tasks of a little more than 1 MB each (a 1 MB text with its headers) fit: with half
+     * the ring they did not, and a worker of a word count waited a round trip for each chunk.
      */
-    static final long MAX_PIPELINE_BYTES = PIPE_CAPACITY / 2;
+    static final long MAX_PIPELINE_BYTES = PIPE_CAPACITY / 4 * 3;
 
     /** The array a reader receives a worker's messages into, at first. */
     private static final int RECEIVE_BUFFER = 64 << 10;

@@ -245,6 +245,65 @@ class ProcessPoolIT {
     }
 
     @Test
+    void shouldCarryArgumentsOfEverySizeOneAfterAnother() throws Exception {
+        // a worker receives into one array that grows for a big message and is given up after a huge one
+        try (ProcessPool pool = new ProcessPool(1)) {
+            for (int size : new int[] {10, 200_000, 100, 6_000_000, 1_100_000, 300_000, 1}) {
+                byte[] arg = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    arg[i] = (byte) (i * 17 + size);
+                }
+                long there = pool.apply(ProcessPoolIT::checksum, arg);
+                assertEquals(checksum(arg), there, "size " + size);
+            }
+            // two texts of a little over 1 MB held by one worker at once, then short ones after them
+            List<String> texts = new ArrayList<>();
+            for (int t = 0; t < 5; t++) {
+                StringBuilder b = new StringBuilder();
+                while (b.length() < (t < 3 ? 1_100_000 : 50)) {
+                    b.append('w').append(b.length() % 977 + t).append(' ');
+                }
+                texts.add(b.toString());
+            }
+            List<Integer> expected = texts.stream().map(String::hashCode).collect(Collectors.toList());
+            assertEquals(expected, pool.map(String::hashCode, texts, 1));
+        }
+    }
+
+    static long checksum(byte[] b) {
+        long h = b.length;
+        for (byte x : b) {
+            h = h * 31 + x;
+        }
+        return h;
+    }
+
+    @Test
+    void shouldSendALongTasksResultWithoutWaitingForTheNextTask() throws Exception {
+        // a result may be held back briefly to travel with the next ones, but never while a long task runs
+        try (SharedLong gate = SharedLong.create(0); ProcessPool pool = new ProcessPool(1)) {
+            AsyncResult<Integer> first = pool.applyAsync(x -> {
+                Thread.sleep(300);
+                return x;
+            }, 1);
+            AsyncResult<Integer> second = pool.applyAsync(x -> {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (gate.get() == 0 && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
+                return x;
+            }, 2);
+            try {
+                assertEquals(1, first.get(Timeouts.MEDIUM)); // while the second task is still running
+                assertFalse(second.isReady());
+            } finally {
+                gate.set(1); // so that a failure does not keep the worker (and the pool's close) for long
+            }
+            assertEquals(2, second.get(Timeouts.MEDIUM));
+        }
+    }
+
+    @Test
     void shouldYieldImapResultsInOrderAndUnorderedOnesAll() throws Exception {
         try (ProcessPool pool = new ProcessPool(2)) {
             List<Integer> in = range(0, 300);

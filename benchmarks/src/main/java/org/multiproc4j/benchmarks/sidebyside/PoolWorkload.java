@@ -138,7 +138,8 @@ public final class PoolWorkload implements Workload {
     @Override
     public String idleStrategy() {
         return "multiproc4j: the pipes' default IdlePolicy (spin 2 µs, yield 100 µs, park up to 1 ms), result "
-                + "waiters spin 20 µs then block; Python: blocking pipe reads and its pool's handler threads";
+                + "waiters spin 1 µs, yield up to 50 µs, then block; Python: blocking pipe reads and its pool's "
+                + "handler threads";
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.multiproc4j.core.RemoteException;
 import org.multiproc4j.core.SerializableRunnable;
 import org.multiproc4j.core.codec.Codecs;
 import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.sharedmem.SharedLong;
 import org.multiproc4j.core.SerializableBiFunction;
@@ -29,6 +30,10 @@ public final class WorkerMain implements SerializableRunnable {
      * pipeline while it works through the rest.
      */
     private static final int MAX_BATCH = 16;
+    /** The array a worker receives its messages into, at first (with the default codec). */
+    private static final int RECEIVE_BUFFER = 64 << 10;
+    /** A receive array larger than this, grown for a big message, is given up before the next message. */
+    private static final int MAX_RECEIVE_BUFFER = 4 << 20;
     /** How long a result may be held back for company. */
     private static final long MAX_HOLD_NANOS = 50_000;
 
@@ -85,21 +90,46 @@ public final class WorkerMain implements SerializableRunnable {
         long firstPending = 0;
         int done = 0;
         out.put(Frames.RESULTS).putInt(0).putInt(0);
+        // the default codec copies what it decodes out of the message; a user's codec might keep a view of it
+        boolean reuse = codec.isDefault();
+        byte[] buf = new byte[RECEIVE_BUFFER];
         while (true) {
             if (pending > 0 && !conn.poll()) {
                 flush(out, pending);
                 pending = 0;
             }
             byte[] msg;
+            int length;
             try {
-                msg = conn.recvBytes();
+                if (reuse) {
+                    // one array for every message (a message is done with before the next is received): a worker
+                    // of 1 MB tasks allocated and cleared a 1 MB array per task, and the pipe assembled a fragmented
+                    // message apart and copied it once more
+                    if (buf.length > MAX_RECEIVE_BUFFER) {
+                        buf = new byte[RECEIVE_BUFFER];
+                    }
+                    try {
+                        length = conn.recvBytesInto(buf, 0);
+                    } catch (BufferTooShortException e) {
+                        buf = new byte[(int) Math.min(Integer.MAX_VALUE - 16,
+                                Math.max(e.messageLength(), 2L * buf.length))];
+                        length = conn.recvBytesInto(buf, 0);
+                    }
+                    msg = buf;
+                } else {
+                    msg = conn.recvBytes();
+                    length = msg.length;
+                }
             } catch (EOFException e) {
                 return;
+            }
+            if (length < 1) {
+                continue;
             }
             switch (msg[0]) {
                 case Frames.DEFINE: {
                     int id = Frames.getInt(msg, 1);
-                    byte[] fn = java.util.Arrays.copyOfRange(msg, 5, msg.length);
+                    byte[] fn = java.util.Arrays.copyOfRange(msg, 5, length);
                     Object f;
                     try {
                         f = TaskCodec.decode(fn, loader, null);
@@ -125,20 +155,24 @@ public final class WorkerMain implements SerializableRunnable {
                         started.setRelease(done + 1);
                         long t0 = System.nanoTime();
                         runOne(functions.get(id), (byte) (mode & ~Frames.ONCE), msg, at, len, out);
-                        busyNanos += System.nanoTime() - t0;
+                        long t1 = System.nanoTime();
+                        busyNanos += t1 - t0;
                         if ((mode & Frames.ONCE) != 0) {
                             functions.remove(id);
                         }
                         at += len;
+                        // counted from the start of the first held task, not from its end: a result is then held
+                        // only behind tasks as short as MAX_HOLD_NANOS, never while the next long task runs (a
+                        // word count's partial result waited a whole chunk, and the parent's next chunk with it)
                         if (pending++ == 0) {
-                            firstPending = System.nanoTime();
+                            firstPending = t0;
                         }
                         done++;
                         if (maxTasks > 0 && done >= maxTasks) {
                             flush(out, pending);
                             return;
                         }
-                        if (pending >= MAX_BATCH || System.nanoTime() - firstPending > MAX_HOLD_NANOS) {
+                        if (pending >= MAX_BATCH || t1 - firstPending > MAX_HOLD_NANOS) {
                             flush(out, pending);
                             pending = 0;
                         }
