@@ -24,8 +24,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 public final class JobLayout {
     /** Magic number, written last by the creator. */
     public static final int MAGIC = 0x4d50494a; // "MPIJ"
-    /** Layout version. */
-    public static final int VERSION = 2;
+    /** Version of this layout and of the rings' frame format (3: a whole message's frame has a 12-byte header). */
+    public static final int VERSION = 3;
     /** Offset of the magic number. */
     public static final int MAGIC_OFFSET = 0;
     /** Offset of the version. */
