@@ -301,12 +301,7 @@ final class Engine {
                 o.requests = Arena.ofAuto().allocate(ADDRESS);
                 check((int) lib.isend.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm,
                         o.requests), "send");
-                lock.lock();
-                try {
-                    sends.add(o);
-                } finally {
-                    lock.unlock();
-                }
+                register(o);
                 return o;
             }
             MemorySegment payload = data;
@@ -342,16 +337,21 @@ final class Engine {
                     check((int) lib.isend.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, o.seq, c.shadow,
                             o.requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "send");
                 }
-                lock.lock();
-                try {
-                    sends.add(o);
-                } finally {
-                    lock.unlock();
-                }
+                register(o);
             }
             return o;
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /** Keeps a send of native data whose requests are started, so that waits of this process complete it. */
+    private void register(Outgoing o) {
+        lock.lock();
+        try {
+            sends.add(o);
+        } finally {
+            lock.unlock();
         }
     }
 
