@@ -39,7 +39,7 @@ import org.multiproc4j.mpi.MpiException;
  * ranks all send large messages before they receive does not deadlock: waiting loops take in unexpected large data
  * after a millisecond.
  *
- * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE}.
+ * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE} unless {@link NativeSession#THREADS_PROP} asks for less.
  */
 // restricted methods (library lookup, downcalls, reinterpret) are this backend's purpose: the JVM needs
 // --enable-native-access for it (package documentation)
