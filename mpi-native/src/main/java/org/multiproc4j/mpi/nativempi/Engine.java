@@ -39,7 +39,7 @@ import org.multiproc4j.mpi.MpiException;
  * ranks all send large messages before they receive does not deadlock: waiting loops take in unexpected large data
  * after a millisecond.
  *
- * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE}.
+ * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE} unless {@link NativeSession#THREADS_PROP} asks for less.
  */
 // restricted methods (library lookup, downcalls, reinterpret) are this backend's purpose: the JVM needs
 // --enable-native-access for it (package documentation)
@@ -301,12 +301,7 @@ final class Engine {
                 o.requests = Arena.ofAuto().allocate(ADDRESS);
                 check((int) lib.isend.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm,
                         o.requests), "send");
-                lock.lock();
-                try {
-                    sends.add(o);
-                } finally {
-                    lock.unlock();
-                }
+                register(o);
                 return o;
             }
             MemorySegment payload = data;
@@ -342,16 +337,21 @@ final class Engine {
                     check((int) lib.isend.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, o.seq, c.shadow,
                             o.requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "send");
                 }
-                lock.lock();
-                try {
-                    sends.add(o);
-                } finally {
-                    lock.unlock();
-                }
+                register(o);
             }
             return o;
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /** Keeps a send of native data whose requests are started, so that waits of this process complete it. */
+    private void register(Outgoing o) {
+        lock.lock();
+        try {
+            sends.add(o);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -414,6 +414,13 @@ final class Engine {
         progress(focus, patient, null);
     }
 
+    /** Fails a wait of this process once {@code MPI_Abort} was called in it. */
+    void checkAborting() {
+        if (aborting) {
+            throw new JobAbortedException(-1, "the job is ending (MPI_Abort was called in this process)");
+        }
+    }
+
     /**
      * Like {@link #progress(NativeComm, boolean)}, for a receive waiting on {@code focus}: once it has its message,
      * the rest waits for the next call, and the wildcard receive is posted again then (its thread answers first).
@@ -423,9 +430,7 @@ final class Engine {
      * @param waiter  the receive the caller waits for.
      */
     void progress(NativeComm focus, boolean patient, NativeComm.RecvOp waiter) {
-        if (aborting) {
-            throw new JobAbortedException(-1, "the job is ending (MPI_Abort was called in this process)");
-        }
+        checkAborting();
         if (focus != null && !patient) {
             poll(focus, waiter);
         } else {
@@ -444,38 +449,70 @@ final class Engine {
         }
     }
 
+    /** What {@link #pollLanding} returns when no message has landed. */
+    static final int NOTHING = -1;
+
+    /**
+     * Posts the communicator's wildcard receive if it is not, and tests it once (lock held).
+     *
+     * @param c the communicator.
+     * @param x the calling thread's scratch: its {@code status} holds the message's status when one landed.
+     * @return the wire tag of the message now in {@code c.landing} (the receive is then no longer posted), or
+     *         {@link #NOTHING}.
+     */
+    int pollLanding(NativeComm c, Scratch x) {
+        try {
+            if (!c.landingPosted) {
+                // a wildcard receive always posted: MPI delivers a small message straight into it
+                check((int) lib.irecv.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
+                        c.landingRequest), "recv");
+                c.landingPosted = true;
+            }
+            check((int) lib.test.invokeExact(c.landingRequest, x.flag, x.status), "recv");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (x.flag.get(JAVA_INT, 0) == 0) {
+            return NOTHING;
+        }
+        c.landingPosted = false;
+        return lib.statusTag(x.status);
+    }
+
+    /**
+     * Hands the message that landed in {@code c.landing} to its communicator's matching (lock held).
+     *
+     * @param c      the communicator.
+     * @param source the sender.
+     * @param wire   the wire tag.
+     * @param status its status.
+     */
+    void landed(NativeComm c, int source, int wire, MemorySegment status) {
+        int kind = wire & 7;
+        int field = wire >>> 4;
+        MemorySegment in = c.landing;
+        if ((wire & RTS_BIT) == 0) {
+            c.arrived(new Envelope(c, source, field, kind, in.asSlice(0, lib.statusBytes(status))));
+        } else {
+            long bytes = in.get(JAVA_LONG, 0);
+            int seq = in.get(JAVA_INT, 8);
+            boolean cts = (in.get(JAVA_INT, 12) & WANT_CTS) != 0;
+            int tag = field == bigTag ? in.get(JAVA_INT, 16) : field;
+            c.arrived(new Envelope(c, source, tag, kind, bytes, seq, cts));
+        }
+    }
+
     private void poll(NativeComm c, NativeComm.RecvOp waiter) {
         Scratch x = scratch();
         try {
             while (true) {
-                if (!c.landingPosted) {
-                    // a wildcard receive always posted: MPI delivers a small message straight into it
-                    check((int) lib.irecv.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
-                            c.landingRequest), "recv");
-                    c.landingPosted = true;
-                }
-                check((int) lib.test.invokeExact(c.landingRequest, x.flag, x.status), "recv");
-                if (x.flag.get(JAVA_INT, 0) == 0) {
+                int wire = pollLanding(c, x);
+                if (wire == NOTHING) {
                     break;
                 }
-                c.landingPosted = false;
-                int source = lib.statusSource(x.status);
-                int wire = lib.statusTag(x.status);
-                int kind = wire & 7;
-                int field = wire >>> 4;
-                MemorySegment in = c.landing;
-                if ((wire & RTS_BIT) == 0) {
-                    long bytes = lib.statusBytes(x.status);
-                    c.arrived(new Envelope(c, source, field, kind, in.asSlice(0, bytes)));
-                    if (waiter != null && waiter.done) {
-                        break;
-                    }
-                } else {
-                    long bytes = in.get(JAVA_LONG, 0);
-                    int seq = in.get(JAVA_INT, 8);
-                    boolean cts = (in.get(JAVA_INT, 12) & WANT_CTS) != 0;
-                    int tag = field == bigTag ? in.get(JAVA_INT, 16) : field;
-                    c.arrived(new Envelope(c, source, tag, kind, bytes, seq, cts));
+                landed(c, lib.statusSource(x.status), wire, x.status);
+                if ((wire & RTS_BIT) == 0 && waiter != null && waiter.done) {
+                    break;
                 }
             }
             while (c.ctsWaiters > 0) {
@@ -653,6 +690,11 @@ final class Engine {
             } else {
                 LockSupport.parkNanos(n < 20_000 ? 20_000 : 200_000);
             }
+        }
+
+        /** Whether the wait is still in its first, spinning phase (the next {@link #idle} does not yield). */
+        boolean spinning() {
+            return n < 199;
         }
 
         /** After a millisecond of waiting, waits also take in peers' large data (see {@link Engine#progress}). */

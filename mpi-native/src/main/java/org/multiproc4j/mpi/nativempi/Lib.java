@@ -51,6 +51,7 @@ final class Lib {
     static final int UNDEFINED = -32766;
     static final int THREAD_MULTIPLE = 3;
     static final int THREAD_SERIALIZED = 2;
+    static final int THREAD_SINGLE = 0;
     /** Room for {@code MPI_MAX_PROCESSOR_NAME} and {@code MPI_MAX_ERROR_STRING} of both ABIs (at most 512). */
     static final int MAX_NAME = 1024;
     static final long STATUS_SIZE = 24;

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -232,6 +233,11 @@ final class NativeComm implements CommBackend {
 
         /** Waits until complete or the deadline (which applies until a message is matched). */
         Status await(long deadlineNanos, boolean cancelOnTimeout) throws TimeoutException {
+            return await(deadlineNanos, cancelOnTimeout, new Engine.Backoff());
+        }
+
+        /** As {@link #await(long, boolean)}, going on with the caller's backoff. */
+        Status await(long deadlineNanos, boolean cancelOnTimeout, Engine.Backoff b) throws TimeoutException {
             if (done) {
                 // matched and received when it was posted
                 if (error != null) {
@@ -239,7 +245,6 @@ final class NativeComm implements CommBackend {
                 }
                 return status;
             }
-            Engine.Backoff b = new Engine.Backoff();
             while (true) {
                 Engine.Envelope direct = null;
                 engine.lock.lock();
@@ -360,14 +365,90 @@ final class NativeComm implements CommBackend {
 
     @Override
     public Status recv(Buf buf, int source, int tag, long deadlineNanos) throws TimeoutException {
-        return start("recv", buf, source, tag, null, true).await(deadlineNanos, true);
+        live("recv");
+        Engine.Backoff b = new Engine.Backoff();
+        Status s = new Status();
+        if (direct(buf, source, tag, s, b) != null) {
+            return s;
+        }
+        return start("recv", buf, source, tag, s, true).await(deadlineNanos, true, b);
     }
 
     @Override
     public byte[] recvBytes(int source, int tag, Status status, long deadlineNanos) throws TimeoutException {
-        RecvOp r = start("recv", null, source, tag, status, true);
-        r.await(deadlineNanos, true);
+        live("recv");
+        Engine.Backoff b = new Engine.Backoff();
+        Status s = status == null ? new Status() : status;
+        byte[] got = direct(null, source, tag, s, b);
+        if (got != null) {
+            return got;
+        }
+        RecvOp r = start("recv", null, source, tag, s, true);
+        r.await(deadlineNanos, true, b);
         return r.bytes;
+    }
+
+    /** What {@link #direct} returns for a buffer receive that it completed. */
+    private static final byte[] DONE = new byte[0];
+
+    /**
+     * The direct path of a blocking receive: while nothing of this communicator is queued here (no unexpected
+     * message, no posted receive), the caller's thread polls the wildcard receive itself, for as long as
+     * {@code b} spins, and takes a small message that matches straight from the landing buffer into its memory (no
+     * envelope, no copy kept, no hand-over). Anything else that arrives goes the common way ({@link #arrived}), and
+     * the receive continues there. Every message taken from MPI is matched in arrival order, as on the common path:
+     * the direct path runs only while the queues it would bypass are empty, under the engine's lock.
+     *
+     * @param buf    the receive buffer, or {@code null} for an object message.
+     * @param source the source or {@link #ANY_SOURCE}.
+     * @param tag    the tag or {@link #ANY_TAG}.
+     * @param status filled in when the message is taken.
+     * @param b      the caller's backoff: the direct path ends when its spinning does.
+     * @return the bytes of an object message (buf {@code null}), a non-null marker for a buffer, or {@code null} if
+     *         the receive must continue the common way.
+     */
+    private byte[] direct(Buf buf, int source, int tag, Status status, Engine.Backoff b) {
+        Engine.Scratch x = engine.scratch();
+        while (b.spinning()) {
+            engine.checkAborting();
+            engine.lock.lock();
+            try {
+                if (!unexpected.isEmpty() || !posted.isEmpty()) {
+                    return null;
+                }
+                int wire = engine.pollLanding(this, x);
+                if (wire != Engine.NOTHING) {
+                    int from = lib.statusSource(x.status);
+                    int kind = wire & 7;
+                    int field = wire >>> 4;
+                    if ((wire & Engine.RTS_BIT) != 0 || (source != ANY_SOURCE && source != from)
+                            || (tag != ANY_TAG && tag != field)) {
+                        engine.landed(this, from, wire, x.status);
+                        return null;
+                    }
+                    long bytes = lib.statusBytes(x.status);
+                    ElementType type = kind == Engine.KIND_OBJECT ? null : TYPES[kind];
+                    if (buf == null ? type != null : type != buf.type() || bytes > buf.byteCount()) {
+                        // a mismatch: the common receive names it
+                        RecvOp r = new RecvOp("recv", buf, source, tag, status, true);
+                        r.deliver(new Engine.Envelope(this, from, field, kind, landing.asSlice(0, bytes)));
+                        throw r.error;
+                    }
+                    status.set(from, field, bytes, type);
+                    if (buf == null) {
+                        byte[] out = new byte[(int) bytes];
+                        MemorySegment.copy(landing, ValueLayout.JAVA_BYTE, 0, out, 0, (int) bytes);
+                        return out;
+                    }
+                    MemorySegment.copy(landing, 0, segment(buf), 0, bytes);
+                    return DONE;
+                }
+            } finally {
+                engine.lock.unlock();
+            }
+            b.idle();
+        }
+        return null;
     }
 
     @Override

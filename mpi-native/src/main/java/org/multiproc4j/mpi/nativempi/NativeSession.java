@@ -17,7 +17,7 @@ import org.multiproc4j.mpi.spi.CommBackend;
 
 /**
  * This process's membership of an MPI job through the C library: {@code MPI_Init_thread} asking for
- * {@code MPI_THREAD_MULTIPLE} at open, {@code MPI_Finalize} when the JVM exits.
+ * {@code MPI_THREAD_MULTIPLE} (or the level {@link #THREADS_PROP} names) at open, {@code MPI_Finalize} when the JVM exits.
  *
  * <p>{@link #finish()} does not call {@code MPI_Finalize} at once: it waits for this rank's sends and leaves
  * finalization to a shutdown hook. Java closes a try-with-resources session before the exception that ended the
@@ -31,9 +31,14 @@ final class NativeSession implements BackendSession {
     /** System property: {@code true} stages Java arrays of collectives through native memory instead of passing them in place. */
     static final String STAGE_PROP = "multiproc4j.mpi.native.stageArrays";
     /**
-     * System property: {@code serialized} asks MPI for {@code MPI_THREAD_SERIALIZED} instead of
-     * {@code MPI_THREAD_MULTIPLE} (the default, {@code multiple}): faster (Open MPI then takes no locks), for programs
-     * that call MPI from one thread at a time.
+     * System property: the thread level asked of MPI. {@code multiple} (the default) asks for
+     * {@code MPI_THREAD_MULTIPLE}: any thread may call at any time. {@code serialized} asks for
+     * {@code MPI_THREAD_SERIALIZED}, for programs that call MPI from one thread at a time (Open MPI 4.1 locks as it
+     * does at {@code multiple}: no faster there, measured). {@code single} asks for {@code MPI_THREAD_SINGLE}, for
+     * programs whose MPI calls all come from one thread (the usual SPMD program, on the thread that opened the
+     * session): Open MPI then takes no locks, which makes small messages and collectives faster (see the package
+     * documentation); the JVM's own threads do not call MPI. Calls from another thread are then the program's error
+     * (not detected).
      */
     static final String THREADS_PROP = "multiproc4j.mpi.native.threads";
 
@@ -96,7 +101,8 @@ final class NativeSession implements BackendSession {
         }
         if (provided < wanted) {
             throw new MpiException("mpi-native: this MPI library provides thread level " + provided
-                    + ", and the backend asked for " + wanted + " (MPI_THREAD_MULTIPLE is 3, MPI_THREAD_SERIALIZED 2; "
+                    + ", and the backend asked for " + wanted + " (MPI_THREAD_MULTIPLE is 3, MPI_THREAD_SERIALIZED 2, "
+                    + "MPI_THREAD_SINGLE 0; "
                     + THREADS_PROP + " chooses)");
         }
         world = new NativeComm(this, lib.commWorld);
@@ -155,8 +161,9 @@ final class NativeSession implements BackendSession {
     /**
      * Returns the thread level to ask MPI for.
      *
-     * @param value the value of {@link #THREADS_PROP}: {@code null} or {@code multiple}, or {@code serialized}.
-     * @return {@code MPI_THREAD_MULTIPLE} (3) or {@code MPI_THREAD_SERIALIZED} (2).
+     * @param value the value of {@link #THREADS_PROP}: {@code null} or {@code multiple}, {@code serialized} or
+     *              {@code single}.
+     * @return {@code MPI_THREAD_MULTIPLE} (3), {@code MPI_THREAD_SERIALIZED} (2) or {@code MPI_THREAD_SINGLE} (0).
      * @throws MpiException naming the property and its values for anything else.
      */
     static int threadLevelWanted(String value) {
@@ -166,7 +173,11 @@ final class NativeSession implements BackendSession {
         if (value.trim().equalsIgnoreCase("serialized")) {
             return Lib.THREAD_SERIALIZED;
         }
-        throw new MpiException("mpi-native: " + THREADS_PROP + " must be multiple or serialized, got \"" + value + "\"");
+        if (value.trim().equalsIgnoreCase("single")) {
+            return Lib.THREAD_SINGLE;
+        }
+        throw new MpiException("mpi-native: " + THREADS_PROP + " must be multiple, serialized or single, got \"" + value
+                + "\"");
     }
 
     /**

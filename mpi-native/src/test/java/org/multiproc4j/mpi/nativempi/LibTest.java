@@ -69,6 +69,7 @@ class LibTest {
         assertEquals(Lib.THREAD_MULTIPLE, NativeSession.threadLevelWanted(null));
         assertEquals(Lib.THREAD_MULTIPLE, NativeSession.threadLevelWanted("multiple"));
         assertEquals(Lib.THREAD_SERIALIZED, NativeSession.threadLevelWanted(" Serialized "));
+        assertEquals(Lib.THREAD_SINGLE, NativeSession.threadLevelWanted("single"));
         MpiException e = assertThrows(MpiException.class, () -> NativeSession.threadLevelWanted("funneled"));
         assertTrue(e.getMessage().contains(NativeSession.THREADS_PROP) && e.getMessage().contains("\"funneled\""),
                 e.getMessage());

@@ -18,7 +18,8 @@ import org.multiproc4j.mpi.Request;
  * Messages around the sizes where the engine changes how it sends ({@link Engine#STAGE_SMALL}, {@link Engine#EAGER}, and
  * 16 KiB): a ring in which every rank sends (blocking) before it receives, Java arrays, direct buffers
  * and objects, non-blocking sends, messages of three sizes with one tag received in order, a type mismatch and a
- * truncation of a mid-size message, and small collectives on Java arrays (in place and not). Each rank prints
+ * truncation of a mid-size message, the direct path of blocking receives (messages of other tags landing meanwhile,
+ * mismatches), and small collectives on Java arrays (in place and not). Each rank prints
  * {@code OK sizes rank r}.
  */
 public final class SizesMain {
@@ -103,6 +104,39 @@ public final class SizesMain {
             w.send(Buf.of(new double[MID / 8]), next, 10);
             expectError(() -> w.recv(Buf.of(new double[16]), prev, 10, Duration.ofSeconds(30)),
                     "message truncated");
+            // a blocking receive polls MPI itself while nothing is queued (NativeComm's direct path): what lands
+            // meanwhile for other tags, small and large, is kept for the receives that come later
+            w.send(Buf.of(new long[] {21}), next, 21);
+            long[] big = new long[4 * MID / 8];
+            big[big.length - 1] = 22;
+            Request bigSend = w.isend(Buf.of(big), next, 22);
+            w.send(Buf.of(new long[] {23}), next, 23);
+            long[] got = new long[big.length];
+            w.recv(Buf.of(got), prev, 23);
+            check(got[0] == 23, "direct path: tag 23 first");
+            w.recv(Buf.of(got), prev, 22);
+            check(got[got.length - 1] == 22, "direct path: the large message kept meanwhile");
+            w.recv(Buf.of(got), Comm.ANY_SOURCE, Comm.ANY_TAG);
+            check(got[0] == 21, "direct path: the small message kept meanwhile");
+            bigSend.await();
+            // mismatches taken on the direct path fail the receive, and the next message of the tag comes whole
+            w.send(Buf.of(new int[] {1, 2}), next, 24);
+            w.send(Buf.of(new double[] {24.5}), next, 24);
+            expectError(() -> w.recv(Buf.of(new double[2]), prev, 24), "sent INT elements with tag 24");
+            double[] one = new double[2];
+            check(w.recv(Buf.of(one), prev, 24).count(ElementType.DOUBLE) == 1 && one[0] == 24.5,
+                    "direct path: after a type mismatch");
+            w.send(Buf.of(new double[8]), next, 25);
+            w.send(Buf.of(new double[] {25.5}), next, 25);
+            expectError(() -> w.recv(Buf.of(new double[2]), prev, 25), "message truncated");
+            w.recv(Buf.of(one), prev, 25);
+            check(one[0] == 25.5, "direct path: after a truncation");
+            w.send("object", next, 26);
+            w.send(Buf.of(new double[] {26.5}), next, 26);
+            expectError(() -> w.recv(Buf.of(one), prev, 26), "sent an object message");
+            expectError(() -> w.recv(prev, 26), "expected an object message");
+            w.send("again", next, 26);
+            check("again".equals(w.recv(prev, 26)), "direct path: an object after two mismatches");
             // small collectives on Java arrays: through the thread's native scratch
             for (int count : new int[] {1, 3, Engine.STAGE_SMALL / 8, Engine.STAGE_SMALL / 8 + 1}) {
                 double[] b = new double[count];
