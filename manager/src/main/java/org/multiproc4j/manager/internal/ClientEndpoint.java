@@ -283,23 +283,7 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
         if (index < 0 || !CompactFrames.request(c.out, id, index, args)) {
             return call(c, id, key, args);
         }
-        Channel ch = c.ch;
-        try {
-            ch.sendBytes(c.out.bytes, c.out.length);
-            Object reply = ch.recv();
-            if (reply instanceof byte[]) {
-                return new Object[] {Protocol.OK_STATUS, CompactFrames.readResponse((byte[]) reply)};
-            }
-            return (Object[]) reply;
-        } catch (SerializationException e) {
-            throw e;                                    // the answer consumed: still in step
-        } catch (IOException e) {
-            dropChannel();
-            throw gone(e);
-        } catch (InterruptedException e) {
-            dropChannel();                              // an answer may be pending: this channel is out of step
-            throw e;
-        }
+        return exchange(c, null, null);
     }
 
     @Override
@@ -308,24 +292,38 @@ public final class ClientEndpoint implements Dispatcher, AutoCloseable {
     }
 
     private Object[] call(Conn c, long id, String key, Object[] args) throws InterruptedException {
+        Object k = c.keys.get(key);
+        String definition = null;
+        if (k == null) {
+            if (c.keys.size() < Protocol.MAX_KEYS) {
+                // defined by sending the key ahead of the call: a send that fails drops the channel and its keys
+                Integer index = c.keys.size();
+                c.keys.put(key, index);
+                remember(c, keyId(key), index);
+                definition = key;
+                k = index;
+            } else {
+                k = key;
+            }
+        }
+        boolean compact = k instanceof Integer && CompactFrames.request(c.out, id, (Integer) k, args);
+        return exchange(c, definition, compact ? null : new Object[] {id, k, args});
+    }
+
+    /**
+     * One round trip on a channel: a key's definition if one is due, the request (the compact frame in
+     * {@code c.out} when {@code message} is null), then the answer.
+     */
+    private Object[] exchange(Conn c, String definition, Object[] message) throws InterruptedException {
         Channel ch = c.ch;
         try {
-            Object k = c.keys.get(key);
-            if (k == null) {
-                if (c.keys.size() < Protocol.MAX_KEYS) {
-                    ch.send(key);                       // defines the next index on this channel
-                    Integer index = c.keys.size();
-                    c.keys.put(key, index);
-                    remember(c, keyId(key), index);
-                    k = index;
-                } else {
-                    k = key;
-                }
+            if (definition != null) {
+                ch.send(definition);
             }
-            if (k instanceof Integer && CompactFrames.request(c.out, id, (Integer) k, args)) {
+            if (message == null) {
                 ch.sendBytes(c.out.bytes, c.out.length);
             } else {
-                ch.send(new Object[] {id, k, args});
+                ch.send(message);
             }
             Object reply = ch.recv();
             if (reply instanceof byte[]) {
