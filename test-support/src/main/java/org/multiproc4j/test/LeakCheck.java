@@ -1,6 +1,7 @@
 package org.multiproc4j.test;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code /dev/shm} (after Chronicle Queue's {@code QueueTestCommon}). Leaked child processes are
  * also killed, so one leaky test does not spoil the next; leaked files are reported only, because on a
  * shared machine a new file may belong to another test run. A new segment named after a creator
- * ({@code mp4j-<pid>-...}) that is alive and outside this JVM's process tree is another run's, not a leak.
+ * ({@code mp4j-<pid>-...}) that is alive and outside this JVM's process tree is another run's, not a leak;
+ * so is any other new file that a live process outside this JVM's tree has mapped (another {@code mpirun}
+ * job's Open MPI {@code vader_segment.*}, for example).
  *
  * <pre>{@code
  * // compile-only: a test class, which JUnit runs
@@ -49,6 +52,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long a test's children may take to finish exiting after the test. */
     public static final Duration GRACE = Timeouts.scaled(Duration.ofSeconds(3));
     private static final Path SHM = Paths.get("/dev/shm");
+    private static final Path PROC = Paths.get("/proc");
     private static final String IDLE_SPARES_PROP = "multiproc4j.internal.idleSparePids";
     private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("mp4j-(?:[a-z]+-)*(\\d+)(?:-|$)");
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
@@ -117,18 +121,57 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         if (owner.isEmpty() || !owner.get().isAlive()) {
             return false; // a dead creator's segment: ours to report (a killed child's leftover)
         }
-        for (Optional<ProcessHandle> p = owner.get().parent(); p.isPresent(); p = p.get().parent()) {
-            if (p.get().pid() == ProcessHandle.current().pid()) {
-                return false;
+        return !inThisProcessTree(owner.get());
+    }
+
+    /**
+     * Tells whether a live process outside this JVM's tree has {@code /dev/shm/<name>} mapped: a segment of
+     * another run on the same machine (Open MPI names its shared-memory segments {@code vader_segment.*},
+     * after no pid of ours), not a leak of this test. A segment nobody maps, or one mapped only by this
+     * JVM's own tree, is not excused.
+     */
+    static boolean mappedByAnotherLiveProcessTree(String name) {
+        String path = SHM.resolve(name).toString();
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path proc : procs) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                if (pid != self && maps(proc.resolve("maps"), path)) {
+                    Optional<ProcessHandle> p = ProcessHandle.of(pid);
+                    if (p.isPresent() && p.get().isAlive() && !inThisProcessTree(p.get())) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // no /proc to read: report the file, as before
+        }
+        return false;
+    }
+
+    private static boolean maps(Path maps, String path) {
+        try (Stream<String> lines = Files.lines(maps)) {
+            // a mapping line ends with the file's path, or with " (deleted)" after it once unlinked
+            return lines.anyMatch(l -> l.endsWith(path) || l.endsWith(path + " (deleted)"));
+        } catch (IOException | RuntimeException e) {
+            return false; // the process ended, or its maps are not ours to read
+        }
+    }
+
+    private static boolean inThisProcessTree(ProcessHandle process) {
+        long self = ProcessHandle.current().pid();
+        for (Optional<ProcessHandle> p = process.parent(); p.isPresent(); p = p.get().parent()) {
+            if (p.get().pid() == self) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     private static Set<String> newShmEntries(Set<String> before) {
         Set<String> now = shmEntries();
         now.removeAll(before);
-        now.removeIf(LeakCheck::ownedByAnotherLiveProcessTree);
+        now.removeIf(name -> ownedByAnotherLiveProcessTree(name) || mappedByAnotherLiveProcessTree(name));
         return now;
     }
 

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,6 +72,47 @@ class LeakCheckTest {
             assertTrue(message.contains("file left in /dev/shm: " + SHM_FILE.getFileName()), message);
         } finally {
             Files.deleteIfExists(SHM_FILE);
+        }
+    }
+
+    /** Maps a new file in {@code /dev/shm} and holds it, as an Open MPI rank of another job does. */
+    static final class MappingHolder {
+        public static void main(String[] args) throws Exception {
+            try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ch.map(FileChannel.MapMode.READ_WRITE, 0, 4096).put(0, (byte) 1);
+                Thread.sleep(60_000);
+            }
+        }
+    }
+
+    @Test
+    void shouldExcuseAFileMappedByALiveProcessOutsideThisTreeOnly() throws Exception {
+        Path segment = Path.of("/dev/shm", "vader_segment.leakcheck-test." + ProcessHandle.current().pid());
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // started through a shell that exits at once: the holder is re-parented away from this JVM's tree
+        Process sh = new ProcessBuilder("sh", "-c", "\"$0\" -cp \"$1\" \"$2\" \"$3\" </dev/null >/dev/null 2>&1 & echo $!",
+                javaBin, System.getProperty("java.class.path"), MappingHolder.class.getName(), segment.toString())
+                .redirectErrorStream(true).start();
+        long holder = Long.parseLong(new String(sh.getInputStream().readAllBytes()).trim());
+        assertTrue(sh.waitFor(10, TimeUnit.SECONDS), "the shell exited");
+        try {
+            assertFalse(LeakCheck.mappedByAnotherLiveProcessTree(segment.getFileName().toString()),
+                    "nobody maps it yet");
+            long deadline = System.nanoTime() + Timeouts.scaled(Duration.ofSeconds(20)).toNanos();
+            while (!LeakCheck.mappedByAnotherLiveProcessTree(segment.getFileName().toString())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(LeakCheck.mappedByAnotherLiveProcessTree(segment.getFileName().toString()),
+                    "mapped by pid " + holder + ", which is not in this JVM's tree");
+            ProcessHandle.of(holder).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(holder).ifPresent(h -> h.onExit().join());
+            assertFalse(LeakCheck.mappedByAnotherLiveProcessTree(segment.getFileName().toString()),
+                    "once its holder is gone, the file is a leak to report");
+        } finally {
+            ProcessHandle.of(holder).ifPresent(ProcessHandle::destroyForcibly);
+            Files.deleteIfExists(segment);
         }
     }
 
