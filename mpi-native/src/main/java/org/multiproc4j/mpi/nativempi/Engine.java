@@ -109,25 +109,7 @@ final class Engine {
         final MemorySegment small = arena.allocate(Math.max(MID, 2 * STAGE_SMALL), 8);
     }
 
-    /** The first thread that asked for its scratch (the session's, as a rule) and its scratch: no thread-local lookup. */
-    private volatile Thread firstThread;
-    private Scratch firstScratch;
-
     Scratch scratch() {
-        if (Thread.currentThread() == firstThread) {
-            return firstScratch;
-        }
-        return otherScratch();
-    }
-
-    private Scratch otherScratch() {
-        synchronized (scratch) {
-            if (firstThread == null) {
-                firstScratch = new Scratch();
-                firstThread = Thread.currentThread();
-                return firstScratch;
-            }
-        }
         return scratch.get();
     }
 
@@ -283,24 +265,6 @@ final class Engine {
     }
 
     /**
-     * Sends a small message at once by a blocking {@code MPI_Send} (eager: it does not wait for the receiver).
-     *
-     * @param c     the communicator.
-     * @param kind  the element type's ordinal, or {@link #KIND_OBJECT}.
-     * @param from  native memory holding the bytes.
-     * @param bytes how many, at most {@link #EAGER}.
-     * @param dest  the destination.
-     * @param tag   the tag, below {@link #bigTag}.
-     */
-    void sendEager(NativeComm c, int kind, MemorySegment from, long bytes, int dest, int tag) {
-        try {
-            check((int) lib.send.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /**
      * Sends a message: small ones at once from {@code data}, large ones announced by an RTS.
      *
      * @param c        the communicator.
@@ -321,7 +285,7 @@ final class Engine {
                     from = scratch().small;
                     MemorySegment.copy(data, 0, from, 0, bytes);
                 }
-                sendEager(c, kind, from, bytes, dest, tag);
+                check((int) lib.send.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
                 return null;
             }
             if (bytes <= MID && tag < bigTag) {

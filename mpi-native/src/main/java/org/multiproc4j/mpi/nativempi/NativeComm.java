@@ -112,54 +112,6 @@ final class NativeComm implements CommBackend {
         return s.asSlice(off, len);
     }
 
-    /**
-     * Copies native memory into a buffer's first elements; a Java array is written without a segment made for it
-     * (the small receive's path allocates nothing).
-     *
-     * @param from  native memory.
-     * @param b     the buffer.
-     * @param bytes how many bytes, a whole number of elements, at most {@code b.byteCount()}.
-     */
-    static void copyInto(MemorySegment from, Buf b, long bytes) {
-        Object a = b.array();
-        if (a == null) {
-            MemorySegment.copy(from, 0, segment(b), 0, bytes);
-            return;
-        }
-        int off = b.offset();
-        int n = (int) (bytes / b.type().size());
-        switch (b.type()) {
-            case BYTE -> MemorySegment.copy(from, ValueLayout.JAVA_BYTE, 0, (byte[]) a, off, n);
-            case SHORT -> MemorySegment.copy(from, ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short[]) a, off, n);
-            case CHAR -> MemorySegment.copy(from, ValueLayout.JAVA_CHAR_UNALIGNED, 0, (char[]) a, off, n);
-            case INT -> MemorySegment.copy(from, ValueLayout.JAVA_INT_UNALIGNED, 0, (int[]) a, off, n);
-            case LONG -> MemorySegment.copy(from, ValueLayout.JAVA_LONG_UNALIGNED, 0, (long[]) a, off, n);
-            case FLOAT -> MemorySegment.copy(from, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, (float[]) a, off, n);
-            case DOUBLE -> MemorySegment.copy(from, ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, (double[]) a, off, n);
-        }
-    }
-
-    /**
-     * Copies a Java array's elements into native memory without a segment made for the array.
-     *
-     * @param b  a buffer on a Java array.
-     * @param to native memory of at least {@code b.byteCount()} bytes.
-     */
-    static void copyFrom(Buf b, MemorySegment to) {
-        Object a = b.array();
-        int off = b.offset();
-        int n = b.count();
-        switch (b.type()) {
-            case BYTE -> MemorySegment.copy((byte[]) a, off, to, ValueLayout.JAVA_BYTE, 0, n);
-            case SHORT -> MemorySegment.copy((short[]) a, off, to, ValueLayout.JAVA_SHORT_UNALIGNED, 0, n);
-            case CHAR -> MemorySegment.copy((char[]) a, off, to, ValueLayout.JAVA_CHAR_UNALIGNED, 0, n);
-            case INT -> MemorySegment.copy((int[]) a, off, to, ValueLayout.JAVA_INT_UNALIGNED, 0, n);
-            case LONG -> MemorySegment.copy((long[]) a, off, to, ValueLayout.JAVA_LONG_UNALIGNED, 0, n);
-            case FLOAT -> MemorySegment.copy((float[]) a, off, to, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, n);
-            case DOUBLE -> MemorySegment.copy((double[]) a, off, to, ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, n);
-        }
-    }
-
     // ------------------------------------------------------------------ point to point
 
     /** A receive: posted, matched (a large message's data still to move), then done. */
@@ -396,14 +348,6 @@ final class NativeComm implements CommBackend {
     @Override
     public void send(Buf buf, int dest, int tag) {
         live("send");
-        long bytes = buf.byteCount();
-        if (bytes <= Engine.EAGER && tag < engine.bigTag && buf.array() != null) {
-            // a small array: copied to the thread's native scratch, sent from there (no segment for the array)
-            MemorySegment from = engine.scratch().small;
-            copyFrom(buf, from);
-            engine.sendEager(this, buf.type().ordinal(), from, bytes, dest, tag);
-            return;
-        }
         Engine.Outgoing o = engine.send(this, buf.type().ordinal(), segment(buf), dest, tag, true);
         if (o != null) {
             engine.await(o);
@@ -496,7 +440,7 @@ final class NativeComm implements CommBackend {
                         MemorySegment.copy(landing, ValueLayout.JAVA_BYTE, 0, out, 0, (int) bytes);
                         return out;
                     }
-                    copyInto(landing, buf, bytes);
+                    MemorySegment.copy(landing, 0, segment(buf), 0, bytes);
                     return DONE;
                 }
             } finally {
