@@ -471,6 +471,9 @@ public final class SocketConnection implements Connection {
 
     private FrameChannel.Frame await(long deadline, Duration timeout)
             throws IOException, InterruptedException, TimeoutException {
+        if (channel.fill() || channel.fillSoon(deadline)) {
+            return channel.peek();
+        }
         while (!channel.fill()) {
             try {
                 channel.awaitReadable(deadline);

@@ -53,8 +53,66 @@ public final class Server implements Dispatcher, AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    /** A shared object and the interface through which it is used. */
-    private record Entry(long id, Object target, Class<?> type) {
+    /**
+     * A shared object and the interface through which it is used. A class, not a record: a session keeps the
+     * entry it served last, and {@link #released} tells it that the object was released meanwhile.
+     */
+    private static final class Entry {
+        final long id;
+        final Object target;
+        final Class<?> type;
+        /** Whether the interface is a {@link Map} or a {@link List}: the calls {@link Direct} makes. */
+        final boolean map;
+        final boolean list;
+        volatile boolean released;
+
+        Entry(long id, Object target, Class<?> type) {
+            this.id = id;
+            this.target = target;
+            this.type = type;
+            this.map = Map.class.isAssignableFrom(type) && target instanceof Map;
+            this.list = List.class.isAssignableFrom(type) && target instanceof List;
+        }
+    }
+
+    /**
+     * The methods of a map and a list that most calls are, made by a plain interface call instead of
+     * {@link Method#invoke}: named by their method key, they are the same virtual method of the target that
+     * reflection would call, so only the way of calling differs (no argument array copy, no accessor, no
+     * wrapped exception).
+     */
+    static final class Direct {
+        static final int NONE = 0;
+        static final int MAP_GET = 1;
+        static final int MAP_PUT = 2;
+        static final int MAP_CONTAINS_KEY = 3;
+        /** {@code size()}, of a map or a list. */
+        static final int SIZE = 4;
+        static final int LIST_ADD = 5;
+        static final int LIST_GET = 6;
+
+        private Direct() {
+        }
+
+        /** The direct call of a method key, or {@link #NONE}. */
+        static int of(String key) {
+            switch (key) {
+                case "get(java.lang.Object)":
+                    return MAP_GET;
+                case "put(java.lang.Object,java.lang.Object)":
+                    return MAP_PUT;
+                case "containsKey(java.lang.Object)":
+                    return MAP_CONTAINS_KEY;
+                case "size()":
+                    return SIZE;
+                case "add(java.lang.Object)":
+                    return LIST_ADD;
+                case "get(int)":
+                    return LIST_GET;
+                default:
+                    return NONE;
+            }
+        }
     }
 
     /** A type the server can create: its interface and its factory. */
@@ -268,6 +326,10 @@ public final class Server implements Dispatcher, AutoCloseable {
         private volatile Channel channel;
         /** The method keys the client defined, by index. Used by the session's thread only. */
         private final List<String> keys = new ArrayList<>();
+        /** By index, the {@link Direct} call of each key. Used by the session's thread only. */
+        private int[] direct = new int[16];
+        /** The object this session served last (see {@link Entry#released}). Session's thread only. */
+        private Entry last;
         /** The compact response being written. Used by the session's thread only. */
         private final CompactFrames.Out out = new CompactFrames.Out();
 
@@ -348,6 +410,10 @@ public final class Server implements Dispatcher, AutoCloseable {
             if (keys.size() >= Protocol.MAX_KEYS) {
                 throw new IOException("the client defined more than " + Protocol.MAX_KEYS + " method keys");
             }
+            if (keys.size() == direct.length) {
+                direct = java.util.Arrays.copyOf(direct, 2 * direct.length);
+            }
+            direct[keys.size()] = Direct.of(key);
             keys.add(key);
         }
 
@@ -364,6 +430,20 @@ public final class Server implements Dispatcher, AutoCloseable {
             if (index < 0 || index >= keys.size()) {
                 return Protocol.error(new IllegalArgumentException("method index " + index + " was never defined "
                         + "on this connection (" + keys.size() + " are)"));
+            }
+            int d = direct[index];
+            if (d != Direct.NONE && id != Protocol.MANAGER) {
+                Entry e = last;
+                if (e == null || e.id != id || e.released) {
+                    e = objects.get(id);
+                    last = e;
+                }
+                if (e != null && (e.map || e.list)) {
+                    Object[] r = Server.this.direct(e, d, args);
+                    if (r != null) {
+                        return r;
+                    }
+                }
             }
             return dispatch(id, keys.get(index), args);
         }
@@ -414,6 +494,54 @@ public final class Server implements Dispatcher, AutoCloseable {
     @Override
     public void dropChannel() {
         // a local call holds no channel
+    }
+
+    /**
+     * Makes a {@link Direct} call on a map or a list, as {@link #dispatch} would through reflection.
+     *
+     * @return the response tuple, or {@code null} if this call is not one the target takes directly (the
+     *         caller then dispatches it the general way, which also says what is wrong with it).
+     */
+    private Object[] direct(Entry e, int call, Object[] args) {
+        int n = args == null ? 0 : args.length;
+        Object result;
+        try {
+            if (e.map) {
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> m = (Map<Object, Object>) e.target;
+                if (call == Direct.MAP_GET && n == 1) {
+                    result = m.get(args[0]);
+                } else if (call == Direct.MAP_PUT && n == 2) {
+                    result = m.put(args[0], args[1]);
+                } else if (call == Direct.MAP_CONTAINS_KEY && n == 1) {
+                    result = m.containsKey(args[0]);
+                } else if (call == Direct.SIZE && n == 0) {
+                    result = m.size();
+                } else {
+                    return null;
+                }
+            } else {
+                @SuppressWarnings("unchecked")
+                List<Object> l = (List<Object>) e.target;
+                if (call == Direct.SIZE && n == 0) {
+                    result = l.size();
+                } else if (call == Direct.LIST_ADD && n == 1) {
+                    result = l.add(args[0]);
+                } else if (call == Direct.LIST_GET && n == 1 && args[0] instanceof Integer) {
+                    result = l.get((Integer) args[0]);
+                } else {
+                    return null;
+                }
+            }
+        } catch (ClientGoneException x) {
+            throw x;
+        } catch (RuntimeException | Error x) {
+            return Protocol.error(x);
+        }
+        if (result != null && result == e.target) {
+            return new Object[] {Protocol.PROXY, e.id, e.type.getName()};
+        }
+        return new Object[] {Protocol.OK_STATUS, copy(result)};
     }
 
     /**
@@ -518,9 +646,13 @@ public final class Server implements Dispatcher, AutoCloseable {
                 q.drainTo(out, ((Number) args[1]).intValue());
                 return new Object[] {Protocol.OK, out};
             }
-            case Protocol.RELEASE:
-                objects.remove(((Number) args[0]).longValue());
+            case Protocol.RELEASE: {
+                Entry e = objects.remove(((Number) args[0]).longValue());
+                if (e != null) {
+                    e.released = true;
+                }
                 return new Object[] {Protocol.OK, null};
+            }
             case Protocol.SHUTDOWN:
                 Thread stopper = new Thread(this::close, "multiproc4j-manager-shutdown");
                 stopper.setDaemon(true);

@@ -49,6 +49,8 @@ public final class FrameChannel implements Closeable {
     public static final int MAX_PAYLOAD = Integer.MAX_VALUE - 8 - HEADER;
 
     private static final int BUFFER = 16 * 1024;
+    /** How long {@link #fillSoon(long)} tries before a receiver blocks in the selector. */
+    private static final long SOON_NANOS = 50_000L;
     /**
      * The most bytes of a large message read or written per call: the JDK copies a heap buffer through a
      * temporary direct buffer of the whole remaining size, so a 100 MiB message would otherwise cost a 100 MiB
@@ -281,6 +283,29 @@ public final class FrameChannel implements Closeable {
             awaitReadable(deadline);
         }
         return take();
+    }
+
+    /**
+     * Tries to assemble a frame for a short while without blocking: yields the processor between non-blocking
+     * reads for up to 50 µs (or until the deadline). A request's answer usually arrives within
+     * a few microseconds; waiting in the selector for it costs a failed read, an {@code epoll_wait} and the
+     * thread's wake-up by the kernel, which on a virtual machine whose other vCPU is idle is most of a socket
+     * round trip. Callers fall back to {@link #awaitReadable(long)} when this returns {@code false}.
+     *
+     * @param deadline a {@link System#nanoTime()} deadline, or {@link #NO_DEADLINE}.
+     * @return {@code true} if a frame is ready.
+     * @throws IOException as for {@link #fill()}.
+     */
+    public boolean fillSoon(long deadline) throws IOException {
+        long start = System.nanoTime();
+        long end = deadline == NO_DEADLINE || deadline - start > SOON_NANOS ? start + SOON_NANOS : deadline;
+        do {
+            Thread.yield();
+            if (fill()) {
+                return true;
+            }
+        } while (!closed && System.nanoTime() - end < 0);
+        return false;
     }
 
     /**
