@@ -60,7 +60,7 @@ public final class ManagerWorkload implements Workload {
     @Override
     public String idleStrategy() {
         return "multiproc4j: the pipe's default IdlePolicy (spin 2 µs, yield 100 µs, park up to 1 ms) on both ends, "
-                + "or blocking socket reads (socket_*); Python: blocking socket reads";
+                + "or, over a socket (socket_*), non-blocking reads with yields for up to 50 µs, then the selector; Python: blocking socket reads";
     }
 
     private static int ops(Settings s) {
