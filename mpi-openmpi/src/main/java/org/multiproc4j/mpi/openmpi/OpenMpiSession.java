@@ -48,6 +48,7 @@ final class OpenMpiSession implements BackendSession {
                 if (!initialized) {
                     threadLevel = MPI.InitThread(args, MPI.THREAD_MULTIPLE);
                     initialized = true;
+                    learnTagsAndStatus();
                     installAbortHandler();
                     Runtime.getRuntime().addShutdownHook(new Thread(OpenMpiSession::finalizeAtExit,
                             "multiproc4j-openmpi-finalize"));
@@ -68,6 +69,19 @@ final class OpenMpiSession implements BackendSession {
                 throw new MpiException("MPI_Init_thread failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Sets the communicators' tag space from {@code MPI_TAG_UB} and checks, with one message to itself on
+     * {@code MPI_COMM_SELF}, that a status' byte count can be read without a call into C ({@link StatusBytes}).
+     */
+    private static void learnTagsAndStatus() throws MPIException {
+        Object ub = MPI.COMM_WORLD.getAttr(MPI.TAG_UB);
+        OpenMpiComm.tagSpace(ub instanceof Integer ? (Integer) ub : 32767);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(16);
+        mpi.Request q = MPI.COMM_SELF.iSend(b, 5, MPI.BYTE, 0, 0);
+        StatusBytes.check(MPI.COMM_SELF.recv(b.duplicate().position(8).slice(), 8, MPI.BYTE, 0, 0));
+        q.waitFor();
     }
 
     /** The thread level Open MPI granted: {@code MPI.THREAD_MULTIPLE} here. */
