@@ -49,7 +49,11 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * and receives the data frames from the same rank and MPI tag, copying each out while the next travels. The status
  * reports the user's tag. A receive with a deadline polls with {@code MPI_Iprobe}; {@code probe} receives the message
  * it finds into the held queue. Nonblocking receives are matched in the order they were posted, whenever any call on
- * the communicator makes progress. Every rank must run this backend: a message not sent by it is misread.
+ * the communicator makes progress. Every rank must run this backend: a message not sent by it is misread. When the
+ * world communicator's ranks share a node, a longer message of up to {@link Outbox#MAX_MESSAGE} bytes goes through
+ * the sender's {@link Outbox} instead of data frames (MPI carries a 24-byte header naming the block, which keeps
+ * the matching and the order): one copy in, one copy out, overlapping; a message the outbox cannot hold at that
+ * moment is framed as above, so a send never waits for its receiver.
  *
  * <p><b>Collectives.</b> The element type's MPI datatype on staged buffers; the built-in {@link Op}s map to MPI's;
  * location and user operations gather to a root, which applies them in rank order. {@code bcast} and the reductions
@@ -96,6 +100,10 @@ final class OpenMpiComm implements CommBackend {
     /** The smallest user tag that does not fit the MPI tag beside the code: set by {@link #tagSpace}. */
     private static volatile int tagLimit = (32767 + 1 >>> CODE_BITS) - 1;
     private static final int MAGIC = 0x6d70346a;
+    /** The magic of a message whose data is in the sender's {@link Outbox}: its header has the block's offset too. */
+    private static final int OUTBOX_MAGIC = 0x6d70346b;
+    /** The bytes of an outbox message's header: tag, magic, total, the block's offset. */
+    private static final int OUTBOX_HEADER = 24;
     static final int TAG_SCATTER = 1;
     private static final int TAG_GATHER = 2;
     private static final ElementType[] TYPES = ElementType.values();
@@ -120,6 +128,8 @@ final class OpenMpiComm implements CommBackend {
     /** The shared-memory area of large bcasts (see {@link NodeArea}); {@code noArea} once none can be made. */
     private NodeArea area;
     private boolean noArea;
+    /** The node's outboxes for long messages (the world communicator's, when its ranks share a node), or null. */
+    private Outbox outbox;
 
     OpenMpiComm(Intracomm comm, ReentrantLock lock, Staging staging, boolean owned) {
         this.comm = comm;
@@ -226,7 +236,17 @@ final class OpenMpiComm implements CommBackend {
         }
         int wire = Math.min(tag, escapeTag) << CODE_BITS | FRAMED | kind;
         SendRequest r = new SendRequest(status(dest, tag, total, kind));
-        if (total <= FIRST - HEADER) {
+        long block = c == comm && outbox != null && total <= Outbox.MAX_MESSAGE ? outbox.take(total) : -1;
+        if (block >= 0) {
+            // through the sender's outbox: MPI carries a header naming the block (and keeps the order); the data is
+            // copied in after it, so that the receiver copies each chunk out while the next one is copied in
+            ByteBuffer h = staging.take(OUTBOX_HEADER);
+            header(h, tag, total);
+            h.putInt(4, OUTBOX_MAGIC);
+            h.putLong(16, block);
+            r.add(c.iSend(h, OUTBOX_HEADER, MPI.BYTE, dest, wire), h);
+            outbox.fill(block, buf, from, total);
+        } else if (total <= FIRST - HEADER) {
             // a tag too large for the MPI tag: one frame, the header and the data
             int n = HEADER + (int) total;
             ByteBuffer b0 = staging.take(n);
@@ -427,6 +447,22 @@ final class OpenMpiComm implements CommBackend {
             tag = b0.getInt(0);
             total = b0.getLong(8);
             int magic = b0.getInt(4);
+            if (magic == OUTBOX_MAGIC && outbox != null) {
+                b0.putInt(4, 0);
+                long block = b0.getLong(16);
+                MpiException refused = refusal(op, src, tag, kind, total, buf == null ? null : buf.type(), room);
+                Buf into = buf;
+                if (refused == null && buf == null) {
+                    byte[] a = new byte[(int) total];
+                    out[0] = a;
+                    into = Buf.of(a);
+                }
+                outbox.drain(src, block, total, refused == null ? into : null, at);
+                if (refused != null) {
+                    throw refused;
+                }
+                return new Status(src, tag, total, kind == KIND_OBJECT ? null : TYPES[kind]);
+            }
             if (magic != MAGIC || total < 0) {
                 throw notFramed(src, wire, st.getCount(MPI.BYTE));
             }
@@ -578,6 +614,18 @@ final class OpenMpiComm implements CommBackend {
             dataAt = 0;
         } else {
             int magic = n0 < HEADER ? 0 : b0.getInt(4);
+            if (magic == OUTBOX_MAGIC && outbox != null && n0 == OUTBOX_HEADER) {
+                // held: the data is copied out of the sender's outbox at once, which frees its block
+                b0.putInt(4, 0);
+                h = new Held(src, b0.getInt(0), kind, b0.getLong(8));
+                ByteBuffer copy = staging.take(h.total);
+                outbox.drainTo(src, b0.getLong(16), h.total, copy);
+                if (own) {
+                    staging.give(b0);
+                }
+                h.add(copy, 0, (int) h.total);
+                return h;
+            }
             if (magic != MAGIC) {
                 if (own) {
                     staging.give(b0);
@@ -784,6 +832,44 @@ final class OpenMpiComm implements CommBackend {
             return true;
         } catch (MPIException e) {
             throw fail("bcast", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes the outboxes of this communicator for long point-to-point messages when its ranks share a node
+     * (collective: every rank calls it when the communicator is made).
+     *
+     * @return the outboxes, or null if the ranks do not share a node.
+     */
+    Outbox openOutbox() {
+        lock.lock();
+        try {
+            outbox = size > 1 ? Outbox.open(comm, rank, size) : null;
+            return outbox;
+        } catch (MPIException e) {
+            throw fail("the outboxes' set-up", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Uses outboxes made by {@link #openOutbox()} of another object for the same MPI communicator. */
+    void useOutbox(Outbox o) {
+        lock.lock();
+        try {
+            outbox = o;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this communicator has its {@link Outbox}es (for tests). */
+    boolean hasOutbox() {
+        lock.lock();
+        try {
+            return outbox != null;
         } finally {
             lock.unlock();
         }

@@ -21,7 +21,11 @@ import org.multiproc4j.mpi.spi.CommBackend;
  */
 final class OpenMpiSession implements BackendSession {
     private static final Object INIT = new Object();
+    /** System property: {@code true} sends long messages through MPI even when the ranks share a node (A/B runs). */
+    static final String NO_OUTBOX = "multiproc4j.mpi.openmpi.noOutbox";
     private static boolean initialized;
+    /** The world communicator's outboxes (made at the first open), or null. */
+    private static Outbox outbox;
     private static int threadLevel;
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Staging STAGING = new Staging();
@@ -45,6 +49,7 @@ final class OpenMpiSession implements BackendSession {
                         + " library directory, `ompi_info --path libdir`; bin/setup-mpi builds one): " + e);
             }
             try {
+                boolean first = !initialized;
                 if (!initialized) {
                     threadLevel = MPI.InitThread(args, MPI.THREAD_MULTIPLE);
                     initialized = true;
@@ -55,6 +60,11 @@ final class OpenMpiSession implements BackendSession {
                 }
                 OpenMpiComm world = new OpenMpiComm(MPI.COMM_WORLD, LOCK, STAGING, false);
                 OpenMpiComm self = new OpenMpiComm(MPI.COMM_SELF, LOCK, STAGING, false);
+                if (first && !Boolean.getBoolean(NO_OUTBOX)) {
+                    outbox = world.openOutbox();
+                } else {
+                    world.useOutbox(outbox);
+                }
                 synchronized (COMMS) {
                     COMMS.add(world);
                     COMMS.add(self);

@@ -46,6 +46,52 @@ public final class TagsMain {
     }
 
     /**
+     * Long messages through the ranks' outboxes on one node: more than an outbox holds sent before any is received
+     * (the rest go through MPI), received by tag in another order (those passed over are copied out of the outbox and
+     * held), a refused one, then a ping-pong of varied lengths that wraps the outboxes many times.
+     */
+    private static void outboxes(Comm w, int me) {
+        check(((OpenMpiComm) w.backend()).hasOutbox(), "no outbox on one node");
+        int n = (1 << 20) / 8;
+        if (me == 0) {
+            for (int k = 0; k < 7; k++) {
+                w.send(Buf.of(ramp(n + k, 1000 * k)), 1, 40 + k % 2);
+            }
+            w.send(Buf.of(new long[n]), 1, 42);
+            w.send(Buf.of(ramp(n, -1)), 1, 42);
+        } else if (me == 1) {
+            double[] d = new double[n + 8];
+            for (int k : new int[] {1, 3, 5, 0, 2, 4, 6}) {
+                status(w.recv(Buf.of(d), 0, 40 + k % 2), 40 + k % 2, ElementType.DOUBLE, 8L * (n + k), "outbox " + k);
+                check(d[0] == 1000 * k && d[n + k - 1] == 1000 * k + n + k - 1, "outbox " + k + " data");
+            }
+            try {
+                w.recv(Buf.of(d), 0, 42);
+                check(false, "longs were received into doubles");
+            } catch (MpiException e) {
+                check(e.getMessage().contains("LONG"), "outbox mismatch: " + e);
+            }
+            status(w.recv(Buf.of(d), 0, 42), 42, ElementType.DOUBLE, 8L * n, "after the outbox refusal");
+            check(d[0] == -1 && d[n - 1] == n - 2, "after the outbox refusal: data");
+        }
+        w.barrier();
+        int peer = 1 - me;
+        if (peer < w.size()) {
+            double[] d = new double[3 * n];
+            for (int round = 0; round < 40; round++) {
+                int len = (round * 7919 % (2 * n)) + n / 3; // 350 KiB to 2.3 MiB: outbox and MPI
+                if ((round + me) % 2 == 0) {
+                    w.send(Buf.of(ramp(len, round)), peer, 50);
+                } else {
+                    Status s = w.recv(Buf.of(d), peer, 50);
+                    check(s.byteCount() == 8L * len && d[0] == round && d[len - 1] == round + len - 1,
+                            "ping-pong round " + round + ": " + s);
+                }
+            }
+        }
+    }
+
+    /**
      * Runs.
      *
      * @param args ignored.
@@ -161,6 +207,8 @@ public final class TagsMain {
                     check(d[0] == k && d[n - 1] == k + n - 1, "order " + k + " data");
                 }
             }
+            w.barrier();
+            outboxes(w, me);
             w.barrier();
             System.out.println("TAGS OK rank " + me);
         }
