@@ -67,7 +67,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}. When all the
  * ranks share a node, {@code bcast}s of at least {@link #NODE_BCAST} bytes and every {@code scatterv} go through the
  * communicator's shared-memory {@link NodeArea} instead (made by the first of them), whatever buffer form each rank
- * passes.
+ * passes; on the world communicator, a {@code gatherv} block of 16 KiB to 2 MiB travels through its sender's
+ * {@link Outbox}, like a point-to-point message.
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
  * between polls.
@@ -236,7 +237,9 @@ final class OpenMpiComm implements CommBackend {
         }
         int wire = Math.min(tag, escapeTag) << CODE_BITS | FRAMED | kind;
         SendRequest r = new SendRequest(status(dest, tag, total, kind));
-        long block = c == comm && outbox != null && total <= Outbox.MAX_MESSAGE ? outbox.take(total) : -1;
+        // the world's outboxes serve its collective twin too (the same ranks): gatherv's blocks
+        long block = (c == comm || c == coll) && outbox != null && total <= Outbox.MAX_MESSAGE ? outbox.take(total)
+                : -1;
         if (block >= 0) {
             // through the sender's outbox: MPI carries a header naming the block (and keeps the order); the data is
             // copied in after it, so that the receiver copies each chunk out while the next one is copied in
