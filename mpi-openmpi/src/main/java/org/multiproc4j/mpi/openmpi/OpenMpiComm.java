@@ -30,19 +30,30 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * (but {@code exscan}) on two direct buffers, which MPI reads and writes in place; the bindings never see a Java
  * array.
  *
- * <p><b>Point to point.</b> A message is one or more frames sent with {@code MPI_Isend} of {@code MPI_BYTE}: a
- * message of up to {@code FIRST - HEADER} bytes is one frame, a 16-byte header (element type or object, total
- * length) and the data; a longer one is a header frame and data frames of {@link #CHUNK} bytes (so any length fits
- * MPI's {@code int} counts). A send copies the data into staging buffers (a one-frame message into the
- * communicator's own) and returns (buffered semantics, as on the {@code local} backend: a ring of blocking sends
- * never deadlocks); the buffers go back to the pool as the sends complete. A blocking receive posts
- * {@code MPI_Recv} of {@link #FIRST} bytes into the communicator's receive buffer, with no probe first (no first
- * frame is longer), checks the header (type, truncation) and receives the data frames from the same rank and tag,
- * copying each out while the next travels; a mismatched or truncated message is consumed whole and reported with its
- * type and length. A receive with a deadline polls with {@code MPI_Iprobe}. A message looked at by {@code probe} is
- * received into a queue of held messages that later receives search first, which keeps MPI's order between a pair of
- * ranks. Nonblocking receives are matched in the order they were posted, whenever any call on the communicator
- * makes progress.
+ * <p><b>Point to point.</b> A message travels under the MPI tag {@code tag << 4 | code}: the code's low three bits
+ * are its kind (the element type's ordinal, or 7 for an object) and its high bit tells whether it is framed. A
+ * message of up to {@link #FIRST} bytes whose tag is below {@link #tagLimit()} (2<sup>27</sup> - 1 under Open MPI's
+ * {@code ob1}: {@code (MPI_TAG_UB + 1) / 16 - 1}) is whole: the data alone, in one {@code MPI_Isend} of
+ * {@code MPI_BYTE}. A longer one, or one with a larger tag, is framed: a 16-byte header (the user's tag, a magic
+ * number, the total length), with the data in the same frame when it fits, else in frames of {@link #CHUNK} bytes
+ * (so any length fits MPI's {@code int} counts); a larger tag goes under the tag {@code tagLimit() << 4 | code}, so
+ * every tag {@code Comm} permits (any {@code int} from 0) works. A send copies the data into staging buffers (a
+ * whole message into the communicator's own; a direct buffer's run of up to {@link #IN_PLACE} bytes is sent from the
+ * caller's memory, once MPI took it) and returns (buffered semantics, as on the {@code local} backend: a ring of
+ * blocking sends never deadlocks); the buffers go back to the pool as the sends complete. Since MPI cannot match a
+ * user tag within the MPI tag, a receive asks MPI for the next message from its source with any tag, into the
+ * communicator's receive buffer ({@link #FIRST} bytes: no whole message or first frame is longer), with no probe
+ * first; a message of another tag is held (copied into staging buffers, its frames received), and held messages are
+ * searched first by later receives, which keeps MPI's order between a pair of ranks for every tag. A receive checks
+ * the kind and length (a mismatched or truncated message is consumed whole and reported with its type and length)
+ * and receives the data frames from the same rank and MPI tag, copying each out while the next travels. The status
+ * reports the user's tag. A receive with a deadline polls with {@code MPI_Iprobe}; {@code probe} receives the message
+ * it finds into the held queue. Nonblocking receives are matched in the order they were posted, whenever any call on
+ * the communicator makes progress. Every rank must run this backend: a message not sent by it is misread. When the
+ * world communicator's ranks share a node, a longer message of up to {@link Outbox#MAX_MESSAGE} bytes goes through
+ * the sender's {@link Outbox} instead of data frames (MPI carries a 24-byte header naming the block, which keeps
+ * the matching and the order): one copy in, one copy out, overlapping; a message the outbox cannot hold at that
+ * moment is framed as above, so a send never waits for its receiver.
  *
  * <p><b>Collectives.</b> The element type's MPI datatype on staged buffers; the built-in {@link Op}s map to MPI's;
  * location and user operations gather to a root, which applies them in rank order. {@code bcast} and the reductions
@@ -56,7 +67,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}. When all the
  * ranks share a node, {@code bcast}s of at least {@link #NODE_BCAST} bytes and every {@code scatterv} go through the
  * communicator's shared-memory {@link NodeArea} instead (made by the first of them), whatever buffer form each rank
- * passes.
+ * passes; on the world communicator, a {@code gatherv} block of 16 KiB to 2 MiB travels through its sender's
+ * {@link Outbox}, like a point-to-point message.
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
  * between polls.
@@ -76,12 +88,30 @@ final class OpenMpiComm implements CommBackend {
     /** A bcast of at least this many bytes goes through the {@link NodeArea} when the ranks share a node. */
     static final int NODE_BCAST = 32 << 10;
     private static final int KIND_OBJECT = 7;
+    /** The low bits of an MPI tag that carry the message's code: its kind, and whether it is framed. */
+    static final int CODE_BITS = 4;
+    private static final int KIND_MASK = 7;
+    /** The code bit of a framed message (a header first); without it the message is the data alone. */
+    private static final int FRAMED = 8;
+    /**
+     * A whole message of a direct buffer of up to this many bytes is sent from the caller's memory: within Open
+     * MPI's eager limits (4 KiB on shared memory, 64 KiB on TCP), so MPI takes it without the receiver.
+     */
+    static final int IN_PLACE = 4 << 10;
+    /** The smallest user tag that does not fit the MPI tag beside the code: set by {@link #tagSpace}. */
+    private static volatile int tagLimit = (32767 + 1 >>> CODE_BITS) - 1;
     private static final int MAGIC = 0x6d70346a;
+    /** The magic of a message whose data is in the sender's {@link Outbox}: its header has the block's offset too. */
+    private static final int OUTBOX_MAGIC = 0x6d70346b;
+    /** The bytes of an outbox message's header: tag, magic, total, the block's offset. */
+    private static final int OUTBOX_HEADER = 24;
     static final int TAG_SCATTER = 1;
     private static final int TAG_GATHER = 2;
     private static final ElementType[] TYPES = ElementType.values();
 
     private final Intracomm comm;
+    /** Tags from this one up travel in the header of a framed message, under this tag (see {@link #tagSpace}). */
+    private final int escapeTag;
     private final ReentrantLock lock;
     private final Staging staging;
     private final boolean owned;
@@ -99,12 +129,15 @@ final class OpenMpiComm implements CommBackend {
     /** The shared-memory area of large bcasts (see {@link NodeArea}); {@code noArea} once none can be made. */
     private NodeArea area;
     private boolean noArea;
+    /** The node's outboxes for long messages (the world communicator's, when its ranks share a node), or null. */
+    private Outbox outbox;
 
     OpenMpiComm(Intracomm comm, ReentrantLock lock, Staging staging, boolean owned) {
         this.comm = comm;
         this.lock = lock;
         this.staging = staging;
         this.owned = owned;
+        this.escapeTag = tagLimit;
         try {
             this.rank = comm.getRank();
             this.size = comm.getSize();
@@ -154,7 +187,7 @@ final class OpenMpiComm implements CommBackend {
             if (!sending.isEmpty()) {
                 progressSends();
             }
-            SendRequest r = frame(comm, buf, 0, total, kind, dest, tag);
+            SendRequest r = message(comm, buf, 0, total, kind, dest, tag);
             return r != null || !wantRequest ? r : new SendRequest(status(dest, tag, total, kind));
         } catch (MPIException e) {
             throw fail("send to rank " + dest, e);
@@ -164,20 +197,32 @@ final class OpenMpiComm implements CommBackend {
     }
 
     /**
-     * Sends {@code total} bytes of {@code buf} from byte {@code from} as one message of frames on {@code c}; the
-     * data is copied before this returns. Under the lock.
+     * Sends {@code total} bytes of {@code buf} from byte {@code from} as one message on {@code c}: whole (the data
+     * alone, its element type in the MPI tag) when it is at most {@link #FIRST} bytes and its tag below
+     * {@link #escapeTag}, else framed (a header, then the data in frames); the data is copied (or, for a short run of
+     * a direct buffer, held by MPI) before this returns. Under the lock.
      *
      * @return null if the message is already sent, else its request (also in {@link #sending}).
      */
-    private SendRequest frame(Intracomm c, Buf buf, long from, long total, int kind, int dest, int tag)
+    private SendRequest message(Intracomm c, Buf buf, long from, long total, int kind, int dest, int tag)
             throws MPIException {
-        if (total <= FIRST - HEADER) {
-            // one frame: header and data, in the communicator's own send buffer when its last send completed
-            int n = HEADER + (int) total;
+        if (total <= FIRST && tag < escapeTag) {
+            int n = (int) total;
+            int wire = tag << CODE_BITS | kind;
+            ByteBuffer direct = buf.directBuffer();
+            if (direct != null && n <= IN_PLACE) {
+                // MPI sends from the caller's memory: an eager message, which MPI's transports take without the
+                // receiver, so the wait is only for MPI's own resources
+                Request q = c.iSend(slice(direct, (long) buf.offset() * buf.type().size() + from, n), n, MPI.BYTE,
+                        dest, wire);
+                if (!q.test()) {
+                    q.waitFor();
+                }
+                return null;
+            }
             ByteBuffer b0 = txBusy ? staging.take(n) : tx();
-            header(b0, kind, total);
-            Staging.copyIn(buf, from, b0, HEADER, total);
-            Request q = c.iSend(b0, n, MPI.BYTE, dest, tag);
+            Staging.copyIn(buf, from, b0, 0, n);
+            Request q = c.iSend(b0, n, MPI.BYTE, dest, wire);
             if (q.test()) {
                 giveBack(b0);
                 return null;
@@ -190,18 +235,40 @@ final class OpenMpiComm implements CommBackend {
             sending.add(r);
             return r;
         }
-        // a header frame, then the data in frames of CHUNK bytes: the receiver copies one out while the next one
-        // travels, and every frame fits MPI's int counts
+        int wire = Math.min(tag, escapeTag) << CODE_BITS | FRAMED | kind;
         SendRequest r = new SendRequest(status(dest, tag, total, kind));
-        ByteBuffer h = staging.take(HEADER);
-        header(h, kind, total);
-        r.add(c.iSend(h, HEADER, MPI.BYTE, dest, tag), h);
-        for (long pos = 0; pos < total;) {
-            int k = (int) Math.min(total - pos, CHUNK);
-            ByteBuffer b = staging.take(k);
-            Staging.copyIn(buf, from + pos, b, 0, k);
-            r.add(c.iSend(b, k, MPI.BYTE, dest, tag), b);
-            pos += k;
+        // the world's outboxes serve its collective twin too (the same ranks): gatherv's blocks
+        long block = (c == comm || c == coll) && outbox != null && total <= Outbox.MAX_MESSAGE ? outbox.take(total)
+                : -1;
+        if (block >= 0) {
+            // through the sender's outbox: MPI carries a header naming the block (and keeps the order); the data is
+            // copied in after it, so that the receiver copies each chunk out while the next one is copied in
+            ByteBuffer h = staging.take(OUTBOX_HEADER);
+            header(h, tag, total);
+            h.putInt(4, OUTBOX_MAGIC);
+            h.putLong(16, block);
+            r.add(c.iSend(h, OUTBOX_HEADER, MPI.BYTE, dest, wire), h);
+            outbox.fill(block, buf, from, total);
+        } else if (total <= FIRST - HEADER) {
+            // a tag too large for the MPI tag: one frame, the header and the data
+            int n = HEADER + (int) total;
+            ByteBuffer b0 = staging.take(n);
+            header(b0, tag, total);
+            Staging.copyIn(buf, from, b0, HEADER, total);
+            r.add(c.iSend(b0, n, MPI.BYTE, dest, wire), b0);
+        } else {
+            // a header frame, then the data in frames of CHUNK bytes: the receiver copies one out while the next
+            // one travels, and every frame fits MPI's int counts
+            ByteBuffer h = staging.take(HEADER);
+            header(h, tag, total);
+            r.add(c.iSend(h, HEADER, MPI.BYTE, dest, wire), h);
+            for (long pos = 0; pos < total;) {
+                int k = (int) Math.min(total - pos, CHUNK);
+                ByteBuffer b = staging.take(k);
+                Staging.copyIn(buf, from + pos, b, 0, k);
+                r.add(c.iSend(b, k, MPI.BYTE, dest, wire), b);
+                pos += k;
+            }
         }
         if (!r.progress()) {
             sending.add(r);
@@ -213,8 +280,8 @@ final class OpenMpiComm implements CommBackend {
         return new Status(dest, tag, total, kind == KIND_OBJECT ? null : TYPES[kind]);
     }
 
-    private static void header(ByteBuffer b, int kind, long total) {
-        b.putInt(0, kind);
+    private static void header(ByteBuffer b, int tag, long total) {
+        b.putInt(0, tag);
         b.putInt(4, MAGIC);
         b.putLong(8, total);
     }
@@ -268,8 +335,10 @@ final class OpenMpiComm implements CommBackend {
     /**
      * Waits for the next message matching (source, tag), held ones first, and receives it: delivered into
      * {@code buf} or {@code out} (returns its {@link Status}), or, with {@code hold}, into staging buffers (returns
-     * the {@link Held} message, for {@code probe}). Without a deadline and with no nonblocking receive posted it
-     * blocks in MPI (which also progresses the pending sends); else it polls with {@code MPI_Iprobe}.
+     * the {@link Held} message, for {@code probe}). MPI is asked for the next message from the source with any tag
+     * (the tag carries the element type, so MPI cannot match the user's tag): one for another tag is held for a later
+     * receive, and the wait goes on. Without a deadline and with no nonblocking receive posted it blocks in MPI
+     * (which also progresses the pending sends); else it polls with {@code MPI_Iprobe}.
      */
     private Object next(int source, int tag, long deadlineNanos, String op, Buf buf, byte[][] out, boolean hold)
             throws TimeoutException {
@@ -282,7 +351,12 @@ final class OpenMpiComm implements CommBackend {
                 return hold ? h : deliver(h, buf, op, out);
             }
             if (deadlineNanos == Long.MAX_VALUE && posted.isEmpty()) {
-                return fromMpi(null, source, tag, buf, out, op, hold);
+                while (true) {
+                    Object got = fromMpi(null, source, tag, buf, out, op, hold);
+                    if (got != null) {
+                        return got;
+                    }
+                }
             }
         } catch (MPIException e) {
             throw fail(op + " from rank " + source, e);
@@ -298,9 +372,13 @@ final class OpenMpiComm implements CommBackend {
                 if (h != null) {
                     return hold ? h : deliver(h, buf, op, out);
                 }
-                mpi.Status st = comm.iProbe(mpiSource(source), mpiTag(tag));
+                mpi.Status st = comm.iProbe(mpiSource(source), MPI.ANY_TAG);
                 if (st != null) {
-                    return fromMpi(st, source, tag, buf, out, op, hold);
+                    Object got = fromMpi(st, source, tag, buf, out, op, hold);
+                    if (got != null) {
+                        return got;
+                    }
+                    continue; // another tag's message, now held: look again at once
                 }
             } catch (MPIException e) {
                 throw fail(op + " from rank " + source, e);
@@ -315,40 +393,86 @@ final class OpenMpiComm implements CommBackend {
         }
     }
 
-    /** Receives the message {@code probed} found (null: the next matching one, blocking), as {@link #next} says. */
+    /**
+     * Receives the next message from MPI ({@code probed}'s, or, when null, the next from the source with any tag,
+     * blocking), as {@link #next} says: its result if the message has the wanted tag, else null (the message is
+     * held).
+     */
     private Object fromMpi(mpi.Status probed, int source, int tag, Buf buf, byte[][] out, String op, boolean hold)
             throws MPIException {
-        int src = probed != null ? probed.getSource() : mpiSource(source);
-        int tg = probed != null ? probed.getTag() : mpiTag(tag);
         if (hold) {
-            return pull(probed != null ? probed : comm.probe(src, tg));
+            Held h = pull(probed != null ? probed : comm.probe(mpiSource(source), MPI.ANY_TAG));
+            if (tag == ANY_TAG || h.tag == tag) {
+                return h;
+            }
+            early.add(h);
+            return null;
         }
+        int src = probed != null ? probed.getSource() : mpiSource(source);
+        int wire = probed != null ? probed.getTag() : MPI.ANY_TAG;
         ByteBuffer b = rx();
-        return arrive(comm.recv(b, FIRST, MPI.BYTE, src, tg), b, buf, op, out);
+        mpi.Status st = comm.recv(b, FIRST, MPI.BYTE, src, wire);
+        if (tag == ANY_TAG || userTag(st, b) == tag) {
+            return arrive(comm, st, b, buf, 0, buf == null ? 0 : buf.byteCount(), op, out);
+        }
+        early.add(held(comm, st, b, false));
+        return null;
+    }
+
+    /** The user's tag of a message whose first frame arrived in {@code b0} with status {@code st}. */
+    private static int userTag(mpi.Status st, ByteBuffer b0) {
+        int wire = st.getTag();
+        return (wire & FRAMED) == 0 ? wire >>> CODE_BITS : b0.getInt(0);
     }
 
     /**
-     * Finishes receiving a message whose first frame arrived in {@code b0}: checks it against what the receive
-     * wanted, receives its other frames (each copied out as it arrives; all of them consumed even when the
-     * message is refused) and returns its status. Under the lock.
+     * Finishes receiving a message on {@code c} whose first frame arrived in {@code b0} (MPI's status {@code st}),
+     * into {@code room} bytes of {@code buf} from byte {@code at} (or, when {@code buf} is null, a new array in
+     * {@code out[0]}): checks it against what the receive wanted, receives its other frames (each copied out as it
+     * arrives; all of them consumed even when the message is refused) and returns its status. Under the lock.
      */
-    private Status arrive(mpi.Status st, ByteBuffer b0, Buf buf, String op, byte[][] out) throws MPIException {
-        return arrive(comm, st, b0, buf, 0, buf == null ? 0 : buf.byteCount(), op, out);
-    }
-
-    /** {@link #arrive(mpi.Status, ByteBuffer, Buf, String, byte[][])} on {@code c}, into {@code room} bytes of
-     * {@code buf} from byte {@code at}. */
     private Status arrive(Intracomm c, mpi.Status st, ByteBuffer b0, Buf buf, long at, long room, String op,
             byte[][] out) throws MPIException {
         int src = st.getSource();
-        int tag = st.getTag();
-        // no MPI_Get_count: the header tells the length, and whether the data is in this frame
-        int kind = b0.getInt(0);
-        long total = b0.getLong(8);
-        if (b0.getInt(4) != MAGIC || kind < 0 || kind > KIND_OBJECT || total < 0) {
-            throw notFramed(src, tag, st.getCount(MPI.BYTE));
+        int wire = st.getTag();
+        int kind = wire & KIND_MASK;
+        int tag;
+        long total;
+        int dataAt;
+        long first;
+        if ((wire & FRAMED) == 0) {
+            tag = wire >>> CODE_BITS;
+            total = bytes(st);
+            dataAt = 0;
+            first = total;
+        } else {
+            // no MPI_Get_count: the header tells the length, and whether the data is in this frame
+            tag = b0.getInt(0);
+            total = b0.getLong(8);
+            int magic = b0.getInt(4);
+            if (magic == OUTBOX_MAGIC && outbox != null) {
+                b0.putInt(4, 0);
+                long block = b0.getLong(16);
+                MpiException refused = refusal(op, src, tag, kind, total, buf == null ? null : buf.type(), room);
+                Buf into = buf;
+                if (refused == null && buf == null) {
+                    byte[] a = new byte[(int) total];
+                    out[0] = a;
+                    into = Buf.of(a);
+                }
+                outbox.drain(src, block, total, refused == null ? into : null, at);
+                if (refused != null) {
+                    throw refused;
+                }
+                return new Status(src, tag, total, kind == KIND_OBJECT ? null : TYPES[kind]);
+            }
+            if (magic != MAGIC || total < 0) {
+                throw notFramed(src, wire, st.getCount(MPI.BYTE));
+            }
+            b0.putInt(4, 0); // a stale header is never taken for the next message's
+            dataAt = HEADER;
+            first = total <= FIRST - HEADER ? total : 0;
         }
-        b0.putInt(4, 0); // a stale header is never taken for the next message's
         MpiException refused = refusal(op, src, tag, kind, total, buf == null ? null : buf.type(), room);
         Buf into = buf;
         if (refused == null && buf == null) {
@@ -356,16 +480,15 @@ final class OpenMpiComm implements CommBackend {
             out[0] = a;
             into = Buf.of(a);
         }
-        long first = total <= FIRST - HEADER ? total : 0;
         if (refused == null) {
-            Staging.copyOut(b0, HEADER, into, at, first);
+            Staging.copyOut(b0, dataAt, into, at, first);
         }
         if (first < total) {
             ByteBuffer b = staging.take(Math.min(total - first, CHUNK));
             try {
                 for (long pos = first; pos < total;) {
                     int k = (int) Math.min(total - pos, CHUNK);
-                    c.recv(b, k, MPI.BYTE, src, tag);
+                    c.recv(b, k, MPI.BYTE, src, wire);
                     if (refused == null) {
                         Staging.copyOut(b, 0, into, at + pos, k);
                     }
@@ -381,8 +504,8 @@ final class OpenMpiComm implements CommBackend {
         return new Status(src, tag, total, kind == KIND_OBJECT ? null : TYPES[kind]);
     }
 
-    private static MpiException notFramed(int src, int tag, int n0) {
-        return new MpiException("recv: rank " + src + " sent a message (" + n0 + " bytes, tag " + tag
+    private static MpiException notFramed(int src, int wire, int n0) {
+        return new MpiException("recv: rank " + src + " sent a message (" + n0 + " bytes, MPI tag " + wire
                 + ") that multiproc4j did not frame: is every rank running on the openmpi backend?");
     }
 
@@ -415,13 +538,18 @@ final class OpenMpiComm implements CommBackend {
             open("iprobe");
             progress();
             Held h = findEarly(source, tag, false);
-            if (h == null) {
-                mpi.Status st = comm.iProbe(mpiSource(source), mpiTag(tag));
+            while (h == null) {
+                // MPI cannot match the user's tag (the tag carries the element type): messages with other tags are
+                // pulled and held, in order, until one matches or none is left
+                mpi.Status st = comm.iProbe(mpiSource(source), MPI.ANY_TAG);
                 if (st == null) {
                     return null;
                 }
-                h = pull(st);
-                early.add(h);
+                Held p = pull(st);
+                early.add(p);
+                if (tag == ANY_TAG || p.tag == tag) {
+                    h = p;
+                }
             }
             return h.status();
         } catch (MPIException e) {
@@ -465,22 +593,64 @@ final class OpenMpiComm implements CommBackend {
     }
 
     /** Receives the message whose first frame MPI probed: every frame, into staging buffers. Under the lock. */
-    private Held pull(mpi.Status st) throws MPIException {
-        int src = st.getSource();
-        int tag = st.getTag();
-        int n0 = st.getCount(MPI.BYTE);
+    private Held pull(mpi.Status probed) throws MPIException {
+        int n0 = bytes(probed);
         ByteBuffer b0 = staging.take(n0);
-        comm.recv(b0, n0, MPI.BYTE, src, tag);
-        if (n0 < HEADER || b0.getInt(4) != MAGIC) {
-            staging.give(b0);
-            throw notFramed(src, tag, n0);
+        mpi.Status st = comm.recv(b0, n0, MPI.BYTE, probed.getSource(), probed.getTag());
+        return held(comm, st, b0, true);
+    }
+
+    /**
+     * The message whose first frame arrived in {@code b0} (status {@code st}), with its other frames received from
+     * {@code c}, as a {@link Held} message in staging buffers: {@code b0} itself when {@code own}, else a copy of
+     * its data. Under the lock.
+     */
+    private Held held(Intracomm c, mpi.Status st, ByteBuffer b0, boolean own) throws MPIException {
+        int src = st.getSource();
+        int wire = st.getTag();
+        int kind = wire & KIND_MASK;
+        int n0 = bytes(st);
+        Held h;
+        int dataAt;
+        if ((wire & FRAMED) == 0) {
+            h = new Held(src, wire >>> CODE_BITS, kind, n0);
+            dataAt = 0;
+        } else {
+            int magic = n0 < HEADER ? 0 : b0.getInt(4);
+            if (magic == OUTBOX_MAGIC && outbox != null && n0 == OUTBOX_HEADER) {
+                // held: the data is copied out of the sender's outbox at once, which frees its block
+                b0.putInt(4, 0);
+                h = new Held(src, b0.getInt(0), kind, b0.getLong(8));
+                ByteBuffer copy = staging.take(h.total);
+                outbox.drainTo(src, b0.getLong(16), h.total, copy);
+                if (own) {
+                    staging.give(b0);
+                }
+                h.add(copy, 0, (int) h.total);
+                return h;
+            }
+            if (magic != MAGIC) {
+                if (own) {
+                    staging.give(b0);
+                }
+                throw notFramed(src, wire, n0);
+            }
+            b0.putInt(4, 0);
+            h = new Held(src, b0.getInt(0), kind, b0.getLong(8));
+            dataAt = HEADER;
         }
-        Held h = new Held(src, tag, b0.getInt(0), b0.getLong(8));
-        h.add(b0, HEADER, n0 - HEADER);
-        for (long pos = n0 - HEADER; pos < h.total;) {
+        int len = n0 - dataAt;
+        if (own) {
+            h.add(b0, dataAt, len);
+        } else {
+            ByteBuffer copy = staging.take(len);
+            Staging.copy(null, Staging.address(b0) + dataAt, null, Staging.address(copy), len);
+            h.add(copy, 0, len);
+        }
+        for (long pos = len; pos < h.total;) {
             int k = (int) Math.min(h.total - pos, CHUNK);
             ByteBuffer b = staging.take(k);
-            comm.recv(b, k, MPI.BYTE, src, tag);
+            c.recv(b, k, MPI.BYTE, src, wire);
             h.add(b, 0, k);
             pos += k;
         }
@@ -549,10 +719,16 @@ final class OpenMpiComm implements CommBackend {
                 RecvRequest r = it.next();
                 try {
                     Held h = findEarly(r.source, r.tag, true);
-                    if (h == null) {
-                        mpi.Status st = comm.iProbe(mpiSource(r.source), mpiTag(r.tag));
-                        if (st != null) {
-                            h = pull(st);
+                    while (h == null) {
+                        mpi.Status st = comm.iProbe(mpiSource(r.source), MPI.ANY_TAG);
+                        if (st == null) {
+                            break;
+                        }
+                        Held p = pull(st);
+                        if (r.tag == ANY_TAG || p.tag == r.tag) {
+                            h = p;
+                        } else {
+                            early.add(p); // for a later receive
                         }
                     }
                     if (h != null) {
@@ -664,6 +840,44 @@ final class OpenMpiComm implements CommBackend {
         }
     }
 
+    /**
+     * Makes the outboxes of this communicator for long point-to-point messages when its ranks share a node
+     * (collective: every rank calls it when the communicator is made).
+     *
+     * @return the outboxes, or null if the ranks do not share a node.
+     */
+    Outbox openOutbox() {
+        lock.lock();
+        try {
+            outbox = size > 1 ? Outbox.open(comm, rank, size) : null;
+            return outbox;
+        } catch (MPIException e) {
+            throw fail("the outboxes' set-up", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Uses outboxes made by {@link #openOutbox()} of another object for the same MPI communicator. */
+    void useOutbox(Outbox o) {
+        lock.lock();
+        try {
+            outbox = o;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this communicator has its {@link Outbox}es (for tests). */
+    boolean hasOutbox() {
+        lock.lock();
+        try {
+            return outbox != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether this communicator has its {@link NodeArea} (for tests). */
     boolean hasNodeArea() {
         lock.lock();
@@ -738,7 +952,7 @@ final class OpenMpiComm implements CommBackend {
                 List<SendRequest> blocks = new ArrayList<>(size);
                 for (int r = 0; r < size; r++) {
                     if (r != root) {
-                        blocks.add(frame(c, send, (long) displs[r] * es, (long) counts[r] * es,
+                        blocks.add(message(c, send, (long) displs[r] * es, (long) counts[r] * es,
                                 send.type().ordinal(), r, TAG_SCATTER));
                     }
                 }
@@ -749,7 +963,8 @@ final class OpenMpiComm implements CommBackend {
                 }
             } else {
                 ByteBuffer b = rx();
-                arrive(c, c.recv(b, FIRST, MPI.BYTE, root, TAG_SCATTER), b, recv, 0, recv.byteCount(), "scatterv",
+                // any tag: the twin carries only these collectives' messages, in the order of the collectives
+                arrive(c, c.recv(b, FIRST, MPI.BYTE, root, MPI.ANY_TAG), b, recv, 0, recv.byteCount(), "scatterv",
                         null);
             }
         } catch (MPIException e) {
@@ -774,7 +989,7 @@ final class OpenMpiComm implements CommBackend {
                     if (r != root) {
                         ByteBuffer b = rx();
                         try {
-                            arrive(c, c.recv(b, FIRST, MPI.BYTE, r, TAG_GATHER), b, recv, (long) displs[r] * es,
+                            arrive(c, c.recv(b, FIRST, MPI.BYTE, r, MPI.ANY_TAG), b, recv, (long) displs[r] * es,
                                     (long) counts[r] * es, "gatherv", null);
                         } catch (MpiException e) {
                             // the others' blocks are still received, so that the next gatherv finds none of these
@@ -788,7 +1003,7 @@ final class OpenMpiComm implements CommBackend {
                 Mem.copy(Mem.base(send), Mem.address(send), Mem.base(recv),
                         Mem.address(recv) + (long) displs[root] * es, (long) counts[root] * es);
             } else {
-                finish(frame(c, send, 0, send.byteCount(), send.type().ordinal(), root, TAG_GATHER));
+                finish(message(c, send, 0, send.byteCount(), send.type().ordinal(), root, TAG_GATHER));
             }
         } catch (MPIException e) {
             throw fail("gatherv", e);
@@ -1178,8 +1393,30 @@ final class OpenMpiComm implements CommBackend {
         return source == ANY_SOURCE ? MPI.ANY_SOURCE : source;
     }
 
-    private static int mpiTag(int tag) {
-        return tag == ANY_TAG ? MPI.ANY_TAG : tag;
+    /**
+     * Sets the tag space from MPI's {@code MPI_TAG_UB} (at least 32767), before any communicator is made: a message
+     * goes under MPI tag {@code tag << CODE_BITS | code}, so user tags below {@code (MPI_TAG_UB + 1) / 16 - 1}
+     * (2<sup>27</sup> - 1 with Open MPI's {@code ob1}) travel in the MPI tag; larger ones travel in a header, under
+     * the largest of those MPI tags.
+     *
+     * @param tagUb the largest tag MPI allows.
+     */
+    static void tagSpace(int tagUb) {
+        tagLimit = (int) (((long) Math.max(tagUb, 32767) + 1) >>> CODE_BITS) - 1;
+    }
+
+    /** The first user tag that travels in a header instead of the MPI tag (for tests). */
+    static int tagLimit() {
+        return tagLimit;
+    }
+
+    /**
+     * The bytes MPI received, from the status' own fields ({@code MPI_Get_count} of {@code MPI_BYTE} is a call into
+     * the JNI library; the bindings keep the status' byte count beside its source and tag). Falls back to the call
+     * where those fields cannot be read (see {@link StatusBytes}).
+     */
+    static int bytes(mpi.Status st) throws MPIException {
+        return StatusBytes.of(st);
     }
 
     static Datatype datatype(ElementType t) {

@@ -21,7 +21,11 @@ import org.multiproc4j.mpi.spi.CommBackend;
  */
 final class OpenMpiSession implements BackendSession {
     private static final Object INIT = new Object();
+    /** System property: {@code true} sends long messages through MPI even when the ranks share a node (A/B runs). */
+    static final String NO_OUTBOX = "multiproc4j.mpi.openmpi.noOutbox";
     private static boolean initialized;
+    /** The world communicator's outboxes (made at the first open), or null. */
+    private static Outbox outbox;
     private static int threadLevel;
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Staging STAGING = new Staging();
@@ -45,15 +49,22 @@ final class OpenMpiSession implements BackendSession {
                         + " library directory, `ompi_info --path libdir`; bin/setup-mpi builds one): " + e);
             }
             try {
+                boolean first = !initialized;
                 if (!initialized) {
                     threadLevel = MPI.InitThread(args, MPI.THREAD_MULTIPLE);
                     initialized = true;
+                    learnTagsAndStatus();
                     installAbortHandler();
                     Runtime.getRuntime().addShutdownHook(new Thread(OpenMpiSession::finalizeAtExit,
                             "multiproc4j-openmpi-finalize"));
                 }
                 OpenMpiComm world = new OpenMpiComm(MPI.COMM_WORLD, LOCK, STAGING, false);
                 OpenMpiComm self = new OpenMpiComm(MPI.COMM_SELF, LOCK, STAGING, false);
+                if (first && !Boolean.getBoolean(NO_OUTBOX)) {
+                    outbox = world.openOutbox();
+                } else {
+                    world.useOutbox(outbox);
+                }
                 synchronized (COMMS) {
                     COMMS.add(world);
                     COMMS.add(self);
@@ -68,6 +79,19 @@ final class OpenMpiSession implements BackendSession {
                 throw new MpiException("MPI_Init_thread failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Sets the communicators' tag space from {@code MPI_TAG_UB} and checks, with one message to itself on
+     * {@code MPI_COMM_SELF}, that a status' byte count can be read without a call into C ({@link StatusBytes}).
+     */
+    private static void learnTagsAndStatus() throws MPIException {
+        Object ub = MPI.COMM_WORLD.getAttr(MPI.TAG_UB);
+        OpenMpiComm.tagSpace(ub instanceof Integer ? (Integer) ub : 32767);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(16);
+        mpi.Request q = MPI.COMM_SELF.iSend(b, 5, MPI.BYTE, 0, 0);
+        StatusBytes.check(MPI.COMM_SELF.recv(b.duplicate().position(8).slice(), 8, MPI.BYTE, 0, 0));
+        q.waitFor();
     }
 
     /** The thread level Open MPI granted: {@code MPI.THREAD_MULTIPLE} here. */

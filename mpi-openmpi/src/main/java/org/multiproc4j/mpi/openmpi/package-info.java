@@ -45,12 +45,21 @@
  * the receiver, which cannot overlap the receiver's own copy-out). Waits in these collectives spin, then yield, then
  * park for 20 µs at a time. A communicator spanning several nodes uses MPI as described above.
  *
- * <p><b>Messages.</b> A point-to-point message carries a 16-byte header (element type or object, total length), so
- * a receive into a buffer of another type, or one too small, fails with an {@link org.multiproc4j.mpi.MpiException}
- * naming both, as on the {@code local} backend. A short message (up to 16 KiB) is one MPI message, received
- * without a probe. Sends are buffered: {@code send} copies the data and returns, and
- * completes in the background as MPI progresses (a ring of blocking sends does not deadlock). Every send still
- * pending is completed before {@code MPI_Finalize}.
+ * <p><b>Messages.</b> A point-to-point message carries its element type (or "object") in the MPI tag, beside the
+ * user's tag ({@code tag << 4 | code}), so a receive into a buffer of another type, or one too small, fails with an
+ * {@link org.multiproc4j.mpi.MpiException} naming both, as on the {@code local} backend. A short message (up to 16
+ * KiB) is the data alone, one MPI message, received without a probe; a longer one is a 16-byte header and frames.
+ * User tags up to {@code (MPI_TAG_UB + 1) / 16 - 2} (134,217,726 under Open MPI) travel in the MPI tag; larger ones,
+ * up to {@code Integer.MAX_VALUE} like every backend permits, travel in the header of a framed message (a little
+ * slower). A receive takes the next message of its source from MPI whatever its tag and holds one of another tag
+ * for a later receive, so MPI's order between two ranks holds for every tag, and a {@link
+ * org.multiproc4j.mpi.Status} reports the user's tag. Sends are buffered: {@code send} copies the data (a direct
+ * buffer's run of up to 4 KiB is handed to MPI in place, within Open MPI's eager limits) and returns, and completes in
+ * the background as MPI progresses (a ring of blocking sends does not deadlock). Every send still pending is
+ * completed before {@code MPI_Finalize}. When every rank of the world communicator runs on one node, {@code
+ * Mpi.init} maps a 4 MiB outbox per rank (named only until every rank mapped them) and a message of 16 KiB to 2 MiB
+ * on the world communicator goes through its sender's outbox (one copy in, one copy out, overlapping) whenever the
+ * outbox has room, else through MPI; {@code -Dmultiproc4j.mpi.openmpi.noOutbox=true} turns that off.
  *
  * <p><b>Threads.</b> {@code MPI_Init_thread} asks for {@code MPI_THREAD_MULTIPLE}; the backend serializes every MPI
  * call of the process with one lock (the bridge's {@code MPI_THREAD_SERIALIZED} contract): any thread may call, one
