@@ -3,7 +3,6 @@ package org.multiproc4j.core.codec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
@@ -222,6 +221,23 @@ final class Compact {
             if (it.hasNext()) {
                 throw new ConcurrentModificationException("the map changed while it was encoded");
             }
+        } else if (kind <= IMMUTABLE_LIST) {
+            // lists by index: no iterator to allocate (this recursive method is not inlined into its callers, so
+            // escape analysis cannot remove one)
+            List<?> list = (List<?>) v;
+            int size = list.size();
+            byte[] a = out.reserve(6);
+            a[at] = kind;
+            out.length(varint(a, at + 1, size));
+            for (int i = 0; i < size; i++) {
+                Object o = list.get(i);
+                if (noNulls && o == null || !node(o, out, depth + 1)) {
+                    return false;
+                }
+            }
+            if (list.size() != size) {
+                throw new ConcurrentModificationException("the list changed while it was encoded");
+            }
         } else {
             Collection<?> col = (Collection<?>) v;
             int size = col.size();
@@ -242,6 +258,7 @@ final class Compact {
         return true;
     }
 
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int)
     private static void writeString(String s, CodecBuffer out, int at) {
         int len = s.length();
         boolean latin1 = true;
@@ -255,9 +272,7 @@ final class Compact {
             byte[] a = out.reserve(6L + len);
             a[at] = LATIN1;
             at = varint(a, at + 1, len);
-            for (int i = 0; i < len; i++) {
-                a[at + i] = (byte) s.charAt(i);
-            }
+            s.getBytes(0, len, a, at); // exactly Latin-1's encoder, and a plain copy for a compact string
             out.length(at + len);
             return;
         }
@@ -313,11 +328,28 @@ final class Compact {
             this.end = end;
         }
 
+        /**
+         * Checks that {@code n} bytes are left. {@code what} is a constant and {@code count} its size (or -1):
+         * the message is built only on failure, so the common path allocates nothing (a message built before the
+         * call was a string concatenation per string and collection read, about half of a small map's decode).
+         */
+        private void need(long n, String what, long count) {
+            if (n > end - at) {
+                throw truncated(n, what, count);
+            }
+        }
+
         private void need(long n, String what) {
             if (n > end - at) {
-                throw Wire.corrupt(what + " needs " + n + " bytes but " + (end - at)
-                        + " are left in the compact message (truncated or corrupt input)");
+                throw truncated(n, what, -1);
             }
+        }
+
+        private SerializationException truncated(long n, String what, long count) {
+            String subject = count < 0 ? what : what + " of " + count + (what.endsWith("value") ? " bytes"
+                    : what.endsWith("collection") ? " elements" : " chars");
+            return Wire.corrupt(subject + " needs " + n + " bytes but " + (end - at)
+                    + " are left in the compact message (truncated or corrupt input)");
         }
 
         private int varint(String what) {
@@ -366,14 +398,17 @@ final class Compact {
                 }
                 case LATIN1: {
                     int n = varint("a string");
-                    need(n, "a string of " + n + " chars");
-                    String s = new String(a, at, n, StandardCharsets.ISO_8859_1);
+                    need(n, "a string", n);
+                    // Latin-1's decoder, the shortest path to a compact string (one copy of the bytes); the
+                    // Charset constructor goes through the charset machinery, not inlined: ~20 ns per short string
+                    @SuppressWarnings("deprecation")
+                    String s = new String(a, 0, at, n);
                     at += n;
                     return s;
                 }
                 case UTF16: {
                     int n = varint("a string");
-                    need(2L * n, "a string of " + n + " chars");
+                    need(2L * n, "a string", n);
                     char[] cs = new char[n];
                     for (int i = 0; i < n; i++) {
                         cs[i] = (char) ((a[at + 2 * i] & 0xff) | (a[at + 2 * i + 1] & 0xff) << 8);
@@ -383,7 +418,7 @@ final class Compact {
                 }
                 case PLAIN: {
                     int n = varint("a plain value");
-                    need(n, "a plain value of " + n + " bytes");
+                    need(n, "a plain value", n);
                     Object v = Wire.read(a, at, n);
                     at += n;
                     return v;
@@ -404,7 +439,7 @@ final class Compact {
             }
             int n = varint("a collection");
             boolean map = kind >= HASH_MAP;
-            need(map ? 2L * n : n, "a collection of " + n + " elements"); // every element is at least one byte
+            need(map ? 2L * n : n, "a collection", n); // every element is at least one byte
             switch (kind) {
                 case ARRAY_LIST: {
                     ArrayList<Object> l = new ArrayList<>(n);
@@ -421,6 +456,12 @@ final class Compact {
                         }
                         Object first = node(depth);
                         return n == 1 ? List.of(first) : List.of(first, node(depth));
+                    }
+                    if (n == 3) {
+                        // the fixed-arity factories keep their own array; List.of(array) copies it
+                        return List.of(node(depth), node(depth), node(depth));
+                    } else if (n == 4) {
+                        return List.of(node(depth), node(depth), node(depth), node(depth));
                     }
                     return List.of(elements(n, depth));
                 case HASH_SET:

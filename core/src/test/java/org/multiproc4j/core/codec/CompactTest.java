@@ -214,6 +214,40 @@ class CompactTest {
         assertTrue(e.getMessage().contains("the fast (Kryo) codec"), e.getMessage());
     }
 
+    @Test
+    void shouldRoundTripListsOfEverySmallLengthByIndex() {
+        // lists are written by index and immutable ones of 3 and 4 elements read through their own factories:
+        // every length around those, each element in its place
+        for (int n = 0; n <= 12; n++) {
+            Object[] elements = IntStream.range(0, n).mapToObj(i -> i % 3 == 0 ? (Object) ("s" + i)
+                    : i % 3 == 1 ? (Object) i : (Object) (i + 0.5)).toArray();
+            List<Object> immutable = List.of(elements);
+            Object back = roundTrip(immutable);
+            assertEquals(Arrays.asList(elements), back, "List.of of " + n);
+            assertThrows(UnsupportedOperationException.class, () -> ((List<?>) back).clear());
+            roundTrip(new ArrayList<>(Arrays.asList(elements)));
+            roundTrip(new LinkedHashMap<>(Map.of("list", immutable, "array", new ArrayList<>(immutable))));
+        }
+        // an ArrayList holding null stays compact; List.of never holds one
+        roundTrip(new ArrayList<>(Arrays.asList(null, 1, null)));
+    }
+
+    @Test
+    void shouldRoundTripStringsOnBothSidesOfLatin1() {
+        for (String s : List.of("", "a", "key1", "\u00ff\u00e9t\u00e9", "\u0100", "a\u20acb", "x".repeat(300),
+                "\u00ff".repeat(200), "\ud83d\ude00")) {
+            assertEquals(s, ((List<?>) roundTrip(new ArrayList<>(List.of(s)))).get(0), s);
+            assertEquals(Map.of(s, s), roundTrip(new HashMap<>(Map.of(s, s))));
+        }
+    }
+
+    @Test
+    void shouldNameTheLengthOfATruncatedString() {
+        // a list of one Latin-1 string claiming 5 chars with 2 left, then one of 3 UTF-16 chars with 1 byte left
+        assertMessage(compact(16, 1, 7, 5, 'a', 'b'), "a string of 5 chars needs 5 bytes but 2 are left");
+        assertMessage(compact(16, 1, 8, 3, 'a'), "a string of 3 chars needs 6 bytes but 1 are left");
+    }
+
     private static void assertMessage(byte[] bytes, String part) {
         SerializationException e = assertThrows(SerializationException.class, () -> FAST.decode(bytes));
         assertTrue(e.getMessage().contains(part), e.getMessage());
