@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.core.RemoteException;
+import org.multiproc4j.core.SerializableFunction;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.sharedmem.SharedLong;
 import org.multiproc4j.test.LeakCheck;
@@ -300,6 +301,37 @@ class ProcessPoolIT {
                 gate.set(1); // so that a failure does not keep the worker (and the pool's close) for long
             }
             assertEquals(2, second.get(Timeouts.MEDIUM));
+        }
+    }
+
+    @Test
+    void shouldSendAShortTasksResultWhileTheTaskAfterItRuns() throws Exception {
+        // a short task's result is held for company while the worker has more tasks, but not behind a long one:
+        // the worker's timer sends it about 50 us after its task started, while the long task still runs
+        try (SharedLong gates = SharedLong.create(0); ProcessPool pool = new ProcessPool(1)) {
+            SerializableFunction<Integer, Integer> gated = x -> {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (gates.get() < x && System.nanoTime() < end) {
+                    Thread.sleep(1);
+                }
+                return x;
+            };
+            SerializableFunction<Integer, Integer> inc = x -> x + 1;
+            assertEquals(List.of(0, 0), pool.map(gated, List.of(0, 0), 1)); // booted, both functions defined
+            assertEquals(range(1, 101), pool.map(inc, range(0, 100), 1));
+            AsyncResult<Integer> blocker = pool.applyAsync(gated, 1);
+            AsyncResult<Integer> shortOne = pool.applyAsync(inc, 41);
+            AsyncResult<Integer> longOne = pool.applyAsync(gated, 2);
+            try {
+                Thread.sleep(200); // both are in the worker's pipe behind the blocker
+                gates.set(1);      // the blocker ends; the short task runs, then the long one
+                assertEquals(1, blocker.get(Timeouts.MEDIUM));
+                assertEquals(42, shortOne.get(Timeouts.MEDIUM)); // while the long one still runs
+                assertFalse(longOne.isReady());
+            } finally {
+                gates.set(2);
+            }
+            assertEquals(2, longOne.get(Timeouts.MEDIUM));
         }
     }
 
