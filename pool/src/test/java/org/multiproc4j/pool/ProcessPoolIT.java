@@ -305,9 +305,20 @@ class ProcessPoolIT {
     }
 
     @Test
-    void shouldSendAShortTasksResultWhileTheTaskAfterItRuns() throws Exception {
-        // a short task's result is held for company while the worker has more tasks, but not behind a long one:
-        // the worker's timer sends it about 50 us after its task started, while the long task still runs
+    void shouldSendAShortTasksResultBeforeATaskThatMayRunLong() throws Exception {
+        // a short task's result is held for company while the worker has more tasks, but not behind a task of
+        // another function (or one whose last run was long): it is sent before that task starts
+        shortResultWhileTheNextTaskRuns(false);
+    }
+
+    @Test
+    void shouldSendAShortTasksResultWhileATaskExpectedShortRunsLong() throws Exception {
+        // the next task is of the same function, whose last run was short: the result is held, and the worker's
+        // timer sends it while that task runs long
+        shortResultWhileTheNextTaskRuns(true);
+    }
+
+    private static void shortResultWhileTheNextTaskRuns(boolean sameFunction) throws Exception {
         try (SharedLong gates = SharedLong.create(0); ProcessPool pool = new ProcessPool(1)) {
             SerializableFunction<Integer, Integer> gated = x -> {
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -317,16 +328,21 @@ class ProcessPoolIT {
                 return x;
             };
             SerializableFunction<Integer, Integer> inc = x -> x + 1;
-            assertEquals(List.of(0, 0), pool.map(gated, List.of(0, 0), 1)); // booted, both functions defined
+            SerializableFunction<Integer, Integer> quick = sameFunction ? gated : inc;
+            int arg = sameFunction ? 0 : 41;
+            int expected = sameFunction ? 0 : 42;
+            // booted, both functions defined and warm (a first, interpreted run of gated takes tens of microseconds)
+            List<Integer> zeros = java.util.Collections.nCopies(2000, 0);
+            assertEquals(zeros, pool.map(gated, zeros, 1));
             assertEquals(range(1, 101), pool.map(inc, range(0, 100), 1));
             AsyncResult<Integer> blocker = pool.applyAsync(gated, 1);
-            AsyncResult<Integer> shortOne = pool.applyAsync(inc, 41);
+            AsyncResult<Integer> shortOne = pool.applyAsync(quick, arg);
             AsyncResult<Integer> longOne = pool.applyAsync(gated, 2);
             try {
                 Thread.sleep(200); // both are in the worker's pipe behind the blocker
                 gates.set(1);      // the blocker ends; the short task runs, then the long one
                 assertEquals(1, blocker.get(Timeouts.MEDIUM));
-                assertEquals(42, shortOne.get(Timeouts.MEDIUM)); // while the long one still runs
+                assertEquals(expected, shortOne.get(Timeouts.MEDIUM)); // while the long one still runs
                 assertFalse(longOne.isReady());
             } finally {
                 gates.set(2);

@@ -1,88 +1,88 @@
 package org.multiproc4j.pool.internal;
 
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.multiproc4j.ipc.Connection;
 
 /**
  * The results a worker holds back to send together in one {@link Frames#RESULTS} message, and the timer that sends
- * them when the worker's next task runs long. A worker holds the results of short tasks while more tasks wait in
- * its pipe, so that they travel together; a result must not wait behind the task that follows it, however long
- * that task runs: once the first held result has waited {@code maxHoldNanos} (counted from the start of its task)
- * while a task runs, a timer thread sends what is held.
+ * them when a task runs long behind them. A worker holds the results of short tasks while more tasks wait in its
+ * pipe, so that they travel together; a held result must not wait long behind the task that follows it: once the
+ * first held result has waited {@code timerNanos} (counted from the start of its task) while a task runs, the timer
+ * thread sends what is held.
  *
  * <p>The timer thread is started the first time a task starts while results are held (a worker that only ever
- * runs tasks one at a time never has one), and waits without a deadline whenever nothing is held or no task runs:
- * it wakes only for a batch that is held while a task runs.
+ * runs tasks one at a time never has one). While tasks keep starting it wakes by itself once per
+ * {@code timerNanos}; a millisecond after the last start with nothing held behind a running task, it parks until a
+ * task starts with results held. It reads the batch's state without the lock and takes the lock only to send.
  *
- * <p>Thread safety: the task thread calls {@link #starting}, {@link #add}, {@link #flush} and {@link #close}; the
- * timer thread sends concurrently. Everything is guarded by one lock; a send (which may wait for room in the
- * ring) holds it. A send that fails in the timer thread is thrown by the task thread's next call.
+ * <p>Thread safety: the task thread calls {@link #starting}, {@link #add}, {@link #holding}, {@link #flush} and
+ * {@link #close}; the timer thread sends concurrently. The message and its counts are guarded by one lock; a send
+ * (which may wait for room in the ring) holds it. A send that fails in the timer thread is thrown by the task
+ * thread's next call.
  */
 final class ResultBatch {
     private static final long JOIN_MILLIS = 1_000;
+    /** How long after the last task started the timer keeps waking by itself. */
+    private static final long LINGER_NANOS = 1_000_000;
 
     private final Connection conn;
     private final long maxHoldNanos;
+    private final long timerNanos;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     /** The message being built: kind, count and busy time (filled in when sent), then the results. */
     private final Frames.Writer out = new Frames.Writer();
-    /** Results held. Guarded by lock. */
-    private int pending;
-    /** When the task of the first held result started. Guarded by lock. */
-    private long firstPending;
+    /** Results held. Written under lock. */
+    private volatile int pending;
+    /** When the task of the first held result started. Written under lock. */
+    private volatile long firstPending;
     /** Time spent running the tasks of the held results. Guarded by lock. */
     private long busyNanos;
-    /** Whether a task runs now. Guarded by lock. */
-    private boolean running;
-    /** Whether the timer waits without a deadline (and must be signalled). Guarded by lock. */
-    private boolean timerIdle;
-    /** The timer thread, once started. Guarded by lock. */
+    /** Whether a task runs now. Written by the task thread. */
+    private volatile boolean running;
+    /** When the last task started. Written by the task thread. */
+    private volatile long lastStart;
+    /** Whether the timer parks without a deadline (and must be unparked). */
+    private volatile boolean timerIdle;
+    /** The timer thread, once started. Used by the task thread only. */
     private Thread timer;
-    private boolean closed;
-    /** Why a send in the timer thread failed. Guarded by lock. */
-    private Exception failure;
+    private volatile boolean closed;
+    /** Why a send in the timer thread failed. */
+    private volatile Exception failure;
 
     /**
      * @param conn         the worker's end of its pipe.
-     * @param maxHoldNanos how long the first held result may wait, from the start of its task, while a task runs.
+     * @param maxHoldNanos how long the first held result may wait for company, from the start of its task.
+     * @param timerNanos   how long it may wait while a task runs, when the timer sends it.
      */
-    ResultBatch(Connection conn, long maxHoldNanos) {
+    ResultBatch(Connection conn, long maxHoldNanos, long timerNanos) {
         this.conn = conn;
         this.maxHoldNanos = maxHoldNanos;
+        this.timerNanos = timerNanos;
         out.put(Frames.RESULTS).putInt(0).putInt(0);
     }
 
-    /** Tells whether results are held. Only the task thread adds results, so the answer holds for it. */
+    /** Tells whether results are held. Only the task thread adds results, so a {@code false} holds for it. */
     boolean holding() {
-        lock.lock();
-        try {
-            return pending > 0;
-        } finally {
-            lock.unlock();
-        }
+        return pending > 0;
     }
 
-    /** Notes that a task starts: with results held, the timer watches how long they wait. */
-    void starting() throws Exception {
-        lock.lock();
-        try {
-            rethrow();
-            running = true;
-            if (pending > 0) {
-                if (timer == null) {
-                    Thread t = new Thread(this::time, "multiproc4j-pool-result-timer");
-                    t.setDaemon(true);
-                    timer = t;
-                    t.start();
-                } else if (timerIdle) {
-                    changed.signal();
-                }
+    /** Notes that a task starts at {@code now}: with results held, the timer watches how long they wait. */
+    void starting(long now) throws Exception {
+        rethrow();
+        lastStart = now;
+        running = true;
+        if (pending > 0) {
+            Thread t = timer;
+            if (t == null) {
+                t = new Thread(this::time, "multiproc4j-pool-result-timer");
+                t.setDaemon(true);
+                timer = t;
+                t.start();
+            } else if (timerIdle) {
+                LockSupport.unpark(t);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -95,16 +95,18 @@ final class ResultBatch {
      *         counted from the start of the first held task, not from its end).
      */
     boolean add(byte status, byte[] result, long t0, long t1, int max) throws Exception {
+        running = false;
         lock.lock();
         try {
             rethrow();
-            running = false;
             out.put(status).putInt(result.length).put(result);
-            if (pending++ == 0) {
+            int n = pending + 1;
+            if (n == 1) {
                 firstPending = t0;
             }
+            pending = n;
             busyNanos += t1 - t0;
-            return pending >= max || t1 - firstPending > maxHoldNanos;
+            return n >= max || t1 - firstPending > maxHoldNanos;
         } finally {
             lock.unlock();
         }
@@ -112,10 +114,10 @@ final class ResultBatch {
 
     /** Sends what is held, if anything. */
     void flush() throws Exception {
+        running = false;
         lock.lock();
         try {
             rethrow();
-            running = false;
             sendLocked();
         } finally {
             lock.unlock();
@@ -123,10 +125,11 @@ final class ResultBatch {
     }
 
     private void sendLocked() throws Exception {
-        if (pending == 0) {
+        int n = pending;
+        if (n == 0) {
             return;
         }
-        out.putInt(1, pending);
+        out.putInt(1, n);
         out.putInt(5, (int) Math.min(Integer.MAX_VALUE, busyNanos / 1000));
         pending = 0;
         busyNanos = 0;
@@ -139,53 +142,52 @@ final class ResultBatch {
     }
 
     private void rethrow() throws Exception {
-        if (failure != null) {
-            throw failure;
+        Exception f = failure;
+        if (f != null) {
+            throw f;
         }
     }
 
     /** The timer: sends a held batch whose first result has waited too long while a task runs. */
     private void time() {
-        lock.lock();
         try {
             while (!closed) {
-                if (pending == 0 || !running) {
-                    timerIdle = true;
-                    try {
-                        changed.await();
-                    } finally {
-                        timerIdle = false;
+                long now = System.nanoTime();
+                if (pending > 0 && running) {
+                    long left = firstPending + timerNanos - now;
+                    if (left > 0) {
+                        LockSupport.parkNanos(this, left);
+                        continue;
                     }
-                    continue;
+                    lock.lock();
+                    try {
+                        if (pending > 0 && running && System.nanoTime() - firstPending >= timerNanos) {
+                            sendLocked();
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                } else if (now - lastStart > LINGER_NANOS) {
+                    timerIdle = true;
+                    if (!closed && !(pending > 0 && running)) { // the task thread sets running, then reads timerIdle
+                        LockSupport.park(this);
+                    }
+                    timerIdle = false;
+                } else {
+                    LockSupport.parkNanos(this, timerNanos);
                 }
-                long left = firstPending + maxHoldNanos - System.nanoTime();
-                if (left > 0) {
-                    changed.awaitNanos(left);
-                    continue;
-                }
-                sendLocked();
             }
-        } catch (InterruptedException e) {
-            // close() does not interrupt; nothing else knows this thread: end quietly
         } catch (Exception e) {
             failure = e; // the parent is gone, most likely: the task thread throws it and the worker ends
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Stops the timer thread (what is held is not sent: flush first). */
     void close() {
-        Thread t;
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-            t = timer;
-        } finally {
-            lock.unlock();
-        }
+        closed = true;
+        Thread t = timer;
         if (t != null) {
+            LockSupport.unpark(t);
             try {
                 t.join(JOIN_MILLIS);
             } catch (InterruptedException e) {
