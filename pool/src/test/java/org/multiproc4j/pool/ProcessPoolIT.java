@@ -280,6 +280,27 @@ class ProcessPoolIT {
     }
 
     @Test
+    void shouldPackAMapsChunksIntoTheArraysOfAnsweredOnes() throws Exception {
+        // a map of numbers packs its chunks into the argument arrays of the chunks answered before (same length):
+        // every byte is written again, so the second map's results are its own
+        try (ProcessPool pool = new ProcessPool(2)) {
+            List<Integer> first = range(0, 4000);
+            List<Long> second = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                second.add(-7L * i); // Longs: the same packed length as twice as many Integers
+            }
+            List<Integer> third = range(100_000, 104_000);
+            assertEquals(first.stream().map(ProcessPoolIT::cube).collect(Collectors.toList()),
+                    pool.map(ProcessPoolIT::cube, first, 500));
+            assertEquals(second.stream().map(x -> x + 1).collect(Collectors.toList()),
+                    pool.map(x -> x + 1, second, 250));
+            assertEquals(third.stream().map(ProcessPoolIT::cube).collect(Collectors.toList()),
+                    pool.map(ProcessPoolIT::cube, third, 500));
+            assertTrue(pool.sparesReused() >= 8, "spare arrays reused: " + pool.sparesReused());
+        }
+    }
+
+    @Test
     void shouldSendALongTasksResultWithoutWaitingForTheNextTask() throws Exception {
         // a result may be held back briefly to travel with the next ones, but never while a long task runs
         try (SharedLong gate = SharedLong.create(0); ProcessPool pool = new ProcessPool(1)) {
