@@ -85,7 +85,9 @@ import org.multiproc4j.sharedmem.SharedLong;
  * (at least one task, at most 64, and at most 3 MB of arguments unless it holds one bigger task), so that it never
  * waits for its next task while long tasks stay queued for whichever worker is free first. A worker sends a
  * result at once when its task took more than about 50 µs; the results of shorter ones travel together, but
- * none waits behind a long task: a timer in the worker sends them about 50 µs after the first of them started. A
+ * none waits behind a long task: they are sent before any task that may run long (another function than the
+ * last, or one whose last run was long), and a timer in the worker sends them about 250 µs after the first of
+ * them started if a task expected short runs long. A
  * {@code map} of plain inputs (numbers, strings, tuples of them) is sent as it is encoded: the workers start on
  * its first chunks at once.
  *
