@@ -22,6 +22,11 @@ final class Task {
     final int count;
     /** For the sink's own use (the chunk an iterator waits for). */
     final Object attachment;
+    /**
+     * Whether {@link #args} may be reused for another task once this one is answered (a packed chunk of a map: the
+     * pool made the array and nobody else holds it).
+     */
+    boolean spareArgs;
 
     Task(FunctionTable.Ref fn, byte mode, byte[] args, Sink sink, String kind, long index, long first, int count,
          Object attachment) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.core.RemoteException;
+import org.multiproc4j.core.SerializableFunction;
 import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.sharedmem.SharedLong;
 import org.multiproc4j.test.LeakCheck;
@@ -279,6 +280,27 @@ class ProcessPoolIT {
     }
 
     @Test
+    void shouldPackAMapsChunksIntoTheArraysOfAnsweredOnes() throws Exception {
+        // a map of numbers packs its chunks into the argument arrays of the chunks answered before (same length):
+        // every byte is written again, so the second map's results are its own
+        try (ProcessPool pool = new ProcessPool(2)) {
+            List<Integer> first = range(0, 4000);
+            List<Long> second = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                second.add(-7L * i); // Longs: the same packed length as twice as many Integers
+            }
+            List<Integer> third = range(100_000, 104_000);
+            assertEquals(first.stream().map(ProcessPoolIT::cube).collect(Collectors.toList()),
+                    pool.map(ProcessPoolIT::cube, first, 500));
+            assertEquals(second.stream().map(x -> x + 1).collect(Collectors.toList()),
+                    pool.map(x -> x + 1, second, 250));
+            assertEquals(third.stream().map(ProcessPoolIT::cube).collect(Collectors.toList()),
+                    pool.map(ProcessPoolIT::cube, third, 500));
+            assertTrue(pool.sparesReused() >= 8, "spare arrays reused: " + pool.sparesReused());
+        }
+    }
+
+    @Test
     void shouldSendALongTasksResultWithoutWaitingForTheNextTask() throws Exception {
         // a result may be held back briefly to travel with the next ones, but never while a long task runs
         try (SharedLong gate = SharedLong.create(0); ProcessPool pool = new ProcessPool(1)) {
@@ -300,6 +322,53 @@ class ProcessPoolIT {
                 gate.set(1); // so that a failure does not keep the worker (and the pool's close) for long
             }
             assertEquals(2, second.get(Timeouts.MEDIUM));
+        }
+    }
+
+    @Test
+    void shouldSendAShortTasksResultBeforeATaskThatMayRunLong() throws Exception {
+        // a short task's result is held for company while the worker has more tasks, but not behind a task of
+        // another function (or one whose last run was long): it is sent before that task starts
+        shortResultWhileTheNextTaskRuns(false);
+    }
+
+    @Test
+    void shouldSendAShortTasksResultWhileATaskExpectedShortRunsLong() throws Exception {
+        // the next task is of the same function, whose last run was short: the result is held, and the worker's
+        // timer sends it while that task runs long
+        shortResultWhileTheNextTaskRuns(true);
+    }
+
+    private static void shortResultWhileTheNextTaskRuns(boolean sameFunction) throws Exception {
+        try (SharedLong gates = SharedLong.create(0); ProcessPool pool = new ProcessPool(1)) {
+            SerializableFunction<Integer, Integer> gated = x -> {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (gates.get() < x && System.nanoTime() < end) {
+                    Thread.sleep(1);
+                }
+                return x;
+            };
+            SerializableFunction<Integer, Integer> inc = x -> x + 1;
+            SerializableFunction<Integer, Integer> quick = sameFunction ? gated : inc;
+            int arg = sameFunction ? 0 : 41;
+            int expected = sameFunction ? 0 : 42;
+            // booted, both functions defined and warm (a first, interpreted run of gated takes tens of microseconds)
+            List<Integer> zeros = java.util.Collections.nCopies(2000, 0);
+            assertEquals(zeros, pool.map(gated, zeros, 1));
+            assertEquals(range(1, 101), pool.map(inc, range(0, 100), 1));
+            AsyncResult<Integer> blocker = pool.applyAsync(gated, 1);
+            AsyncResult<Integer> shortOne = pool.applyAsync(quick, arg);
+            AsyncResult<Integer> longOne = pool.applyAsync(gated, 2);
+            try {
+                Thread.sleep(200); // both are in the worker's pipe behind the blocker
+                gates.set(1);      // the blocker ends; the short task runs, then the long one
+                assertEquals(1, blocker.get(Timeouts.MEDIUM));
+                assertEquals(expected, shortOne.get(Timeouts.MEDIUM)); // while the long one still runs
+                assertFalse(longOne.isReady());
+            } finally {
+                gates.set(2);
+            }
+            assertEquals(2, longOne.get(Timeouts.MEDIUM));
         }
     }
 

@@ -145,6 +145,15 @@ final class Packed {
      * read straight from the list; {@code null} if they are not (nothing else is packed from a list).
      */
     static byte[] encodeNumbers(java.util.List<?> items, int from, int to) {
+        return encodeNumbers(items, from, to, null);
+    }
+
+    /**
+     * As {@link #encodeNumbers(java.util.List, int, int)}, into an array {@code spare} gives for the packed
+     * length (every byte of which is written) when it gives one; {@code spare} may be {@code null}.
+     */
+    static byte[] encodeNumbers(java.util.List<?> items, int from, int to,
+                                java.util.function.IntFunction<byte[]> spare) {
         if (to <= from) {
             return null;
         }
@@ -156,7 +165,11 @@ final class Packed {
         boolean wide = c == Long.class;
         int n = to - from;
         int width = wide ? 8 : 4;
-        byte[] out = new byte[5 + width * n];
+        int length = 5 + width * n;
+        byte[] out = spare == null ? null : spare.apply(length);
+        if (out == null || out.length != length) {
+            out = new byte[length];
+        }
         out[0] = wide ? LONGS : INTS;
         INT.set(out, 1, n);
         int at = 5;

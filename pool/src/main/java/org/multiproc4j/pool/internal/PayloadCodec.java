@@ -93,7 +93,22 @@ public final class PayloadCodec implements Serializable {
      * @return the encoded chunk, or {@code null} if it is not such a chunk (encode it as an {@code Object[]}).
      */
     public byte[] encodePacked(java.util.List<?> items, int from, int to) {
-        return codec == null ? Packed.encodeNumbers(items, from, to) : null;
+        return encodePacked(items, from, to, null);
+    }
+
+    /**
+     * As {@link #encodePacked(java.util.List, int, int)}, into an array that {@code spare} gives for the encoded
+     * length, when it gives one of that length (a spare array of a chunk answered before); otherwise a new one.
+     *
+     * @param items the inputs, a list with fast random access.
+     * @param from  the first of the chunk.
+     * @param to    one past its last.
+     * @param spare gives an array of the length asked for, or {@code null}; may be {@code null}.
+     * @return the encoded chunk, or {@code null} if it is not such a chunk.
+     */
+    public byte[] encodePacked(java.util.List<?> items, int from, int to,
+                               java.util.function.IntFunction<byte[]> spare) {
+        return codec == null ? Packed.encodeNumbers(items, from, to, spare) : null;
     }
 
     /**

@@ -34,6 +34,7 @@ public final class PoolWarmUp implements ChildWarmUp {
             "org.multiproc4j.pool.internal.Packed",
             "org.multiproc4j.pool.internal.Frames",
             "org.multiproc4j.pool.internal.Frames$Writer",
+            "org.multiproc4j.pool.internal.ResultBatch",
             "org.multiproc4j.core.SerializableFunction",
             "org.multiproc4j.core.SerializableBiFunction",
             "org.multiproc4j.core.internal.TaskCodec",
