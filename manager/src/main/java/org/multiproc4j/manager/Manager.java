@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.multiproc4j.core.JvmProcess;
 import org.multiproc4j.core.SerializableCallable;
+import org.multiproc4j.core.internal.StartTrace;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.ipc.Pipe;
 import org.multiproc4j.ipc.net.ConnectionOptions;
@@ -144,6 +145,7 @@ public final class Manager implements AutoCloseable {
      *                          answer within {@link Options#startTimeout()}.
      */
     public static Manager start(Options options) {
+        StartTrace.mark("manager: start()");
         Options o = new Options(Objects.requireNonNull(options, "options"));
         byte[] key = o.authkey == null ? randomKey() : o.authkey.clone();
         Path dir = null;
@@ -179,6 +181,7 @@ public final class Manager implements AutoCloseable {
                 throw new ManagerException("the manager's server did not listen on " + where + " within "
                         + o.startTimeout, e);
             }
+            StartTrace.mark("manager: server answered");
             if (!"ready".equals(answer[0])) {
                 throw new ManagerException("the manager's server could not listen on " + where + ": " + answer[1]);
             }

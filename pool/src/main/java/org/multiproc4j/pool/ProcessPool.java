@@ -36,6 +36,7 @@ import org.multiproc4j.core.SerializationException;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
 import org.multiproc4j.core.internal.Deadlines;
+import org.multiproc4j.core.internal.StartTrace;
 import org.multiproc4j.core.internal.TaskCodec;
 import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.ChannelOptions;
@@ -202,6 +203,7 @@ public final class ProcessPool implements AutoCloseable {
      * @throws ProcessException       if a worker JVM cannot be launched (a missing java executable, say).
      */
     public ProcessPool(Options options) {
+        StartTrace.mark("pool: created");
         this.options = new Options(Objects.requireNonNull(options, "options"));
         this.options.workerOptions = new JvmProcess.Options(options.workerOptions);
         this.size = this.options.workers().orElse(JvmProcess.cpuCount());
@@ -320,6 +322,9 @@ public final class ProcessPool implements AutoCloseable {
             if (m[0] == Frames.RESULTS) {
                 results(w, m);
             } else if (m[0] == Frames.READY) {
+                if (StartTrace.on()) {
+                    StartTrace.mark("pool: " + w + " ready");
+                }
                 lock.lock();
                 try {
                     w.ready = true;

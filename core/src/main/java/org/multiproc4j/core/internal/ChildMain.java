@@ -86,10 +86,12 @@ public final class ChildMain {
         long parentStart = Long.parseLong(args[1]);
         String parentTicks = args[2];
         String parentName = args[3];
+        StartTrace.mark("child: main");
         ParentWatchdog.start(parentPid, parentStart, parentTicks);
         InputStream control = new FileInputStream(FileDescriptor.in);
         if (!assignmentWaiting(control)) {
             warmUp(control); // a spare: it has the time
+            StartTrace.mark("child: spare booted, waits for its assignment");
         }
 
         Path outcomeFile;
@@ -116,6 +118,7 @@ public final class ChildMain {
             byte[] message = new byte[length];
             in.readFully(message);
             assigned = true;
+            StartTrace.mark("child: assignment read");
             Object read = Wire.read(message, 0, length);
             Object[] fields = read instanceof Object[] ? (Object[]) read : new Object[0];
             if (fields.length != 4 || !(fields[0] instanceof String) || !(fields[1] instanceof String)
@@ -148,6 +151,7 @@ public final class ChildMain {
         try {
             Object task = TaskWire.decodeTask(taskBytes, ClassLoader.getSystemClassLoader(), attached);
             isCallable = TaskWire.isCallable(task);
+            StartTrace.mark("child: task decoded");
             if (task instanceof SerializableRunnable) {
                 ((SerializableRunnable) task).run();
                 outcome = Outcome.returned(null);
@@ -270,6 +274,7 @@ public final class ChildMain {
         if (!awaitFreeCore(always)) {
             return;
         }
+        StartTrace.mark("spare: prepares");
         try {
             ArrayList<Object> value = new ArrayList<>(List.of(1, 2L, "x"));
             TaskCodec.decode(TaskCodec.encode((Callable<Object> & java.io.Serializable)
@@ -292,6 +297,7 @@ public final class ChildMain {
         } catch (java.util.ServiceConfigurationError e) {
             // a broken provider file: the task will load what it needs itself
         }
+        StartTrace.mark("spare: prepared");
     }
 
     /**

@@ -81,6 +81,7 @@ public final class RunningChild {
      */
     public static RunningChild launch(JvmProcess owner, Object task, JvmProcess.Options options, boolean warm,
                                       CompletableFuture<JvmProcess> exited) {
+        StartTrace.mark("parent: start()");
         List<Shareable> shared = new ArrayList<>();
         byte[] bytes;
         RunningChild child;
@@ -103,6 +104,9 @@ public final class RunningChild {
     }
 
     private void start(byte[] bytes, List<Shareable> shared) {
+        if (StartTrace.on()) {
+            StartTrace.mark(process != null ? "parent: took spare " + process.pid() : "parent: no spare, launches");
+        }
         if (process != null) {
             handOver(shared, process.toHandle());
             if (!assign(bytes)) {
@@ -168,6 +172,9 @@ public final class RunningChild {
         control = process.getOutputStream();
         try {
             launch.sendAssignment(control, owner.name(), options.daemon(), bytes);
+            if (StartTrace.on()) {
+                StartTrace.mark("parent: assignment sent to " + process.pid());
+            }
             return true;
         } catch (IOException e) {
             return false;

@@ -338,6 +338,9 @@ public final class Spares {
             future.complete(null); // no spare: the next start() launches a fresh JVM and reports any problem
             return;
         }
+        if (StartTrace.on()) {
+            StartTrace.mark("parent: spare launched, pid " + p.pid());
+        }
         boolean keep;
         synchronized (Spares.class) {
             keep = !shutDown;

@@ -221,7 +221,13 @@ public final class TaskCodec {
             if (obj instanceof Handle) {
                 Object resource;
                 try {
+                    if (StartTrace.on()) {
+                        StartTrace.mark("attaches " + obj);
+                    }
                     resource = ((Handle) obj).attach();
+                    if (StartTrace.on()) {
+                        StartTrace.mark("attached " + obj);
+                    }
                 } catch (Exception e) {
                     throw new IOException("cannot attach " + obj + ": " + e, e);
                 }

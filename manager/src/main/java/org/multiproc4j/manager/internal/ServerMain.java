@@ -3,6 +3,7 @@ package org.multiproc4j.manager.internal;
 import java.io.IOException;
 import java.net.SocketAddress;
 
+import org.multiproc4j.core.internal.StartTrace;
 import org.multiproc4j.ipc.Connection;
 import org.multiproc4j.ipc.net.ConnectionOptions;
 
@@ -22,6 +23,7 @@ public final class ServerMain {
      * @throws Exception if the server cannot be bound (after reporting it).
      */
     public static void runChild(SocketAddress address, byte[] authkey, Connection ready) throws Exception {
+        StartTrace.mark("server: starts");
         Server server;
         try {
             server = new Server(address, authkey, new ConnectionOptions());
@@ -29,6 +31,7 @@ public final class ServerMain {
             ready.send(new Object[] {"error", e.toString()});
             throw e;
         }
+        StartTrace.mark("server: listening");
         ready.send(new Object[] {"ready", server.address()});
         server.serve(Channel.of(ready));
         server.serve();

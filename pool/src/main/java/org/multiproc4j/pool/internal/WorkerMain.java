@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.multiproc4j.core.RemoteException;
 import org.multiproc4j.core.SerializableRunnable;
 import org.multiproc4j.core.codec.Codecs;
+import org.multiproc4j.core.internal.StartTrace;
 import org.multiproc4j.core.internal.TaskCodec;
 import org.multiproc4j.ipc.BufferTooShortException;
 import org.multiproc4j.ipc.Connection;
@@ -98,6 +99,7 @@ public final class WorkerMain implements SerializableRunnable {
             }
         }
         conn.sendBytes(new byte[] {Frames.READY});
+        StartTrace.mark("worker: ready sent");
         Map<Integer, Object> functions = new HashMap<>();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         ResultBatch batch = new ResultBatch(conn, MAX_HOLD_NANOS, TIMER_NANOS);
@@ -209,6 +211,7 @@ public final class WorkerMain implements SerializableRunnable {
     private void flush(ResultBatch batch) throws Exception {
         batch.flush();
         if (!warmStarted) {
+            StartTrace.mark("worker: first results sent");
             warmStarted = true;
             if (codec.isDefault()) {
                 // after the first results, not at boot: the codec's warm-up would delay the pool's first result
