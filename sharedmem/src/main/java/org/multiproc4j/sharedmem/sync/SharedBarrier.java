@@ -175,6 +175,9 @@ public final class SharedBarrier extends SyncObject {
             generation = generation(s);
             int arrived = (int) s;
             if (isBroken(b, generation)) {
+                if (segment.isClosed()) {
+                    throw closedWhileWaiting(); // broken by a waiter of this process that saw the close first
+                }
                 throw broken();
             }
             if (arrived + 1 >= parties) {
