@@ -3,7 +3,6 @@ package org.multiproc4j.mpi.openmpi;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.locks.LockSupport;
 
 import mpi.Comm;
 import mpi.Intracomm;
@@ -164,7 +163,7 @@ final class NodeArea implements AutoCloseable {
      *                                          {@code recv} (its chunks are consumed all the same).
      */
     void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
-        Backoff idle = new Backoff();
+        Backoff idle = new Backoff(2_000);
         long seq0 = seq;
         long p = plans++;
         if (rank == root) {
@@ -258,7 +257,7 @@ final class NodeArea implements AutoCloseable {
         long bytes = buf.byteCount();
         Object b = Mem.base(buf);
         long at = Mem.address(buf);
-        Backoff idle = new Backoff();
+        Backoff idle = new Backoff(2_000);
         for (long pos = 0; pos < bytes; pos += CHUNK) {
             long k = Math.min(bytes - pos, CHUNK);
             long s = seq++;
@@ -288,25 +287,5 @@ final class NodeArea implements AutoCloseable {
     @Override
     public void close() {
         memory.close();
-    }
-
-    /** Spins, then yields, then parks briefly: a wait for a peer's copy of a chunk, on a possibly shared core. */
-    private static final class Backoff {
-        private int n;
-
-        void reset() {
-            n = 0;
-        }
-
-        void idle() {
-            n++;
-            if (n < 2_000) {
-                Thread.onSpinWait();
-            } else if (n < 20_000) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(20_000L);
-            }
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import mpi.Datatype;
@@ -363,7 +362,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             lock.unlock();
         }
-        Backoff idle = new Backoff();
+        Backoff idle = new Backoff(1_000);
         while (true) {
             lock.lock();
             try {
@@ -750,7 +749,7 @@ final class OpenMpiComm implements CommBackend {
 
     /** Waits until every send of this communicator completed (before {@code MPI_Finalize}). Under the lock. */
     void completeSends() {
-        Backoff idle = new Backoff();
+        Backoff idle = new Backoff(1_000);
         while (!sending.isEmpty()) {
             progress();
             if (!sending.isEmpty()) {
@@ -1571,7 +1570,7 @@ final class OpenMpiComm implements CommBackend {
 
         @Override
         public Status await(long deadlineNanos) throws TimeoutException {
-            Backoff idle = new Backoff();
+            Backoff idle = new Backoff(1_000);
             while (!test()) {
                 if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
                     throw new TimeoutException("isend to rank " + status.source() + ": not complete before the deadline");
@@ -1632,7 +1631,7 @@ final class OpenMpiComm implements CommBackend {
 
         @Override
         public Status await(long deadlineNanos) throws TimeoutException {
-            Backoff idle = new Backoff();
+            Backoff idle = new Backoff(1_000);
             while (!test()) {
                 if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
                     throw new TimeoutException("irecv from " + (source == ANY_SOURCE ? "any rank" : "rank " + source)
@@ -1646,22 +1645,6 @@ final class OpenMpiComm implements CommBackend {
         @Override
         public byte[] bytes() {
             return bytes;
-        }
-    }
-
-    /** Spins, then yields, then parks briefly: polling that neither burns an oversubscribed core nor adds latency. */
-    private static final class Backoff {
-        private int n;
-
-        void idle() {
-            n++;
-            if (n < 1_000) {
-                Thread.onSpinWait();
-            } else if (n < 20_000) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(20_000L);
-            }
         }
     }
 }

@@ -3,7 +3,6 @@ package org.multiproc4j.mpi.openmpi;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.locks.LockSupport;
 
 import mpi.Comm;
 import mpi.Intracomm;
@@ -205,7 +204,7 @@ final class Outbox implements AutoCloseable {
         if (buf != null) {
             Object b = Mem.base(buf);
             long dst = Mem.address(buf) + to;
-            Backoff idle = new Backoff();
+            Backoff idle = new Backoff(2_000);
             for (long pos = 0; pos < total;) {
                 long posted = UnsafeApi.getLongVolatile(null, block + 8);
                 if (posted <= pos) {
@@ -229,26 +228,6 @@ final class Outbox implements AutoCloseable {
     public void close() {
         for (SharedMemory m : boxes) {
             m.close();
-        }
-    }
-
-    /** Spins, then yields, then parks briefly: a wait for the sender's next chunk, on a possibly shared core. */
-    private static final class Backoff {
-        private int n;
-
-        void reset() {
-            n = 0;
-        }
-
-        void idle() {
-            n++;
-            if (n < 2_000) {
-                Thread.onSpinWait();
-            } else if (n < 20_000) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(20_000L);
-            }
         }
     }
 }
