@@ -195,6 +195,12 @@ public final class PipeReceiver {
             while (true) {
                 if (quick && !r.assembling) {        // a whole raw-bytes message at the head: the short way
                     byte[] m = SmallRecords.take(inBuffer, capacity, Frames.WHOLE_BYTES);
+                    if (m == SmallRecords.NOTHING) {
+                        // nothing committed at the head: the ring's reader would find nothing either, so wait
+                        // without it (a waiting client's poll is then this method, take and the wait alone)
+                        awaitMessage(deadlineNanos);
+                        continue;
+                    }
                     if (m != null) {
                         recvIdle.reset();
                         return m;

@@ -33,6 +33,12 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 final class SmallRecords {
     private static final long BYTES = UnsafeApi.arrayBaseOffset(byte[].class);
 
+    /**
+     * What {@link #take} returns when the head holds no committed record: told apart by identity (an empty
+     * message taken is a new array).
+     */
+    static final byte[] NOTHING = new byte[0];
+
     private SmallRecords() {
     }
 
@@ -77,7 +83,9 @@ final class SmallRecords {
      * @param ring     the ring's buffer.
      * @param capacity the ring's capacity.
      * @param type     the record type wanted.
-     * @return the message, or {@code null} if the head holds no committed record of that type (nothing taken).
+     * @return the message; {@link #NOTHING} if the head holds no committed record (the ring is empty, or its
+     *         producer is still writing the record), so that a reader of the ring would find nothing either; or
+     *         {@code null} if the head holds a committed record of another type (nothing taken).
      */
     static byte[] take(AtomicBuffer ring, int capacity, int type) {
         Object base = ring.byteArray();
@@ -86,7 +94,10 @@ final class SmallRecords {
         long head = UnsafeApi.getLong(base, headAt);
         long record = address + ((int) head & (capacity - 1));
         int recordLength = UnsafeApi.getIntVolatile(base, record);
-        if (recordLength <= 0 || UnsafeApi.getInt(base, record + 4) != type) {
+        if (recordLength <= 0) {
+            return NOTHING;
+        }
+        if (UnsafeApi.getInt(base, record + 4) != type) {
             return null;
         }
         byte[] message = new byte[recordLength - HEADER_LENGTH];
