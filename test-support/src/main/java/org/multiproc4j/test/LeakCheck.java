@@ -11,6 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -51,6 +54,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long a test's children may take to finish exiting after the test. */
     public static final Duration GRACE = Timeouts.scaled(Duration.ofSeconds(3));
+    /** How long a killed leaked child may take to be gone. */
+    private static final Duration KILL_WAIT = Timeouts.scaled(Duration.ofSeconds(5));
     private static final Path SHM = Paths.get("/dev/shm");
     private static final Path PROC = Paths.get("/proc");
     private static final String IDLE_SPARES_PROP = "multiproc4j.internal.idleSparePids";
@@ -86,6 +91,15 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
                     + p.info().commandLine().orElse("?"));
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
+        }
+        for (ProcessHandle p : leaked) {
+            // SIGKILL is delivered at once, but the process is gone only once it is reaped: wait for that (bounded)
+            try {
+                p.onExit().get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                problems.add("child process " + p.pid() + " still alive " + KILL_WAIT.toSeconds()
+                        + " s after it was killed");
+            }
         }
 
         Set<String> shmAfter = newShmEntries(shmBefore);

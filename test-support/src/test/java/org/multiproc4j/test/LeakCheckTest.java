@@ -78,6 +78,11 @@ class LeakCheckTest {
     /** Maps a new file in {@code /dev/shm} and holds it, as an Open MPI rank of another job does. */
     static final class MappingHolder {
         public static void main(String[] args) throws Exception {
+            Path go = Path.of(args[1]);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(go) && System.nanoTime() < deadline) {
+                Thread.sleep(10); // maps only when told: the test first checks that nobody maps it yet
+            }
             try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ch.map(FileChannel.MapMode.READ_WRITE, 0, 4096).put(0, (byte) 1);
@@ -91,14 +96,19 @@ class LeakCheckTest {
         Path segment = Path.of("/dev/shm", "vader_segment.leakcheck-test." + ProcessHandle.current().pid());
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // started through a shell that exits at once: the holder is re-parented away from this JVM's tree
-        Process sh = new ProcessBuilder("sh", "-c", "\"$0\" -cp \"$1\" \"$2\" \"$3\" </dev/null >/dev/null 2>&1 & echo $!",
-                javaBin, System.getProperty("java.class.path"), MappingHolder.class.getName(), segment.toString())
+        Path go = Files.createTempFile("leakcheck-test", ".go");
+        Files.delete(go);
+        Process sh = new ProcessBuilder("sh", "-c",
+                "\"$0\" -cp \"$1\" \"$2\" \"$3\" \"$4\" </dev/null >/dev/null 2>&1 & echo $!",
+                javaBin, System.getProperty("java.class.path"), MappingHolder.class.getName(), segment.toString(),
+                go.toString())
                 .redirectErrorStream(true).start();
         long holder = Long.parseLong(new String(sh.getInputStream().readAllBytes()).trim());
         assertTrue(sh.waitFor(10, TimeUnit.SECONDS), "the shell exited");
         try {
             assertFalse(LeakCheck.mappedByAnotherLiveProcessTree(segment.getFileName().toString()),
                     "nobody maps it yet");
+            Files.createFile(go);
             long deadline = System.nanoTime() + Timeouts.scaled(Duration.ofSeconds(20)).toNanos();
             while (!LeakCheck.mappedByAnotherLiveProcessTree(segment.getFileName().toString())
                     && System.nanoTime() < deadline) {
@@ -113,6 +123,7 @@ class LeakCheckTest {
         } finally {
             ProcessHandle.of(holder).ifPresent(ProcessHandle::destroyForcibly);
             Files.deleteIfExists(segment);
+            Files.deleteIfExists(go);
         }
     }
 
