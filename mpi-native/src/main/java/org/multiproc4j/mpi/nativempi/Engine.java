@@ -222,7 +222,7 @@ final class Engine {
                 for (int i = 0; i < n; i++) {
                     long off = i * CHUNK;
                     int len = (int) Math.min(CHUNK, e.bytes - off);
-                    check((int) lib.irecv.invokeExact(into.asSlice(off, len), len, lib.tByte, e.source, e.seq,
+                    check((int) Calls.IRECV.invokeExact(into.asSlice(off, len), len, lib.tByte, e.source, e.seq,
                             e.comm.shadow, requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "recv");
                 }
             } catch (Throwable t) {
@@ -249,7 +249,7 @@ final class Engine {
         try {
             for (long i = 0; i < n; i++) {
                 MemorySegment r = requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize());
-                check((int) lib.test.invokeExact(r, x.flag, x.status), op);
+                check((int) Calls.TEST.invokeExact(r, x.flag, x.status), op);
                 all &= x.flag.get(JAVA_INT, 0) != 0;
             }
         } catch (Throwable t) {
@@ -285,7 +285,7 @@ final class Engine {
                     from = scratch().small;
                     MemorySegment.copy(data, 0, from, 0, bytes);
                 }
-                check((int) lib.send.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
+                check((int) Calls.SEND.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
                 return null;
             }
             if (bytes <= MID && tag < bigTag) {
@@ -299,7 +299,7 @@ final class Engine {
                 }
                 Outgoing o = new Outgoing(c, dest, -1, from, false);
                 o.requests = Arena.ofAuto().allocate(ADDRESS);
-                check((int) lib.isend.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm,
+                check((int) Calls.ISEND.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm,
                         o.requests), "send");
                 register(o);
                 return o;
@@ -326,7 +326,7 @@ final class Engine {
             rts.set(JAVA_INT, 8, o.seq);
             rts.set(JAVA_INT, 12, heap ? WANT_CTS : 0);
             rts.set(JAVA_INT, 16, tag);
-            check((int) lib.send.invokeExact(rts, RTS_BYTES, lib.tByte, dest, wire(tag, kind) | RTS_BIT, c.comm),
+            check((int) Calls.SEND.invokeExact(rts, RTS_BYTES, lib.tByte, dest, wire(tag, kind) | RTS_BIT, c.comm),
                     "send");
             if (!heap) {
                 int n = pieces(bytes);
@@ -334,7 +334,7 @@ final class Engine {
                 for (int i = 0; i < n; i++) {
                     long off = i * CHUNK;
                     int len = (int) Math.min(CHUNK, bytes - off);
-                    check((int) lib.isend.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, o.seq, c.shadow,
+                    check((int) Calls.ISEND.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, o.seq, c.shadow,
                             o.requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "send");
                 }
                 register(o);
@@ -379,7 +379,7 @@ final class Engine {
                 long bytes = o.data.byteSize();
                 for (long off = 0; off < bytes || off == 0; off += CHUNK) {
                     int len = (int) Math.min(CHUNK, bytes - off);
-                    check((int) lib.sendHeap.invokeExact(o.data.asSlice(off, len), len, lib.tByte, o.dest, o.seq,
+                    check((int) Calls.SEND_HEAP.invokeExact(o.data.asSlice(off, len), len, lib.tByte, o.dest, o.seq,
                             o.comm.shadow), "send");
                 }
             } catch (Throwable t) {
@@ -394,7 +394,7 @@ final class Engine {
         MemorySegment m = scratch().control;
         m.set(JAVA_INT, 0, e.seq);
         try {
-            check((int) lib.send.invokeExact(m, 4, lib.tByte, e.source, ctsTag, e.comm.shadow), "send");
+            check((int) Calls.SEND.invokeExact(m, 4, lib.tByte, e.source, ctsTag, e.comm.shadow), "send");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -464,11 +464,11 @@ final class Engine {
         try {
             if (!c.landingPosted) {
                 // a wildcard receive always posted: MPI delivers a small message straight into it
-                check((int) lib.irecv.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
+                check((int) Calls.IRECV.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
                         c.landingRequest), "recv");
                 c.landingPosted = true;
             }
-            check((int) lib.test.invokeExact(c.landingRequest, x.flag, x.status), "recv");
+            check((int) Calls.TEST.invokeExact(c.landingRequest, x.flag, x.status), "recv");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -516,13 +516,13 @@ final class Engine {
                 }
             }
             while (c.ctsWaiters > 0) {
-                check((int) lib.improbe.invokeExact(lib.anySource, ctsTag, c.shadow, x.flag, x.message, x.status),
+                check((int) Calls.IMPROBE.invokeExact(lib.anySource, ctsTag, c.shadow, x.flag, x.message, x.status),
                         "probe");
                 if (x.flag.get(JAVA_INT, 0) == 0) {
                     break;
                 }
                 int source = lib.statusSource(x.status);
-                check((int) lib.mrecv.invokeExact(x.control, 4, lib.tByte, x.message, x.status), "recv");
+                check((int) Calls.MRECV.invokeExact(x.control, 4, lib.tByte, x.message, x.status), "recv");
                 int seq = x.control.get(JAVA_INT, 0);
                 for (int i = 0; i < awaitingCts.size(); i++) {
                     Outgoing o = awaitingCts.get(i);
@@ -561,8 +561,8 @@ final class Engine {
         }
         Scratch x = scratch();
         try {
-            check((int) lib.cancel.invokeExact(c.landingRequest), "cancel");
-            check((int) lib.await.invokeExact(c.landingRequest, x.status), "cancel");
+            check((int) Calls.CANCEL.invokeExact(c.landingRequest), "cancel");
+            check((int) Calls.WAIT.invokeExact(c.landingRequest, x.status), "cancel");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -603,13 +603,13 @@ final class Engine {
                 int len = (int) Math.min(CHUNK, e.bytes - off);
                 MemorySegment part = into.asSlice(off, len);
                 if (into.isNative()) {
-                    check((int) lib.recv.invokeExact(part, len, lib.tByte, e.source, e.seq, e.comm.shadow, x.status),
+                    check((int) Calls.RECV.invokeExact(part, len, lib.tByte, e.source, e.seq, e.comm.shadow, x.status),
                             "recv");
                     continue;
                 }
                 Backoff b = new Backoff();
                 while (true) {
-                    check((int) lib.improbe.invokeExact(e.source, e.seq, e.comm.shadow, x.flag, x.message, x.status),
+                    check((int) Calls.IMPROBE.invokeExact(e.source, e.seq, e.comm.shadow, x.flag, x.message, x.status),
                             "probe");
                     if (x.flag.get(JAVA_INT, 0) != 0) {
                         break;
@@ -619,7 +619,7 @@ final class Engine {
                     }
                     b.idle();
                 }
-                check((int) lib.mrecvHeap.invokeExact(part, len, lib.tByte, x.message, x.status), "recv");
+                check((int) Calls.MRECV_HEAP.invokeExact(part, len, lib.tByte, x.message, x.status), "recv");
             }
         } catch (Throwable t) {
             throw rethrow(t);

@@ -726,7 +726,7 @@ final class NativeComm implements CommBackend {
     public void barrier() {
         live("barrier");
         try {
-            engine.check((int) lib.barrier.invokeExact(comm), "barrier");
+            engine.check((int) Calls.BARRIER.invokeExact(comm), "barrier");
         } catch (Throwable t) {
             throw Engine.rethrow(t);
         }
