@@ -39,7 +39,8 @@ import org.multiproc4j.mpi.MpiException;
  * ranks all send large messages before they receive does not deadlock: waiting loops take in unexpected large data
  * after a millisecond.
  *
- * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE} unless {@link NativeSession#THREADS_PROP} asks for less.
+ * <p>All matching runs under one lock (at {@code MPI_THREAD_SINGLE} the direct receive path takes none: one thread
+ * calls); data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE} unless {@link NativeSession#THREADS_PROP} asks for less.
  */
 // restricted methods (library lookup, downcalls, reinterpret) are this backend's purpose: the JVM needs
 // --enable-native-access for it (package documentation)
@@ -79,6 +80,11 @@ final class Engine {
     /** The tag of CTS messages on the shadows: {@code MPI_TAG_UB}; data tags (seq) stay below it. */
     int ctsTag = 32767;
     volatile boolean aborting;
+    /**
+     * Whether MPI runs at {@code MPI_THREAD_SINGLE} ({@link #threadLevel}): one thread calls MPI, so the direct
+     * receive path takes no lock and may wait in MPI itself ({@link #waitLanding}).
+     */
+    boolean single;
 
     Engine(Lib lib) {
         this.lib = lib;
@@ -92,6 +98,25 @@ final class Engine {
     void tagUb(int tagUb) {
         ctsTag = tagUb;
         bigTag = (tagUb >>> 4) - 1;
+    }
+
+    /**
+     * Records the thread level MPI granted, before any communicator is made.
+     *
+     * @param provided the level ({@code MPI_THREAD_SINGLE} is 0).
+     */
+    void threadLevel(int provided) {
+        single = provided == Lib.THREAD_SINGLE;
+    }
+
+    /**
+     * Whether nothing of this process is in progress that only its own polling moves on: no large send or receive
+     * under way, no Java array waiting for its CTS (lock held, or at {@code SINGLE}).
+     *
+     * @return {@code true} if a wait may block in MPI on one communicator.
+     */
+    boolean quiet() {
+        return sends.isEmpty() && pulls.isEmpty() && awaitingCts.isEmpty();
     }
 
     /** Per-thread native words for MPI's out-parameters and the small control messages. */
@@ -474,6 +499,32 @@ final class Engine {
         }
         if (x.flag.get(JAVA_INT, 0) == 0) {
             return NOTHING;
+        }
+        c.landingPosted = false;
+        return lib.statusTag(x.status);
+    }
+
+    /**
+     * At {@code MPI_THREAD_SINGLE}: waits in MPI until a message of the communicator lands, by a blocking wildcard
+     * {@code MPI_Recv} into its landing buffer (or {@code MPI_Wait} on its wildcard receive if that is posted): MPI's
+     * own wait, as in a C program's {@code MPI_Recv}, with no downcall and no Java per poll. Only for a caller that
+     * may block in MPI: no deadline, no other communicator to take in, nothing in progress ({@link #quiet}).
+     *
+     * @param c the communicator.
+     * @param x the thread's scratch: its {@code status} holds the message's status.
+     * @return the wire tag of the message now in {@code c.landing} (the receive is then no longer posted).
+     */
+    int waitLanding(NativeComm c, Scratch x) {
+        try {
+            if (c.landingPosted) {
+                check((int) Calls.WAIT.invokeExact(c.landingRequest, x.status), "recv");
+            } else {
+                // one call, as C's MPI_Recv: the wildcard receive of the landing buffer, blocking
+                check((int) Calls.RECV.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
+                        x.status), "recv");
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
         c.landingPosted = false;
         return lib.statusTag(x.status);
