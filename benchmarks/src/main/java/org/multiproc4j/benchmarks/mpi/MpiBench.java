@@ -63,7 +63,8 @@ public final class MpiBench {
      * Runs every workload.
      *
      * @param args {@code quick} for a smoke run; {@code hello} to join the job, print one line and leave (the
-     *             job-start workload).
+     *             job-start workload); {@code only=<prefix>} (after {@code quick} or {@code full}, or alone) to run
+     *             only the workloads whose metric names start with that prefix, for a quick A/B of one row.
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("hello")) {
@@ -73,6 +74,14 @@ public final class MpiBench {
             return;
         }
         boolean quick = args.length > 0 && args[0].equals("quick");
+        String only = "";
+        for (String a : args) {
+            if (a.startsWith("only=")) {
+                only = a.substring("only=".length());
+            }
+        }
+        String prefix = only;
+        java.util.function.Predicate<String> want = m -> m.startsWith(prefix);
         int reps = quick ? 2 : 10;
         try (Mpi mpi = Mpi.init(args)) {
             Comm w = mpi.world();
@@ -81,6 +90,9 @@ public final class MpiBench {
                 throw new IllegalArgumentException("MpiBench runs with 2 ranks, got " + w.size());
             }
             for (int bytes : new int[] {8, 4096, 1 << 20}) {
+                if (!want.test("pingpong_oneway_" + bytes + "B_us")) {
+                    continue;
+                }
                 double[] buf = new double[bytes / 8];
                 Buf b = Buf.of(buf);
                 int iters = quick ? 100 : bytes >= (1 << 20) ? 200 : 20_000;
@@ -98,6 +110,9 @@ public final class MpiBench {
                 report(w, "pingpong_oneway_" + bytes + "B_us", rtt / 2);
             }
             for (int bytes : new int[] {8, 1 << 20}) {
+                if (!want.test("bcast_" + bytes + "B_us")) {
+                    continue;
+                }
                 Buf b = Buf.of(new double[bytes / 8]);
                 int iters = quick ? 100 : bytes >= (1 << 20) ? 200 : 20_000;
                 report(w, "bcast_" + bytes + "B_us", best(w, reps, iters, n -> {
@@ -106,7 +121,7 @@ public final class MpiBench {
                     }
                 }));
             }
-            {
+            if (want.test("scatter_1048576B_us")) {
                 int total = 1 << 20;
                 Buf send = Buf.of(new double[total / 8]);
                 Buf recv = Buf.of(new double[total / 8 / 2]);
@@ -117,6 +132,9 @@ public final class MpiBench {
                 }));
             }
             for (int count : new int[] {1, 1 << 20}) {
+                if (!want.test("allreduce_" + count + "d_us")) {
+                    continue;
+                }
                 Buf send = Buf.of(new double[count]);
                 Buf recv = Buf.of(new double[count]);
                 report(w, "allreduce_" + count + "d_us", best(w, reps, quick ? 20 : count > 1 ? 50 : 20_000, n -> {
@@ -126,6 +144,9 @@ public final class MpiBench {
                 }));
             }
             Map<String, Object> small = smallMap();
+            if (!want.test("object_pingpong_oneway_us") && !want.test("object_bcast_us")) {
+                return;
+            }
             report(w, "object_pingpong_oneway_us", best(w, reps, quick ? 100 : 20_000, n -> {
                 for (int i = 0; i < n; i++) {
                     if (w.rank() == 0) {

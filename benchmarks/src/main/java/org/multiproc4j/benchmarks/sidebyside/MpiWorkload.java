@@ -25,12 +25,66 @@ import org.multiproc4j.mpi.launch.MpiLauncher;
  * mpi4py is missing ({@code bin/setup-mpi} installs them where it can) the trial set says so and those figures are
  * absent. Where bin/bench finds a JDK 22+ it builds {@code mpi-native} with it, and the same {@link MpiBench} runs
  * on the native backend under {@code mpirun} in that JDK ({@code native_*} metrics, beside {@code c_*}).
+ *
+ * <p><b>Thread levels.</b> Open MPI 4.1 charges about 0.1 µs per small call above {@code MPI_THREAD_SINGLE}, so each
+ * row run under {@code mpirun} is compared with a C floor at its own level: {@code c_*} ({@code MPI_Init}, i.e.
+ * {@code SINGLE}) and {@code c_multiple_*} ({@code MPI_Init_thread(MPI_THREAD_MULTIPLE)}). {@link #JOB_ROWS} is the one
+ * place that says which JVM flags and properties make which row and at which level it runs.
  */
 public final class MpiWorkload implements Workload {
     /** The openmpi backend's metrics (MpiBench under mpirun) and, for buffers, the raw bindings' (RawMpiBench). */
     static final String[] OPENMPI_METRICS = {"pingpong_oneway_8B_us", "pingpong_oneway_1048576B_us",
             "bcast_1048576B_us", "scatter_1048576B_us", "allreduce_1048576d_us", "object_pingpong_oneway_us",
             "object_bcast_us"};
+    /**
+     * What runs a {@link JobRow}: the C program, the openmpi backend's or the raw bindings' Java program on the
+     * runner's own Java (with Open MPI's mpi.jar), or MpiBench on the JDK 22+ that bin/bench found for mpi-native.
+     */
+    enum Runner {
+        /** {@code mpi_bench.c}, compiled here with {@code mpicc}; its arguments are {@link JobRow#args}. */
+        C,
+        /** {@link MpiBench} on the openmpi backend (Open MPI's Java bindings), on the runner's Java. */
+        OPENMPI,
+        /** {@code RawMpiBench} (the bindings called directly); {@link JobRow#args} are its arguments. */
+        RAW_BINDINGS,
+        /** {@link MpiBench} on the native backend, on the JDK 22+ given by {@link #NATIVE_JAVA_PROP}. */
+        NATIVE
+    }
+
+    /**
+     * One job under {@code mpirun -n 2} per trial whose {@code RESULT} lines become metrics.
+     *
+     * @param prefix   put before each metric name ({@code ""} for programs that name their own metrics).
+     * @param runner   what runs it.
+     * @param jvmFlags JVM flags and system properties for the ranks' JVMs (none for C).
+     * @param args     the program's own arguments ({@code quick} is added in quick runs).
+     * @param level    the MPI thread level the row runs at, as the report's facts say it.
+     */
+    record JobRow(String prefix, Runner runner, List<String> jvmFlags, List<String> args, String level) {
+    }
+
+    /** The native backend: the property that selects it (its rows' flags start with it). */
+    static final String NATIVE_BACKEND = "-Dmultiproc4j.mpi.backend=native";
+
+    /**
+     * Every row run as a job of its own under {@code mpirun}, in the order a trial runs them. To add a row, add its
+     * line here (and its targets with {@link #floorTargets}); for example openmpi at {@code MPI_THREAD_SINGLE}:
+     * {@code new JobRow("openmpi_single_", Runner.OPENMPI, List.of("-Dmultiproc4j.mpi.openmpi.threads=single"),
+     * List.of(), "MPI_THREAD_SINGLE")}. (No JVM flag before {@code -cp} may contain "cp": Open MPI's mpirun rewrites
+     * such a java command line.)
+     */
+    static final List<JobRow> JOB_ROWS = List.of(
+            new JobRow("c_", Runner.C, List.of(), List.of(), "MPI_Init (MPI_THREAD_SINGLE)"),
+            new JobRow("c_multiple_", Runner.C, List.of(), List.of("multiple"), "MPI_THREAD_MULTIPLE"),
+            new JobRow("openmpi_", Runner.OPENMPI, List.of(), List.of(), "MPI_THREAD_MULTIPLE (the default)"),
+            new JobRow("", Runner.RAW_BINDINGS, List.of(), List.of("direct"), "MPI_Init (MPI_THREAD_SINGLE)"),
+            new JobRow("", Runner.RAW_BINDINGS, List.of(), List.of("array"), "MPI_Init (MPI_THREAD_SINGLE)"),
+            new JobRow("native_", Runner.NATIVE, List.of(NATIVE_BACKEND), List.of(),
+                    "MPI_THREAD_MULTIPLE (the default)"),
+            new JobRow("native_single_", Runner.NATIVE,
+                    List.of(NATIVE_BACKEND, "-Dmultiproc4j.mpi.native.threads=single"), List.of(),
+                    "MPI_THREAD_SINGLE (multiproc4j.mpi.native.threads=single)"));
+
     static final String[] METRICS = {"pingpong_oneway_8B_us", "pingpong_oneway_4096B_us",
             "pingpong_oneway_1048576B_us", "bcast_8B_us", "bcast_1048576B_us", "scatter_1048576B_us",
             "allreduce_1d_us", "allreduce_1048576d_us", "object_pingpong_oneway_us", "object_bcast_us"};
@@ -77,6 +131,12 @@ public final class MpiWorkload implements Workload {
         p.put("object", "the tutorial's small dict {'key1': [7, 2.72, 2+3j], 'key2': ('abc', 'xyz')} (Java: a "
                 + "LinkedHashMap of lists); Python: pickle (lowercase send/bcast)");
         p.put("buffers", "Java: double[] through Buf; Python: numpy float64 arrays (uppercase methods); C: double*");
+        StringBuilder levels = new StringBuilder();
+        for (JobRow r : JOB_ROWS) {
+            levels.append(levels.length() == 0 ? "" : "; ").append(r.prefix().isEmpty() ? "raw_" + r.args().get(0)
+                    + "_" : r.prefix()).append("*: ").append(r.level());
+        }
+        p.put("thread_levels", levels.toString());
         p.put("job_start", "launch of a 4-rank hello job until it exits: MpiLauncher.run (Java, in the runner's JVM) "
                 + "vs mpiexec -n 4 python3 hello (Python)");
         return p;
@@ -109,7 +169,7 @@ public final class MpiWorkload implements Workload {
     @Override
     public List<Target> targets() {
         String src = "issue 13";
-        return List.of(
+        List<Target> all = new ArrayList<>(List.of(
                 new Target("local p2p 8 B one-way ≤ 1.0× C Open MPI", Target.Ref.java("pingpong_oneway_8B_us"),
                         Target.Ref.java("c_pingpong_oneway_8B_us"), 1.0, src),
                 new Target("local bcast 1 MiB ≤ 1.0× C", Target.Ref.java("bcast_1048576B_us"),
@@ -135,17 +195,41 @@ public final class MpiWorkload implements Workload {
                         Target.Ref.java("c_scatter_1048576B_us"), 1.2, "issue 14"),
                 new Target("openmpi object ping-pong ≤ 1/5 of mpi4py pickle",
                         Target.Ref.java("openmpi_object_pingpong_oneway_us"),
-                        Target.Ref.python("object_pingpong_oneway_us"), 0.2, "issue 14"),
-                nativeTarget("8 B one-way", "pingpong_oneway_8B_us", 1.3),
-                nativeTarget("1 MiB one-way (double[])", "pingpong_oneway_1048576B_us", 1.1),
-                nativeTarget("bcast 1 MiB", "bcast_1048576B_us", 1.1),
-                nativeTarget("scatter 1 MiB", "scatter_1048576B_us", 1.1),
-                nativeTarget("allreduce 1 M doubles", "allreduce_1048576d_us", 1.1));
+                        Target.Ref.python("object_pingpong_oneway_us"), 0.2, "issue 14")));
+        all.addAll(nativeTargets("native backend (MULTIPLE)", "native_", "C (MULTIPLE)", "c_multiple_"));
+        all.addAll(nativeTargets("native backend (threads=single)", "native_single_", "C (MPI_Init)", "c_"));
+        return all;
     }
 
-    private static Target nativeTarget(String what, String metric, double limit) {
-        return new Target("native backend " + what + " ≤ " + limit + "× C", Target.Ref.java("native_" + metric),
-                Target.Ref.java("c_" + metric), limit, "issue 15");
+    /** The issue-15 goals of one native row against the C floor at its level. */
+    private static List<Target> nativeTargets(String row, String prefix, String floor, String floorPrefix) {
+        return floorTargets(row, prefix, floor, floorPrefix, "issue 15",
+                new String[] {"8 B one-way", "pingpong_oneway_8B_us", "1.3"},
+                new String[] {"1 MiB one-way (double[])", "pingpong_oneway_1048576B_us", "1.1"},
+                new String[] {"bcast 1 MiB", "bcast_1048576B_us", "1.1"},
+                new String[] {"scatter 1 MiB", "scatter_1048576B_us", "1.1"},
+                new String[] {"allreduce 1 M doubles", "allreduce_1048576d_us", "1.1"});
+    }
+
+    /**
+     * Targets of one {@link JobRow} against another (a C floor or the raw bindings at the same thread level).
+     *
+     * @param row         how the label names the row, e.g. {@code "native backend (MULTIPLE)"}.
+     * @param prefix      the row's metric prefix ({@link JobRow#prefix}).
+     * @param floor       how the label names the reference, e.g. {@code "C (MULTIPLE)"}.
+     * @param floorPrefix the reference's metric prefix.
+     * @param source      where the goals come from.
+     * @param goals       each {@code {what, metric, limit}}.
+     * @return one target per goal, labelled "row what ≤ limit× floor".
+     */
+    static List<Target> floorTargets(String row, String prefix, String floor, String floorPrefix, String source,
+            String[]... goals) {
+        List<Target> out = new ArrayList<>();
+        for (String[] g : goals) {
+            out.add(new Target(row + " " + g[0] + " ≤ " + g[2] + "× " + floor, Target.Ref.java(prefix + g[1]),
+                    Target.Ref.java(floorPrefix + g[1]), Double.parseDouble(g[2]), source));
+        }
+        return out;
     }
 
     @Override
@@ -251,20 +335,76 @@ public final class MpiWorkload implements Workload {
                 + "mpirun -n 2, with " + mpiJar;
     }
 
-    /** Runs a java main under mpirun with 2 ranks and adds its RESULT lines, each metric prefixed. */
-    private void runUnderMpirun(TrialSet set, String classpath, String prefix, String... mainAndArgs)
-            throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(javaUnderMpirun);
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.addAll(List.of(mainAndArgs));
+    /**
+     * Runs one row's job under {@code mpirun -n 2} and adds its RESULT lines, each metric prefixed; a row whose
+     * runner this machine lacks (no mpicc, no mpi.jar, no JDK 22+) is skipped (the facts say why).
+     */
+    private void runRow(TrialSet set, JobRow row, boolean quick) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        List<String> args = new ArrayList<>(row.args());
+        if (quick) {
+            args.add("quick");
+        }
+        switch (row.runner()) {
+            case C -> {
+                if (cBinary == null) {
+                    return;
+                }
+                cmd.addAll(mpirun());
+                cmd.add(cBinary.toString());
+            }
+            case OPENMPI, RAW_BINDINGS -> {
+                if (javaUnderMpirun == null) {
+                    return;
+                }
+                cmd.addAll(javaUnderMpirun);
+                cmd.addAll(row.jvmFlags());
+                cmd.add("-cp");
+                if (row.runner() == Runner.OPENMPI) {
+                    cmd.add(System.getProperty("java.class.path") + java.io.File.pathSeparator + mpiJar);
+                    cmd.add(MpiBench.class.getName());
+                } else {
+                    cmd.add(dir + java.io.File.pathSeparator + mpiJar);
+                    cmd.add("RawMpiBench");
+                }
+                if (!quick) {
+                    args.add("full");
+                }
+            }
+            case NATIVE -> {
+                if (nativeJava == null) {
+                    return;
+                }
+                cmd.addAll(mpirun());
+                cmd.add(nativeJava.toString());
+                cmd.addAll(org.multiproc4j.core.internal.ChildCommand.providerOptions(
+                        org.multiproc4j.core.internal.ChildCommand.versionOf(nativeJava)));
+                cmd.add("--enable-native-access=ALL-UNNAMED");
+                cmd.addAll(row.jvmFlags());
+                cmd.add("-cp");
+                cmd.add(System.getProperty("java.class.path") + java.io.File.pathSeparator + nativeJar);
+                cmd.add(MpiBench.class.getName());
+            }
+            default -> throw new IllegalStateException("unknown runner " + row.runner());
+        }
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IllegalStateException(mainAndArgs[0] + " under mpirun failed:\n" + out);
+            throw new IllegalStateException("the " + row.prefix() + row.runner() + " " + row.args()
+                    + " row under mpirun failed:\n" + out);
         }
-        parse(out).forEach((k, v) -> set.add(prefix + k, v, "µs", Better.LOWER));
+        parse(out).forEach((k, v) -> set.add(row.prefix() + k, v, "µs", Better.LOWER));
+    }
+
+    /** {@code mpirun -n 2}, with {@code --allow-run-as-root} when the runner is root. */
+    private static List<String> mpirun() {
+        List<String> cmd = new ArrayList<>(List.of("mpirun", "-n", "2"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.add("--allow-run-as-root");
+        }
+        return cmd;
     }
 
     static Path which(String command) {
@@ -301,30 +441,8 @@ public final class MpiWorkload implements Workload {
                 throw new IllegalStateException("MpiBench failed with status " + status + ":\n" + text);
             }
             parse(text).forEach((k, v) -> set.add(k, v, "µs", Better.LOWER));
-            if (cBinary != null) {
-                List<String> cmd = new ArrayList<>(List.of("mpirun", "-n", "2"));
-                if ("root".equals(System.getProperty("user.name"))) {
-                    cmd.add("--allow-run-as-root");
-                }
-                cmd.add(cBinary.toString());
-                cmd.addAll(List.of(args));
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                String c = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                    throw new IllegalStateException("mpi_bench failed:\n" + c);
-                }
-                parse(c).forEach((k, v) -> set.add("c_" + k, v, "µs", Better.LOWER));
-            }
-            if (javaUnderMpirun != null) {
-                String cp = System.getProperty("java.class.path") + java.io.File.pathSeparator + mpiJar;
-                runUnderMpirun(set, cp, "openmpi_", MpiBench.class.getName(), settings.quick() ? "quick" : "full");
-                String raw = dir + java.io.File.pathSeparator + mpiJar;
-                String q = settings.quick() ? "quick" : "full";
-                runUnderMpirun(set, raw, "", "RawMpiBench", "direct", q);
-                runUnderMpirun(set, raw, "", "RawMpiBench", "array", q);
-            }
-            if (nativeJava != null) {
-                parse(runNative(args)).forEach((k, v) -> set.add("native_" + k, v, "µs", Better.LOWER));
+            for (JobRow row : JOB_ROWS) {
+                runRow(set, row, settings.quick());
             }
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
@@ -336,29 +454,6 @@ public final class MpiWorkload implements Workload {
             }
             set.addMillis("job_start_4_ranks_ms", t0, t1);
         });
-    }
-
-    /** Runs MpiBench under mpirun on a JDK 22+ with the mpi-native jar, which the runner's Java 17 build lacks. */
-    private String runNative(String[] args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("mpirun", "-n", "2"));
-        if ("root".equals(System.getProperty("user.name"))) {
-            cmd.add("--allow-run-as-root");
-        }
-        cmd.add(nativeJava.toString());
-        cmd.addAll(org.multiproc4j.core.internal.ChildCommand.providerOptions(
-                org.multiproc4j.core.internal.ChildCommand.versionOf(nativeJava)));
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-Dmultiproc4j.mpi.backend=native");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path") + java.io.File.pathSeparator + nativeJar);
-        cmd.add(MpiBench.class.getName());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException("MpiBench on the native backend failed:\n" + out);
-        }
-        return out;
     }
 
     /**

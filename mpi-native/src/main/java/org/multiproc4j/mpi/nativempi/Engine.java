@@ -39,7 +39,8 @@ import org.multiproc4j.mpi.MpiException;
  * ranks all send large messages before they receive does not deadlock: waiting loops take in unexpected large data
  * after a millisecond.
  *
- * <p>All matching runs under one lock; data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE} unless {@link NativeSession#THREADS_PROP} asks for less.
+ * <p>All matching runs under one lock (at {@code MPI_THREAD_SINGLE} the direct receive path takes none: one thread
+ * calls); data moves outside it. MPI is called with {@code MPI_THREAD_MULTIPLE} unless {@link NativeSession#THREADS_PROP} asks for less.
  */
 // restricted methods (library lookup, downcalls, reinterpret) are this backend's purpose: the JVM needs
 // --enable-native-access for it (package documentation)
@@ -79,6 +80,11 @@ final class Engine {
     /** The tag of CTS messages on the shadows: {@code MPI_TAG_UB}; data tags (seq) stay below it. */
     int ctsTag = 32767;
     volatile boolean aborting;
+    /**
+     * Whether MPI runs at {@code MPI_THREAD_SINGLE} ({@link #threadLevel}): one thread calls MPI, so the direct
+     * receive path takes no lock and may wait in MPI itself ({@link #waitLanding}).
+     */
+    boolean single;
 
     Engine(Lib lib) {
         this.lib = lib;
@@ -92,6 +98,25 @@ final class Engine {
     void tagUb(int tagUb) {
         ctsTag = tagUb;
         bigTag = (tagUb >>> 4) - 1;
+    }
+
+    /**
+     * Records the thread level MPI granted, before any communicator is made.
+     *
+     * @param provided the level ({@code MPI_THREAD_SINGLE} is 0).
+     */
+    void threadLevel(int provided) {
+        single = provided == Lib.THREAD_SINGLE;
+    }
+
+    /**
+     * Whether nothing of this process is in progress that only its own polling moves on: no large send or receive
+     * under way, no Java array waiting for its CTS (lock held, or at {@code SINGLE}).
+     *
+     * @return {@code true} if a wait may block in MPI on one communicator.
+     */
+    boolean quiet() {
+        return sends.isEmpty() && pulls.isEmpty() && awaitingCts.isEmpty();
     }
 
     /** Per-thread native words for MPI's out-parameters and the small control messages. */
@@ -222,7 +247,7 @@ final class Engine {
                 for (int i = 0; i < n; i++) {
                     long off = i * CHUNK;
                     int len = (int) Math.min(CHUNK, e.bytes - off);
-                    check((int) lib.irecv.invokeExact(into.asSlice(off, len), len, lib.tByte, e.source, e.seq,
+                    check((int) Calls.IRECV.invokeExact(into.asSlice(off, len), len, lib.tByte, e.source, e.seq,
                             e.comm.shadow, requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "recv");
                 }
             } catch (Throwable t) {
@@ -249,7 +274,7 @@ final class Engine {
         try {
             for (long i = 0; i < n; i++) {
                 MemorySegment r = requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize());
-                check((int) lib.test.invokeExact(r, x.flag, x.status), op);
+                check((int) Calls.TEST.invokeExact(r, x.flag, x.status), op);
                 all &= x.flag.get(JAVA_INT, 0) != 0;
             }
         } catch (Throwable t) {
@@ -285,7 +310,7 @@ final class Engine {
                     from = scratch().small;
                     MemorySegment.copy(data, 0, from, 0, bytes);
                 }
-                check((int) lib.send.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
+                check((int) Calls.SEND.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
                 return null;
             }
             if (bytes <= MID && tag < bigTag) {
@@ -299,7 +324,7 @@ final class Engine {
                 }
                 Outgoing o = new Outgoing(c, dest, -1, from, false);
                 o.requests = Arena.ofAuto().allocate(ADDRESS);
-                check((int) lib.isend.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm,
+                check((int) Calls.ISEND.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm,
                         o.requests), "send");
                 register(o);
                 return o;
@@ -326,7 +351,7 @@ final class Engine {
             rts.set(JAVA_INT, 8, o.seq);
             rts.set(JAVA_INT, 12, heap ? WANT_CTS : 0);
             rts.set(JAVA_INT, 16, tag);
-            check((int) lib.send.invokeExact(rts, RTS_BYTES, lib.tByte, dest, wire(tag, kind) | RTS_BIT, c.comm),
+            check((int) Calls.SEND.invokeExact(rts, RTS_BYTES, lib.tByte, dest, wire(tag, kind) | RTS_BIT, c.comm),
                     "send");
             if (!heap) {
                 int n = pieces(bytes);
@@ -334,7 +359,7 @@ final class Engine {
                 for (int i = 0; i < n; i++) {
                     long off = i * CHUNK;
                     int len = (int) Math.min(CHUNK, bytes - off);
-                    check((int) lib.isend.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, o.seq, c.shadow,
+                    check((int) Calls.ISEND.invokeExact(payload.asSlice(off, len), len, lib.tByte, dest, o.seq, c.shadow,
                             o.requests.asSlice(i * ADDRESS.byteSize(), ADDRESS.byteSize())), "send");
                 }
                 register(o);
@@ -379,7 +404,7 @@ final class Engine {
                 long bytes = o.data.byteSize();
                 for (long off = 0; off < bytes || off == 0; off += CHUNK) {
                     int len = (int) Math.min(CHUNK, bytes - off);
-                    check((int) lib.sendHeap.invokeExact(o.data.asSlice(off, len), len, lib.tByte, o.dest, o.seq,
+                    check((int) Calls.SEND_HEAP.invokeExact(o.data.asSlice(off, len), len, lib.tByte, o.dest, o.seq,
                             o.comm.shadow), "send");
                 }
             } catch (Throwable t) {
@@ -394,7 +419,7 @@ final class Engine {
         MemorySegment m = scratch().control;
         m.set(JAVA_INT, 0, e.seq);
         try {
-            check((int) lib.send.invokeExact(m, 4, lib.tByte, e.source, ctsTag, e.comm.shadow), "send");
+            check((int) Calls.SEND.invokeExact(m, 4, lib.tByte, e.source, ctsTag, e.comm.shadow), "send");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -464,16 +489,42 @@ final class Engine {
         try {
             if (!c.landingPosted) {
                 // a wildcard receive always posted: MPI delivers a small message straight into it
-                check((int) lib.irecv.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
+                check((int) Calls.IRECV.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
                         c.landingRequest), "recv");
                 c.landingPosted = true;
             }
-            check((int) lib.test.invokeExact(c.landingRequest, x.flag, x.status), "recv");
+            check((int) Calls.TEST.invokeExact(c.landingRequest, x.flag, x.status), "recv");
         } catch (Throwable t) {
             throw rethrow(t);
         }
         if (x.flag.get(JAVA_INT, 0) == 0) {
             return NOTHING;
+        }
+        c.landingPosted = false;
+        return lib.statusTag(x.status);
+    }
+
+    /**
+     * At {@code MPI_THREAD_SINGLE}: waits in MPI until a message of the communicator lands, by a blocking wildcard
+     * {@code MPI_Recv} into its landing buffer (or {@code MPI_Wait} on its wildcard receive if that is posted): MPI's
+     * own wait, as in a C program's {@code MPI_Recv}, with no downcall and no Java per poll. Only for a caller that
+     * may block in MPI: no deadline, no other communicator to take in, nothing in progress ({@link #quiet}).
+     *
+     * @param c the communicator.
+     * @param x the thread's scratch: its {@code status} holds the message's status.
+     * @return the wire tag of the message now in {@code c.landing} (the receive is then no longer posted).
+     */
+    int waitLanding(NativeComm c, Scratch x) {
+        try {
+            if (c.landingPosted) {
+                check((int) Calls.WAIT.invokeExact(c.landingRequest, x.status), "recv");
+            } else {
+                // one call, as C's MPI_Recv: the wildcard receive of the landing buffer, blocking
+                check((int) Calls.RECV.invokeExact(c.landing, MID, lib.tByte, lib.anySource, Lib.ANY_TAG, c.comm,
+                        x.status), "recv");
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
         c.landingPosted = false;
         return lib.statusTag(x.status);
@@ -516,13 +567,13 @@ final class Engine {
                 }
             }
             while (c.ctsWaiters > 0) {
-                check((int) lib.improbe.invokeExact(lib.anySource, ctsTag, c.shadow, x.flag, x.message, x.status),
+                check((int) Calls.IMPROBE.invokeExact(lib.anySource, ctsTag, c.shadow, x.flag, x.message, x.status),
                         "probe");
                 if (x.flag.get(JAVA_INT, 0) == 0) {
                     break;
                 }
                 int source = lib.statusSource(x.status);
-                check((int) lib.mrecv.invokeExact(x.control, 4, lib.tByte, x.message, x.status), "recv");
+                check((int) Calls.MRECV.invokeExact(x.control, 4, lib.tByte, x.message, x.status), "recv");
                 int seq = x.control.get(JAVA_INT, 0);
                 for (int i = 0; i < awaitingCts.size(); i++) {
                     Outgoing o = awaitingCts.get(i);
@@ -561,8 +612,8 @@ final class Engine {
         }
         Scratch x = scratch();
         try {
-            check((int) lib.cancel.invokeExact(c.landingRequest), "cancel");
-            check((int) lib.await.invokeExact(c.landingRequest, x.status), "cancel");
+            check((int) Calls.CANCEL.invokeExact(c.landingRequest), "cancel");
+            check((int) Calls.WAIT.invokeExact(c.landingRequest, x.status), "cancel");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -603,13 +654,13 @@ final class Engine {
                 int len = (int) Math.min(CHUNK, e.bytes - off);
                 MemorySegment part = into.asSlice(off, len);
                 if (into.isNative()) {
-                    check((int) lib.recv.invokeExact(part, len, lib.tByte, e.source, e.seq, e.comm.shadow, x.status),
+                    check((int) Calls.RECV.invokeExact(part, len, lib.tByte, e.source, e.seq, e.comm.shadow, x.status),
                             "recv");
                     continue;
                 }
                 Backoff b = new Backoff();
                 while (true) {
-                    check((int) lib.improbe.invokeExact(e.source, e.seq, e.comm.shadow, x.flag, x.message, x.status),
+                    check((int) Calls.IMPROBE.invokeExact(e.source, e.seq, e.comm.shadow, x.flag, x.message, x.status),
                             "probe");
                     if (x.flag.get(JAVA_INT, 0) != 0) {
                         break;
@@ -619,7 +670,7 @@ final class Engine {
                     }
                     b.idle();
                 }
-                check((int) lib.mrecvHeap.invokeExact(part, len, lib.tByte, x.message, x.status), "recv");
+                check((int) Calls.MRECV_HEAP.invokeExact(part, len, lib.tByte, x.message, x.status), "recv");
             }
         } catch (Throwable t) {
             throw rethrow(t);

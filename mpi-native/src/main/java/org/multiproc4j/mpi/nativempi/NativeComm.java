@@ -368,7 +368,7 @@ final class NativeComm implements CommBackend {
         live("recv");
         Engine.Backoff b = new Engine.Backoff();
         Status s = new Status();
-        if (direct(buf, source, tag, s, b) != null) {
+        if (direct(buf, source, tag, s, b, deadlineNanos) != null) {
             return s;
         }
         return start("recv", buf, source, tag, s, true).await(deadlineNanos, true, b);
@@ -379,7 +379,7 @@ final class NativeComm implements CommBackend {
         live("recv");
         Engine.Backoff b = new Engine.Backoff();
         Status s = status == null ? new Status() : status;
-        byte[] got = direct(null, source, tag, s, b);
+        byte[] got = direct(null, source, tag, s, b, deadlineNanos);
         if (got != null) {
             return got;
         }
@@ -399,24 +399,34 @@ final class NativeComm implements CommBackend {
      * the receive continues there. Every message taken from MPI is matched in arrival order, as on the common path:
      * the direct path runs only while the queues it would bypass are empty, under the engine's lock.
      *
+     * <p>At {@code MPI_THREAD_SINGLE} it takes no lock (one thread calls), and a receive without a deadline, on the
+     * only communicator besides {@code MPI_COMM_SELF}, with no large send or receive of this process under way, waits
+     * in MPI itself ({@link Engine#waitLanding}: one {@code MPI_Recv} per message, as in C) instead of polling.
+     *
      * @param buf    the receive buffer, or {@code null} for an object message.
      * @param source the source or {@link #ANY_SOURCE}.
      * @param tag    the tag or {@link #ANY_TAG}.
      * @param status filled in when the message is taken.
      * @param b      the caller's backoff: the direct path ends when its spinning does.
+     * @param deadlineNanos the receive's deadline ({@link Long#MAX_VALUE} for none).
      * @return the bytes of an object message (buf {@code null}), a non-null marker for a buffer, or {@code null} if
      *         the receive must continue the common way.
      */
-    private byte[] direct(Buf buf, int source, int tag, Status status, Engine.Backoff b) {
+    private byte[] direct(Buf buf, int source, int tag, Status status, Engine.Backoff b, long deadlineNanos) {
         Engine.Scratch x = engine.scratch();
+        // at MPI_THREAD_SINGLE only this thread calls: no lock
+        boolean single = engine.single;
         while (b.spinning()) {
             engine.checkAborting();
-            engine.lock.lock();
+            if (!single) {
+                engine.lock.lock();
+            }
             try {
                 if (!unexpected.isEmpty() || !posted.isEmpty()) {
                     return null;
                 }
-                int wire = engine.pollLanding(this, x);
+                int wire = single && deadlineNanos == Long.MAX_VALUE && alone() && engine.quiet()
+                        ? engine.waitLanding(this, x) : engine.pollLanding(this, x);
                 if (wire != Engine.NOTHING) {
                     int from = lib.statusSource(x.status);
                     int kind = wire & 7;
@@ -444,11 +454,26 @@ final class NativeComm implements CommBackend {
                     return DONE;
                 }
             } finally {
-                engine.lock.unlock();
+                if (!single) {
+                    engine.lock.unlock();
+                }
             }
             b.idle();
         }
         return null;
+    }
+
+    /**
+     * Whether this communicator is the only one whose messages this process must take in while it waits: no other
+     * communicator but {@code MPI_COMM_SELF} (whose messages only this thread sends).
+     */
+    private boolean alone() {
+        for (NativeComm c : engine.comms) {
+            if (c != this && c.comm.address() != lib.commSelf.address()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -726,7 +751,7 @@ final class NativeComm implements CommBackend {
     public void barrier() {
         live("barrier");
         try {
-            engine.check((int) lib.barrier.invokeExact(comm), "barrier");
+            engine.check((int) Calls.BARRIER.invokeExact(comm), "barrier");
         } catch (Throwable t) {
             throw Engine.rethrow(t);
         }

@@ -105,6 +105,7 @@ final class NativeSession implements BackendSession {
                     + "MPI_THREAD_SINGLE 0; "
                     + THREADS_PROP + " chooses)");
         }
+        engine.threadLevel(provided);
         world = new NativeComm(this, lib.commWorld);
         self = new NativeComm(this, lib.commSelf);
         synchronized (NativeSession.class) {
