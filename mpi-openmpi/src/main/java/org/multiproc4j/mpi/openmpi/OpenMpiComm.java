@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 
 import mpi.Datatype;
 import mpi.Intracomm;
@@ -70,7 +69,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * {@link Outbox}, like a point-to-point message.
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
- * between polls.
+ * between polls. At {@code single} ({@link OpenMpiSession#THREADS_PROP}) there is no lock and only the session's
+ * thread may call ({@link Calls}).
  */
 final class OpenMpiComm implements CommBackend {
     static final int HEADER = 16;
@@ -111,7 +111,7 @@ final class OpenMpiComm implements CommBackend {
     private final Intracomm comm;
     /** Tags from this one up travel in the header of a framed message, under this tag (see {@link #tagSpace}). */
     private final int escapeTag;
-    private final ReentrantLock lock;
+    private final Calls calls;
     private final Staging staging;
     private final boolean owned;
     private final int rank;
@@ -131,9 +131,9 @@ final class OpenMpiComm implements CommBackend {
     /** The node's outboxes for long messages (the world communicator's, when its ranks share a node), or null. */
     private Outbox outbox;
 
-    OpenMpiComm(Intracomm comm, ReentrantLock lock, Staging staging, boolean owned) {
+    OpenMpiComm(Intracomm comm, Calls calls, Staging staging, boolean owned) {
         this.comm = comm;
-        this.lock = lock;
+        this.calls = calls;
         this.staging = staging;
         this.owned = owned;
         this.escapeTag = tagLimit;
@@ -180,7 +180,7 @@ final class OpenMpiComm implements CommBackend {
     private SendRequest start(Buf buf, byte[] object, int dest, int tag, boolean wantRequest) {
         int kind = object != null ? KIND_OBJECT : buf.type().ordinal();
         long total = buf.byteCount();
-        lock.lock();
+        calls.enter();
         try {
             open("send");
             if (!sending.isEmpty()) {
@@ -191,7 +191,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("send to rank " + dest, e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -341,7 +341,7 @@ final class OpenMpiComm implements CommBackend {
      */
     private Object next(int source, int tag, long deadlineNanos, String op, Buf buf, byte[][] out, boolean hold)
             throws TimeoutException {
-        lock.lock();
+        calls.enter();
         try {
             open(op);
             progress();
@@ -360,11 +360,11 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail(op + " from rank " + source, e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
         Backoff idle = new Backoff(1_000);
         while (true) {
-            lock.lock();
+            calls.enter();
             try {
                 progress();
                 Held h = findEarly(source, tag, true);
@@ -382,7 +382,7 @@ final class OpenMpiComm implements CommBackend {
             } catch (MPIException e) {
                 throw fail(op + " from rank " + source, e);
             } finally {
-                lock.unlock();
+                calls.exit();
             }
             if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
                 throw new TimeoutException(op + ": no message from " + (source == ANY_SOURCE ? "any rank" : "rank " + source)
@@ -519,20 +519,20 @@ final class OpenMpiComm implements CommBackend {
     }
 
     private RecvRequest post(RecvRequest r) {
-        lock.lock();
+        calls.enter();
         try {
             open("irecv");
             posted.add(r);
             progress();
             return r;
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     @Override
     public Status iprobe(int source, int tag) {
-        lock.lock();
+        calls.enter();
         try {
             open("iprobe");
             progress();
@@ -554,13 +554,13 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("iprobe", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     @Override
     public Status probe(int source, int tag, long deadlineNanos) throws TimeoutException {
-        lock.lock();
+        calls.enter();
         try {
             open("probe");
             progress();
@@ -569,14 +569,14 @@ final class OpenMpiComm implements CommBackend {
                 return h.status();
             }
         } finally {
-            lock.unlock();
+            calls.exit();
         }
         Held h = (Held) next(source, tag, deadlineNanos, "probe", null, null, true);
-        lock.lock();
+        calls.enter();
         try {
             early.add(h); // pulled from MPI: later than every message already held
         } finally {
-            lock.unlock();
+            calls.exit();
         }
         return h.status();
     }
@@ -762,7 +762,7 @@ final class OpenMpiComm implements CommBackend {
 
     @Override
     public void barrier() {
-        lock.lock();
+        calls.enter();
         try {
             open("barrier");
             progress();
@@ -770,7 +770,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("barrier", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -788,7 +788,7 @@ final class OpenMpiComm implements CommBackend {
             bcastDirect(buf, direct, es, step, dt, root);
             return;
         }
-        lock.lock();
+        calls.enter();
         ByteBuffer b = null;
         try {
             open("bcast");
@@ -811,7 +811,7 @@ final class OpenMpiComm implements CommBackend {
             throw fail("bcast", e);
         } finally {
             giveBack(b);
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -822,7 +822,7 @@ final class OpenMpiComm implements CommBackend {
      * @return false if there is no area: MPI does it.
      */
     private boolean bcastOnNode(Buf buf, int root) {
-        lock.lock();
+        calls.enter();
         try {
             open("bcast");
             progress();
@@ -835,7 +835,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("bcast", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -846,44 +846,44 @@ final class OpenMpiComm implements CommBackend {
      * @return the outboxes, or null if the ranks do not share a node.
      */
     Outbox openOutbox() {
-        lock.lock();
+        calls.enter();
         try {
             outbox = size > 1 ? Outbox.open(comm, rank, size) : null;
             return outbox;
         } catch (MPIException e) {
             throw fail("the outboxes' set-up", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     /** Uses outboxes made by {@link #openOutbox()} of another object for the same MPI communicator. */
     void useOutbox(Outbox o) {
-        lock.lock();
+        calls.enter();
         try {
             outbox = o;
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     /** Whether this communicator has its {@link Outbox}es (for tests). */
     boolean hasOutbox() {
-        lock.lock();
+        calls.enter();
         try {
             return outbox != null;
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     /** Whether this communicator has its {@link NodeArea} (for tests). */
     boolean hasNodeArea() {
-        lock.lock();
+        calls.enter();
         try {
             return area != null;
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -908,7 +908,7 @@ final class OpenMpiComm implements CommBackend {
     private void bcastDirect(Buf buf, ByteBuffer direct, int es, int step, Datatype dt, int root) {
         long bytes = buf.byteCount();
         long start = (long) buf.offset() * es;
-        lock.lock();
+        calls.enter();
         try {
             open("bcast");
             progress();
@@ -920,7 +920,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("bcast", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -935,7 +935,7 @@ final class OpenMpiComm implements CommBackend {
     @Override
     public void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
         int es = recv.type().size();
-        lock.lock();
+        calls.enter();
         try {
             open("scatterv");
             progress();
@@ -969,14 +969,14 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("scatterv", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     @Override
     public void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
         int es = send.type().size();
-        lock.lock();
+        calls.enter();
         try {
             open("gatherv");
             progress();
@@ -1007,7 +1007,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("gatherv", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -1034,7 +1034,7 @@ final class OpenMpiComm implements CommBackend {
     public void allgatherv(Buf send, Buf recv, int[] counts, int[] displs) {
         ElementType type = recv.type();
         int es = type.size();
-        lock.lock();
+        calls.enter();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
         try {
@@ -1050,7 +1050,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             staging.give(sb);
             staging.give(rb);
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -1058,7 +1058,7 @@ final class OpenMpiComm implements CommBackend {
     public void alltoallv(Buf send, int[] scounts, int[] sdispls, Buf recv, int[] rcounts, int[] rdispls) {
         ElementType type = recv.type();
         int es = type.size();
-        lock.lock();
+        calls.enter();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
         try {
@@ -1074,7 +1074,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             staging.give(sb);
             staging.give(rb);
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -1113,7 +1113,7 @@ final class OpenMpiComm implements CommBackend {
             reductionDirect(name, send, recv, mop, root, es, step);
             return;
         }
-        lock.lock();
+        calls.enter();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
         try {
@@ -1148,7 +1148,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             giveBack(sb);
             giveBack(rb);
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -1178,7 +1178,7 @@ final class OpenMpiComm implements CommBackend {
         ByteBuffer sd = send.directBuffer();
         ByteBuffer rd = recv.directBuffer();
         Datatype dt = datatype(send.type());
-        lock.lock();
+        calls.enter();
         try {
             open(name);
             progress();
@@ -1199,7 +1199,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail(name, e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -1210,7 +1210,7 @@ final class OpenMpiComm implements CommBackend {
         long bytes = send.byteCount();
         int at = root >= 0 ? root : 0;
         Datatype dt = datatype(type);
-        lock.lock();
+        calls.enter();
         ByteBuffer sb = null;
         ByteBuffer all = null;
         ByteBuffer rb = null;
@@ -1266,7 +1266,7 @@ final class OpenMpiComm implements CommBackend {
             staging.give(sb);
             staging.give(all);
             staging.give(rb);
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -1274,23 +1274,23 @@ final class OpenMpiComm implements CommBackend {
 
     @Override
     public CommBackend dup() {
-        lock.lock();
+        calls.enter();
         try {
             open("dup");
             progress();
-            OpenMpiComm c = new OpenMpiComm(comm.dup(), lock, staging, true);
+            OpenMpiComm c = new OpenMpiComm(comm.dup(), calls, staging, true);
             OpenMpiSession.register(c);
             return c;
         } catch (MPIException e) {
             throw fail("dup", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     @Override
     public CommBackend split(int color, int key) {
-        lock.lock();
+        calls.enter();
         try {
             open("split");
             progress();
@@ -1298,19 +1298,19 @@ final class OpenMpiComm implements CommBackend {
             if (color < 0 || c == null || c.isNull()) {
                 return null;
             }
-            OpenMpiComm s = new OpenMpiComm(c, lock, staging, true);
+            OpenMpiComm s = new OpenMpiComm(c, calls, staging, true);
             OpenMpiSession.register(s);
             return s;
         } catch (MPIException e) {
             throw fail("split", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
     @Override
     public void free() {
-        lock.lock();
+        calls.enter();
         try {
             if (freed) {
                 return;
@@ -1334,7 +1334,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("free", e);
         } finally {
-            lock.unlock();
+            calls.exit();
         }
     }
 
@@ -1559,12 +1559,12 @@ final class OpenMpiComm implements CommBackend {
 
         @Override
         public boolean test() {
-            lock.lock();
+            calls.enter();
             try {
                 OpenMpiComm.this.progress();
                 return progress();
             } finally {
-                lock.unlock();
+                calls.exit();
             }
         }
 
@@ -1616,11 +1616,11 @@ final class OpenMpiComm implements CommBackend {
         @Override
         public boolean test() {
             if (!done) {
-                lock.lock();
+                calls.enter();
                 try {
                     OpenMpiComm.this.progress();
                 } finally {
-                    lock.unlock();
+                    calls.exit();
                 }
             }
             if (done && error != null) {
