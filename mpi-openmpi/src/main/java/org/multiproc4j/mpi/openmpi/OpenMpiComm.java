@@ -63,7 +63,8 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * root knows every count, so they cannot be chunked as collectives), and the root's own block is copied directly;
  * so they take any length too. Their senders wait until those messages are received, as MPI's collectives would. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
  * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}. When all the
- * ranks share a node, {@code bcast}s of at least {@link #NODE_BCAST} bytes and every {@code scatterv} go through the
+ * ranks share a node, {@code bcast}s of at least {@link #NODE_BCAST} bytes, {@code allreduce}s with a built-in
+ * operation of at least {@link #NODE_ALLREDUCE} bytes and every {@code scatterv} go through the
  * communicator's shared-memory {@link NodeArea} instead (made by the first of them), whatever buffer form each rank
  * passes; on the world communicator, a {@code gatherv} block of 16 KiB to 2 MiB travels through its sender's
  * {@link Outbox}, like a point-to-point message.
@@ -86,6 +87,11 @@ final class OpenMpiComm implements CommBackend {
     static final int CHUNK = 256 << 10;
     /** A bcast of at least this many bytes goes through the {@link NodeArea} when the ranks share a node. */
     static final int NODE_BCAST = 32 << 10;
+    /**
+     * An allreduce with a built-in operation of at least this many bytes goes through the {@link NodeArea} when the
+     * ranks share a node.
+     */
+    static final int NODE_ALLREDUCE = 64 << 10;
     private static final int KIND_OBJECT = 7;
     /** The low bits of an MPI tag that carry the message's code: its kind, and whether it is framed. */
     static final int CODE_BITS = 4;
@@ -849,6 +855,30 @@ final class OpenMpiComm implements CommBackend {
     }
 
     /**
+     * {@code allreduce} with a built-in operation through the communicator's {@link NodeArea} when its ranks share a
+     * node (every rank calls it with the same byte count and operation, so all take this path or none).
+     *
+     * @return false if there is no area: MPI does it.
+     */
+    private boolean allreduceOnNode(Buf send, Buf recv, Op op) {
+        calls.enter();
+        try {
+            open("allreduce");
+            progress();
+            NodeArea a = area();
+            if (a == null) {
+                return false;
+            }
+            a.allreduce(send, recv, op);
+            return true;
+        } catch (MPIException e) {
+            throw fail("allreduce", e);
+        } finally {
+            calls.exit();
+        }
+    }
+
+    /**
      * Makes the outboxes of this communicator for long point-to-point messages when its ranks share a node
      * (collective: every rank calls it when the communicator is made).
      *
@@ -1118,6 +1148,9 @@ final class OpenMpiComm implements CommBackend {
         }
         int es = type.size();
         int step = step(es);
+        if (root == -1 && bytes >= NODE_ALLREDUCE && size > 1 && allreduceOnNode(send, recv, op)) {
+            return;
+        }
         if (inPlace(send, recv, root)) {
             reductionDirect(name, send, recv, mop, root, es, step);
             return;
