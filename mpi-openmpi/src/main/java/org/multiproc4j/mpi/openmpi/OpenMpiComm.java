@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import mpi.Datatype;
 import mpi.Intracomm;
@@ -71,7 +72,7 @@ import org.multiproc4j.mpi.spi.CommBackend;
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
  * between polls. At {@code single} ({@link OpenMpiSession#THREADS_PROP}) there is no lock and only the session's
- * thread may call ({@link Calls}).
+ * thread may call ({@link ConfinedLock}).
  */
 final class OpenMpiComm implements CommBackend {
     static final int HEADER = 16;
@@ -122,7 +123,7 @@ final class OpenMpiComm implements CommBackend {
     private final Intracomm comm;
     /** Tags from this one up travel in the header of a framed message, under this tag (see {@link #tagSpace}). */
     private final int escapeTag;
-    private final Calls calls;
+    private final ReentrantLock lock;
     private final Staging staging;
     private final boolean owned;
     private final int rank;
@@ -142,9 +143,9 @@ final class OpenMpiComm implements CommBackend {
     /** The node's outboxes for long messages (the world communicator's, when its ranks share a node), or null. */
     private Outbox outbox;
 
-    OpenMpiComm(Intracomm comm, Calls calls, Staging staging, boolean owned) {
+    OpenMpiComm(Intracomm comm, ReentrantLock lock, Staging staging, boolean owned) {
         this.comm = comm;
-        this.calls = calls;
+        this.lock = lock;
         this.staging = staging;
         this.owned = owned;
         this.escapeTag = tagLimit;
@@ -191,7 +192,7 @@ final class OpenMpiComm implements CommBackend {
     private SendRequest start(Buf buf, byte[] object, int dest, int tag, boolean wantRequest) {
         int kind = object != null ? KIND_OBJECT : buf.type().ordinal();
         long total = buf.byteCount();
-        calls.enter();
+        lock.lock();
         try {
             open("send");
             if (!sending.isEmpty()) {
@@ -202,7 +203,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("send to rank " + dest, e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -356,7 +357,7 @@ final class OpenMpiComm implements CommBackend {
      */
     private Object next(int source, int tag, long deadlineNanos, String op, Buf buf, byte[][] out, boolean hold)
             throws TimeoutException {
-        calls.enter();
+        lock.lock();
         try {
             open(op);
             progress();
@@ -375,11 +376,11 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail(op + " from rank " + source, e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
         Backoff idle = new Backoff(1_000);
         while (true) {
-            calls.enter();
+            lock.lock();
             try {
                 progress();
                 Held h = findEarly(source, tag, true);
@@ -397,7 +398,7 @@ final class OpenMpiComm implements CommBackend {
             } catch (MPIException e) {
                 throw fail(op + " from rank " + source, e);
             } finally {
-                calls.exit();
+                lock.unlock();
             }
             if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
                 throw new TimeoutException(op + ": no message from " + (source == ANY_SOURCE ? "any rank" : "rank " + source)
@@ -534,20 +535,20 @@ final class OpenMpiComm implements CommBackend {
     }
 
     private RecvRequest post(RecvRequest r) {
-        calls.enter();
+        lock.lock();
         try {
             open("irecv");
             posted.add(r);
             progress();
             return r;
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     @Override
     public Status iprobe(int source, int tag) {
-        calls.enter();
+        lock.lock();
         try {
             open("iprobe");
             progress();
@@ -569,13 +570,13 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("iprobe", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     @Override
     public Status probe(int source, int tag, long deadlineNanos) throws TimeoutException {
-        calls.enter();
+        lock.lock();
         try {
             open("probe");
             progress();
@@ -584,14 +585,14 @@ final class OpenMpiComm implements CommBackend {
                 return h.status();
             }
         } finally {
-            calls.exit();
+            lock.unlock();
         }
         Held h = (Held) next(source, tag, deadlineNanos, "probe", null, null, true);
-        calls.enter();
+        lock.lock();
         try {
             early.add(h); // pulled from MPI: later than every message already held
         } finally {
-            calls.exit();
+            lock.unlock();
         }
         return h.status();
     }
@@ -777,7 +778,7 @@ final class OpenMpiComm implements CommBackend {
 
     @Override
     public void barrier() {
-        calls.enter();
+        lock.lock();
         try {
             open("barrier");
             progress();
@@ -785,7 +786,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("barrier", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -803,7 +804,7 @@ final class OpenMpiComm implements CommBackend {
             bcastDirect(buf, direct, es, step, dt, root);
             return;
         }
-        calls.enter();
+        lock.lock();
         ByteBuffer b = null;
         try {
             open("bcast");
@@ -826,7 +827,7 @@ final class OpenMpiComm implements CommBackend {
             throw fail("bcast", e);
         } finally {
             giveBack(b);
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -837,7 +838,7 @@ final class OpenMpiComm implements CommBackend {
      * @return false if there is no area: MPI does it.
      */
     private boolean bcastOnNode(Buf buf, int root) {
-        calls.enter();
+        lock.lock();
         try {
             open("bcast");
             progress();
@@ -850,7 +851,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("bcast", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -861,7 +862,7 @@ final class OpenMpiComm implements CommBackend {
      * @return false if there is no area: MPI does it.
      */
     private boolean allreduceOnNode(Buf send, Buf recv, Op op) {
-        calls.enter();
+        lock.lock();
         try {
             open("allreduce");
             progress();
@@ -874,7 +875,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("allreduce", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -885,44 +886,44 @@ final class OpenMpiComm implements CommBackend {
      * @return the outboxes, or null if the ranks do not share a node.
      */
     Outbox openOutbox() {
-        calls.enter();
+        lock.lock();
         try {
             outbox = size > 1 ? Outbox.open(comm, rank, size) : null;
             return outbox;
         } catch (MPIException e) {
             throw fail("the outboxes' set-up", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     /** Uses outboxes made by {@link #openOutbox()} of another object for the same MPI communicator. */
     void useOutbox(Outbox o) {
-        calls.enter();
+        lock.lock();
         try {
             outbox = o;
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     /** Whether this communicator has its {@link Outbox}es (for tests). */
     boolean hasOutbox() {
-        calls.enter();
+        lock.lock();
         try {
             return outbox != null;
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     /** Whether this communicator has its {@link NodeArea} (for tests). */
     boolean hasNodeArea() {
-        calls.enter();
+        lock.lock();
         try {
             return area != null;
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -947,7 +948,7 @@ final class OpenMpiComm implements CommBackend {
     private void bcastDirect(Buf buf, ByteBuffer direct, int es, int step, Datatype dt, int root) {
         long bytes = buf.byteCount();
         long start = (long) buf.offset() * es;
-        calls.enter();
+        lock.lock();
         try {
             open("bcast");
             progress();
@@ -959,7 +960,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("bcast", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -974,7 +975,7 @@ final class OpenMpiComm implements CommBackend {
     @Override
     public void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
         int es = recv.type().size();
-        calls.enter();
+        lock.lock();
         try {
             open("scatterv");
             progress();
@@ -1008,14 +1009,14 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("scatterv", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     @Override
     public void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
         int es = send.type().size();
-        calls.enter();
+        lock.lock();
         try {
             open("gatherv");
             progress();
@@ -1046,7 +1047,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("gatherv", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -1073,7 +1074,7 @@ final class OpenMpiComm implements CommBackend {
     public void allgatherv(Buf send, Buf recv, int[] counts, int[] displs) {
         ElementType type = recv.type();
         int es = type.size();
-        calls.enter();
+        lock.lock();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
         try {
@@ -1089,7 +1090,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             staging.give(sb);
             staging.give(rb);
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -1097,7 +1098,7 @@ final class OpenMpiComm implements CommBackend {
     public void alltoallv(Buf send, int[] scounts, int[] sdispls, Buf recv, int[] rcounts, int[] rdispls) {
         ElementType type = recv.type();
         int es = type.size();
-        calls.enter();
+        lock.lock();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
         try {
@@ -1113,7 +1114,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             staging.give(sb);
             staging.give(rb);
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -1155,7 +1156,7 @@ final class OpenMpiComm implements CommBackend {
             reductionDirect(name, send, recv, mop, root, es, step);
             return;
         }
-        calls.enter();
+        lock.lock();
         ByteBuffer sb = null;
         ByteBuffer rb = null;
         try {
@@ -1190,7 +1191,7 @@ final class OpenMpiComm implements CommBackend {
         } finally {
             giveBack(sb);
             giveBack(rb);
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -1220,7 +1221,7 @@ final class OpenMpiComm implements CommBackend {
         ByteBuffer sd = send.directBuffer();
         ByteBuffer rd = recv.directBuffer();
         Datatype dt = datatype(send.type());
-        calls.enter();
+        lock.lock();
         try {
             open(name);
             progress();
@@ -1241,7 +1242,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail(name, e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -1252,7 +1253,7 @@ final class OpenMpiComm implements CommBackend {
         long bytes = send.byteCount();
         int at = root >= 0 ? root : 0;
         Datatype dt = datatype(type);
-        calls.enter();
+        lock.lock();
         ByteBuffer sb = null;
         ByteBuffer all = null;
         ByteBuffer rb = null;
@@ -1308,7 +1309,7 @@ final class OpenMpiComm implements CommBackend {
             staging.give(sb);
             staging.give(all);
             staging.give(rb);
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -1316,23 +1317,23 @@ final class OpenMpiComm implements CommBackend {
 
     @Override
     public CommBackend dup() {
-        calls.enter();
+        lock.lock();
         try {
             open("dup");
             progress();
-            OpenMpiComm c = new OpenMpiComm(comm.dup(), calls, staging, true);
+            OpenMpiComm c = new OpenMpiComm(comm.dup(), lock, staging, true);
             OpenMpiSession.register(c);
             return c;
         } catch (MPIException e) {
             throw fail("dup", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     @Override
     public CommBackend split(int color, int key) {
-        calls.enter();
+        lock.lock();
         try {
             open("split");
             progress();
@@ -1340,19 +1341,19 @@ final class OpenMpiComm implements CommBackend {
             if (color < 0 || c == null || c.isNull()) {
                 return null;
             }
-            OpenMpiComm s = new OpenMpiComm(c, calls, staging, true);
+            OpenMpiComm s = new OpenMpiComm(c, lock, staging, true);
             OpenMpiSession.register(s);
             return s;
         } catch (MPIException e) {
             throw fail("split", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
     @Override
     public void free() {
-        calls.enter();
+        lock.lock();
         try {
             if (freed) {
                 return;
@@ -1376,7 +1377,7 @@ final class OpenMpiComm implements CommBackend {
         } catch (MPIException e) {
             throw fail("free", e);
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
@@ -1601,12 +1602,12 @@ final class OpenMpiComm implements CommBackend {
 
         @Override
         public boolean test() {
-            calls.enter();
+            lock.lock();
             try {
                 OpenMpiComm.this.progress();
                 return progress();
             } finally {
-                calls.exit();
+                lock.unlock();
             }
         }
 
@@ -1658,11 +1659,11 @@ final class OpenMpiComm implements CommBackend {
         @Override
         public boolean test() {
             if (!done) {
-                calls.enter();
+                lock.lock();
                 try {
                     OpenMpiComm.this.progress();
                 } finally {
-                    calls.exit();
+                    lock.unlock();
                 }
             }
             if (done && error != null) {

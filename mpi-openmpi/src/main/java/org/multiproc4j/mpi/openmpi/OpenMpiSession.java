@@ -3,6 +3,7 @@ package org.multiproc4j.mpi.openmpi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 
 import mpi.MPI;
 import mpi.MPIException;
@@ -14,7 +15,7 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * One rank's session on Open MPI: {@code MPI_Init_thread(MPI_THREAD_MULTIPLE)} at the first open, every MPI call
  * of the process serialized by one lock (or, with {@link #THREADS_PROP}{@code =single},
  * {@code MPI_Init_thread(MPI_THREAD_SINGLE)} and every MPI call confined to the thread of the first open: see
- * {@link Calls}), {@code MPI_Finalize} when the JVM exits (after the pending sends completed), and an uncaught
+ * {@link ConfinedLock}), {@code MPI_Finalize} when the JVM exits (after the pending sends completed), and an uncaught
  * exception in any thread ending the job with {@code MPI_Abort}.
  *
  * <p>{@code MPI_Finalize} is not called by {@link #finish()}: {@code try (Mpi mpi = Mpi.init(args))} closes the
@@ -38,8 +39,11 @@ final class OpenMpiSession implements BackendSession {
     /** The world communicator's outboxes (made at the first open), or null. */
     private static Outbox outbox;
     private static int threadLevel;
-    /** Who may call MPI: made at the first open, from {@link #THREADS_PROP}. */
-    private static Calls calls;
+    /**
+     * Who may call MPI: made at the first open, from {@link #THREADS_PROP}: a {@link ReentrantLock} that serializes
+     * every thread's calls, or at {@code single} a {@link ConfinedLock} that lets only the opening thread through.
+     */
+    private static ReentrantLock lock;
     private static final Staging STAGING = new Staging();
     private static final List<OpenMpiComm> COMMS = new ArrayList<>();
 
@@ -65,15 +69,15 @@ final class OpenMpiSession implements BackendSession {
                 if (!initialized) {
                     boolean single = singleThreaded(System.getProperty(THREADS_PROP));
                     threadLevel = MPI.InitThread(args, single ? MPI.THREAD_SINGLE : MPI.THREAD_MULTIPLE);
-                    calls = single ? Calls.confinedTo(Thread.currentThread()) : Calls.serialized();
+                    lock = single ? new ConfinedLock(Thread.currentThread()) : new ReentrantLock();
                     initialized = true;
                     learnTagsAndStatus();
                     installAbortHandler();
                     Runtime.getRuntime().addShutdownHook(new Thread(OpenMpiSession::finalizeAtExit,
                             "multiproc4j-openmpi-finalize"));
                 }
-                OpenMpiComm world = new OpenMpiComm(MPI.COMM_WORLD, calls, STAGING, false);
-                OpenMpiComm self = new OpenMpiComm(MPI.COMM_SELF, calls, STAGING, false);
+                OpenMpiComm world = new OpenMpiComm(MPI.COMM_WORLD, lock, STAGING, false);
+                OpenMpiComm self = new OpenMpiComm(MPI.COMM_SELF, lock, STAGING, false);
                 if (first && !Boolean.getBoolean(NO_OUTBOX)) {
                     outbox = world.openOutbox();
                 } else {
@@ -174,10 +178,10 @@ final class OpenMpiSession implements BackendSession {
     }
 
     private static void finalizeAtExit() {
-        // at single the thread of the calls is done (or blocked in exit): the hook calls without the guard
-        boolean locked = !calls.confined();
+        // at single the thread of the calls is done (or blocked in exit): the hook calls without the check
+        boolean locked = !(lock instanceof ConfinedLock);
         if (locked) {
-            calls.enter();
+            lock.lock();
         }
         try {
             List<OpenMpiComm> comms;
@@ -194,7 +198,7 @@ final class OpenMpiSession implements BackendSession {
             System.err.println("multiproc4j-mpi: MPI_Finalize failed: " + e);
         } finally {
             if (locked) {
-                calls.exit();
+                lock.unlock();
             }
         }
     }
@@ -216,13 +220,13 @@ final class OpenMpiSession implements BackendSession {
 
     @Override
     public String processorName() {
-        calls.enter();
+        lock.lock();
         try {
             return MPI.getProcessorName();
         } catch (MPIException e) {
             throw new MpiException("MPI_Get_processor_name failed: " + e.getMessage());
         } finally {
-            calls.exit();
+            lock.unlock();
         }
     }
 
