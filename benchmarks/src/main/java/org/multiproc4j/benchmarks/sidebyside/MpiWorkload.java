@@ -77,6 +77,8 @@ public final class MpiWorkload implements Workload {
             new JobRow("c_", Runner.C, List.of(), List.of(), "MPI_Init (MPI_THREAD_SINGLE)"),
             new JobRow("c_multiple_", Runner.C, List.of(), List.of("multiple"), "MPI_THREAD_MULTIPLE"),
             new JobRow("openmpi_", Runner.OPENMPI, List.of(), List.of(), "MPI_THREAD_MULTIPLE (the default)"),
+            new JobRow("openmpi_single_", Runner.OPENMPI, List.of("-Dmultiproc4j.mpi.openmpi.threads=single"),
+                    List.of(), "MPI_THREAD_SINGLE (multiproc4j.mpi.openmpi.threads=single)"),
             new JobRow("", Runner.RAW_BINDINGS, List.of(), List.of("direct"), "MPI_Init (MPI_THREAD_SINGLE)"),
             new JobRow("", Runner.RAW_BINDINGS, List.of(), List.of("array"), "MPI_Init (MPI_THREAD_SINGLE)"),
             new JobRow("native_", Runner.NATIVE, List.of(NATIVE_BACKEND), List.of(),
@@ -196,6 +198,8 @@ public final class MpiWorkload implements Workload {
                 new Target("openmpi object ping-pong ≤ 1/5 of mpi4py pickle",
                         Target.Ref.java("openmpi_object_pingpong_oneway_us"),
                         Target.Ref.python("object_pingpong_oneway_us"), 0.2, "issue 14")));
+        all.addAll(floorTargets("openmpi (single)", "openmpi_single_", "raw bindings", "raw_direct_", "issue 14",
+                new String[] {"8 B one-way", "pingpong_oneway_8B_us", "1.1"}));
         all.addAll(nativeTargets("native backend (MULTIPLE)", "native_", "C (MULTIPLE)", "c_multiple_"));
         all.addAll(nativeTargets("native backend (threads=single)", "native_single_", "C (MPI_Init)", "c_"));
         return all;

@@ -11,12 +11,14 @@ import mpi.MPIException;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.AtomicBuffer;
 import org.multiproc4j.mpi.Buf;
+import org.multiproc4j.mpi.ElementType;
+import org.multiproc4j.mpi.Op;
 import org.multiproc4j.mpi.internal.Mem;
 import org.multiproc4j.sharedmem.SharedMemory;
 
 /**
- * A shared-memory area of a communicator whose ranks all run on one node, through which large {@code bcast}s go
- * instead of MPI: the root copies the data into the area chunk by chunk and every other rank copies each chunk out
+ * A shared-memory area of a communicator whose ranks all run on one node, through which large {@code bcast}s (and
+ * {@code scatterv}s, and large {@code allreduce}s: see {@link #allreduce}) go instead of MPI: the root copies the data into the area chunk by chunk and every other rank copies each chunk out
  * as soon as it is posted, so the root's copy-in of chunk k+1 overlaps the others' copy-out of chunk k (through MPI a
  * staged bcast costs the root's copy-in, MPI's own copy, and the receivers' copy-out, one after the other: MPI's
  * shared-memory transport moves a large message with one copy made by the receiver, {@code process_vm_readv}, which
@@ -25,6 +27,7 @@ import org.multiproc4j.sharedmem.SharedMemory;
  * <pre>
  *   0                     the posted counter: chunks posted since the area was made (written by each bcast's root)
  *   64 * (1 + r)          rank r's consumed counter: chunks it finished (copied out, or posted as the root)
+ *   64 * (1 + r) + 8      rank r's posted counter: allreduce steps whose part it copied in
  *   ctl                   SLOTS chunks of CHUNK bytes; chunk s of the communicator's sequence lies in slot s % SLOTS
  * </pre>
  *
@@ -245,6 +248,117 @@ final class NodeArea implements AutoCloseable {
         if (refused != null) {
             throw refused;
         }
+    }
+
+    /** Rank r's allreduce counter: steps whose contribution it copied into the area (the second word of its line). */
+    private long posted(int r) {
+        return consumed(r) + 8;
+    }
+
+    /** The bytes of a rank's allreduce region: two sets of one region per rank fill the chunks' space. */
+    static int regionBytes(int size) {
+        return (int) ((long) SLOTS * CHUNK / (2L * size) / LINE * LINE);
+    }
+
+    /** The region of allreduce step {@code k} where rank {@code r} puts its contribution. */
+    private long region(long k, int r, int regionBytes) {
+        return data + ((k & 1) * size + r) * (long) regionBytes;
+    }
+
+    /**
+     * Combines every rank's {@code send} with a built-in operation into every rank's {@code recv} through the area.
+     * The vector goes in steps; in each, every rank copies its part of the step into its own region of the area
+     * (two sets of regions, used by alternate steps), raises its posted counter, waits for every other rank's, and
+     * reduces the step straight into {@code recv}: with two ranks, the other's part combined with its own (the
+     * built-in operations give the same bits in either order of two operands); with more, in rank order, so every
+     * rank computes the same bits. A rank overwrites its region of step k once every rank finished step k - 2. Each
+     * rank copies the vector in once and reads every other rank's contribution once; there is no copy out.
+     *
+     * @param send this rank's contribution.
+     * @param recv the result: the same element type and count; may be {@code send} itself.
+     * @param op   a built-in operation that applies to the element type.
+     */
+    void allreduce(Buf send, Buf recv, Op op) {
+        ElementType type = send.type();
+        int es = type.size();
+        int regionBytes = regionBytes(size);
+        int per = regionBytes / es;
+        long count = send.count();
+        long steps = (count + per - 1) / per;
+        Object sArr = send.array();
+        int sOff = send.offset();
+        Object sBase = Mem.base(send);
+        long sAddr = Mem.address(send);
+        Object rArr = recv.array();
+        int rOff = recv.offset();
+        Object rBase = Mem.base(recv);
+        long rAddr = Mem.address(recv);
+        // the own contribution is read where it lies unless recv overlaps it (recv is written before it is read)
+        boolean ownInPlace = sArr != null && (sBase != rBase || sAddr + send.byteCount() <= rAddr
+                || rAddr + recv.byteCount() <= sAddr);
+        Object acc = rArr != null ? null : type.newArray(per);
+        Object tmp = size > 2 || !ownInPlace ? type.newArray(per) : null;
+        long arrayBase = Mem.arrayBase(type);
+        Backoff idle = new Backoff(2_000);
+        long s0 = seq;
+        for (int q = 0; q < size; q++) {
+            if (q != rank) {
+                awaitConsumed(q, s0, idle); // every rank is done with the area's earlier collectives
+            }
+        }
+        for (long k = 0; k < steps; k++) {
+            long s = s0 + k;
+            long e0 = k * per;
+            int n = (int) Math.min(per, count - e0);
+            long nb = (long) n * es;
+            if (k >= 2) {
+                for (int q = 0; q < size; q++) {
+                    if (q != rank) {
+                        awaitConsumed(q, s - 1, idle); // q finished step k - 2, which used these regions
+                    }
+                }
+            }
+            Staging.copy(sBase, sAddr + e0 * es, null, region(k, rank, regionBytes), nb);
+            UnsafeApi.putLongRelease(null, posted(rank), s + 1);
+            for (int q = 0; q < size; q++) {
+                if (q != rank) {
+                    idle.reset();
+                    while (UnsafeApi.getLongVolatile(null, posted(q)) < s + 1) {
+                        idle.idle();
+                    }
+                }
+            }
+            Object a = rArr != null ? rArr : acc;
+            int aOff = rArr != null ? rOff + (int) e0 : 0;
+            long aAddr = rArr != null ? rAddr + e0 * es : arrayBase;
+            if (size == 2) {
+                Staging.copy(null, region(k, 1 - rank, regionBytes), rArr != null ? rBase : acc, aAddr, nb);
+                if (ownInPlace) {
+                    op.apply(type, a, aOff, sArr, sOff + (int) e0, n);
+                } else {
+                    Staging.copy(null, region(k, rank, regionBytes), tmp, arrayBase, nb);
+                    op.apply(type, a, aOff, tmp, 0, n);
+                }
+            } else {
+                Staging.copy(null, region(k, 0, regionBytes), rArr != null ? rBase : acc, aAddr, nb);
+                for (int q = 1; q < size; q++) {
+                    if (q == rank && ownInPlace) {
+                        op.apply(type, a, aOff, sArr, sOff + (int) e0, n);
+                    } else {
+                        Staging.copy(null, region(k, q, regionBytes), tmp, arrayBase, nb);
+                        op.apply(type, a, aOff, tmp, 0, n);
+                    }
+                }
+            }
+            if (rArr == null) {
+                Staging.copy(acc, arrayBase, rBase, rAddr + e0 * es, nb);
+            }
+            UnsafeApi.putLongRelease(null, consumed(rank), s + 1);
+        }
+        // SLOTS numbers more, so that the next bcast's root waits until every rank finished this allreduce
+        long end = s0 + steps + SLOTS;
+        UnsafeApi.putLongRelease(null, consumed(rank), end);
+        seq = end;
     }
 
     /**

@@ -64,13 +64,15 @@ import org.multiproc4j.mpi.spi.CommBackend;
  * root knows every count, so they cannot be chunked as collectives), and the root's own block is copied directly;
  * so they take any length too. Their senders wait until those messages are received, as MPI's collectives would. {@code allgatherv}, {@code alltoallv} and the reductions with location or user
  * operations stage each buffer whole, at most 1 GiB, and refuse more with an {@link MpiException}. When all the
- * ranks share a node, {@code bcast}s of at least {@link #NODE_BCAST} bytes and every {@code scatterv} go through the
+ * ranks share a node, {@code bcast}s of at least {@link #NODE_BCAST} bytes, {@code allreduce}s with a built-in
+ * operation of at least {@link #NODE_ALLREDUCE} bytes and every {@code scatterv} go through the
  * communicator's shared-memory {@link NodeArea} instead (made by the first of them), whatever buffer form each rank
  * passes; on the world communicator, a {@code gatherv} block of 16 KiB to 2 MiB travels through its sender's
  * {@link Outbox}, like a point-to-point message.
  *
  * <p><b>Threads.</b> All calls of a process are serialized by one lock; waits with a deadline poll, releasing it
- * between polls.
+ * between polls. At {@code single} ({@link OpenMpiSession#THREADS_PROP}) there is no lock and only the session's
+ * thread may call ({@link ConfinedLock}).
  */
 final class OpenMpiComm implements CommBackend {
     static final int HEADER = 16;
@@ -86,6 +88,11 @@ final class OpenMpiComm implements CommBackend {
     static final int CHUNK = 256 << 10;
     /** A bcast of at least this many bytes goes through the {@link NodeArea} when the ranks share a node. */
     static final int NODE_BCAST = 32 << 10;
+    /**
+     * An allreduce with a built-in operation of at least this many bytes goes through the {@link NodeArea} when the
+     * ranks share a node.
+     */
+    static final int NODE_ALLREDUCE = 64 << 10;
     private static final int KIND_OBJECT = 7;
     /** The low bits of an MPI tag that carry the message's code: its kind, and whether it is framed. */
     static final int CODE_BITS = 4;
@@ -97,6 +104,11 @@ final class OpenMpiComm implements CommBackend {
      * MPI's eager limits (4 KiB on shared memory, 64 KiB on TCP), so MPI takes it without the receiver.
      */
     static final int IN_PLACE = 4 << 10;
+    /**
+     * A staged whole message of up to this many bytes is sent with a blocking {@code MPI_Send}: far below every
+     * transport's eager limit (4 KiB less a header on shared memory), so MPI takes it without the receiver.
+     */
+    static final int SEND_NOW = 1 << 10;
     /** The smallest user tag that does not fit the MPI tag beside the code: set by {@link #tagSpace}. */
     private static volatile int tagLimit = (32767 + 1 >>> CODE_BITS) - 1;
     private static final int MAGIC = 0x6d70346a;
@@ -211,12 +223,16 @@ final class OpenMpiComm implements CommBackend {
             ByteBuffer direct = buf.directBuffer();
             if (direct != null && n <= IN_PLACE) {
                 // MPI sends from the caller's memory: an eager message, which MPI's transports take without the
-                // receiver, so the wait is only for MPI's own resources
-                Request q = c.iSend(slice(direct, (long) buf.offset() * buf.type().size() + from, n), n, MPI.BYTE,
-                        dest, wire);
-                if (!q.test()) {
-                    q.waitFor();
-                }
+                // receiver, so the blocking send waits only for MPI's own resources (one call, no request)
+                c.send(slice(direct, (long) buf.offset() * buf.type().size() + from, n), n, MPI.BYTE, dest, wire);
+                return null;
+            }
+            if (n <= SEND_NOW && !txBusy) {
+                // staged, and eager in every transport: a blocking send from the communicator's own buffer returns
+                // as soon as MPI took the data (one call, no request), as isend and test would
+                ByteBuffer b0 = tx();
+                Staging.copyIn(buf, from, b0, 0, n);
+                c.send(b0, n, MPI.BYTE, dest, wire);
                 return null;
             }
             ByteBuffer b0 = txBusy ? staging.take(n) : tx();
@@ -840,6 +856,30 @@ final class OpenMpiComm implements CommBackend {
     }
 
     /**
+     * {@code allreduce} with a built-in operation through the communicator's {@link NodeArea} when its ranks share a
+     * node (every rank calls it with the same byte count and operation, so all take this path or none).
+     *
+     * @return false if there is no area: MPI does it.
+     */
+    private boolean allreduceOnNode(Buf send, Buf recv, Op op) {
+        lock.lock();
+        try {
+            open("allreduce");
+            progress();
+            NodeArea a = area();
+            if (a == null) {
+                return false;
+            }
+            a.allreduce(send, recv, op);
+            return true;
+        } catch (MPIException e) {
+            throw fail("allreduce", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Makes the outboxes of this communicator for long point-to-point messages when its ranks share a node
      * (collective: every rank calls it when the communicator is made).
      *
@@ -1109,6 +1149,9 @@ final class OpenMpiComm implements CommBackend {
         }
         int es = type.size();
         int step = step(es);
+        if (root == -1 && bytes >= NODE_ALLREDUCE && size > 1 && allreduceOnNode(send, recv, op)) {
+            return;
+        }
         if (inPlace(send, recv, root)) {
             reductionDirect(name, send, recv, mop, root, es, step);
             return;

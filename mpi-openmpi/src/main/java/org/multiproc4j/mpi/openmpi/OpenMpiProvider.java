@@ -50,13 +50,15 @@ public final class OpenMpiProvider implements MpiBackendProvider {
     }
 
     /**
-     * Joins the job: {@code MPI_Init_thread} asking for {@code MPI_THREAD_MULTIPLE}.
+     * Joins the job: {@code MPI_Init_thread} asking for {@code MPI_THREAD_MULTIPLE}, or for
+     * {@code MPI_THREAD_SINGLE} when the system property {@code multiproc4j.mpi.openmpi.threads} is {@code single}
+     * (then only the calling thread may make MPI calls; see the package documentation).
      *
      * @param args the program's arguments.
      * @return the session.
      * @throws org.multiproc4j.mpi.MpiException if Open MPI's {@code mpi.jar} is not on the classpath, its JNI
-     *                                          library cannot be loaded, or {@code MPI_Init} fails; the message says
-     *                                          which and what to do.
+     *                                          library cannot be loaded, {@code MPI_Init} fails, or the thread level
+     *                                          property names no level; the message says which and what to do.
      */
     @Override
     public BackendSession open(String[] args) {

@@ -36,14 +36,19 @@
  * codecs encode it into one.
  *
  * <p><b>Ranks on one node.</b> When every rank of a communicator runs on the same node ({@code
- * MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)}), its {@code bcast}s of 32 KiB or more and all its {@code scatterv}s
- * (and {@code scatter}s) bypass MPI: the first of them maps a shared-memory block of about 0.5 MiB for the
- * communicator (from {@code /dev/shm}, named only until every rank mapped it, so nothing is left behind), the root
+ * MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)}), its {@code bcast}s of 32 KiB or more, its {@code allreduce}s of 64
+ * KiB or more with a built-in operation, and all its {@code scatterv}s (and {@code scatter}s) bypass MPI: the first
+ * of them maps a shared-memory block of about 0.5 MiB for the communicator (from {@code /dev/shm}, named only until
+ * every rank mapped it, so nothing is left behind), the root
  * copies the data into it in 64 KiB chunks and the other ranks copy each chunk out as soon as it is there, so the
  * copies of both sides overlap. Through MPI the same call costs the root's staging copy, MPI's own copy and the
  * receivers' copy-out one after the other (Open MPI's shared-memory transport moves large messages with one copy by
  * the receiver, which cannot overlap the receiver's own copy-out). Waits in these collectives spin, then yield, then
- * park for 20 µs at a time. A communicator spanning several nodes uses MPI as described above.
+ * park for 20 µs at a time. An {@code allreduce} goes in steps through the same area: every rank copies its part of
+ * the step in, then reduces the step from the others' parts straight into its receive buffer (one copy in, no copy
+ * out; in rank order, so every rank gets the same bits; with two ranks each combines the other's part with its own,
+ * which gives the same bits for the built-in operations). A communicator spanning several nodes uses MPI as
+ * described above.
  *
  * <p><b>Messages.</b> A point-to-point message carries its element type (or "object") in the MPI tag, beside the
  * user's tag ({@code tag << 4 | code}), so a receive into a buffer of another type, or one too small, fails with an
@@ -65,7 +70,15 @@
  * call of the process with one lock (the bridge's {@code MPI_THREAD_SERIALIZED} contract): any thread may call, one
  * call is served at a time, a blocking call without a deadline holds the others back until it returns, and calls
  * with a deadline poll and let other threads in between polls. {@code MPI_Abort} is called without the lock, from
- * any thread.
+ * any thread. Open MPI 4.1 takes locks inside every call at any level above {@code MPI_THREAD_SINGLE} (about 0.1 µs
+ * per small call, measured in C; {@code SERIALIZED} costs what {@code MULTIPLE} does), so for a program whose MPI
+ * calls all come from one thread the system property {@code -Dmultiproc4j.mpi.openmpi.threads=single} asks for
+ * {@code MPI_THREAD_SINGLE}, as the bindings' own {@code MPI.Init} does, and the backend takes no lock either: only
+ * the thread that called {@code Mpi.init} may then call, and a call from any other thread fails at once with an
+ * {@link org.multiproc4j.mpi.MpiException} naming both threads and the property (nothing reaches MPI; the program
+ * goes on). {@code MPI_Finalize} runs at JVM exit as at the default level, and {@code MPI_Abort} from any thread.
+ * The default, {@code multiple}, is right for every program; {@code single} is worth it for small messages (the
+ * README's figures).
  *
  * <p><b>Failure.</b> An exception that escapes any thread of a rank (the main thread included, after {@code
  * try (Mpi mpi = ...)} closed the session) prints {@code multiproc4j-mpi: rank <r> failed: uncaught <exception>} and
