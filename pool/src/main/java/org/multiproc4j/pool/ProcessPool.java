@@ -1163,22 +1163,39 @@ public final class ProcessPool implements AutoCloseable {
         return list;
     }
 
-    /** Collects a map's chunks into one list; completes when every chunk has answered. */
+    /**
+     * Collects a map's chunks into one list; completes when every chunk has answered. A map of more than
+     * {@link MapResults#SEGMENT} results collects into a {@link MapResults} (small arrays: no array of a million
+     * references in the old generation keeping dropped results alive), a smaller one into one array.
+     */
     private static final class MapSink<R> implements Task.Sink {
         private final AsyncResult<List<R>> result;
+        /** The results of a small map, or {@code null}. */
         private final Object[] values;
+        /** The results of a large map, or {@code null}. */
+        private final MapResults<R> segmented;
         private final AtomicInteger remaining;
         private volatile Throwable failure;
 
         MapSink(AsyncResult<List<R>> result, int n, int chunks) {
             this.result = result;
-            this.values = new Object[n];
+            if (MapResults.needed(n)) {
+                this.segmented = new MapResults<>(n);
+                this.values = null;
+            } else {
+                this.values = new Object[n];
+                this.segmented = null;
+            }
             this.remaining = new AtomicInteger(chunks);
         }
 
         /** Decodes a chunk of numbers straight into the list and counts it done; false if it is not one. */
         boolean decodeInto(PayloadCodec codec, Task task, byte[] m, int at, int len) {
-            if (!codec.decodeNumbersInto(m, at, len, values, (int) task.first, task.count)) {
+            boolean decoded = segmented != null
+                    ? codec.decodeNumbersInto(m, at, len, segmented.segments(), MapResults.SHIFT, (int) task.first,
+                            task.count)
+                    : codec.decodeNumbersInto(m, at, len, values, (int) task.first, task.count);
+            if (!decoded) {
                 return false;
             }
             done();
@@ -1188,7 +1205,11 @@ public final class ProcessPool implements AutoCloseable {
         @Override
         public void succeeded(Task task, Object value) {
             Object[] part = (Object[]) value;
-            System.arraycopy(part, 0, values, (int) task.first, part.length);
+            if (segmented != null) {
+                segmented.put(part, (int) task.first);
+            } else {
+                System.arraycopy(part, 0, values, (int) task.first, part.length);
+            }
             done();
         }
 
@@ -1209,7 +1230,8 @@ public final class ProcessPool implements AutoCloseable {
                 if (f != null) {
                     result.fail(f);
                 } else {
-                    result.succeed((List<R>) (List<?>) java.util.Arrays.asList(values));
+                    result.succeed(segmented != null ? segmented
+                            : (List<R>) (List<?>) java.util.Arrays.asList(values));
                 }
             }
         }
