@@ -870,6 +870,13 @@ public final class ProcessPool implements AutoCloseable {
      * Applies {@code fn} to every input in the workers and returns the results in input order: Python's
      * {@code map}, with its default chunk size. Waits for every chunk, even after one failed.
      *
+     * <p>The list is fixed-size, as {@link java.util.Arrays#asList}'s ({@code set} works, {@code add} and
+     * {@code remove} throw {@link UnsupportedOperationException}), and serializable. A list of more than 16,384
+     * results keeps them in segments of that many rather than in one array: on Java 17, G1 allocates an array of
+     * a million references in the old generation, where a dropped one keeps its results alive through young
+     * collections until the next concurrent cycle (its class is not {@code Arrays.asList}'s: with a fast codec
+     * that only takes registered classes, send a copy, {@code new ArrayList<>(results)}).
+     *
      * @param fn     the function.
      * @param inputs the inputs (read at once, in this thread, before this method returns: do not change them
      *               meanwhile).
