@@ -870,6 +870,13 @@ public final class ProcessPool implements AutoCloseable {
      * Applies {@code fn} to every input in the workers and returns the results in input order: Python's
      * {@code map}, with its default chunk size. Waits for every chunk, even after one failed.
      *
+     * <p>The list is fixed-size, as {@link java.util.Arrays#asList}'s ({@code set} works, {@code add} and
+     * {@code remove} throw {@link UnsupportedOperationException}), and serializable. A list of more than 16,384
+     * results keeps them in segments of that many rather than in one array: on Java 17, G1 allocates an array of
+     * a million references in the old generation, where a dropped one keeps its results alive through young
+     * collections until the next concurrent cycle (its class is not {@code Arrays.asList}'s: with a fast codec
+     * that only takes registered classes, send a copy, {@code new ArrayList<>(results)}).
+     *
      * @param fn     the function.
      * @param inputs the inputs (read at once, in this thread, before this method returns: do not change them
      *               meanwhile).
@@ -1163,22 +1170,39 @@ public final class ProcessPool implements AutoCloseable {
         return list;
     }
 
-    /** Collects a map's chunks into one list; completes when every chunk has answered. */
+    /**
+     * Collects a map's chunks into one list; completes when every chunk has answered. A map of more than
+     * {@link MapResults#SEGMENT} results collects into a {@link MapResults} (small arrays: no array of a million
+     * references in the old generation keeping dropped results alive), a smaller one into one array.
+     */
     private static final class MapSink<R> implements Task.Sink {
         private final AsyncResult<List<R>> result;
+        /** The results of a small map, or {@code null}. */
         private final Object[] values;
+        /** The results of a large map, or {@code null}. */
+        private final MapResults<R> segmented;
         private final AtomicInteger remaining;
         private volatile Throwable failure;
 
         MapSink(AsyncResult<List<R>> result, int n, int chunks) {
             this.result = result;
-            this.values = new Object[n];
+            if (MapResults.needed(n)) {
+                this.segmented = new MapResults<>(n);
+                this.values = null;
+            } else {
+                this.values = new Object[n];
+                this.segmented = null;
+            }
             this.remaining = new AtomicInteger(chunks);
         }
 
         /** Decodes a chunk of numbers straight into the list and counts it done; false if it is not one. */
         boolean decodeInto(PayloadCodec codec, Task task, byte[] m, int at, int len) {
-            if (!codec.decodeNumbersInto(m, at, len, values, (int) task.first, task.count)) {
+            boolean decoded = segmented != null
+                    ? codec.decodeNumbersInto(m, at, len, segmented.segments(), MapResults.SHIFT, (int) task.first,
+                            task.count)
+                    : codec.decodeNumbersInto(m, at, len, values, (int) task.first, task.count);
+            if (!decoded) {
                 return false;
             }
             done();
@@ -1188,7 +1212,11 @@ public final class ProcessPool implements AutoCloseable {
         @Override
         public void succeeded(Task task, Object value) {
             Object[] part = (Object[]) value;
-            System.arraycopy(part, 0, values, (int) task.first, part.length);
+            if (segmented != null) {
+                segmented.put(part, (int) task.first);
+            } else {
+                System.arraycopy(part, 0, values, (int) task.first, part.length);
+            }
             done();
         }
 
@@ -1209,7 +1237,8 @@ public final class ProcessPool implements AutoCloseable {
                 if (f != null) {
                     result.fail(f);
                 } else {
-                    result.succeed((List<R>) (List<?>) java.util.Arrays.asList(values));
+                    result.succeed(segmented != null ? segmented
+                            : (List<R>) (List<?>) java.util.Arrays.asList(values));
                 }
             }
         }

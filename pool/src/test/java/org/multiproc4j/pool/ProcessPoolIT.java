@@ -301,6 +301,28 @@ class ProcessPoolIT {
     }
 
     @Test
+    void shouldReturnALargeMapInSmallSegmentsInInputOrder() throws Exception {
+        // more results than one segment: no array of them all (G1 would allocate it in the old generation, where
+        // a dropped one keeps its results alive for young collections); chunks span segment boundaries
+        int n = 3 * MapResults.SEGMENT + 17;
+        try (ProcessPool pool = new ProcessPool(2)) {
+            List<Integer> in = range(0, n);
+            List<Integer> packed = pool.map(ProcessPoolIT::cube, in); // default chunking: packed numbers
+            List<Integer> odd = pool.map(ProcessPoolIT::cube, in, 1000);
+            List<String> general = pool.map(x -> "s" + x, in, 5000); // the general codec's path
+            assertTrue(packed instanceof MapResults && odd instanceof MapResults && general instanceof MapResults,
+                    packed.getClass() + ", " + odd.getClass() + ", " + general.getClass());
+            List<Integer> expected = in.stream().map(ProcessPoolIT::cube).collect(Collectors.toList());
+            assertEquals(expected, packed);
+            assertEquals(expected, odd);
+            assertEquals(in.stream().map(x -> "s" + x).collect(Collectors.toList()), general);
+            // a small map keeps its one array
+            assertEquals(java.util.Arrays.asList(0, 1, 8).getClass(), pool.map(ProcessPoolIT::cube, range(0, 3))
+                    .getClass());
+        }
+    }
+
+    @Test
     void shouldSendALongTasksResultWithoutWaitingForTheNextTask() throws Exception {
         // a result may be held back briefly to travel with the next ones, but never while a long task runs
         try (SharedLong gate = SharedLong.create(0); ProcessPool pool = new ProcessPool(1)) {

@@ -278,6 +278,53 @@ final class Packed {
     }
 
     /**
+     * As {@link #decodeNumbersInto(byte[], int, int, Object[], int, int)}, into a list held in segments of
+     * {@code 1 << shift} elements (each full but the last): element {@code i} goes to
+     * {@code dst[i >>> shift][i & ((1 << shift) - 1)]}.
+     *
+     * @return {@code false}, with {@code dst} untouched, if the message is not a packed chunk of numbers of that
+     *         length, or it does not fit from {@code at}.
+     */
+    static boolean decodeNumbersInto(byte[] b, int offset, int length, Object[][] dst, int shift, int at,
+                                     int expected) {
+        if (length < 5 || !isNumbers(b[offset]) || (int) INT.get(b, offset + 1) != expected || at < 0
+                || expected < 0) {
+            return false;
+        }
+        boolean wide = b[offset] == LONGS;
+        if ((wide ? 8L : 4L) * expected != length - 5) {
+            return false;
+        }
+        int mask = (1 << shift) - 1;
+        long end = (long) at + expected;
+        if (expected > 0) {
+            int lastSeg = (int) ((end - 1) >>> shift);
+            if (lastSeg >= dst.length || ((end - 1) & mask) >= dst[lastSeg].length) {
+                return false;
+            }
+        }
+        int in = offset + 5;
+        int done = 0;
+        while (done < expected) {
+            int i = at + done;
+            Object[] seg = dst[i >>> shift];
+            int off = i & mask;
+            int n = Math.min(expected - done, seg.length - off);
+            if (wide) {
+                for (int k = 0; k < n; k++, in += 8) {
+                    seg[off + k] = (long) LONG.get(b, in);
+                }
+            } else {
+                for (int k = 0; k < n; k++, in += 4) {
+                    seg[off + k] = (int) INT.get(b, in);
+                }
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /**
      * Decodes a packed message.
      *
      * @throws org.multiproc4j.core.SerializationException if it is truncated or corrupt.

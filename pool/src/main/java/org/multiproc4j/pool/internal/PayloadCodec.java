@@ -129,6 +129,26 @@ public final class PayloadCodec implements Serializable {
     }
 
     /**
+     * As {@link #decodeNumbersInto(byte[], int, int, Object[], int, int)}, into a list held in segments of
+     * {@code 1 << shift} elements, each full but the last (element {@code i} at
+     * {@code dst[i >>> shift][i & ((1 << shift) - 1)]}).
+     *
+     * @param bytes  the message.
+     * @param offset where the encoded chunk starts.
+     * @param length its length.
+     * @param dst    the segments.
+     * @param shift  log2 of the segments' length.
+     * @param at     the index of the first.
+     * @param count  how many numbers the chunk must hold.
+     * @return {@code true} if it was such a chunk and is decoded; {@code false}, with {@code dst} untouched,
+     *         otherwise.
+     */
+    public boolean decodeNumbersInto(byte[] bytes, int offset, int length, Object[][] dst, int shift, int at,
+                                     int count) {
+        return codec == null && Packed.decodeNumbersInto(bytes, offset, length, dst, shift, at, count);
+    }
+
+    /**
      * Tells whether each of {@code items} is a plain value (see {@link #isPlain(Object, int)}), so that a chunk of
      * them encodes without fail on the default codec.
      *

@@ -119,4 +119,26 @@ class PayloadCodecTest {
         assertFalse(jdk.decodeNumbersInto(viaJdk, 0, viaJdk.length, dst, 0, 3));
         assertArrayEquals(before, dst);
     }
+
+    @Test
+    void shouldDecodeAChunkOfNumbersIntoSegmentsAcrossTheirBoundaries() {
+        Object[][] dst = {new Object[4], new Object[4], new Object[2]}; // segments of 1 << 2, the last short
+        byte[] ints = codec.encode(new Object[] {1, 2, 3, 4, 5, 6});
+        assertTrue(codec.decodeNumbersInto(ints, 0, ints.length, dst, 2, 3, 6));
+        assertArrayEquals(new Object[] {null, null, null, 1}, dst[0]);
+        assertArrayEquals(new Object[] {2, 3, 4, 5}, dst[1]);
+        assertArrayEquals(new Object[] {6, null}, dst[2]);
+        byte[] longs = codec.encode(new Object[] {-1L, Long.MIN_VALUE});
+        assertTrue(codec.decodeNumbersInto(longs, 0, longs.length, dst, 2, 8, 2));
+        assertArrayEquals(new Object[] {-1L, Long.MIN_VALUE}, dst[2]);
+        Object[][] before = {dst[0].clone(), dst[1].clone(), dst[2].clone()};
+        // no room at the end, the wrong count, another kind of chunk: untouched
+        assertFalse(codec.decodeNumbersInto(ints, 0, ints.length, dst, 2, 5, 6));
+        assertFalse(codec.decodeNumbersInto(ints, 0, ints.length, dst, 2, 0, 5));
+        byte[] strings = codec.encode(new Object[] {"a", "b"});
+        assertFalse(codec.decodeNumbersInto(strings, 0, strings.length, dst, 2, 0, 2));
+        for (int s = 0; s < dst.length; s++) {
+            assertArrayEquals(before[s], dst[s]);
+        }
+    }
 }
