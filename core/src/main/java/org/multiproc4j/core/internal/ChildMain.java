@@ -336,6 +336,7 @@ public final class ChildMain {
         } catch (Exception | LinkageError e) {
             // only a warm-up: the real task will meet the same problem and report it
         }
+        StartTrace.mark("spare: JDK serialization prepared");
         try {
             for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
                     org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
@@ -346,6 +347,9 @@ public final class ChildMain {
                     w.prepare();
                 } catch (Exception | LinkageError e) {
                     // only a warm-up
+                }
+                if (StartTrace.on()) {
+                    StartTrace.mark("spare: prepared by ".concat(w.getClass().getName()));
                 }
             }
         } catch (java.util.ServiceConfigurationError e) {
@@ -374,6 +378,9 @@ public final class ChildMain {
                     w.rehearse(role);
                 } catch (Exception | LinkageError e) {
                     // only a rehearsal: the real task will meet the same problem and report it
+                }
+                if (StartTrace.on()) {
+                    StartTrace.mark("spare: rehearsed by ".concat(w.getClass().getName()));
                 }
             }
         } catch (java.util.ServiceConfigurationError e) {

@@ -52,6 +52,7 @@ public final class ManagerWarmUp implements ChildWarmUp {
             "org.multiproc4j.manager.internal.Server$Type",
             "org.multiproc4j.manager.internal.Server$ClientGoneException",
             "org.multiproc4j.manager.internal.ServerMain",
+            "org.multiproc4j.manager.internal.ServerMain$Task",
             "org.multiproc4j.manager.internal.BuiltIns",
             "org.multiproc4j.manager.internal.BuiltIns$DictImpl",
             "org.multiproc4j.manager.internal.Sync",
