@@ -163,7 +163,9 @@ public final class ManagerWarmUp implements ChildWarmUp {
             byte[] task;
             List<Shareable> captured = new ArrayList<>();
             try {
-                task = TaskWire.encodeTask(new ServerMain.Task(where, new byte[32], control.second()), captured);
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key); // the socket is private, and so is the key
+                task = TaskWire.encodeTask(new ServerMain.Task(where, key, control.second()), captured);
             } finally {
                 for (Shareable sh : captured) {
                     sh.handedOver(ProcessHandle.current());     // this process attaches them, below
