@@ -62,7 +62,7 @@ public final class ChildMain {
     static final int ASSIGNMENT_MAGIC = 0x6d70346a;
     /**
      * The first four bytes of a hint, {@code "mp4h"}: a length and the UTF-8 binary name of the class of task
-     * the parent expects to send this spare (see {@link Spares}), which it may come before the assignment.
+     * the parent expects to send this spare (see {@link Spares}); it comes before the assignment, if at all.
      */
     static final int HINT_MAGIC = 0x6d703468;
     /** The longest hint read. */
@@ -247,15 +247,6 @@ public final class ChildMain {
         byte[] text = new byte[length];
         in.readFully(text);
         expected = new String(text, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Returns the class of task this spare's parent said it expects, if it said so.
-     *
-     * @return the binary class name, or {@code null}.
-     */
-    static String expected() {
-        return expected;
     }
 
     private static boolean assignmentWaiting(InputStream control) {
