@@ -592,6 +592,54 @@ def wl_pool_start(ts, warmup, trials, params):
         ts.repeat(warmup, trials, trial)
 
 
+def wl_manager_start_quiet(ts, warmup, trials, params):
+    """manager_start with the spawn method, each trial after an untimed pause (starts far apart)."""
+    pause = float(params.get("pause_s", "1"))
+    ts.params.update(start_methods=["spawn"], pause_s=pause)
+    ts.notes.append("as manager_start (spawn only), each trial after an untimed pause of pause_s seconds")
+    ctx = mp.get_context("spawn")
+
+    def trial():
+        time.sleep(pause)
+        t0 = now()
+        m = ctx.Manager()
+        t1 = now()
+        d = m.dict()
+        d["x"] = 1
+        t2 = now()
+        m.shutdown()
+        t3 = now()
+        ts.add("spawn_start_ms", ms(t0, t1), "ms")
+        ts.add("spawn_start_to_first_dict_set_ms", ms(t0, t2), "ms")
+        ts.add("spawn_shutdown_ms", ms(t2, t3), "ms")
+
+    ts.repeat(warmup, trials, trial)
+
+
+def wl_pool_start_quiet(ts, warmup, trials, params):
+    """pool_start with the spawn method, each trial after an untimed pause (starts far apart)."""
+    pause = float(params.get("pause_s", "1"))
+    ts.params.update(start_methods=["spawn"], pause_s=pause)
+    ts.notes.append("as pool_start (spawn only), each trial after an untimed pause of pause_s seconds")
+    c = mp.get_context("spawn")
+
+    def trial():
+        time.sleep(pause)
+        t0 = now()
+        pool = c.Pool(2)
+        t1 = now()
+        pool.apply(noop)
+        t2 = now()
+        pool.close()
+        pool.join()
+        t3 = now()
+        ts.add("spawn_create_ms", ms(t0, t1), "ms")
+        ts.add("spawn_create_to_first_result_ms", ms(t0, t2), "ms")
+        ts.add("spawn_close_join_ms", ms(t2, t3), "ms")
+
+    ts.repeat(warmup, trials, trial)
+
+
 def wl_manager_dict_ops(ts, warmup, trials, params):
     """A child does k d[i] = i sets, then k d[i] gets, through a DictProxy of Manager().dict()."""
     k = int(params.get("ops", "5000"))
@@ -853,10 +901,12 @@ WORKLOADS = {
     "value_increment_locked": wl_value_increment_locked,
     "array_bulk": wl_array_bulk,
     "manager_start": wl_manager_start,
+    "manager_start_quiet": wl_manager_start_quiet,
     "manager_dict_ops": wl_manager_dict_ops,
     "manager_list_append": wl_manager_list_append,
     "manager_proxy_rtt": wl_manager_proxy_rtt,
     "pool_start": wl_pool_start,
+    "pool_start_quiet": wl_pool_start_quiet,
     "pool_map_tiny": wl_pool_map_tiny,
     "pool_apply_async_latency": wl_pool_apply_async_latency,
     "pool_imap_tiny": wl_pool_imap_tiny,

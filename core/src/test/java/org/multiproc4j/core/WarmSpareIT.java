@@ -78,6 +78,39 @@ class WarmSpareIT {
         assertEquals("1", f.get(Timeouts.MEDIUM), "the spare ran each provider's prepare() once before its task");
     }
 
+    @Test
+    void shouldRehearseTheClassOfTaskThePreviousSpareGot() throws Exception {
+        System.setProperty("multiproc4j.spare.prepare", "always");
+        try {
+            JvmProcess.Options warm = new JvmProcess.Options().startMethod(StartMethod.WARM_SPARE);
+            assertEquals(1, JvmProcess.call(() -> 1, warm).get(Timeouts.MEDIUM)); // a lambda: its spare gets no hint
+            long first = awaitOneSpare();
+            awaitIdle(first);
+            TaskFuture<String> f = JvmProcess.call(new Rehearsed(), warm);
+            assertEquals(first, f.process().pid(), "served by the first spare");
+            assertEquals(null, f.get(Timeouts.MEDIUM), "a spare launched after a lambda's start rehearses nothing");
+            long second = awaitOneSpare();
+            awaitIdle(second);
+            f = JvmProcess.call(new Rehearsed(), warm);
+            assertEquals(second, f.process().pid(), "served by the second spare");
+            // the test provider (core's test resources) notes in this property the class it was asked to rehearse
+            assertEquals(Rehearsed.class.getName(), f.get(Timeouts.MEDIUM),
+                    "the spare launched after a Rehearsed task's start rehearsed that class before it got its own");
+        } finally {
+            System.clearProperty("multiproc4j.spare.prepare");
+        }
+    }
+
+    /** A task of a class of its own: what the test provider's rehearsal noted in this JVM. */
+    static final class Rehearsed implements SerializableCallable<String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String call() {
+            return System.getProperty("multiproc4j.test.rehearsed");
+        }
+    }
+
     /** Waits until a process has used no CPU for a while (a spare that booted and prepared, and now waits). */
     private static void awaitIdle(long pid) throws Exception {
         long deadline = System.nanoTime() + Timeouts.MEDIUM.toNanos();

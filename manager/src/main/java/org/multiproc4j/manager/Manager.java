@@ -165,7 +165,7 @@ public final class Manager implements AutoCloseable {
         boolean done = false;
         try {
             Connection serversEnd = control.second();
-            child = new JvmProcess(() -> ServerMain.runChild(where, key, serversEnd),
+            child = new JvmProcess(new ServerMain.Task(where, key, serversEnd),
                     new JvmProcess.Options().name("multiproc4j-manager")).start();
             serversEnd.close();
             Object[] answer;

@@ -16,7 +16,9 @@ import org.multiproc4j.pool.ProcessPoolExecutor;
 import org.multiproc4j.pool.ResultIterator;
 
 /**
- * The pool workloads of {@code mp_bench.py}, with its names and sizes: {@code pool_start}, {@code pool_map_tiny},
+ * The pool workloads of {@code mp_bench.py}, with its names and sizes: {@code pool_start} (and
+ * {@code pool_start_quiet}, the same with an untimed pause of {@value #QUIET_PAUSE_MS} ms before each trial on both
+ * sides, so that starts are far apart), {@code pool_map_tiny},
  * {@code pool_apply_async_latency}, {@code pool_imap_tiny}, {@code pool_map_cpu}, {@code executor_map_tiny}, and
  * {@code pool_wordcount} (a word count of 20 MB of text in 1 MB chunks, partial maps merged by the parent).
  *
@@ -28,6 +30,8 @@ public final class PoolWorkload implements Workload {
     static final int WORD_MB = 20;
     static final int CHUNK_BYTES = 1 << 20;
     static final int JAVA_CPU_N = 20_000_000;
+    /** The untimed pause before each trial of {@code pool_start_quiet}. */
+    static final long QUIET_PAUSE_MS = 1000;
 
     private final String name;
     private ProcessPool pool;
@@ -45,7 +49,7 @@ public final class PoolWorkload implements Workload {
      */
     public static List<Workload> all() {
         List<Workload> list = new ArrayList<>();
-        for (String n : List.of("pool_start", "pool_map_tiny", "pool_apply_async_latency", "pool_imap_tiny",
+        for (String n : List.of("pool_start", "pool_start_quiet", "pool_map_tiny", "pool_apply_async_latency", "pool_imap_tiny",
                 "pool_map_cpu", "executor_map_tiny", "pool_wordcount")) {
             list.add(new PoolWorkload(n));
         }
@@ -126,6 +130,8 @@ public final class PoolWorkload implements Workload {
     public String title() {
         switch (name) {
             case "pool_start": return "a pool of 2: create → first result, and close + join";
+            case "pool_start_quiet": return "pool_start with each trial after an untimed " + QUIET_PAUSE_MS
+                    + " ms pause (starts far apart; Python: spawn, the same pause)";
             case "pool_map_tiny": return "map of tiny tasks (cube): default chunking, and chunk size 1";
             case "pool_apply_async_latency": return "applyAsync(...).get() and apply(...) round trips";
             case "pool_imap_tiny": return "imap / imapUnordered of tiny tasks, chunk size 1000 and 1";
@@ -147,6 +153,9 @@ public final class PoolWorkload implements Workload {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("workers", WORKERS);
         switch (name) {
+            case "pool_start_quiet":
+                p.put("pause_ms", QUIET_PAUSE_MS);
+                break;
             case "pool_map_tiny":
                 p.put("n_default_chunksize", size(s, 1_000_000));
                 p.put("n_chunksize_1", size(s, 10_000));
@@ -184,6 +193,9 @@ public final class PoolWorkload implements Workload {
     public Map<String, String> pythonParameters(Settings s) {
         Map<String, String> p = new LinkedHashMap<>();
         switch (name) {
+            case "pool_start_quiet":
+                p.put("pause_s", Double.toString(QUIET_PAUSE_MS / 1000.0));
+                break;
             case "pool_map_tiny":
                 p.put("map_n", Integer.toString(size(s, 1_000_000)));
                 p.put("map_c1_n", Integer.toString(size(s, 10_000)));
@@ -226,6 +238,9 @@ public final class PoolWorkload implements Workload {
                                 "create_to_first_result_ms", "spawn_create_to_first_result_ms"),
                         new Comparison("close + join (Python: spawn)", "pool close", "close_join_ms",
                                 "spawn_close_join_ms"));
+            case "pool_start_quiet":
+                return List.of(new Comparison("create → first result after a pause (Python: spawn, same pause)",
+                        "pool start quiet", "create_to_first_result_ms", "spawn_create_to_first_result_ms"));
             case "pool_map_tiny":
                 return List.of(new Comparison("map, default chunking (tasks/s)", "map tiny",
                                 "default_chunksize_tasks_per_s", "default_chunksize_tasks_per_s"),
@@ -265,6 +280,10 @@ public final class PoolWorkload implements Workload {
                 return List.of(new Target("create → first result ≤ 0.5× Python's spawn pool",
                         Target.Ref.java("create_to_first_result_ms"),
                         Target.Ref.python("spawn_create_to_first_result_ms"), 0.5, src));
+            case "pool_start_quiet":
+                return List.of(new Target("create → first result after a pause ≤ 0.5× Python's spawn pool after the "
+                        + "same pause", Target.Ref.java("create_to_first_result_ms"),
+                        Target.Ref.python("spawn_create_to_first_result_ms"), 0.5, src));
             case "pool_map_tiny":
                 return List.of(new Target("map of tiny tasks ≥ 5× Python's tasks/s (ratio Python / multiproc4j)",
                                 Target.Ref.python("default_chunksize_tasks_per_s"),
@@ -299,6 +318,7 @@ public final class PoolWorkload implements Workload {
                 pool.map(x -> x, range(4), 1);
                 break;
             case "pool_start":
+            case "pool_start_quiet":
             case "executor_map_tiny":
                 break;
             default:
@@ -313,7 +333,12 @@ public final class PoolWorkload implements Workload {
     public void runJava(TrialSet set, Settings s) throws Exception {
         switch (name) {
             case "pool_start":
+            case "pool_start_quiet":
+                boolean quiet = name.equals("pool_start_quiet");
                 set.repeat(s.warmup(), s.trials(), () -> {
+                    if (quiet) {
+                        Thread.sleep(QUIET_PAUSE_MS);
+                    }
                     long t0 = System.nanoTime();
                     ProcessPool p = new ProcessPool(WORKERS);
                     long t1 = System.nanoTime();

@@ -21,6 +21,7 @@ public final class Workloads {
             SharedMemWorkload::valueIncrement,
             SharedMemWorkload::arrayBulk,
             () -> new ManagerWorkload("manager_start"),
+            () -> new ManagerWorkload("manager_start_quiet"),
             () -> new ManagerWorkload("manager_dict_ops"),
             () -> new ManagerWorkload("manager_list_append"),
             () -> new ManagerWorkload("manager_proxy_rtt"),

@@ -25,7 +25,9 @@ import org.multiproc4j.core.SerializableRunnable;
  * see {@link Spares}). Its assignment comes on standard input: {@link #ASSIGNMENT_MAGIC}, a length, then one
  * {@link Wire} tuple of the outcome file, the child's name and daemon flag, and the task's bytes as
  * {@link TaskWire} encodes them (see
- * {@link ChildLaunch#sendAssignment(java.io.OutputStream, String, boolean, byte[])}). With the
+ * {@link ChildLaunch#sendAssignment(java.io.OutputStream, String, boolean, byte[])}). A spare may first get a
+ * hint, {@link #HINT_MAGIC}, a length and the name of the class of task it will likely receive, which it
+ * rehearses while it waits (see {@link org.multiproc4j.core.spi.ChildWarmUp#rehearse(String)}). With the
  * single argument {@value #PROBE} it returns at once (see {@link ChildLaunch#probe}). A
  * {@link ParentWatchdog} ends the child if the parent dies, and end of input before an assignment (the
  * parent is gone, or discarded this spare) ends it at once.
@@ -58,6 +60,15 @@ public final class ChildMain {
     static final int EXIT_FAILED = 1;
     /** The first four bytes of an assignment: {@code "mp4j"}. */
     static final int ASSIGNMENT_MAGIC = 0x6d70346a;
+    /**
+     * The first four bytes of a hint, {@code "mp4h"}: a length and the UTF-8 binary name of the class of task
+     * the parent expects to send this spare (see {@link Spares}); it comes before the assignment, if at all.
+     */
+    static final int HINT_MAGIC = 0x6d703468;
+    /** The longest hint read. */
+    static final int MAX_HINT = 1024;
+    /** The class of task the parent expects (from its hint), or {@code null}. */
+    private static volatile String expected;
     /** How many arguments follow the class name on a child's command line. */
     static final int ARGS = 4;
     /**
@@ -89,7 +100,25 @@ public final class ChildMain {
         StartTrace.mark("child: main");
         ParentWatchdog.start(parentPid, parentStart, parentTicks);
         InputStream control = new FileInputStream(FileDescriptor.in);
-        if (!assignmentWaiting(control)) {
+        DataInputStream in = new DataInputStream(control);
+        int magic = 0;
+        boolean magicRead = false; // the first four bytes of the assignment are read
+        try {
+            // a spare's hint comes first, sent as it was launched: read it before deciding to warm up
+            while (!magicRead && assignmentWaiting(control)) {
+                magic = in.readInt();
+                if (magic == HINT_MAGIC) {
+                    readHint(in);
+                } else {
+                    magicRead = true;
+                }
+            }
+        } catch (IOException e) {
+            // a spare that was never used: its parent discarded it or is gone
+            Runtime.getRuntime().halt(ParentWatchdog.EXIT_ORPHANED);
+            return;
+        }
+        if (!magicRead) {
             warmUp(control); // a spare: it has the time
             StartTrace.mark("child: spare booted, waits for its assignment");
         }
@@ -99,10 +128,15 @@ public final class ChildMain {
         boolean daemon;
         byte[] taskBytes;
         try {
-            DataInputStream in = new DataInputStream(control);
-            int magic;
             try {
-                magic = in.readInt();
+                while (!magicRead) {
+                    magic = in.readInt();
+                    if (magic == HINT_MAGIC) {
+                        readHint(in);
+                    } else {
+                        magicRead = true;
+                    }
+                }
             } catch (java.io.EOFException e) {
                 // a spare that was never used: its parent discarded it or is gone
                 Runtime.getRuntime().halt(ParentWatchdog.EXIT_ORPHANED);
@@ -204,6 +238,17 @@ public final class ChildMain {
         return outcomeFile.resolveSibling(outcomeFile.getFileName().toString().concat(".tmp"));
     }
 
+    /** Reads a hint's length and text (after its magic number) and keeps it for the preparing thread. */
+    private static void readHint(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_HINT) {
+            throw new IOException("a hint of " + length + " bytes");
+        }
+        byte[] text = new byte[length];
+        in.readFully(text);
+        expected = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static boolean assignmentWaiting(InputStream control) {
         try {
             return control.available() > 0;
@@ -282,6 +327,7 @@ public final class ChildMain {
         } catch (Exception | LinkageError e) {
             // only a warm-up: the real task will meet the same problem and report it
         }
+        StartTrace.mark("spare: JDK serialization prepared");
         try {
             for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
                     org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
@@ -293,11 +339,47 @@ public final class ChildMain {
                 } catch (Exception | LinkageError e) {
                     // only a warm-up
                 }
+                if (StartTrace.on()) {
+                    StartTrace.mark("spare: prepared by ".concat(w.getClass().getName()));
+                }
             }
         } catch (java.util.ServiceConfigurationError e) {
             // a broken provider file: the task will load what it needs itself
         }
         StartTrace.mark("spare: prepared");
+        String role = expected;
+        if (role != null) {
+            rehearse(role, always);
+        }
+    }
+
+    /**
+     * Lets every provider rehearse a task of the class the parent expects (see
+     * {@link org.multiproc4j.core.spi.ChildWarmUp#rehearse(String)}), each when a core is free, until the task
+     * comes.
+     */
+    private static void rehearse(String role, boolean always) {
+        try {
+            for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
+                    org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
+                if (!awaitFreeCore(always)) {
+                    return;
+                }
+                try {
+                    w.rehearse(role);
+                } catch (Exception | LinkageError e) {
+                    // only a rehearsal: the real task will meet the same problem and report it
+                }
+                if (StartTrace.on()) {
+                    StartTrace.mark("spare: rehearsed by ".concat(w.getClass().getName()));
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // a broken provider file
+        }
+        if (StartTrace.on()) {
+            StartTrace.mark("spare: rehearsed ".concat(role));
+        }
     }
 
     /**

@@ -136,11 +136,20 @@ public final class RunningChild {
     public void watch() {
         ChildRegistry.add(this);
         if (spareKey != null && !launch.archiveInTraining()) {
-            Spares.replenish(spareKey, launch.command(), builder, launch);
+            Spares.replenish(spareKey, launch.command(), builder, launch, role(task));
         }
         Thread waiter = new Thread(this::collectExit, "mp4j-waiter-" + owner.name());
         waiter.setDaemon(options.daemon());
         waiter.start();
+    }
+
+    /**
+     * The role a spare of this configuration is told to rehearse: the task's class, unless it is a lambda's (a
+     * hidden class, whose name means nothing in another JVM).
+     */
+    static String role(Object task) {
+        Class<?> c = task.getClass();
+        return c.isHidden() || c.isSynthetic() || c.isAnonymousClass() ? null : c.getName();
     }
 
     /** The JVM options of the child's command line: the heap size first, then the user's. */

@@ -25,7 +25,10 @@ import java.util.concurrent.TimeoutException;
  * a configuration whose JVM cannot boot never gets one, so its error is printed only by the child that hit it.
  *
  * <p>At most {@value #MAX_IDLE} configurations keep spares (least recently used goes first), one each, or
- * {@value #MAX_DEPTH} while starts come faster than a spare boots. Idle spares
+ * {@value #MAX_DEPTH} while starts come faster than a spare boots. A spare is told, as it is launched, the class
+ * of the task that the last start of its configuration sent (unless that was a lambda): the role the previous
+ * spare took, a pool's worker or a manager's server, say, which the new one then rehearses while it waits (see
+ * {@link ChildMain#HINT_MAGIC}). Idle spares
  * are not children in the API's sense ({@code activeChildren()} does not list them); they end when this JVM
  * exits (a shutdown hook kills them, and a spare whose parent died sees the end of its input and halts),
  * or on {@link #discardAll()}. The pids of idle spares are published in the system property
@@ -101,6 +104,8 @@ public final class Spares {
     private static final class Line {
         final ArrayDeque<Spare> spares = new ArrayDeque<>();
         int depth = 1;
+        /** The class of the task the last start of this configuration sent, or {@code null}. */
+        String role;
     }
 
     /**
@@ -115,6 +120,7 @@ public final class Spares {
         /** What to start spares with once proven; {@code null} when no start asked for spares. */
         List<String> command;
         ProcessBuilder builder;
+        String role;
         boolean watching;
     }
 
@@ -213,8 +219,11 @@ public final class Spares {
      * @param builder a process builder set up for this configuration (command, redirects, environment);
      *                used for every spare it starts.
      * @param witness the launch of the child just started for this configuration.
+     * @param role    the class of that child's task, told to the spares started now (see {@link ChildMain}), or
+     *                {@code null} for none (a lambda's).
      */
-    public static void replenish(Key key, List<String> command, ProcessBuilder builder, ChildLaunch witness) {
+    public static void replenish(Key key, List<String> command, ProcessBuilder builder, ChildLaunch witness,
+                                 String role) {
         synchronized (Spares.class) {
             if (shutDown) {
                 return;
@@ -224,6 +233,7 @@ public final class Spares {
             if (!proof.booted) {
                 proof.command = List.copyOf(command);
                 proof.builder = builder;
+                proof.role = role;
                 if (proof.witnesses.size() == MAX_WITNESSES) {
                     proof.witnesses.remove(0);
                 }
@@ -235,7 +245,7 @@ public final class Spares {
                 return;
             }
         }
-        startSpares(key, command, builder);
+        startSpares(key, command, builder, role);
     }
 
     /**
@@ -261,6 +271,7 @@ public final class Spares {
     private static void watch(Key key, Proof proof) {
         List<String> command;
         ProcessBuilder builder;
+        String role;
         synchronized (Spares.class) {
             if (!proof.booted) {
                 for (ChildLaunch w : proof.witnesses) {
@@ -283,13 +294,14 @@ public final class Spares {
             proof.witnesses.clear();
             command = proof.command;
             builder = proof.builder;
+            role = proof.role;
             proof.command = null;
             proof.builder = null;
             if (command == null || PROOFS.get(key) != proof) {
                 return; // discarded meanwhile
             }
         }
-        startSpares(key, command, builder);
+        startSpares(key, command, builder, role);
     }
 
     /** Called with the lock held. */
@@ -306,18 +318,19 @@ public final class Spares {
         }
     }
 
-    private static void startSpares(Key key, List<String> command, ProcessBuilder builder) {
+    private static void startSpares(Key key, List<String> command, ProcessBuilder builder, String role) {
         List<Spare> evicted = new ArrayList<>();
         synchronized (Spares.class) {
             if (shutDown) {
                 return;
             }
             Line line = IDLE.computeIfAbsent(key, k -> new Line());
+            line.role = role;
             List<String> cmd = List.copyOf(command);
             while (line.spares.size() < line.depth) {
                 Spare spare = new Spare(cmd);
                 line.spares.addLast(spare);
-                launcher.execute(() -> launch(builder, spare.process));
+                launcher.execute(() -> launch(builder, spare.process, role));
             }
             Iterator<Line> it = IDLE.values().iterator();
             while (IDLE.size() > MAX_IDLE && it.hasNext()) {
@@ -330,13 +343,16 @@ public final class Spares {
         }
     }
 
-    private static void launch(ProcessBuilder builder, CompletableFuture<Process> future) {
+    private static void launch(ProcessBuilder builder, CompletableFuture<Process> future, String role) {
         Process p;
         try {
             p = builder.start();
         } catch (IOException | RuntimeException e) {
             future.complete(null); // no spare: the next start() launches a fresh JVM and reports any problem
             return;
+        }
+        if (role != null) {
+            hint(p, role); // before the spare can be taken: its assignment follows on the same pipe
         }
         if (StartTrace.on()) {
             StartTrace.mark("parent: spare launched, pid " + p.pid());
@@ -349,6 +365,26 @@ public final class Spares {
         }
         if (!keep) {
             p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Tells a spare just launched which class of task it will likely get: {@link ChildMain#HINT_MAGIC}, the
+     * length and the UTF-8 name, on its standard input. A spare that died meanwhile is found out when taken.
+     */
+    static void hint(Process p, String role) {
+        byte[] text = role.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (text.length > ChildMain.MAX_HINT) {
+            return;
+        }
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(8 + text.length);
+        frame.putInt(ChildMain.HINT_MAGIC).putInt(text.length).put(text);
+        try {
+            java.io.OutputStream out = p.getOutputStream();
+            out.write(frame.array());
+            out.flush();
+        } catch (IOException e) {
+            // it died: take() finds it gone
         }
     }
 

@@ -54,6 +54,30 @@ public interface ChildWarmUp {
     }
 
     /**
+     * Rehearses, in a warm spare that has {@linkplain #prepare() prepared}, the first steps of the task the spare
+     * will most likely receive: one of class {@code taskClass}, the class of the task that the previous spare of
+     * the same configuration received (a pool's worker, say, whose replacement spare is then likely to become
+     * the next pool's worker). A provider that knows the class runs a task of it through the path the real one
+     * will take (decoding it, attaching what it captures, its first message), on objects of its own, so that the
+     * real task finds that path's classes initialized and its lambdas, method handles and serialization
+     * accessors made; any other class it ignores. Called after every provider's {@code prepare()}, one provider
+     * at a time, only while no task has arrived and a core is free; never in the JVM that trains the class-data
+     * archive, and never in a child that is not a spare. The default does nothing.
+     *
+     * <p>A rehearsal may create pipes, shared-memory segments, socket files and threads of its own, but must
+     * close, unlink or end all of them before it returns, print nothing, and take tens of milliseconds at
+     * most. A spare killed while it rehearses can leave a segment behind, which the survivors sweep as any
+     * dead process's.
+     *
+     * <p><b>Thread safety.</b> Called from the spare's preparing thread only.
+     *
+     * @param taskClass the binary name of the class of the task expected (never a lambda's hidden class).
+     * @throws Exception anything; it is ignored.
+     */
+    default void rehearse(String taskClass) throws Exception {
+    }
+
+    /**
      * Loads and initializes the named classes with the given loader (what a provider's steps usually do),
      * skipping those that are missing or fail to initialize: an optional module's classes, say.
      *

@@ -31,6 +31,12 @@ class ChildWarmUpTest {
         public void prepare() {
             System.setProperty(PREPARED_PROP, Integer.toString(Integer.getInteger(PREPARED_PROP, 0) + 1));
         }
+
+        /** Notes the class it was asked to rehearse in a system property, which a task run in the same JVM reads. */
+        @Override
+        public void rehearse(String taskClass) {
+            System.setProperty("multiproc4j.test.rehearsed", taskClass);
+        }
     }
 
     /** The system property {@link Counting#prepare()} counts in. */

@@ -12,14 +12,23 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.multiproc4j.core.SerializableRunnable;
+import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.codec.Codec;
+import org.multiproc4j.core.internal.TaskWire;
 import org.multiproc4j.core.spi.ChildWarmUp;
+import org.multiproc4j.ipc.Pipe;
 import org.multiproc4j.ipc.net.ConnectionOptions;
 import org.multiproc4j.manager.ManagedMap;
 
@@ -30,7 +39,9 @@ import org.multiproc4j.manager.ManagedMap;
  * the NIO classes of a Unix socket, instead of loading them from jars: a cold JVM otherwise spends much of a
  * manager's start, and of a child's first calls, doing that. The work is in steps (this class,
  * {@link Handshake}, {@link Sockets}, {@link Proxies}), each a provider of its own. None opens a file, socket
- * address or shared-memory segment: only a selector and two unbound socket channels, closed at once.
+ * address or shared-memory segment: only a selector and two unbound socket channels, closed at once. In a spare
+ * told it will become a manager's server, {@link #rehearse(String)} also lives a server's start on a socket and
+ * pipe of its own, and closes them.
  */
 public final class ManagerWarmUp implements ChildWarmUp {
     /** The classes a server and a client load on their paths (from class-loading logs, less what core loads). */
@@ -41,6 +52,7 @@ public final class ManagerWarmUp implements ChildWarmUp {
             "org.multiproc4j.manager.internal.Server$Type",
             "org.multiproc4j.manager.internal.Server$ClientGoneException",
             "org.multiproc4j.manager.internal.ServerMain",
+            "org.multiproc4j.manager.internal.ServerMain$Task",
             "org.multiproc4j.manager.internal.BuiltIns",
             "org.multiproc4j.manager.internal.BuiltIns$DictImpl",
             "org.multiproc4j.manager.internal.Sync",
@@ -97,6 +109,9 @@ public final class ManagerWarmUp implements ChildWarmUp {
             "org.agrona.concurrent.ringbuffer.RecordDescriptor",
             "org.agrona.ExpandableArrayBuffer");
 
+    /** How long a rehearsal waits for its server, and for its thread to end. */
+    private static final Duration REHEARSAL_WAIT = Duration.ofSeconds(5);
+
     /** The interfaces of the built-in types whose proxies most programs make. */
     private static final List<Class<?>> TYPES = List.of(ManagedMap.class, List.class);
 
@@ -113,6 +128,82 @@ public final class ManagerWarmUp implements ChildWarmUp {
     @Override
     public void prepare() {
         ChildWarmUp.initialize(ManagerWarmUp.class.getClassLoader(), CLASSES);
+    }
+
+    /**
+     * In a warm spare whose parent expects it to become a manager's server ({@code taskClass} is
+     * {@link ServerMain.Task}'s): {@link #rehearseServer()}. Other classes are ignored.
+     */
+    @Override
+    public void rehearse(String taskClass) throws Exception {
+        if (ServerMain.Task.class.getName().equals(taskClass)) {
+            rehearseServer();
+        }
+    }
+
+    /**
+     * A server's start as a spare that becomes one lives it, on a socket and a pipe of its own: its task encoded as
+     * {@code Manager.start()} sends it and decoded as the child does (attaching the pipe end through its handle),
+     * then run on a thread up to its "ready" answer (the listener bound in a private directory, the built-in types
+     * registered, the answer sent), which this step reads as the starting process does; then the server is closed.
+     * The server's thread has ended, the pipe's segments are unlinked and the directory is deleted when it
+     * returns.
+     *
+     * @return the server's answer: {@code ["ready", address]}.
+     * @throws Exception if anything fails, or the server does not answer within 5 s.
+     */
+    static Object[] rehearseServer() throws Exception {
+        Path dir = Files.createTempDirectory("multiproc4j-manager-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        SocketAddress where = UnixDomainSocketAddress.of(dir.resolve("socket"));
+        List<AutoCloseable> attached = new ArrayList<>();
+        Pipe control = Pipe.open();
+        Thread server = null;
+        try {
+            byte[] task;
+            List<Shareable> captured = new ArrayList<>();
+            try {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key); // the socket is private, and so is the key
+                task = TaskWire.encodeTask(new ServerMain.Task(where, key, control.second()), captured);
+            } finally {
+                for (Shareable sh : captured) {
+                    sh.handedOver(ProcessHandle.current());     // this process attaches them, below
+                }
+                control.second().close();                       // as Manager.start() does once the child has it
+            }
+            SerializableRunnable run = (SerializableRunnable) TaskWire.decodeTask(task,
+                    ManagerWarmUp.class.getClassLoader(), attached);
+            server = new Thread(() -> {
+                try {
+                    run.run();
+                } catch (Exception ignored) {
+                    // only a rehearsal
+                }
+            }, "multiproc4j-manager-rehearsal");
+            server.setDaemon(true);
+            server.start();
+            return (Object[]) control.first().recv(REHEARSAL_WAIT);
+        } finally {
+            Server s = Server.local(where);
+            if (s != null) {
+                s.close();
+            }
+            control.first().close();
+            if (server != null) {
+                server.join(REHEARSAL_WAIT.toMillis());
+            }
+            for (int i = attached.size() - 1; i >= 0; i--) {
+                try {
+                    attached.get(i).close();
+                } catch (Exception ignored) {
+                    // closed with the pipe
+                }
+            }
+            control.close();
+            Files.deleteIfExists(dir.resolve("socket"));
+            Files.deleteIfExists(dir);
+        }
     }
 
     /** The handshake's HMAC: the first {@code Mac.getInstance} loads and verifies the security providers. */

@@ -6,6 +6,7 @@ import java.util.List;
 import org.multiproc4j.core.SerializableFunction;
 import org.multiproc4j.core.Shareable;
 import org.multiproc4j.core.internal.TaskCodec;
+import org.multiproc4j.core.internal.TaskWire;
 import org.multiproc4j.core.spi.ChildWarmUp;
 import org.multiproc4j.ipc.ChannelOptions;
 import org.multiproc4j.ipc.Connection;
@@ -80,6 +81,74 @@ public final class PoolWarmUp implements ChildWarmUp {
         public void warmUp() throws Exception {
             exercise();
             WorkerMain.warmUp();
+        }
+
+        /**
+         * In a warm spare whose parent expects it to become a pool's worker ({@code taskClass} is
+         * {@link WorkerMain}'s): {@link #rehearse()}. Other classes are ignored.
+         */
+        @Override
+        public void rehearse(String taskClass) throws Exception {
+            if (WorkerMain.class.getName().equals(taskClass)) {
+                rehearse();
+            }
+        }
+
+        /**
+         * A worker's start as a spare that becomes one lives it, on a pipe and a counter of its own: the task
+         * encoded as {@code JvmProcess.start()} sends it, decoded as the child does (attaching the pipe end and
+         * the counter through their handles: the serialization accessors, lambdas and mappings a real worker
+         * otherwise makes after it got its task), then its loop run on a thread against this step playing the
+         * pool. Everything is closed (the segments unlinked) and the thread has ended when it returns.
+         *
+         * @return the results the worker sent, decoded: the single task's, then the chunk's.
+         * @throws Exception if anything fails, or the worker answers out of protocol.
+         */
+        static List<Object> rehearse() throws Exception {
+            List<Object> results = new ArrayList<>();
+            List<AutoCloseable> attached = new ArrayList<>();
+            Pipe pipe = Pipe.open(new ChannelOptions().capacity(64 * 1024));
+            try (SharedLong started = SharedLong.create(0)) {
+                Connection mine = pipe.first();
+                PayloadCodec codec = new PayloadCodec(null);
+                byte[] task;
+                List<Shareable> captured = new ArrayList<>();
+                try {
+                    task = TaskWire.encodeTask(new WorkerMain(pipe.second(), started, null, 0, codec), captured);
+                } finally {
+                    for (Shareable sh : captured) {
+                        sh.handedOver(ProcessHandle.current());     // this process attaches them, below
+                    }
+                    pipe.second().close();                          // as the pool does once the worker has it
+                }
+                WorkerMain worker = ((WorkerMain) TaskWire.decodeTask(task, WorkerMain.class.getClassLoader(),
+                        attached)).withoutCodecWarmUp();
+                Thread t = new Thread(() -> {
+                    try {
+                        worker.run();
+                    } catch (Exception ignored) {
+                        // only a rehearsal
+                    }
+                }, "multiproc4j-pool-rehearsal");
+                t.setDaemon(true);
+                t.start();
+                try {
+                    play(mine, codec, results);
+                } finally {
+                    mine.close();
+                    t.join(JOIN_MILLIS);
+                }
+            } finally {
+                for (int i = attached.size() - 1; i >= 0; i--) {
+                    try {
+                        attached.get(i).close();
+                    } catch (Exception ignored) {
+                        // closed with the pipe
+                    }
+                }
+                pipe.close();
+            }
+            return results;
         }
 
         /**

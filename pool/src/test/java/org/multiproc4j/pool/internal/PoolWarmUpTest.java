@@ -37,6 +37,24 @@ class PoolWarmUpTest {
     }
 
     @Test
+    void theRehearsalDecodesAWorkerAttachesItsPipeAndCounterAndLeavesNothing() throws Exception {
+        List<Object> results = PoolWarmUp.Loop.rehearse();
+        assertEquals(2, results.size());
+        assertEquals(27, results.get(0));
+        assertArrayEquals(new Object[] {1, 8, 27, 64}, (Object[]) results.get(1));
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            assertFalse(t.getName().startsWith("multiproc4j-pool-"), "a rehearsal thread is left: " + t.getName());
+        }
+        // LeakCheck: no segment of the pipe or the counter stays in /dev/shm
+    }
+
+    @Test
+    void onlyAWorkersClassIsRehearsed() throws Exception {
+        new PoolWarmUp.Loop().rehearse("org.example.SomethingElse"); // returns at once, nothing opened
+        new PoolWarmUp.Loop().rehearse(WorkerMain.class.getName());
+    }
+
+    @Test
     void theServiceLoaderFindsEveryStepAndEachRuns() throws Exception {
         List<String> found = new ArrayList<>();
         for (ChildWarmUp w : ServiceLoader.load(ChildWarmUp.class, PoolWarmUp.class.getClassLoader())) {
