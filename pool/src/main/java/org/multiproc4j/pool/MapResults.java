@@ -22,6 +22,8 @@ import java.util.RandomAccess;
  *
  * <p>Thread safety: as {@link Arrays#asList}: not synchronized. The pool fills it before the map completes; the
  * completion publishes it.
+ *
+ * @param <E> the result type.
  */
 final class MapResults<E> extends AbstractList<E> implements RandomAccess, Serializable {
     private static final long serialVersionUID = 1L;
