@@ -328,23 +328,8 @@ public final class ChildMain {
             // only a warm-up: the real task will meet the same problem and report it
         }
         StartTrace.mark("spare: JDK serialization prepared");
-        try {
-            for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
-                    org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
-                if (!awaitFreeCore(always)) {
-                    return;
-                }
-                try {
-                    w.prepare();
-                } catch (Exception | LinkageError e) {
-                    // only a warm-up
-                }
-                if (StartTrace.on()) {
-                    StartTrace.mark("spare: prepared by ".concat(w.getClass().getName()));
-                }
-            }
-        } catch (java.util.ServiceConfigurationError e) {
-            // a broken provider file: the task will load what it needs itself
+        if (!forEachProvider(always, "spare: prepared by ", org.multiproc4j.core.spi.ChildWarmUp::prepare)) {
+            return;
         }
         StartTrace.mark("spare: prepared");
         String role = expected;
@@ -359,27 +344,44 @@ public final class ChildMain {
      * comes.
      */
     private static void rehearse(String role, boolean always) {
+        if (forEachProvider(always, "spare: rehearsed by ", w -> w.rehearse(role)) && StartTrace.on()) {
+            StartTrace.mark("spare: rehearsed ".concat(role));
+        }
+    }
+
+    /** One step of a spare's warm-up with one provider. */
+    private interface ProviderStep {
+        void run(org.multiproc4j.core.spi.ChildWarmUp provider) throws Exception;
+    }
+
+    /**
+     * Runs {@code step} with every {@link org.multiproc4j.core.spi.ChildWarmUp} provider in turn, each when a core
+     * is free; a provider's failure is ignored (only a warm-up: the real task meets the same problem and reports
+     * it), and so is a broken provider file (the task loads what it needs itself).
+     *
+     * @param traced the start-trace text, followed by the provider's class name, after each step.
+     * @return {@code false} if the task came first.
+     */
+    private static boolean forEachProvider(boolean always, String traced, ProviderStep step) {
         try {
             for (org.multiproc4j.core.spi.ChildWarmUp w : java.util.ServiceLoader.load(
                     org.multiproc4j.core.spi.ChildWarmUp.class, ClassLoader.getSystemClassLoader())) {
                 if (!awaitFreeCore(always)) {
-                    return;
+                    return false;
                 }
                 try {
-                    w.rehearse(role);
+                    step.run(w);
                 } catch (Exception | LinkageError e) {
-                    // only a rehearsal: the real task will meet the same problem and report it
+                    // only a warm-up
                 }
                 if (StartTrace.on()) {
-                    StartTrace.mark("spare: rehearsed by ".concat(w.getClass().getName()));
+                    StartTrace.mark(traced.concat(w.getClass().getName()));
                 }
             }
         } catch (java.util.ServiceConfigurationError e) {
             // a broken provider file
         }
-        if (StartTrace.on()) {
-            StartTrace.mark("spare: rehearsed ".concat(role));
-        }
+        return true;
     }
 
     /**

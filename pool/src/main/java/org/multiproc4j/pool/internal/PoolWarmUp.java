@@ -123,21 +123,7 @@ public final class PoolWarmUp implements ChildWarmUp {
                 }
                 WorkerMain worker = ((WorkerMain) TaskWire.decodeTask(task, WorkerMain.class.getClassLoader(),
                         attached)).withoutCodecWarmUp();
-                Thread t = new Thread(() -> {
-                    try {
-                        worker.run();
-                    } catch (Exception ignored) {
-                        // only a rehearsal
-                    }
-                }, "multiproc4j-pool-rehearsal");
-                t.setDaemon(true);
-                t.start();
-                try {
-                    play(mine, codec, results);
-                } finally {
-                    mine.close();
-                    t.join(JOIN_MILLIS);
-                }
+                runAndPlay(worker, mine, codec, results, "multiproc4j-pool-rehearsal");
             } finally {
                 for (int i = attached.size() - 1; i >= 0; i--) {
                     try {
@@ -149,6 +135,29 @@ public final class PoolWarmUp implements ChildWarmUp {
                 pipe.close();
             }
             return results;
+        }
+
+        /**
+         * Runs {@code worker}'s loop on a thread of its own while this thread plays the pool's side on
+         * {@code mine}; closes {@code mine} and waits (briefly) for the worker's thread to end.
+         */
+        private static void runAndPlay(WorkerMain worker, Connection mine, PayloadCodec codec, List<Object> results,
+                                       String threadName) throws Exception {
+            Thread t = new Thread(() -> {
+                try {
+                    worker.run();
+                } catch (Exception ignored) {
+                    // only a warm-up or a rehearsal
+                }
+            }, threadName);
+            t.setDaemon(true);
+            t.start();
+            try {
+                play(mine, codec, results);
+            } finally {
+                mine.close();
+                t.join(JOIN_MILLIS);
+            }
         }
 
         /**
@@ -173,21 +182,7 @@ public final class PoolWarmUp implements ChildWarmUp {
                         sh.handedOver(null);                        // nobody attaches these bytes
                     }
                 }
-                Thread t = new Thread(() -> {
-                    try {
-                        worker.run();
-                    } catch (Exception ignored) {
-                        // only a warm-up
-                    }
-                }, "multiproc4j-pool-warm-up");
-                t.setDaemon(true);
-                t.start();
-                try {
-                    play(mine, codec, results);
-                } finally {
-                    mine.close();
-                    t.join(JOIN_MILLIS);
-                }
+                runAndPlay(worker, mine, codec, results, "multiproc4j-pool-warm-up");
             } finally {
                 pipe.close();
             }
