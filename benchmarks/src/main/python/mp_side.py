@@ -497,6 +497,22 @@ def wl_array_bulk(ts, warmup, trials, params):
     a.close()
 
 
+def manager_start_trial(ts, ctx, method, pause=0.0):
+    """One manager_start trial: after an untimed pause, Manager(), a first dict set, shutdown()."""
+    time.sleep(pause)
+    t0 = now()
+    m = ctx.Manager()
+    t1 = now()
+    d = m.dict()
+    d["x"] = 1
+    t2 = now()
+    m.shutdown()
+    t3 = now()
+    ts.add(f"{method}_start_ms", ms(t0, t1), "ms")
+    ts.add(f"{method}_start_to_first_dict_set_ms", ms(t0, t2), "ms")
+    ts.add(f"{method}_shutdown_ms", ms(t2, t3), "ms")
+
+
 def wl_manager_start(ts, warmup, trials, params):
     """Manager() constructor returning (server process started and answering); shutdown."""
     methods = ["spawn"] + (["fork"] if params.get("fork", "1") == "1" else [])
@@ -505,21 +521,7 @@ def wl_manager_start(ts, warmup, trials, params):
                     "shutdown = manager.shutdown()")
     for method in methods:
         ctx = mp.get_context(method)
-
-        def trial():
-            t0 = now()
-            m = ctx.Manager()
-            t1 = now()
-            d = m.dict()
-            d["x"] = 1
-            t2 = now()
-            m.shutdown()
-            t3 = now()
-            ts.add(f"{method}_start_ms", ms(t0, t1), "ms")
-            ts.add(f"{method}_start_to_first_dict_set_ms", ms(t0, t2), "ms")
-            ts.add(f"{method}_shutdown_ms", ms(t2, t3), "ms")
-
-        ts.repeat(warmup, trials, trial)
+        ts.repeat(warmup, trials, lambda: manager_start_trial(ts, ctx, method))
 
 
 # ------------------------------------------------------------------ pool workloads (mp_bench.py's)
@@ -570,26 +572,28 @@ def rate(n, t0, t1):
     return n / ((t1 - t0) / 1e9)
 
 
+def pool_start_trial(ts, c, method, pause=0.0):
+    """One pool_start trial: after an untimed pause, Pool(2), a first apply, close() and join()."""
+    time.sleep(pause)
+    t0 = now()
+    pool = c.Pool(2)
+    t1 = now()
+    pool.apply(noop)
+    t2 = now()
+    pool.close()
+    pool.join()
+    t3 = now()
+    ts.add(f"{method}_create_ms", ms(t0, t1), "ms")
+    ts.add(f"{method}_create_to_first_result_ms", ms(t0, t2), "ms")
+    ts.add(f"{method}_close_join_ms", ms(t2, t3), "ms")
+
+
 def wl_pool_start(ts, warmup, trials, params):
     ts.notes.append("create = Pool(2) constructor; first_result = constructor + pool.apply(noop) answered; "
                     "close_join = close(); join().")
     for method in ("fork", "spawn"):
         c = mp.get_context(method)
-
-        def trial():
-            t0 = now()
-            pool = c.Pool(2)
-            t1 = now()
-            pool.apply(noop)
-            t2 = now()
-            pool.close()
-            pool.join()
-            t3 = now()
-            ts.add(f"{method}_create_ms", ms(t0, t1), "ms")
-            ts.add(f"{method}_create_to_first_result_ms", ms(t0, t2), "ms")
-            ts.add(f"{method}_close_join_ms", ms(t2, t3), "ms")
-
-        ts.repeat(warmup, trials, trial)
+        ts.repeat(warmup, trials, lambda: pool_start_trial(ts, c, method))
 
 
 def wl_manager_start_quiet(ts, warmup, trials, params):
@@ -598,22 +602,7 @@ def wl_manager_start_quiet(ts, warmup, trials, params):
     ts.params.update(start_methods=["spawn"], pause_s=pause)
     ts.notes.append("as manager_start (spawn only), each trial after an untimed pause of pause_s seconds")
     ctx = mp.get_context("spawn")
-
-    def trial():
-        time.sleep(pause)
-        t0 = now()
-        m = ctx.Manager()
-        t1 = now()
-        d = m.dict()
-        d["x"] = 1
-        t2 = now()
-        m.shutdown()
-        t3 = now()
-        ts.add("spawn_start_ms", ms(t0, t1), "ms")
-        ts.add("spawn_start_to_first_dict_set_ms", ms(t0, t2), "ms")
-        ts.add("spawn_shutdown_ms", ms(t2, t3), "ms")
-
-    ts.repeat(warmup, trials, trial)
+    ts.repeat(warmup, trials, lambda: manager_start_trial(ts, ctx, "spawn", pause))
 
 
 def wl_pool_start_quiet(ts, warmup, trials, params):
@@ -622,22 +611,7 @@ def wl_pool_start_quiet(ts, warmup, trials, params):
     ts.params.update(start_methods=["spawn"], pause_s=pause)
     ts.notes.append("as pool_start (spawn only), each trial after an untimed pause of pause_s seconds")
     c = mp.get_context("spawn")
-
-    def trial():
-        time.sleep(pause)
-        t0 = now()
-        pool = c.Pool(2)
-        t1 = now()
-        pool.apply(noop)
-        t2 = now()
-        pool.close()
-        pool.join()
-        t3 = now()
-        ts.add("spawn_create_ms", ms(t0, t1), "ms")
-        ts.add("spawn_create_to_first_result_ms", ms(t0, t2), "ms")
-        ts.add("spawn_close_join_ms", ms(t2, t3), "ms")
-
-    ts.repeat(warmup, trials, trial)
+    ts.repeat(warmup, trials, lambda: pool_start_trial(ts, c, "spawn", pause))
 
 
 def wl_manager_dict_ops(ts, warmup, trials, params):
