@@ -104,11 +104,6 @@ final class OpenMpiComm implements CommBackend {
      * MPI's eager limits (4 KiB on shared memory, 64 KiB on TCP), so MPI takes it without the receiver.
      */
     static final int IN_PLACE = 4 << 10;
-    /**
-     * A staged whole message of up to this many bytes is sent with a blocking {@code MPI_Send}: far below every
-     * transport's eager limit (4 KiB less a header on shared memory), so MPI takes it without the receiver.
-     */
-    static final int SEND_NOW = 1 << 10;
     /** The smallest user tag that does not fit the MPI tag beside the code: set by {@link #tagSpace}. */
     private static volatile int tagLimit = (32767 + 1 >>> CODE_BITS) - 1;
     private static final int MAGIC = 0x6d70346a;
@@ -223,16 +218,12 @@ final class OpenMpiComm implements CommBackend {
             ByteBuffer direct = buf.directBuffer();
             if (direct != null && n <= IN_PLACE) {
                 // MPI sends from the caller's memory: an eager message, which MPI's transports take without the
-                // receiver, so the blocking send waits only for MPI's own resources (one call, no request)
-                c.send(slice(direct, (long) buf.offset() * buf.type().size() + from, n), n, MPI.BYTE, dest, wire);
-                return null;
-            }
-            if (n <= SEND_NOW && !txBusy) {
-                // staged, and eager in every transport: a blocking send from the communicator's own buffer returns
-                // as soon as MPI took the data (one call, no request), as isend and test would
-                ByteBuffer b0 = tx();
-                Staging.copyIn(buf, from, b0, 0, n);
-                c.send(b0, n, MPI.BYTE, dest, wire);
+                // receiver, so the wait is only for MPI's own resources
+                Request q = c.iSend(slice(direct, (long) buf.offset() * buf.type().size() + from, n), n, MPI.BYTE,
+                        dest, wire);
+                if (!q.test()) {
+                    q.waitFor();
+                }
                 return null;
             }
             ByteBuffer b0 = txBusy ? staging.take(n) : tx();
