@@ -2,7 +2,6 @@ package org.multiproc4j.mpi.openmpi;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 import mpi.Comm;
 import mpi.Intracomm;
@@ -96,29 +95,17 @@ final class NodeArea implements AutoCloseable {
         if (rank == 0) {
             try {
                 made = SharedMemory.create(control(size) + (long) SLOTS * CHUNK);
-                byte[] n = made.name().getBytes(StandardCharsets.US_ASCII);
-                name.putInt(0, n.length);
-                name.position(4);
-                name.put(n);
-                name.clear();
             } catch (RuntimeException e) {
-                name.putInt(0, 0);
+                // no area: every rank learns it from the name
             }
+            SegmentNames.put(name, 0, made);
         }
         comm.bcast(name, 256, MPI.BYTE, 0);
-        int len = name.getInt(0);
-        if (len <= 0) {
+        if (name.getInt(0) <= 0) {
             return null;
         }
         if (rank != 0) {
-            byte[] n = new byte[len];
-            name.position(4);
-            name.get(n);
-            try {
-                made = SharedMemory.attach(new String(n, StandardCharsets.US_ASCII));
-            } catch (RuntimeException e) {
-                made = null;
-            }
+            made = SegmentNames.attach(name, 0);
         }
         int[] ok = {made != null && made.buffer().byteArray() == null ? 1 : 0};
         ByteBuffer flag = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());

@@ -2,7 +2,6 @@ package org.multiproc4j.mpi.openmpi;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 import mpi.Comm;
 import mpi.Intracomm;
@@ -82,34 +81,22 @@ final class Outbox implements AutoCloseable {
         ByteBuffer name = ByteBuffer.allocateDirect(NAME).order(ByteOrder.nativeOrder());
         try {
             mine = SharedMemory.create(SIZE);
-            byte[] n = mine.name().getBytes(StandardCharsets.US_ASCII);
-            name.putInt(0, n.length);
-            name.position(4);
-            name.put(n);
-            name.clear();
         } catch (RuntimeException e) {
-            name.putInt(0, 0);
+            // no outbox here: every rank learns it from the names
         }
+        SegmentNames.put(name, 0, mine);
         ByteBuffer names = ByteBuffer.allocateDirect(NAME * size).order(ByteOrder.nativeOrder());
         comm.allGather(name, NAME, MPI.BYTE, names, NAME, MPI.BYTE);
         SharedMemory[] boxes = new SharedMemory[size];
         boolean ok = true;
         for (int r = 0; r < size && ok; r++) {
-            int len = names.getInt(r * NAME);
-            if (len <= 0) {
+            if (names.getInt(r * NAME) <= 0) {
                 ok = false;
             } else if (r == rank) {
                 boxes[r] = mine;
             } else {
-                byte[] n = new byte[len];
-                names.position(r * NAME + 4);
-                names.get(n);
-                try {
-                    boxes[r] = SharedMemory.attach(new String(n, StandardCharsets.US_ASCII));
-                    ok = boxes[r].buffer().byteArray() == null;
-                } catch (RuntimeException e) {
-                    ok = false;
-                }
+                boxes[r] = SegmentNames.attach(names, r * NAME);
+                ok = boxes[r] != null && boxes[r].buffer().byteArray() == null;
             }
         }
         ByteBuffer flag = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
