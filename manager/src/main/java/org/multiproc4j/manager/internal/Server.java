@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,6 +52,8 @@ public final class Server implements Dispatcher, AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down when the first {@link #close()} has finished (the listener closed, its socket file deleted). */
+    private final CountDownLatch closeDone = new CountDownLatch(1);
     private volatile boolean closed;
 
     /**
@@ -218,7 +221,29 @@ public final class Server implements Dispatcher, AutoCloseable {
             }
         } finally {
             close();
+            awaitCloseDone();
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Waits (a bounded time) until the first {@link #close()} has finished: a shutdown request closes in another
+     * thread, and the stand-alone server's JVM, which exits when {@link #serve()} returns, must not end before
+     * that thread has deleted the socket file.
+     */
+    private void awaitCloseDone() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                closeDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -254,10 +279,14 @@ public final class Server implements Dispatcher, AutoCloseable {
             return;
         }
         closed = true;
-        LOCAL.remove(address, this);
-        listener.close();
-        for (Session s : sessions) {
-            s.end();
+        try {
+            LOCAL.remove(address, this);
+            listener.close();
+            for (Session s : sessions) {
+                s.end();
+            }
+        } finally {
+            closeDone.countDown();
         }
     }
 
