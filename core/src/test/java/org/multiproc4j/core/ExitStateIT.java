@@ -21,7 +21,7 @@ import org.multiproc4j.test.Timeouts;
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ExitStateIT {
-    private static final int ROUNDS = 30;
+    private static final int ROUNDS = 15;
 
     @Test
     void shouldHaveAnExitCodeAsSoonAsIsAliveTurnsFalse() throws Exception {

@@ -19,7 +19,7 @@ import org.multiproc4j.test.LeakCheck;
 @ExtendWith(LeakCheck.class)
 @Timeout(300)
 class CloseWhileInUseTest {
-    private static final int ROUNDS = 200;
+    private static final int ROUNDS = 64;
     private static final Duration LONG_WAIT = Duration.ofMinutes(5);
     private static final ChannelOptions SMALL = new ChannelOptions().capacity(ChannelOptions.MIN_CAPACITY);
     private static final byte[] LARGER_THAN_RING = new byte[10 * ChannelOptions.MIN_CAPACITY];

@@ -42,7 +42,7 @@ class SharedMemoryCloseTest {
                 .user("buffer", m -> m.buffer().getAndAddLong(0, 1))
                 .user("window", m -> m.buffer(64, 64).putLongVolatile(8, 3))
                 .expectMessageContaining("closed")
-                .rounds(200)
+                .rounds(64)
                 .run();
     }
 
@@ -107,8 +107,9 @@ class SharedMemoryCloseTest {
     void shouldBoundTheMemoryOfClosedBlocksInACreateCloseLoop() throws Exception {
         assumeTrue(Files.isReadable(MAPS), "needs /proc/self/maps");
         long blockSize = 64L << 20;
-        int blocks = 200;
         long bound = RetiredMappings.maxRetainedBytes();
+        // enough that, without the bound, the closed blocks would reach about four times the allowance below
+        int blocks = (int) (4 * bound / blockSize) + 12;
         byte[] page = new byte[1 << 20];
         java.util.Arrays.fill(page, (byte) 1);
         long collectionsBefore = RetiredMappings.collections();

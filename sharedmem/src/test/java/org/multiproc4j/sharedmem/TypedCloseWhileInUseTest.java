@@ -17,7 +17,7 @@ import org.multiproc4j.test.LeakCheck;
 @ExtendWith(LeakCheck.class)
 @Timeout(300)
 class TypedCloseWhileInUseTest {
-    private static final int ROUNDS = 200;
+    private static final int ROUNDS = 64;
     private static final int LENGTH = 1 << 14;
 
     @Test

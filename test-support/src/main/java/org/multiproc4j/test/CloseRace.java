@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * CloseRace.of("pipe source", () -> java.nio.channels.Pipe.open().source())
  *         .user("read", source -> source.read(java.nio.ByteBuffer.allocate(1)))   // blocks: nothing is written
  *         .expect(java.nio.channels.ClosedChannelException.class)  // AsynchronousCloseException is one
- *         .rounds(200)
+ *         .rounds(100)
  *         .run();
  * }</pre>
  *
@@ -35,6 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  * @param <T> the type of the object.
  */
 public final class CloseRace<T> {
+    /** System property: the number of rounds of every race, overriding {@link #rounds(int)} (for a soak run). */
+    public static final String ROUNDS_PROPERTY = "multiproc4j.test.closeRaceRounds";
+
     private final String what;
     private final Callable<T> open;
     private final List<String> names = new ArrayList<>();
@@ -44,7 +47,7 @@ public final class CloseRace<T> {
     private Use<T> cleanup;
     private List<Class<?>> expected = List.of(IllegalStateException.class);
     private String messagePart;
-    private int rounds = 200;
+    private int rounds = 64;
     private long maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(3);
     private Duration wakeBound = Timeouts.scaled(Duration.ofSeconds(5));
 
@@ -153,7 +156,8 @@ public final class CloseRace<T> {
     }
 
     /**
-     * Sets the number of rounds (200 by default).
+     * Sets the number of rounds (64 by default). The system property {@value #ROUNDS_PROPERTY}, when set, overrides
+     * every race's number: a soak run ({@code -Dmultiproc4j.test.closeRaceRounds=2000}) without editing the tests.
      *
      * @param n the rounds.
      * @return this race.
@@ -196,17 +200,18 @@ public final class CloseRace<T> {
      * @throws Exception      if opening or closing an object failed.
      */
     public void run() throws Exception {
+        int rounds = Integer.getInteger(ROUNDS_PROPERTY, this.rounds);
         for (int round = 0; round < rounds; round++) {
             T object = open.call();
             try {
-                runRound(round, object);
+                runRound(round, rounds, object);
             } finally {
                 (cleanup != null ? cleanup : close).use(object);
             }
         }
     }
 
-    private void runRound(int round, T object) throws Exception {
+    private void runRound(int round, int rounds, T object) throws Exception {
         prepare.use(object);
         int n = uses.size();
         CountDownLatch started = new CountDownLatch(n);

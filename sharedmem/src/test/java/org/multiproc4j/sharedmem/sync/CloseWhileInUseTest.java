@@ -25,7 +25,7 @@ import org.multiproc4j.test.Timeouts;
 @ExtendWith(LeakCheck.class)
 @Timeout(300)
 class CloseWhileInUseTest {
-    private static final int ROUNDS = 200;
+    private static final int ROUNDS = 64;
     private static final Duration LONG_WAIT = Duration.ofMinutes(5);
 
     @Test
