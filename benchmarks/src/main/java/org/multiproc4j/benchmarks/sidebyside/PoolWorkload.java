@@ -126,6 +126,12 @@ public final class PoolWorkload implements Workload {
         return name;
     }
 
+    /** The quiet start row is left to full runs: its trial is the start row's, after a pause of a second. */
+    @Override
+    public boolean inQuickRun() {
+        return !name.endsWith("_quiet");
+    }
+
     @Override
     public String title() {
         switch (name) {

@@ -98,8 +98,8 @@ public interface Workload extends AutoCloseable {
 
     /**
      * Tells whether a quick run ({@code --quick}) without {@code --workloads} includes this workload. A workload
-     * whose every trial boots several processes (the MPI jobs) is left to full runs, or to a quick run that names
-     * it, so that the smoke test stays quick.
+     * whose every trial boots several processes (the MPI jobs), or that repeats another's trial after a pause (the
+     * quiet start rows), is left to full runs, or to a quick run that names it, so that the smoke test stays quick.
      *
      * @return {@code true} by default.
      */
