@@ -875,7 +875,9 @@ public final class ProcessPool implements AutoCloseable {
      * results keeps them in segments of that many rather than in one array: on Java 17, G1 allocates an array of
      * a million references in the old generation, where a dropped one keeps its results alive through young
      * collections until the next concurrent cycle (its class is not {@code Arrays.asList}'s: with a fast codec
-     * that only takes registered classes, send a copy, {@code new ArrayList<>(results)}).
+     * that only takes registered classes, send a copy, {@code new ArrayList<>(results)}). Such a list keeps
+     * {@code Integer} and {@code Long} results unboxed and boxes them in {@code get} (as Guava's
+     * {@code Ints.asList}): two {@code get}s of one element return equal boxes, not always the same one.
      *
      * @param fn     the function.
      * @param inputs the inputs (read at once, in this thread, before this method returns: do not change them
@@ -1173,7 +1175,8 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * Collects a map's chunks into one list; completes when every chunk has answered. A map of more than
      * {@link MapResults#SEGMENT} results collects into a {@link MapResults} (small arrays: no array of a million
-     * references in the old generation keeping dropped results alive), a smaller one into one array.
+     * references in the old generation keeping dropped results alive; numbers unboxed), a smaller one into one
+     * array.
      */
     private static final class MapSink<R> implements Task.Sink {
         private final AsyncResult<List<R>> result;
@@ -1199,8 +1202,7 @@ public final class ProcessPool implements AutoCloseable {
         /** Decodes a chunk of numbers straight into the list and counts it done; false if it is not one. */
         boolean decodeInto(PayloadCodec codec, Task task, byte[] m, int at, int len) {
             boolean decoded = segmented != null
-                    ? codec.decodeNumbersInto(m, at, len, segmented.segments(), MapResults.SHIFT, (int) task.first,
-                            task.count)
+                    ? segmented.putPacked(codec, m, at, len, (int) task.first, task.count)
                     : codec.decodeNumbersInto(m, at, len, values, (int) task.first, task.count);
             if (!decoded) {
                 return false;

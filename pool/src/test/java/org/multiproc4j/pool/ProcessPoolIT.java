@@ -314,6 +314,7 @@ class ProcessPoolIT {
                     packed.getClass() + ", " + odd.getClass() + ", " + general.getClass());
             List<Integer> expected = in.stream().map(ProcessPoolIT::cube).collect(Collectors.toList());
             assertEquals(expected, packed);
+            assertTrue(((MapResults<Integer>) packed).segments()[0] instanceof int[], "packed results held unboxed");
             assertEquals(expected, odd);
             assertEquals(in.stream().map(x -> "s" + x).collect(Collectors.toList()), general);
             // a small map keeps its one array

@@ -256,72 +256,58 @@ final class Packed {
      *         length (the caller then decodes it the general way).
      */
     static boolean decodeNumbersInto(byte[] b, int offset, int length, Object[] dst, int at, int expected) {
-        if (length < 5 || !isNumbers(b[offset]) || (int) INT.get(b, offset + 1) != expected || at < 0
+        if (numbers(b, offset, length, expected) == PayloadCodec.NOT_NUMBERS || at < 0
                 || expected > dst.length - at) {
             return false;
         }
-        boolean wide = b[offset] == LONGS;
-        if ((wide ? 8L : 4L) * expected != length - 5) {
-            return false;
-        }
-        int in = offset + 5;
-        if (wide) {
-            for (int i = 0; i < expected; i++, in += 8) {
-                dst[at + i] = (long) LONG.get(b, in);
-            }
-        } else {
-            for (int i = 0; i < expected; i++, in += 4) {
-                dst[at + i] = (int) INT.get(b, in);
-            }
-        }
+        readBoxed(b, offset, 0, dst, at, expected);
         return true;
     }
 
     /**
-     * As {@link #decodeNumbersInto(byte[], int, int, Object[], int, int)}, into a list held in segments of
-     * {@code 1 << shift} elements (each full but the last): element {@code i} goes to
-     * {@code dst[i >>> shift][i & ((1 << shift) - 1)]}.
-     *
-     * @return {@code false}, with {@code dst} untouched, if the message is not a packed chunk of numbers of that
-     *         length, or it does not fit from {@code at}.
+     * Tells whether {@code b[offset..offset+length)} is a packed chunk of exactly {@code expected} numbers, and of
+     * which kind: {@link PayloadCodec#INTS}, {@link PayloadCodec#LONGS} or {@link PayloadCodec#NOT_NUMBERS}.
      */
-    static boolean decodeNumbersInto(byte[] b, int offset, int length, Object[][] dst, int shift, int at,
-                                     int expected) {
-        if (length < 5 || !isNumbers(b[offset]) || (int) INT.get(b, offset + 1) != expected || at < 0
-                || expected < 0) {
-            return false;
+    static int numbers(byte[] b, int offset, int length, int expected) {
+        if (length < 5 || !isNumbers(b[offset]) || (int) INT.get(b, offset + 1) != expected || expected < 0) {
+            return PayloadCodec.NOT_NUMBERS;
         }
         boolean wide = b[offset] == LONGS;
         if ((wide ? 8L : 4L) * expected != length - 5) {
-            return false;
+            return PayloadCodec.NOT_NUMBERS;
         }
-        int mask = (1 << shift) - 1;
-        long end = (long) at + expected;
-        if (expected > 0) {
-            int lastSeg = (int) ((end - 1) >>> shift);
-            if (lastSeg >= dst.length || ((end - 1) & mask) >= dst[lastSeg].length) {
-                return false;
+        return wide ? PayloadCodec.LONGS : PayloadCodec.INTS;
+    }
+
+    /** Copies elements {@code from..from+n} of the packed {@code Integer}s at {@code offset} into {@code dst}. */
+    static void readInts(byte[] b, int offset, int from, int[] dst, int at, int n) {
+        int in = offset + 5 + 4 * from;
+        for (int k = 0; k < n; k++, in += 4) {
+            dst[at + k] = (int) INT.get(b, in);
+        }
+    }
+
+    /** Copies elements {@code from..from+n} of the packed {@code Long}s at {@code offset} into {@code dst}. */
+    static void readLongs(byte[] b, int offset, int from, long[] dst, int at, int n) {
+        int in = offset + 5 + 8 * from;
+        for (int k = 0; k < n; k++, in += 8) {
+            dst[at + k] = (long) LONG.get(b, in);
+        }
+    }
+
+    /** Copies elements {@code from..from+n} of the packed numbers at {@code offset} into {@code dst}, boxed. */
+    static void readBoxed(byte[] b, int offset, int from, Object[] dst, int at, int n) {
+        if (b[offset] == LONGS) {
+            int in = offset + 5 + 8 * from;
+            for (int k = 0; k < n; k++, in += 8) {
+                dst[at + k] = (long) LONG.get(b, in);
+            }
+        } else {
+            int in = offset + 5 + 4 * from;
+            for (int k = 0; k < n; k++, in += 4) {
+                dst[at + k] = (int) INT.get(b, in);
             }
         }
-        int in = offset + 5;
-        int done = 0;
-        while (done < expected) {
-            int i = at + done;
-            Object[] seg = dst[i >>> shift];
-            int off = i & mask;
-            int n = Math.min(expected - done, seg.length - off);
-            if (wide) {
-                for (int k = 0; k < n; k++, in += 8) {
-                    seg[off + k] = (long) LONG.get(b, in);
-                }
-            } else {
-                for (int k = 0; k < n; k++, in += 4) {
-                    seg[off + k] = (int) INT.get(b, in);
-                }
-            }
-            done += n;
-        }
-        return true;
     }
 
     /**

@@ -18,6 +18,12 @@ import org.multiproc4j.core.codec.Codecs;
 public final class PayloadCodec implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final byte KRYO_TAG = 'K';
+    /** What {@link #packedNumbers} says of a message that is not a packed chunk of numbers of the count asked. */
+    public static final int NOT_NUMBERS = 0;
+    /** What {@link #packedNumbers} says of a packed chunk of {@code Integer}s. */
+    public static final int INTS = 1;
+    /** What {@link #packedNumbers} says of a packed chunk of {@code Long}s. */
+    public static final int LONGS = 2;
     /** How deep {@code Object[]} tuples nest on the fast path (the codecs' own limit). */
     private static final int MAX_TUPLE_DEPTH = 4;
 
@@ -129,23 +135,62 @@ public final class PayloadCodec implements Serializable {
     }
 
     /**
-     * As {@link #decodeNumbersInto(byte[], int, int, Object[], int, int)}, into a list held in segments of
-     * {@code 1 << shift} elements, each full but the last (element {@code i} at
-     * {@code dst[i >>> shift][i & ((1 << shift) - 1)]}).
+     * Tells whether a result is a packed chunk of {@code count} numbers (as the default codec packs a chunk of
+     * {@code Integer}s or {@code Long}s), and of which: its elements are then read with {@link #readInts},
+     * {@link #readLongs} or {@link #readBoxed}.
      *
      * @param bytes  the message.
      * @param offset where the encoded chunk starts.
      * @param length its length.
-     * @param dst    the segments.
-     * @param shift  log2 of the segments' length.
-     * @param at     the index of the first.
      * @param count  how many numbers the chunk must hold.
-     * @return {@code true} if it was such a chunk and is decoded; {@code false}, with {@code dst} untouched,
-     *         otherwise.
+     * @return {@link #INTS}, {@link #LONGS}, or {@link #NOT_NUMBERS} if it is not such a chunk (another kind of
+     *         chunk, another count, a truncated one, or a user's codec).
      */
-    public boolean decodeNumbersInto(byte[] bytes, int offset, int length, Object[][] dst, int shift, int at,
-                                     int count) {
-        return codec == null && Packed.decodeNumbersInto(bytes, offset, length, dst, shift, at, count);
+    public int packedNumbers(byte[] bytes, int offset, int length, int count) {
+        return codec == null ? Packed.numbers(bytes, offset, length, count) : NOT_NUMBERS;
+    }
+
+    /**
+     * Copies {@code n} numbers of a packed chunk of {@code Integer}s, from its element {@code from}, into
+     * {@code dst} from {@code at}. The chunk's length was checked by {@link #packedNumbers}.
+     *
+     * @param bytes  the message.
+     * @param offset where the encoded chunk starts.
+     * @param from   the chunk's first element to copy.
+     * @param dst    where they go.
+     * @param at     the index in {@code dst} of the first.
+     * @param n      how many.
+     */
+    public static void readInts(byte[] bytes, int offset, int from, int[] dst, int at, int n) {
+        Packed.readInts(bytes, offset, from, dst, at, n);
+    }
+
+    /**
+     * As {@link #readInts}, from a packed chunk of {@code Long}s.
+     *
+     * @param bytes  the message.
+     * @param offset where the encoded chunk starts.
+     * @param from   the chunk's first element to copy.
+     * @param dst    where they go.
+     * @param at     the index in {@code dst} of the first.
+     * @param n      how many.
+     */
+    public static void readLongs(byte[] bytes, int offset, int from, long[] dst, int at, int n) {
+        Packed.readLongs(bytes, offset, from, dst, at, n);
+    }
+
+    /**
+     * As {@link #readInts} and {@link #readLongs}, boxed, from a packed chunk of either kind.
+     *
+     * @param bytes  the message.
+     * @param offset where the encoded chunk starts.
+     * @param from   the chunk's first element to copy.
+     * @param dst    where they go.
+     * @param at     the index in {@code dst} of the first.
+     * @param n      how many.
+     */
+    public static void readBoxed(byte[] bytes, int offset, int from, Object[] dst, int at, int n) {
+        Packed.readBoxed(bytes, offset, from, dst, at, n);
     }
 
     /**

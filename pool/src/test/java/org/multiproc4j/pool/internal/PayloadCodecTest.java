@@ -121,24 +121,27 @@ class PayloadCodecTest {
     }
 
     @Test
-    void shouldDecodeAChunkOfNumbersIntoSegmentsAcrossTheirBoundaries() {
-        Object[][] dst = {new Object[4], new Object[4], new Object[2]}; // segments of 1 << 2, the last short
-        byte[] ints = codec.encode(new Object[] {1, 2, 3, 4, 5, 6});
-        assertTrue(codec.decodeNumbersInto(ints, 0, ints.length, dst, 2, 3, 6));
-        assertArrayEquals(new Object[] {null, null, null, 1}, dst[0]);
-        assertArrayEquals(new Object[] {2, 3, 4, 5}, dst[1]);
-        assertArrayEquals(new Object[] {6, null}, dst[2]);
-        byte[] longs = codec.encode(new Object[] {-1L, Long.MIN_VALUE});
-        assertTrue(codec.decodeNumbersInto(longs, 0, longs.length, dst, 2, 8, 2));
-        assertArrayEquals(new Object[] {-1L, Long.MIN_VALUE}, dst[2]);
-        Object[][] before = {dst[0].clone(), dst[1].clone(), dst[2].clone()};
-        // no room at the end, the wrong count, another kind of chunk: untouched
-        assertFalse(codec.decodeNumbersInto(ints, 0, ints.length, dst, 2, 5, 6));
-        assertFalse(codec.decodeNumbersInto(ints, 0, ints.length, dst, 2, 0, 5));
+    void shouldTellAPackedChunkOfNumbersAndReadItsElements() {
+        byte[] ints = codec.encode(new Object[] {1, -8, 27, 64});
+        assertEquals(PayloadCodec.INTS, codec.packedNumbers(ints, 0, ints.length, 4));
+        int[] is = new int[5];
+        PayloadCodec.readInts(ints, 0, 1, is, 2, 3);
+        assertArrayEquals(new int[] {0, 0, -8, 27, 64}, is);
+        byte[] longs = codec.encode(new Object[] {-1L, Long.MIN_VALUE, 3L});
+        assertEquals(PayloadCodec.LONGS, codec.packedNumbers(longs, 0, longs.length, 3));
+        long[] ls = new long[2];
+        PayloadCodec.readLongs(longs, 0, 1, ls, 0, 2);
+        assertArrayEquals(new long[] {Long.MIN_VALUE, 3L}, ls);
+        Object[] boxed = new Object[3];
+        PayloadCodec.readBoxed(longs, 0, 2, boxed, 0, 1);
+        PayloadCodec.readBoxed(ints, 0, 3, boxed, 1, 1);
+        assertArrayEquals(new Object[] {3L, 64, null}, boxed);
+        // the wrong count, a truncated chunk, another kind, another codec
+        assertEquals(PayloadCodec.NOT_NUMBERS, codec.packedNumbers(ints, 0, ints.length, 3));
+        assertEquals(PayloadCodec.NOT_NUMBERS, codec.packedNumbers(ints, 0, ints.length - 1, 4));
         byte[] strings = codec.encode(new Object[] {"a", "b"});
-        assertFalse(codec.decodeNumbersInto(strings, 0, strings.length, dst, 2, 0, 2));
-        for (int s = 0; s < dst.length; s++) {
-            assertArrayEquals(before[s], dst[s]);
-        }
+        assertEquals(PayloadCodec.NOT_NUMBERS, codec.packedNumbers(strings, 0, strings.length, 2));
+        assertEquals(PayloadCodec.NOT_NUMBERS, new PayloadCodec(org.multiproc4j.core.codec.Codecs.jdk())
+                .packedNumbers(ints, 0, ints.length, 4));
     }
 }
