@@ -117,7 +117,8 @@ class LaunchFailureIT {
     @Test
     void shouldNotCallAChildKilledWhileBootingALaunchFailure() throws Exception {
         for (int i = 0; i < 10; i++) {
-            JvmProcess p = new JvmProcess(() -> { },
+            // a task that outlives the kill: a no-op one may have run and exited 0 before a kill on a busy machine
+            JvmProcess p = new JvmProcess(() -> ParentMain.sleep(60_000),
                     new JvmProcess.Options().startMethod(StartMethod.SPAWN)).start();
             p.kill();
             assertTrue(p.join(Timeouts.MEDIUM), "round " + i);
