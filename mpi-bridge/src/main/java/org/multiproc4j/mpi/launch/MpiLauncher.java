@@ -47,7 +47,7 @@ import org.multiproc4j.mpi.internal.LocalJob;
  * <p><b>JVM options.</b> Each rank's JVM gets the options of {@link Options#jvmOptions(String...)} and, unless
  * the user chose a garbage collector, {@value #DEFAULT_GC} with a young generation of {@value #DEFAULT_YOUNG}:
  * with the parallel collector the object forms are much faster than under G1, the JVM's default (here a small
- * map's one-way ping-pong 0.95 → 0.58 µs and its bcast 0.74 → 0.33 µs), and its small young generation keeps a
+ * map's one-way ping-pong 0.74 → 0.37 µs and its bcast 0.27 → 0.21 µs), and its small young generation keeps a
  * rank's allocations in the cache (with the parallel collector's own, about 100 MB here, an 8-byte buffer
  * ping-pong allocates into memory no cache holds and takes 0.153 µs one way, against 0.114 under G1 and 0.112
  * with {@value #DEFAULT_YOUNG}). A user's own {@code -XX:+Use...GC} or {@code -XX:-Use...GC} option wins: the
