@@ -44,6 +44,19 @@ import org.multiproc4j.mpi.internal.LocalJob;
  * (lines of different ranks interleave in any order); {@link Options#prefixOutput(boolean)} prefixes each line
  * with {@code [r] }, and {@link Options#output(PrintStream)} sends the lines elsewhere.
  *
+ * <p><b>JVM options.</b> Each rank's JVM gets the options of {@link Options#jvmOptions(String...)} and, unless
+ * the user chose a garbage collector, {@value #DEFAULT_GC} with a young generation of {@value #DEFAULT_YOUNG}:
+ * with the parallel collector the object forms are much faster than under G1, the JVM's default (here a small
+ * map's one-way ping-pong 0.74 → 0.37 µs and its bcast 0.27 → 0.21 µs), and its small young generation keeps a
+ * rank's allocations in the cache (with the parallel collector's own, about 100 MB here, an 8-byte buffer
+ * ping-pong allocates into memory no cache holds and takes 0.153 µs one way, against 0.114 under G1 and 0.112
+ * with {@value #DEFAULT_YOUNG}). A user's own {@code -XX:+Use...GC} or {@code -XX:-Use...GC} option wins: the
+ * launcher adds neither when one is among the job's JVM options or in the {@code JAVA_TOOL_OPTIONS},
+ * {@code JDK_JAVA_OPTIONS} or {@code _JAVA_OPTIONS} environment variables the ranks inherit (the JVM refuses to
+ * start with two collectors); an option that sizes the heap ({@code -Xmx}, {@code -Xms}, {@code -Xmn},
+ * {@code -XX:NewSize=}, {@code -XX:NewRatio=}, {@code -XX:MaxRAMPercentage=}, ...) leaves out
+ * {@value #DEFAULT_YOUNG}.
+ *
  * <p><b>Failure.</b> The job's status is 0 when every rank's {@code main} returned. When a rank fails (its
  * {@code main} throws, it calls {@code System.exit} with a non-zero status or {@code Mpi.abort}, or it is
  * killed), the launcher prints one line naming the rank and the cause, marks the job aborted in shared memory (so
@@ -55,7 +68,48 @@ import org.multiproc4j.mpi.internal.LocalJob;
  */
 public final class MpiLauncher {
 
+    /**
+     * The garbage collector option every rank's JVM gets unless the user chose one (see the class comment).
+     */
+    public static final String DEFAULT_GC = "-XX:+UseParallelGC";
+
+    /**
+     * The young generation size every rank's JVM gets with {@link #DEFAULT_GC}, unless the user sized the heap (see
+     * the class comment).
+     */
+    public static final String DEFAULT_YOUNG = "-Xmn24m";
+
+    private static final String[] OPTION_VARIABLES = {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"};
+
     private MpiLauncher() {
+    }
+
+    /**
+     * Returns the JVM options of a job's ranks: the user's, preceded by {@link #DEFAULT_GC} unless one of the user's
+     * options or of the JVM option variables in {@code env} selects or deselects a garbage collector, and then by
+     * {@link #DEFAULT_YOUNG} unless one of them sizes the heap or its young generation.
+     *
+     * @param user the user's options.
+     * @param env  the environment the ranks inherit.
+     * @return the options, in order.
+     */
+    static List<String> rankJvmOptions(List<String> user, java.util.Map<String, String> env) {
+        List<String> given = new ArrayList<>(user);
+        for (String var : OPTION_VARIABLES) {
+            String v = env.get(var);
+            if (v != null && !v.isBlank()) {
+                given.addAll(Arrays.asList(v.trim().split("\\s+")));
+            }
+        }
+        List<String> all = new ArrayList<>();
+        if (given.stream().noneMatch(o -> o.matches("-XX:[+-]Use\\w*GC"))) {
+            all.add(DEFAULT_GC);
+            if (given.stream().noneMatch(o -> o.matches("-Xm[nsx].*|-XX:\\w*(NewSize|NewRatio|HeapSize|RAM\\w*)=.*"))) {
+                all.add(DEFAULT_YOUNG);
+            }
+        }
+        all.addAll(user);
+        return all;
     }
 
     /**
@@ -94,6 +148,7 @@ public final class MpiLauncher {
         boolean pipe = out != null || o.prefixOutput();
         PrintStream console = out != null ? out : System.out;
         PrintStream errors = out != null ? out : System.err;
+        String[] jvmOptions = rankJvmOptions(o.jvmOptions(), System.getenv()).toArray(new String[0]);
         try (LocalJob job = LocalJob.create(n, o.ringCapacity().orElse(JobLayout.defaultCapacity(n)))) {
             List<JvmProcess> ranks = new ArrayList<>();
             List<Thread> pumps = new ArrayList<>();
@@ -102,7 +157,7 @@ public final class MpiLauncher {
                 for (int r = 0; r < n; r++) {
                     JvmProcess.Options po = new JvmProcess.Options().name("rank-" + r)
                             .startMethod(StartMethod.SPAWN).terminateGrace(Duration.ofSeconds(1))
-                            .jvmOptions(o.jvmOptions().toArray(new String[0]))
+                            .jvmOptions(jvmOptions)
                             .extraClasspath(o.extraClasspath().toArray(new Path[0]));
                     if (pipe) {
                         po.stdout(ProcessBuilder.Redirect.PIPE).stderr(ProcessBuilder.Redirect.PIPE);
@@ -347,7 +402,9 @@ public final class MpiLauncher {
         }
 
         /**
-         * Adds JVM options for every rank ({@code -Xmx2g}, {@code -Dkey=value}).
+         * Adds JVM options for every rank ({@code -Xmx2g}, {@code -Dkey=value}). A garbage collector option
+         * ({@code -XX:+UseG1GC}) replaces the launcher's defaults, {@link MpiLauncher#DEFAULT_GC} and
+         * {@link MpiLauncher#DEFAULT_YOUNG}; an option that sizes the heap replaces the latter.
          *
          * @param options the options, each starting with {@code -}; default none.
          * @return these options.

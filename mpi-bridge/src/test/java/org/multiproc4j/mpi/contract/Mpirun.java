@@ -25,7 +25,9 @@ import org.multiproc4j.core.internal.ChildCommand;
  * environment ranks need, then the java executable, the JVM options the project's modules contribute through
  * core's {@code JvmOptionsProvider} for that Java version, {@code -Djava.library.path} of Open MPI's library
  * directory, the classpath and the main class), runs it with a timeout, and returns its exit status and output.
- * On timeout it kills {@code mpirun}, its process group and every descendant, so that no rank is left behind.
+ * On timeout it first appends a thread dump of every Java process of the job to the output ({@code jcmd <pid>
+ * Thread.print}, all at once, within {@link #DUMP_LIMIT}), so that a rare hang can be diagnosed from a test's
+ * report, then kills {@code mpirun}, its process group and every descendant, so that no rank is left behind.
  * Open MPI's shared-memory segments go to a directory of their own ({@code btl_vader_backing_directory}), removed
  * after the run, so that a job that failed leaves nothing in {@code /dev/shm}.
  *
@@ -41,6 +43,8 @@ import org.multiproc4j.core.internal.ChildCommand;
 public final class Mpirun {
     /** Environment variable naming the {@code mpirun} to use (else {@code mpirun} on the {@code PATH}). */
     public static final String MPIRUN_ENV = "MULTIPROC4J_MPIRUN";
+    /** How long the thread dumps of a timed-out job may take, all of them together. */
+    public static final Duration DUMP_LIMIT = Duration.ofSeconds(10);
 
     private final int n;
     private final Path javaHome;
@@ -306,9 +310,11 @@ public final class Mpirun {
         reader.setDaemon(true);
         reader.start();
         boolean timedOut = false;
+        String dumps = "";
         try {
             if (!p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 timedOut = true;
+                dumps = threadDumps(p);
                 kill(p);
             }
         } catch (InterruptedException e) {
@@ -322,7 +328,7 @@ public final class Mpirun {
             text = out.toString(StandardCharsets.UTF_8);
         }
         if (timedOut) {
-            text += "\n[Mpirun: killed after " + timeout + "]\n";
+            text += "\n[Mpirun: killed after " + timeout + "]\n" + dumps;
         }
         return new Result(timedOut ? -1 : p.exitValue(), text, timedOut, millis, cmd);
     }
@@ -459,6 +465,66 @@ public final class Mpirun {
             }
         }
         return cmd;
+    }
+
+    /**
+     * Dumps the threads of every Java process of a job (the descendants of {@code mpirun} running a {@code java}
+     * executable) with the {@code jcmd} of the ranks' JDK, all at once; a dump that takes longer than
+     * {@link #DUMP_LIMIT} is given up (its {@code jcmd} is killed).
+     *
+     * @param p the job's {@code mpirun}.
+     * @return the dumps, each under a line naming the process, or why there is none.
+     * @throws InterruptedException if interrupted while waiting for them.
+     */
+    private String threadDumps(Process p) throws InterruptedException {
+        List<ProcessHandle> javas = p.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .sorted(java.util.Comparator.comparingLong(ProcessHandle::pid)).collect(Collectors.toList());
+        if (javas.isEmpty()) {
+            return "[Mpirun: no Java process of the job to dump]\n";
+        }
+        Path jcmd = javaHome.resolve("bin").resolve("jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        }
+        StringBuilder text = new StringBuilder();
+        List<Process> dumpers = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        try {
+            for (ProcessHandle h : javas) {
+                Path file = Files.createTempFile("mp4j-mpirun-dump-", ".txt");
+                files.add(file);
+                dumpers.add(new ProcessBuilder(jcmd.toString(), Long.toString(h.pid()), "Thread.print")
+                        .redirectErrorStream(true).redirectOutput(file.toFile()).start());
+            }
+            long deadline = System.nanoTime() + DUMP_LIMIT.toNanos();
+            for (int i = 0; i < javas.size(); i++) {
+                Process d = dumpers.get(i);
+                boolean done = d.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (!done) {
+                    d.destroyForcibly();
+                    d.waitFor(1, TimeUnit.SECONDS);
+                }
+                text.append("[Mpirun: thread dump of java process ").append(javas.get(i).pid())
+                        .append(done ? "" : " (incomplete: jcmd gave no answer within " + DUMP_LIMIT + ")")
+                        .append("]\n").append(Files.readString(files.get(i), StandardCharsets.UTF_8)).append('\n');
+            }
+        } catch (IOException e) {
+            text.append("[Mpirun: could not dump the job's threads with ").append(jcmd).append(": ").append(e)
+                    .append("]\n");
+        } finally {
+            for (Process d : dumpers) {
+                d.destroyForcibly();
+            }
+            for (Path f : files) {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+        return text.toString();
     }
 
     private static void kill(Process p) throws InterruptedException {

@@ -43,6 +43,10 @@ class MpirunIT {
         Mpirun.Result r = Mpirun.ranks(2).timeout(Duration.ofSeconds(5)).run(SleepMain.class);
         assertTrue(r.timedOut(), r.describe());
         assertEquals(-1, r.status(), r.describe());
+        // before the kill, a thread dump of each rank's JVM, showing where it hung
+        assertEquals(2, r.output().split("\\[Mpirun: thread dump of java process \\d+\\]", -1).length - 1,
+                r.describe());
+        assertEquals(2, r.output().split("MpirunIT\\$SleepMain\\.main", -1).length - 1, r.describe());
         // LeakCheck fails the test if a rank or mpirun survived
     }
 

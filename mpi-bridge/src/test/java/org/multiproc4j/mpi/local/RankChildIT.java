@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.test.LeakCheck;
 
-/** A JVM that a rank starts does not inherit the rank's place in the job. */
+/**
+ * A JVM that a rank starts does not inherit the rank's place in the job; the ranks run the launcher's default
+ * garbage collector.
+ */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RankChildIT {
@@ -21,5 +24,8 @@ class RankChildIT {
         assertEquals(0, run.status(), run.output());
         assertTrue(run.output().contains("rank 0 of 2: child's world has 1"), run.output());
         assertTrue(run.output().contains("rank 1 of 2: child's world has 1"), run.output());
+        // MpiLauncher.DEFAULT_GC: the parallel collector's young collector is "PS Scavenge"
+        assertTrue(run.output().contains("rank 0 collector: PS Scavenge"), run.output());
+        assertTrue(run.output().contains("rank 1 collector: PS Scavenge"), run.output());
     }
 }
