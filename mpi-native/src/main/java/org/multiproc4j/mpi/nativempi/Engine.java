@@ -60,12 +60,20 @@ final class Engine {
     static final long CHUNK = 1L << 30;
     static final int KIND_OBJECT = 7;
     static final int RTS_BIT = 8;
-    static final int RTS_BYTES = 24;
+    static final int RTS_BYTES = 32;
     static final int WANT_CTS = 1;
+    /** RTS flag: the data waits in the sender's {@link Outbox}, at the block the RTS names. */
+    static final int BOXED = 2;
     /** Java arrays up to this many bytes go through the thread's native {@link Scratch#small} (see there). */
     static final int STAGE_SMALL = 4096;
 
     final Lib lib;
+    /**
+     * The node's outboxes, through which messages of more than {@link #MID} bytes (up to
+     * {@link Outbox#MAX_MESSAGE}) travel when every rank of the job shares this node; {@code null} otherwise. Set by
+     * the session before any message.
+     */
+    Outbox outbox;
     final ReentrantLock lock = new ReentrantLock();
     final List<NativeComm> comms = new CopyOnWriteArrayList<>();
     /** Sends of native data in progress (lock held). */
@@ -172,6 +180,10 @@ final class Engine {
         final boolean wantCts;
         /** A large message's data being (or having been) received into native memory. */
         Pull pull;
+        /** The world rank whose {@link Outbox} holds the data, or -1 when it comes through MPI. */
+        int owner = -1;
+        /** The data's block in that outbox. */
+        long at;
 
         Envelope(NativeComm comm, int source, int tag, int kind, MemorySegment data) {
             this.comm = comm;
@@ -198,6 +210,10 @@ final class Engine {
 
         boolean large() {
             return large;
+        }
+
+        boolean boxed() {
+            return owner >= 0;
         }
     }
 
@@ -329,6 +345,9 @@ final class Engine {
                 register(o);
                 return o;
             }
+            if (outbox != null && bytes <= Outbox.MAX_MESSAGE && sendBoxed(c, kind, data, dest, tag)) {
+                return null;
+            }
             MemorySegment payload = data;
             boolean heap = !data.isNative();
             if (heap && !blocking) {
@@ -368,6 +387,36 @@ final class Engine {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * Sends a large message through this rank's {@link Outbox}: the RTS names the block, then the data is copied in
+     * (the receiver copies it out meanwhile). Complete when it returns.
+     *
+     * @return {@code false} if the outbox has no room now (nothing was sent).
+     */
+    private boolean sendBoxed(NativeComm c, int kind, MemorySegment data, int dest, int tag) throws Throwable {
+        long bytes = data.byteSize();
+        long at;
+        lock.lock();
+        try {
+            at = outbox.take(bytes);
+        } finally {
+            lock.unlock();
+        }
+        if (at < 0) {
+            return false;
+        }
+        MemorySegment rts = scratch().control;
+        rts.set(JAVA_LONG, 0, bytes);
+        rts.set(JAVA_INT, 8, -1);
+        rts.set(JAVA_INT, 12, BOXED);
+        rts.set(JAVA_INT, 16, tag);
+        rts.set(JAVA_INT, 20, outbox.rank());
+        rts.set(JAVA_LONG, 24, at);
+        check((int) Calls.SEND.invokeExact(rts, RTS_BYTES, lib.tByte, dest, wire(tag, kind) | RTS_BIT, c.comm), "send");
+        outbox.fill(at, data);
+        return true;
     }
 
     /** Keeps a send of native data whose requests are started, so that waits of this process complete it. */
@@ -547,9 +596,14 @@ final class Engine {
         } else {
             long bytes = in.get(JAVA_LONG, 0);
             int seq = in.get(JAVA_INT, 8);
-            boolean cts = (in.get(JAVA_INT, 12) & WANT_CTS) != 0;
+            int flags = in.get(JAVA_INT, 12);
             int tag = field == bigTag ? in.get(JAVA_INT, 16) : field;
-            c.arrived(new Envelope(c, source, tag, kind, bytes, seq, cts));
+            Envelope e = new Envelope(c, source, tag, kind, bytes, seq, (flags & WANT_CTS) != 0);
+            if ((flags & BOXED) != 0) {
+                e.owner = in.get(JAVA_INT, 20);
+                e.at = in.get(JAVA_LONG, 24);
+            }
+            c.arrived(e);
         }
     }
 
@@ -677,10 +731,22 @@ final class Engine {
         }
     }
 
+    /**
+     * Copies a large message out of its sender's {@link Outbox} (lock held, or at {@code MPI_THREAD_SINGLE}).
+     *
+     * @param e    the envelope, {@link Envelope#boxed()}.
+     * @param into where the bytes go, {@code e.bytes} long, or {@code null} to discard them.
+     */
+    void unbox(Envelope e, MemorySegment into) {
+        outbox.drain(this, e.owner, e.at, e.bytes, into);
+    }
+
     /** Discards a matched message that failed its receive (lock held): consumed, so its sender completes. */
     void discard(Envelope e) {
         if (!e.large()) {
             e.data = null;
+        } else if (e.boxed()) {
+            unbox(e, null);
         } else if (e.pull == null) {
             startPull(e, null);
         }
