@@ -25,11 +25,14 @@ import org.multiproc4j.mpi.MpiException;
  * critical call), above that an {@code MPI_Isend} from native memory (a Java array copied), waited for while this
  * process takes in messages, so that two ranks that send to each other before they receive both complete. A larger
  * one (or one whose tag does not fit those bits) is announced by
- * a 24-byte RTS message on the communicator (tag {@code tag << 4 | 8 | kind}, payload {@code {long bytes, int seq,
- * int flags, int tag}}) and its data follows on the communicator's shadow (a private duplicate) with tag
+ * a 32-byte RTS message on the communicator (tag {@code tag << 4 | 8 | kind}, payload {@code {long bytes, int seq,
+ * int flags, int tag, int owner, long at}}) and its data follows on the communicator's shadow (a private duplicate) with tag
  * {@code seq}, in pieces of at most 1 GiB. Data in native memory is sent at once ({@code MPI_Isend}); a Java array
  * of a blocking send is sent only when the receiver answers with a CTS (tag {@link #ctsTag} on the shadow), by a
- * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving.
+ * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving. When the
+ * job is on one node, a message of up to {@link Outbox#MAX_MESSAGE} bytes above {@link #MID} goes through the
+ * sender's {@link Outbox} instead: its RTS has flag {@link #BOXED} and names the block ({@code int owner} world rank
+ * and {@code long} offset after the tag field), and no data goes through MPI.
  *
  * <p><b>Matching.</b> Each communicator keeps one wildcard receive (any source, any tag) posted into a native landing
  * buffer of {@link #MID} bytes, where MPI delivers small messages and RTSs as they arrive (MPI's fastest path:
