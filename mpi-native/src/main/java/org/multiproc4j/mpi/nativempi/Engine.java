@@ -30,7 +30,7 @@ import org.multiproc4j.mpi.MpiException;
  * {@code seq}, in pieces of at most 1 GiB. Data in native memory is sent at once ({@code MPI_Isend}); a Java array
  * of a blocking send is sent only when the receiver answers with a CTS (tag {@link #ctsTag} on the shadow), by a
  * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving. When the
- * job is on one node, a message of up to {@link Outbox#MAX_MESSAGE} bytes above {@link #MID} goes through the
+ * job is on one node, a message of up to {@link Outbox#MAX_MESSAGE} bytes above {@link #EAGER} goes through the
  * sender's {@link Outbox} instead: its RTS has flag {@link #BOXED} and names the block ({@code int owner} world rank
  * and {@code long} offset after the tag field), and no data goes through MPI.
  *
@@ -72,7 +72,7 @@ final class Engine {
 
     final Lib lib;
     /**
-     * The node's outboxes, through which messages of more than {@link #MID} bytes (up to
+     * The node's outboxes, through which messages of more than {@link #EAGER} bytes (up to
      * {@link Outbox#MAX_MESSAGE}) travel when every rank of the job shares this node; {@code null} otherwise. Set by
      * the session before any message.
      */
@@ -332,6 +332,9 @@ final class Engine {
                 check((int) Calls.SEND.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
                 return null;
             }
+            if (outbox != null && bytes <= Outbox.MAX_MESSAGE && sendBoxed(c, kind, data, dest, tag)) {
+                return null;
+            }
             if (bytes <= MID && tag < bigTag) {
                 // one message, as MPI's rendezvous: from native memory (a blocking send's thread copy, which it keeps
                 // until the send is complete, or a copy of its own for a non-blocking one)
@@ -347,9 +350,6 @@ final class Engine {
                         o.requests), "send");
                 register(o);
                 return o;
-            }
-            if (outbox != null && bytes <= Outbox.MAX_MESSAGE && sendBoxed(c, kind, data, dest, tag)) {
-                return null;
             }
             MemorySegment payload = data;
             boolean heap = !data.isNative();

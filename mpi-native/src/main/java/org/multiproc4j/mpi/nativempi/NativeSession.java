@@ -43,7 +43,7 @@ final class NativeSession implements BackendSession {
     static final String THREADS_PROP = "multiproc4j.mpi.native.threads";
     /**
      * System property: {@code false} sends every large message through MPI, even when all the ranks share one node
-     * (by default messages of more than 16 KiB and at most 2 MiB then go through the ranks' shared-memory
+     * (by default messages of more than 4,000 bytes and at most 2 MiB then go through the ranks' shared-memory
      * {@link Outbox}es).
      */
     static final String OUTBOX_PROP = "multiproc4j.mpi.native.outbox";

@@ -84,12 +84,12 @@
  *
  * <p><b>On one node.</b> When every rank of the job runs on one node, each rank makes a shared-memory outbox of
  * 4 MiB at {@code Mpi.init} (its name is removed from {@code /dev/shm} as soon as every rank mapped it), and a
- * message of more than 16 KiB and at most 2 MiB goes through it instead of MPI: the RTS names a block of the
+ * message of more than 4,000 bytes and at most 2 MiB goes through it instead of MPI: the RTS names a block of the
  * sender's outbox, the sender copies its data in, 64 KiB at a time, and returns, while the receiver, once the RTS is
  * matched, copies each piece out as soon as it is in. Two copies that overlap, without a CTS and without a critical
  * call, where MPI's path costs the handshake and one copy by the receiver ({@code process_vm_readv}) that waits for
- * it: a 1 MiB {@code double[]} one way took 36–37 µs against 120 µs through MPI (and 120 µs in C) in one quiet A/B
- * here. A blocking send is complete when its data is in the outbox; a message that does not fit the free part of
+ * it: a 1 MiB {@code double[]} one way took 37–38 µs against 118–125 µs through MPI (C: 120 µs when quiet), and
+ * 4 KiB 0.72 µs against 3.2 µs (C: 2.6–2.8 µs), in A/Bs here. A blocking send is complete when its data is in the outbox; a message that does not fit the free part of
  * the outbox (its receivers have not taken the earlier ones) goes MPI's way. The outboxes need what shared memory
  * needs ({@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}, which children get from {@code core});
  * without it, on several nodes, or with {@code -Dmultiproc4j.mpi.native.outbox=false}, every large message goes

@@ -75,6 +75,18 @@ class NativeJobsIT {
     }
 
     @Test
+    void shouldMoveMessagesOfEverySizeThroughMpiWithoutTheOutboxes() throws Exception {
+        // as on several nodes: every message of more than 4,000 bytes goes MPI's way (one MPI_Isend, or RTS and data)
+        Mpirun.Result r = NativeJobs.mpirun(3).timeout(LIMIT).jvmFlags("-D" + NativeSession.OUTBOX_PROP + "=false")
+                .run(SizesMain.class);
+        assertEquals(0, r.status(), r.describe());
+        for (int rank = 0; rank < 3; rank++) {
+            assertTrue(r.lines().contains("OK sizes rank " + rank), r.describe());
+            assertFalse(r.lines().contains("outbox on rank " + rank), r.describe());
+        }
+    }
+
+    @Test
     void shouldKeepTheContractAtTheSingleThreadLevel() throws Exception {
         // the lowest level the property offers (serialized takes Open MPI's locks as multiple does)
         Mpirun.Result r = NativeJobs.mpirun(2).timeout(LIMIT)
