@@ -25,11 +25,14 @@ import org.multiproc4j.mpi.MpiException;
  * critical call), above that an {@code MPI_Isend} from native memory (a Java array copied), waited for while this
  * process takes in messages, so that two ranks that send to each other before they receive both complete. A larger
  * one (or one whose tag does not fit those bits) is announced by
- * a 24-byte RTS message on the communicator (tag {@code tag << 4 | 8 | kind}, payload {@code {long bytes, int seq,
- * int flags, int tag}}) and its data follows on the communicator's shadow (a private duplicate) with tag
+ * a 32-byte RTS message on the communicator (tag {@code tag << 4 | 8 | kind}, payload {@code {long bytes, int seq,
+ * int flags, int tag, int owner, long at}}) and its data follows on the communicator's shadow (a private duplicate) with tag
  * {@code seq}, in pieces of at most 1 GiB. Data in native memory is sent at once ({@code MPI_Isend}); a Java array
  * of a blocking send is sent only when the receiver answers with a CTS (tag {@link #ctsTag} on the shadow), by a
- * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving.
+ * critical {@code MPI_Send} on the array itself: the array is in MPI only while the receiver is receiving. When the
+ * job is on one node, a message of up to {@link Outbox#MAX_MESSAGE} bytes above {@link #EAGER} goes through the
+ * sender's {@link Outbox} instead: its RTS has flag {@link #BOXED} and names the block ({@code int owner} world rank
+ * and {@code long} offset after the tag field), and no data goes through MPI.
  *
  * <p><b>Matching.</b> Each communicator keeps one wildcard receive (any source, any tag) posted into a native landing
  * buffer of {@link #MID} bytes, where MPI delivers small messages and RTSs as they arrive (MPI's fastest path:
@@ -60,12 +63,20 @@ final class Engine {
     static final long CHUNK = 1L << 30;
     static final int KIND_OBJECT = 7;
     static final int RTS_BIT = 8;
-    static final int RTS_BYTES = 24;
+    static final int RTS_BYTES = 32;
     static final int WANT_CTS = 1;
+    /** RTS flag: the data waits in the sender's {@link Outbox}, at the block the RTS names. */
+    static final int BOXED = 2;
     /** Java arrays up to this many bytes go through the thread's native {@link Scratch#small} (see there). */
     static final int STAGE_SMALL = 4096;
 
     final Lib lib;
+    /**
+     * The node's outboxes, through which messages of more than {@link #EAGER} bytes (up to
+     * {@link Outbox#MAX_MESSAGE}) travel when every rank of the job shares this node; {@code null} otherwise. Set by
+     * the session before any message.
+     */
+    Outbox outbox;
     final ReentrantLock lock = new ReentrantLock();
     final List<NativeComm> comms = new CopyOnWriteArrayList<>();
     /** Sends of native data in progress (lock held). */
@@ -172,6 +183,10 @@ final class Engine {
         final boolean wantCts;
         /** A large message's data being (or having been) received into native memory. */
         Pull pull;
+        /** The world rank whose {@link Outbox} holds the data, or -1 when it comes through MPI. */
+        int owner = -1;
+        /** The data's block in that outbox. */
+        long at;
 
         Envelope(NativeComm comm, int source, int tag, int kind, MemorySegment data) {
             this.comm = comm;
@@ -198,6 +213,10 @@ final class Engine {
 
         boolean large() {
             return large;
+        }
+
+        boolean boxed() {
+            return owner >= 0;
         }
     }
 
@@ -313,6 +332,9 @@ final class Engine {
                 check((int) Calls.SEND.invokeExact(from, (int) bytes, lib.tByte, dest, wire(tag, kind), c.comm), "send");
                 return null;
             }
+            if (outbox != null && bytes <= Outbox.MAX_MESSAGE && sendBoxed(c, kind, data, dest, tag)) {
+                return null;
+            }
             if (bytes <= MID && tag < bigTag) {
                 // one message, as MPI's rendezvous: from native memory (a blocking send's thread copy, which it keeps
                 // until the send is complete, or a copy of its own for a non-blocking one)
@@ -368,6 +390,36 @@ final class Engine {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * Sends a large message through this rank's {@link Outbox}: the RTS names the block, then the data is copied in
+     * (the receiver copies it out meanwhile). Complete when it returns.
+     *
+     * @return {@code false} if the outbox has no room now (nothing was sent).
+     */
+    private boolean sendBoxed(NativeComm c, int kind, MemorySegment data, int dest, int tag) throws Throwable {
+        long bytes = data.byteSize();
+        long at;
+        lock.lock();
+        try {
+            at = outbox.take(bytes);
+        } finally {
+            lock.unlock();
+        }
+        if (at < 0) {
+            return false;
+        }
+        MemorySegment rts = scratch().control;
+        rts.set(JAVA_LONG, 0, bytes);
+        rts.set(JAVA_INT, 8, -1);
+        rts.set(JAVA_INT, 12, BOXED);
+        rts.set(JAVA_INT, 16, tag);
+        rts.set(JAVA_INT, 20, outbox.rank());
+        rts.set(JAVA_LONG, 24, at);
+        check((int) Calls.SEND.invokeExact(rts, RTS_BYTES, lib.tByte, dest, wire(tag, kind) | RTS_BIT, c.comm), "send");
+        outbox.fill(at, data);
+        return true;
     }
 
     /** Keeps a send of native data whose requests are started, so that waits of this process complete it. */
@@ -547,9 +599,14 @@ final class Engine {
         } else {
             long bytes = in.get(JAVA_LONG, 0);
             int seq = in.get(JAVA_INT, 8);
-            boolean cts = (in.get(JAVA_INT, 12) & WANT_CTS) != 0;
+            int flags = in.get(JAVA_INT, 12);
             int tag = field == bigTag ? in.get(JAVA_INT, 16) : field;
-            c.arrived(new Envelope(c, source, tag, kind, bytes, seq, cts));
+            Envelope e = new Envelope(c, source, tag, kind, bytes, seq, (flags & WANT_CTS) != 0);
+            if ((flags & BOXED) != 0) {
+                e.owner = in.get(JAVA_INT, 20);
+                e.at = in.get(JAVA_LONG, 24);
+            }
+            c.arrived(e);
         }
     }
 
@@ -677,10 +734,22 @@ final class Engine {
         }
     }
 
+    /**
+     * Copies a large message out of its sender's {@link Outbox} (lock held, or at {@code MPI_THREAD_SINGLE}).
+     *
+     * @param e    the envelope, {@link Envelope#boxed()}.
+     * @param into where the bytes go, {@code e.bytes} long, or {@code null} to discard them.
+     */
+    void unbox(Envelope e, MemorySegment into) {
+        outbox.drain(this, e.owner, e.at, e.bytes, into);
+    }
+
     /** Discards a matched message that failed its receive (lock held): consumed, so its sender completes. */
     void discard(Envelope e) {
         if (!e.large()) {
             e.data = null;
+        } else if (e.boxed()) {
+            unbox(e, null);
         } else if (e.pull == null) {
             startPull(e, null);
         }

@@ -72,6 +72,11 @@ final class NativeComm implements CommBackend {
         engine.comms.add(this);
     }
 
+    /** The engine of this communicator's session. */
+    Engine engine() {
+        return engine;
+    }
+
     int nextSeq() {
         // data tags stay below the CTS tag (MPI_TAG_UB)
         return Integer.remainderUnsigned(seq.getAndIncrement(), engine.ctsTag);
@@ -181,6 +186,11 @@ final class NativeComm implements CommBackend {
             }
             if (!e.large()) {
                 Engine.take(e, target);
+                done = true;
+                return;
+            }
+            if (e.boxed()) {
+                engine.unbox(e, target);
                 done = true;
                 return;
             }
@@ -317,7 +327,8 @@ final class NativeComm implements CommBackend {
     /** Takes in the data of unexpected large messages (lock held), so that their senders complete. */
     void pullUnexpected() {
         for (Engine.Envelope e : unexpected) {
-            if (e.large() && e.pull == null) {
+            // a boxed message's sender is complete already: its data waits in the sender's outbox
+            if (e.large() && e.pull == null && !e.boxed()) {
                 engine.startPull(e, null);
             }
         }

@@ -41,6 +41,12 @@ final class NativeSession implements BackendSession {
      * (not detected).
      */
     static final String THREADS_PROP = "multiproc4j.mpi.native.threads";
+    /**
+     * System property: {@code false} sends every large message through MPI, even when all the ranks share one node
+     * (by default messages of more than 4,000 bytes and at most 2 MiB then go through the ranks' shared-memory
+     * {@link Outbox}es).
+     */
+    static final String OUTBOX_PROP = "multiproc4j.mpi.native.outbox";
 
     private static final ElementType[] TYPES = ElementType.values();
     /** How long {@link #finish()} waits for this rank's sends to be received. */
@@ -108,6 +114,9 @@ final class NativeSession implements BackendSession {
         engine.threadLevel(provided);
         world = new NativeComm(this, lib.commWorld);
         self = new NativeComm(this, lib.commSelf);
+        if (!"false".equalsIgnoreCase(System.getProperty(OUTBOX_PROP, "true").trim())) {
+            engine.outbox = Outbox.open(engine, world.rank(), world.size());
+        }
         synchronized (NativeSession.class) {
             if (!hookInstalled) {
                 hookInstalled = true;
@@ -241,6 +250,10 @@ final class NativeSession implements BackendSession {
                     + DRAIN_NANOS / 1_000_000_000L + " s at close; finalizing anyway");
         }
         engine.unpostAll();
+        if (engine.outbox != null) {
+            // the mapping stays while the engine holds the outbox; receivers keep their own mappings of this one
+            engine.outbox.close();
+        }
         // MPI_Finalize runs in the shutdown hook, and the uncaught-exception handler stays: see the class comment
     }
 

@@ -69,6 +69,20 @@ class NativeJobsIT {
         assertEquals(0, r.status(), r.describe());
         for (int rank = 0; rank < 3; rank++) {
             assertTrue(r.lines().contains("OK sizes rank " + rank), r.describe());
+            // the ranks share this node: their large messages went through the outboxes
+            assertTrue(r.lines().contains("outbox on rank " + rank), r.describe());
+        }
+    }
+
+    @Test
+    void shouldMoveMessagesOfEverySizeThroughMpiWithoutTheOutboxes() throws Exception {
+        // as on several nodes: every message of more than 4,000 bytes goes MPI's way (one MPI_Isend, or RTS and data)
+        Mpirun.Result r = NativeJobs.mpirun(3).timeout(LIMIT).jvmFlags("-D" + NativeSession.OUTBOX_PROP + "=false")
+                .run(SizesMain.class);
+        assertEquals(0, r.status(), r.describe());
+        for (int rank = 0; rank < 3; rank++) {
+            assertTrue(r.lines().contains("OK sizes rank " + rank), r.describe());
+            assertFalse(r.lines().contains("outbox on rank " + rank), r.describe());
         }
     }
 

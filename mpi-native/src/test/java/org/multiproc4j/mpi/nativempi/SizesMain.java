@@ -19,8 +19,10 @@ import org.multiproc4j.mpi.Request;
  * 16 KiB): a ring in which every rank sends (blocking) before it receives, Java arrays, direct buffers
  * and objects, non-blocking sends, messages of three sizes with one tag received in order, a type mismatch and a
  * truncation of a mid-size message, the direct path of blocking receives (messages of other tags landing meanwhile,
- * mismatches), and small collectives on Java arrays (in place and not). Each rank prints
- * {@code OK sizes rank r}.
+ * mismatches), small collectives on Java arrays (in place and not), and the node's {@link Outbox}es: more large
+ * messages sent before their receives than an outbox holds (the rest go MPI's way), received in reverse order, and a
+ * type mismatch and a truncation of a message in an outbox. Each rank prints {@code OK sizes rank r}, and
+ * {@code outbox on} when the outboxes were made.
  */
 public final class SizesMain {
     private SizesMain() {
@@ -157,9 +159,50 @@ public final class SizesMain {
                 w.allreduce(Buf.of(mx), Buf.of(mxOut), Op.MAX);
                 check(mxOut[0] == n - 1, "allreduce max");
             }
+            outboxes(w, next, prev);
             w.barrier();
             System.out.println("OK sizes rank " + me);
         }
+    }
+
+    /** Large messages through the outboxes, and past what they hold. */
+    private static void outboxes(Comm w, int next, int prev) throws Exception {
+        int me = w.rank();
+        if (((NativeComm) w.backend()).engine().outbox != null) {
+            System.out.println("outbox on rank " + me);
+        }
+        int count = (1 << 20) / 8;
+        int messages = (int) (Outbox.SIZE / (count * 8L)) + 2;
+        for (int k = 0; k < messages; k++) {
+            double[] m = new double[count];
+            m[0] = k;
+            m[count - 1] = me * 100 + k;
+            // every rank sends them all first: those the outbox cannot hold go MPI's way, and their receive is
+            // posted only after the last send
+            w.send(Buf.of(m), next, 40 + k);
+        }
+        for (int k = messages - 1; k >= 0; k--) {
+            double[] m = new double[count];
+            w.recv(Buf.of(m), prev, 40 + k);
+            check(m[0] == k && m[count - 1] == prev * 100 + k, "outbox: message " + k + " of " + messages);
+        }
+        // the blocks were all given back: the outbox carries messages again, also non-blocking ones
+        int[] again = new int[3 * MID / 4];
+        again[again.length - 1] = me;
+        Request s = w.isend(Buf.of(again), next, 39);
+        int[] in = new int[again.length];
+        w.recv(Buf.of(in), prev, 39);
+        s.await();
+        check(in[in.length - 1] == prev, "outbox: after the ring filled");
+        // a mismatch or a truncation consumes the message: the next of the tag comes whole
+        w.send(Buf.of(new int[4 * MID / 4]), next, 38);
+        w.send(Buf.of(new double[4 * MID / 8]), next, 38);
+        w.send(Buf.of(new double[] {38.5}), next, 38);
+        expectError(() -> w.recv(Buf.of(new double[4 * MID / 8]), prev, 38), "sent INT elements with tag 38");
+        expectError(() -> w.recv(Buf.of(new double[MID / 8]), prev, 38), "message truncated");
+        double[] one = new double[1];
+        w.recv(Buf.of(one), prev, 38);
+        check(one[0] == 38.5, "outbox: after a mismatch and a truncation");
     }
 
     private interface Call {
