@@ -43,7 +43,12 @@ import org.multiproc4j.mpi.spi.MpiBackendProvider;
  * <p><b>Failure.</b> Under the launcher an uncaught exception on any rank ends the whole job: the launcher names
  * the rank and the exception, stops the other ranks, and exits non-zero within seconds; ranks waiting for the
  * failed one fail with {@link JobAbortedException} meanwhile, never hang. A rank killed by a signal is handled
- * the same way. {@link #abort(int)} ends the job at once with a status.
+ * the same way. {@link #abort(int)} ends the job at once with a status. A rank that calls {@code System.exit}
+ * while its session is open and the thread that opened it is still running (in the middle of the program) leaves
+ * the job as a C rank that calls {@code exit} does: under {@code mpirun} without {@code MPI_Finalize} (which would
+ * wait for the ranks blocked on this one), so that {@code mpirun} ends the job naming the rank and its status; close
+ * the session first ({@code try}-with-resources) to finalize and exit normally. A session still open when the
+ * program's main thread has ended is finalized at exit.
  */
 public final class Mpi implements AutoCloseable {
     /** System property that forces a backend by name ({@code local}, {@code openmpi}). */
@@ -67,7 +72,16 @@ public final class Mpi implements AutoCloseable {
         this.session = session;
         this.world = new Comm(this, session.world(), "world");
         this.self = new Comm(this, session.self(), "self");
-        this.hook = new Thread(session::finish, "multiproc4j-mpi-finalize");
+        Thread opener = Thread.currentThread();
+        // at exit with the session open: finalize when the thread that opened it has ended; a System.exit while it
+        // still runs leaves the job without finalizing (see the class comment)
+        this.hook = new Thread(() -> {
+            if (opener.isAlive()) {
+                session.exitWhileOpen();
+            } else {
+                session.finish();
+            }
+        }, "multiproc4j-mpi-finalize");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

@@ -52,4 +52,15 @@ public interface BackendSession {
      * Leaves the job: {@code MPI_Finalize}. Called once.
      */
     void finish();
+
+    /**
+     * Called at JVM exit, instead of {@link #finish()}, when the session was not closed and the thread that opened
+     * it is still running: {@code System.exit} in the middle of the program, maybe while other ranks wait for this
+     * one. A backend under an external launcher leaves without {@code MPI_Finalize} (which would wait for those
+     * ranks forever), so that the launcher ends the job with this process's exit status. By default,
+     * {@link #finish()}.
+     */
+    default void exitWhileOpen() {
+        finish();
+    }
 }

@@ -60,7 +60,7 @@ final class NativeSession implements BackendSession {
     private final NativeComm self;
     private final Thread opener = Thread.currentThread();
     private final Thread.UncaughtExceptionHandler previous;
-    private boolean finished;
+    private volatile boolean finished;
     private volatile MemorySegment javaOp;
     private final ThreadLocal<Op> currentOp = new ThreadLocal<>();
     private final ThreadLocal<Throwable> opFailure = new ThreadLocal<>();
@@ -124,6 +124,10 @@ final class NativeSession implements BackendSession {
                     // shutdown hooks run concurrently: the session's own finish (Mpi's hook) comes first
                     NativeSession open = current;
                     if (open != null) {
+                        if (!open.finished && open.opener.isAlive()) {
+                            open.leaveWithoutFinalize();
+                            return;
+                        }
                         open.finish();
                     }
                     finalizeMpi(lib);
@@ -237,6 +241,23 @@ final class NativeSession implements BackendSession {
             // MPI_Abort does not return; if it did, end this process anyway
         }
         Runtime.getRuntime().halt(code == 0 ? 1 : code);
+    }
+
+    /** Nothing: the finalize hook leaves without {@code MPI_Finalize} (see {@link #leaveWithoutFinalize()}). */
+    @Override
+    public void exitWhileOpen() {
+    }
+
+    /**
+     * At JVM exit with the session open while its opener still runs ({@code System.exit} in the middle of the
+     * program): no {@code MPI_Finalize}, which would wait for ranks blocked on this one; {@code mpirun} ends the job
+     * when this process exits.
+     */
+    private void leaveWithoutFinalize() {
+        System.err.println("multiproc4j-mpi: rank " + world.rank() + ": the JVM exits while its MPI session is open"
+                + " and thread \"" + opener.getName() + "\" still runs: leaving without MPI_Finalize, so that mpirun"
+                + " ends the job (close the Mpi before System.exit to finalize)");
+        System.err.flush();
     }
 
     @Override

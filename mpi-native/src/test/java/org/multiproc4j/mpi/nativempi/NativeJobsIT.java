@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiproc4j.mpi.contract.ContractMain;
+import org.multiproc4j.mpi.contract.ExitMidJobMain;
 import org.multiproc4j.mpi.contract.Mpirun;
 import org.multiproc4j.mpi.local.FaultMain;
 import org.multiproc4j.test.LeakCheck;
@@ -121,5 +122,16 @@ class NativeJobsIT {
         assertNotEquals(0, r.status(), r.describe());
         assertTrue(r.output().contains("cannot load the MPI C library: tried /nonexistent/openmpi/libmpi.so (no such "
                 + "file), named by " + Lib.LIBRARY_PROP), r.describe());
+    }
+
+    @Test
+    void shouldEndTheJobWhenARankExitsWithItsSessionOpenAndFinalizeWhenItWasClosed() throws Exception {
+        Mpirun.Result mid = NativeJobs.mpirun(2).timeout(LIMIT).run(ExitMidJobMain.class);
+        assertFalse(mid.timedOut(), "the job hung in MPI_Finalize\n" + mid.describe());
+        assertEquals(3, mid.status(), mid.describe());
+        assertTrue(mid.output().contains("rank 1: the JVM exits while its MPI session is open"), mid.describe());
+        Mpirun.Result closed = NativeJobs.mpirun(2).timeout(LIMIT).run(ExitMidJobMain.class, "closed");
+        assertEquals(0, closed.status(), closed.describe());
+        assertTrue(closed.lines().containsAll(java.util.List.of("rank 0 closed", "rank 1 closed")), closed.describe());
     }
 }

@@ -47,9 +47,13 @@ final class OpenMpiSession implements BackendSession {
     private static final Staging STAGING = new Staging();
     private static final List<OpenMpiComm> COMMS = new ArrayList<>();
 
+    /** The session opened last (one at a time per process, {@code Mpi}'s rule), for the finalize hook. */
+    private static volatile OpenMpiSession current;
+
     private final OpenMpiComm world;
     private final OpenMpiComm self;
-    private boolean finished;
+    private final Thread opener = Thread.currentThread();
+    private volatile boolean finished;
 
     private OpenMpiSession(OpenMpiComm world, OpenMpiComm self) {
         this.world = world;
@@ -87,7 +91,8 @@ final class OpenMpiSession implements BackendSession {
                     COMMS.add(world);
                     COMMS.add(self);
                 }
-                return new OpenMpiSession(world, self);
+                current = new OpenMpiSession(world, self);
+                return current;
             } catch (UnsatisfiedLinkError e) {
                 throw new MpiException("the openmpi backend cannot load Open MPI's JNI library libmpi_java.so: start the"
                         + " JVM with -Djava.library.path=<Open MPI's libdir> (`ompi_info --path libdir`): " + e);
@@ -178,6 +183,15 @@ final class OpenMpiSession implements BackendSession {
     }
 
     private static void finalizeAtExit() {
+        OpenMpiSession open = current;
+        if (open != null && !open.finished && open.opener.isAlive()) {
+            // System.exit in the middle of the program: MPI_Finalize would wait for the ranks blocked on this one
+            System.err.println("multiproc4j-mpi: rank " + open.world.rank() + ": the JVM exits while its MPI session"
+                    + " is open and thread \"" + open.opener.getName() + "\" still runs: leaving without MPI_Finalize,"
+                    + " so that mpirun ends the job (close the Mpi before System.exit to finalize)");
+            System.err.flush();
+            return;
+        }
         // at single the thread of the calls is done (or blocked in exit): the hook calls without the check
         boolean locked = !(lock instanceof ConfinedLock);
         if (locked) {
@@ -236,6 +250,11 @@ final class OpenMpiSession implements BackendSession {
         System.err.println("multiproc4j-mpi: rank " + rank + " called abort(" + code + "): ending the job");
         System.err.flush();
         abortNow(code);
+    }
+
+    /** Nothing: the finalize hook leaves without {@code MPI_Finalize} in this case (see {@code finalizeAtExit}). */
+    @Override
+    public void exitWhileOpen() {
     }
 
     @Override

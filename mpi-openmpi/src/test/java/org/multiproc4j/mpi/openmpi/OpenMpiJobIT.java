@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiproc4j.mpi.contract.ExitMidJobMain;
 import org.multiproc4j.mpi.contract.Mpirun;
 import org.multiproc4j.test.LeakCheck;
 import org.multiproc4j.test.Timeouts;
@@ -50,5 +52,16 @@ class OpenMpiJobIT {
                 l.substring("failing at ".length()))).findFirst().orElseThrow();
         assertTrue(ended - failedAt < Timeouts.scaled(Duration.ofSeconds(5)).toMillis(), "ended " + (ended - failedAt)
                 + " ms after the failure\n" + run.describe());
+    }
+
+    @Test
+    void shouldEndTheJobWhenARankExitsWithItsSessionOpenAndFinalizeWhenItWasClosed() throws Exception {
+        Mpirun.Result mid = Mpirun.ranks(2).timeout(Timeouts.LONG).run(ExitMidJobMain.class);
+        assertFalse(mid.timedOut(), "the job hung in MPI_Finalize\n" + mid.describe());
+        assertEquals(3, mid.status(), mid.describe());
+        assertTrue(mid.output().contains("rank 1: the JVM exits while its MPI session is open"), mid.describe());
+        Mpirun.Result closed = Mpirun.ranks(2).timeout(Timeouts.LONG).run(ExitMidJobMain.class, "closed");
+        assertEquals(0, closed.status(), closed.describe());
+        assertTrue(closed.lines().containsAll(List.of("rank 0 closed", "rank 1 closed")), closed.describe());
     }
 }
