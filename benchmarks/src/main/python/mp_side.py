@@ -596,22 +596,23 @@ def wl_pool_start(ts, warmup, trials, params):
         ts.repeat(warmup, trials, lambda: pool_start_trial(ts, c, method))
 
 
-def wl_manager_start_quiet(ts, warmup, trials, params):
-    """manager_start with the spawn method, each trial after an untimed pause (starts far apart)."""
+def quiet_start(ts, warmup, trials, params, what, trial):
+    """what's start trial with the spawn method, each trial after an untimed pause (starts far apart)."""
     pause = float(params.get("pause_s", "1"))
     ts.params.update(start_methods=["spawn"], pause_s=pause)
-    ts.notes.append("as manager_start (spawn only), each trial after an untimed pause of pause_s seconds")
+    ts.notes.append("as " + what + " (spawn only), each trial after an untimed pause of pause_s seconds")
     ctx = mp.get_context("spawn")
-    ts.repeat(warmup, trials, lambda: manager_start_trial(ts, ctx, "spawn", pause))
+    ts.repeat(warmup, trials, lambda: trial(ts, ctx, "spawn", pause))
+
+
+def wl_manager_start_quiet(ts, warmup, trials, params):
+    """manager_start with the spawn method, each trial after an untimed pause (starts far apart)."""
+    quiet_start(ts, warmup, trials, params, "manager_start", manager_start_trial)
 
 
 def wl_pool_start_quiet(ts, warmup, trials, params):
     """pool_start with the spawn method, each trial after an untimed pause (starts far apart)."""
-    pause = float(params.get("pause_s", "1"))
-    ts.params.update(start_methods=["spawn"], pause_s=pause)
-    ts.notes.append("as pool_start (spawn only), each trial after an untimed pause of pause_s seconds")
-    c = mp.get_context("spawn")
-    ts.repeat(warmup, trials, lambda: pool_start_trial(ts, c, "spawn", pause))
+    quiet_start(ts, warmup, trials, params, "pool_start", pool_start_trial)
 
 
 def wl_manager_dict_ops(ts, warmup, trials, params):
